@@ -1,0 +1,61 @@
+# network_crm: `make run` to use it, `make test` to test it. Both set everything up first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATA := data
+PORT ?= 8000
+# Local, single-user mode on http://127.0.0.1: the HTTPS-only production defaults are relaxed.
+LOCAL_ENV = DJANGO_SECRET_KEY="$$(cat $(DATA)/secret_key)" DJANGO_SECURE_SSL_REDIRECT=0 \
+	DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 PORT=$(PORT)
+
+.PHONY: run demo test install browser check bench clean help
+
+help:
+	@echo "make run    set up and start web + worker + beat on http://127.0.0.1:$(PORT) (DEMO=1 adds demo data)"
+	@echo "make demo   same as 'make run DEMO=1'"
+	@echo "make test   set up and run the whole test suite"
+	@echo "make bench  run the benchmark (see README)"
+
+$(BIN)/.installed: requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "network_crm needs Python 3.12 or newer; found " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.lock
+	@touch $@
+
+install: $(BIN)/.installed
+
+$(DATA)/secret_key:
+	@mkdir -p $(DATA)
+	@$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	@chmod 600 $@
+
+run: install $(DATA)/secret_key
+	@$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
+	@$(LOCAL_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@$(LOCAL_ENV) $(BIN)/python manage.py ensure_login
+	@if [ -n "$(DEMO)" ]; then $(LOCAL_ENV) $(BIN)/python manage.py seed_demo --user "$${NETWORK_CRM_USER:-me}" --if-empty; fi
+	@echo "network_crm: http://127.0.0.1:$(PORT)  (Ctrl-C stops web, worker and beat)"
+	@$(LOCAL_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
+
+demo:
+	@$(MAKE) run DEMO=1
+
+# Browser tests drive Debian's chromium; install it when it is missing and we may.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+
+test: install browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+check: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python manage.py check
+
+bench: install
+	$(BIN)/python manage.py bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

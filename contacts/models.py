@@ -1,0 +1,330 @@
+"""People in the user's network, the user's own profile, and events where they meet.
+
+Every row belongs to an `owner`; uniqueness rules include the owner so two users never collide.
+"""
+
+import secrets
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not a known time zone (for example Europe/Berlin).")
+
+
+class Circle(models.TextChoices):
+    SAME_TEAM = "same_team", "Same team"
+    SAME_COMPANY = "same_company", "Same company, other team"
+    INDUSTRY_PEER = "industry_peer", "Industry peer"
+    COMMUNITY = "community", "Community"
+    OUTSIDE_TECH = "outside_tech", "Outside tech"
+
+
+class Discipline(models.TextChoices):
+    ENGINEERING = "engineering", "Engineering"
+    PRODUCT = "product", "Product"
+    DESIGN = "design", "Design"
+    DATA = "data", "Data"
+    LEADERSHIP = "leadership", "Leadership"
+    OPERATIONS = "operations", "Operations"
+    SALES_MARKETING = "sales_marketing", "Sales & marketing"
+    PEOPLE = "people", "People & recruiting"
+    OTHER = "other", "Other"
+
+
+class Tier(models.TextChoices):
+    """How close a relationship is; each tier has a default cadence in the user's Profile."""
+
+    CLOSE = "close", "Close"
+    PEER = "peer", "Peer"
+    NETWORK = "network", "Network"
+    DORMANT = "dormant", "Dormant"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+    SATURDAY = 5, "Saturday"
+    SUNDAY = 6, "Sunday"
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Profile(models.Model):
+    """The user's own settings: time zone, digest schedule, default cadence per tier."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
+    digest_enabled = models.BooleanField(default=True)
+    digest_weekday = models.PositiveSmallIntegerField(
+        choices=Weekday.choices, default=Weekday.MONDAY
+    )
+    digest_hour = models.PositiveSmallIntegerField(
+        default=7, validators=[MaxValueValidator(23)], help_text="Local hour, 0–23."
+    )
+    cadence_close = models.PositiveSmallIntegerField(
+        default=14, validators=[MinValueValidator(1)], help_text="Days between touches."
+    )
+    cadence_peer = models.PositiveSmallIntegerField(default=30, validators=[MinValueValidator(1)])
+    cadence_network = models.PositiveSmallIntegerField(default=90, validators=[MinValueValidator(1)])
+    cadence_dormant = models.PositiveSmallIntegerField(default=180, validators=[MinValueValidator(1)])
+    # The user's own place, so insights can say what is missing from the network.
+    own_discipline = models.CharField(
+        max_length=32, choices=Discipline.choices, default=Discipline.ENGINEERING
+    )
+    own_company = models.CharField(max_length=200, blank=True)
+    own_team = models.CharField(max_length=200, blank=True)
+    # Secret for the iCalendar feed URL; rotating it revokes every old subscription.
+    calendar_token = models.CharField(max_length=64, unique=True, default=_new_token)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=Q(digest_hour__lte=23), name="profile_digest_hour_0_23"),
+            models.CheckConstraint(
+                condition=Q(digest_weekday__lte=6), name="profile_digest_weekday_0_6"
+            ),
+            models.CheckConstraint(
+                condition=Q(cadence_close__gte=1)
+                & Q(cadence_peer__gte=1)
+                & Q(cadence_network__gte=1)
+                & Q(cadence_dormant__gte=1),
+                name="profile_cadences_positive",
+            ),
+        ]
+
+    def __str__(self):
+        return f"Profile of {self.owner}"
+
+    def default_cadence(self, tier: str) -> int:
+        return {
+            Tier.CLOSE: self.cadence_close,
+            Tier.PEER: self.cadence_peer,
+            Tier.NETWORK: self.cadence_network,
+            Tier.DORMANT: self.cadence_dormant,
+        }[tier]
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+
+class Tag(models.Model):
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "name"], name="tag_unique_name_per_owner")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class EventKind(models.TextChoices):
+    CONFERENCE = "conference", "Conference"
+    MEETUP = "meetup", "Meetup"
+    INTERNAL = "internal", "Internal event"
+    WORKSHOP = "workshop", "Workshop"
+    ONLINE = "online", "Online event"
+    OTHER = "other", "Other"
+
+
+class Event(models.Model):
+    """A conference, meetup or internal event, with goals and the people met there."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=EventKind.choices, default=EventKind.MEETUP)
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True, help_text="Blank for a one-day event.")
+    place = models.CharField(max_length=200, blank=True)
+    goals = models.TextField(blank=True, help_text="What you want to get from it, who to meet.")
+    notes = models.TextField(blank=True)
+    people_met = models.ManyToManyField("Contact", blank=True, related_name="events_attended")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        indexes = [models.Index(fields=["owner", "starts_on"], name="event_owner_starts")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="event_ends_after_start",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def last_day(self):
+        return self.ends_on or self.starts_on
+
+
+class ContactQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived=False)
+
+
+class Contact(models.Model):
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(max_length=200)
+    preferred_name = models.CharField(max_length=100, blank=True)
+    company = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    department = models.CharField(max_length=200, blank=True)
+    circle = models.CharField(max_length=20, choices=Circle.choices, default=Circle.INDUSTRY_PEER)
+    discipline = models.CharField(
+        max_length=20, choices=Discipline.choices, default=Discipline.ENGINEERING
+    )
+    tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.NETWORK)
+    location = models.CharField(max_length=200, blank=True)
+    time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
+    linkedin_url = models.URLField(max_length=300, blank=True)
+    website = models.URLField(max_length=300, blank=True)
+    how_we_met = models.TextField(blank=True)
+    met_at = models.ForeignKey(
+        Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="The event where you met.",
+    )
+    introduced_by = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="introduced",
+    )
+    working_on = models.TextField(blank=True, help_text="What they are working on.")
+    why_it_matters = models.TextField(blank=True, help_text="Why it matters to them.")
+    notes = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="contacts")
+    cadence_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(3650)],
+        help_text="Days between touches; blank uses the default for the tier.",
+    )
+    reminders_off = models.BooleanField(default=False, help_text="Never remind me about them.")
+    archived = models.BooleanField(default=False)
+    # Kept up to date by interactions.services when an interaction is logged or removed.
+    last_interaction_at = models.DateTimeField(null=True, blank=True)
+    next_follow_up_on = models.DateField(null=True, blank=True)
+    strength = models.FloatField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ContactQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["owner", "name"], name="contact_owner_name"),
+            # Read by the cadence scanner (interactions.services.followups.scan_due_contacts):
+            # due, active contacts with reminders on.
+            models.Index(
+                fields=["next_follow_up_on"],
+                name="contact_due_scan",
+                condition=Q(archived=False, reminders_off=False, next_follow_up_on__isnull=False),
+            ),
+            models.Index(fields=["owner", "last_interaction_at"], name="contact_owner_last"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(cadence_days__isnull=True) | Q(cadence_days__gte=1, cadence_days__lte=3650),
+                name="contact_cadence_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(strength__gte=0) & Q(strength__lte=100), name="contact_strength_0_100"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.name
+
+    @property
+    def primary_email(self) -> str:
+        emails = list(self.emails.all())
+        return emails[0].email if emails else ""
+
+
+class ContactEmail(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="emails")
+    email = models.EmailField(max_length=254)
+    label = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["email"], name="contactemail_email")]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "email"], name="contactemail_unique")
+        ]
+
+    def __str__(self):
+        return self.email
+
+    def save(self, *args, **kwargs):
+        self.email = self.email.strip().lower()
+        super().save(*args, **kwargs)
+
+
+class ContactPhone(models.Model):
+    contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(max_length=40)
+    label = models.CharField(max_length=30, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "number"], name="contactphone_unique")
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class LinkKind(models.TextChoices):
+    INTRODUCED = "introduced", "I introduced them"
+    COLLEAGUES = "colleagues", "Colleagues"
+    MENTOR_OF = "mentor_of", "Mentor of"
+    KNOWS = "knows", "Know each other"
+
+
+class ContactLink(models.Model):
+    """A tie between two of the user's contacts, drawn on the network map."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    from_contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="links_out")
+    to_contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="links_in")
+    kind = models.CharField(max_length=20, choices=LinkKind.choices)
+    since = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "from_contact", "to_contact", "kind"], name="contactlink_unique"
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_contact=models.F("to_contact")), name="contactlink_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.from_contact} → {self.to_contact} ({self.get_kind_display()})"

@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from . import health, signup
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("accounts/login/", auth_views.LoginView.as_view(
+        redirect_authenticated_user=True, extra_context={"signup_enabled": settings.SIGNUP_ENABLED}
+    ), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("interactions.urls")),
+    path("contacts/", include("contacts.urls")),
+]
+
+if settings.SIGNUP_ENABLED:
+    urlpatterns.insert(1, path("accounts/signup/", signup.signup, name="signup"))
