@@ -13,7 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from .env import env_bool, env_int, env_list, env_str
-from .mail import email_settings_from_url
+from .mail import mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("NETWORK_CRM_DATA_DIR") or BASE_DIR / "data")
@@ -145,16 +145,20 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
+# Hashed, compressed file names in production (after `collectstatic`); plain files found in
+# place for development and tests.
+_STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if _STATIC_MANIFEST
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+WHITENOISE_USE_FINDERS = not _STATIC_MANIFEST
 MEDIA_ROOT = DATA_DIR / "media"
 
 # Security. Every default is the production one; `make run` relaxes the HTTPS-only parts for
@@ -167,6 +171,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Health checks from inside the deployment speak plain http.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -186,9 +192,7 @@ SECURE_CSP = {
 
 # Email: EMAIL_URL (smtp://user:password@host:587?tls=1, console://, file:///path), else files
 # under the data folder so a new user can open the digest they were sent.
-_email = email_settings_from_url(env_str("EMAIL_URL") or f"file://{DATA_DIR / 'mail'}")
-EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")
-globals().update(_email)
+MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL") or f"file://{DATA_DIR / 'mail'}")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "network_crm <crm@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in emails (digest one-click actions, password reset) start with this.

@@ -1,0 +1,12 @@
+# One image for web, worker and beat (see docker-compose.yml).
+FROM python:3.12-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 NETWORK_CRM_DATA_DIR=/data
+WORKDIR /app
+COPY requirements.lock .
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput --verbosity 0 \
+    && useradd --create-home --uid 1000 crm && mkdir -p /data && chown crm /data
+USER crm
+EXPOSE 8000
+CMD ["gunicorn", "network_crm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]

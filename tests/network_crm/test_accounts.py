@@ -1,0 +1,100 @@
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+
+@pytest.mark.django_db
+def test_pages_require_sign_in(client):
+    response = client.get(reverse("contacts:list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_sign_in_with_the_right_password(client):
+    UserFactory(username="ada")
+    response = client.post(reverse("login"), {"username": "ada", "password": "correct horse battery"})
+    assert response.status_code == 302
+    assert response.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.django_db
+def test_wrong_password_shows_an_error_and_keeps_the_username(client):
+    UserFactory(username="ada")
+    response = client.post(reverse("login"), {"username": "ada", "password": "nope"})
+    assert response.status_code == 200
+    assert "Please enter a correct username and password" in response.content.decode()
+    assert 'value="ada"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_repeated_failed_sign_ins_lock_the_account_out(client, settings):
+    UserFactory(username="ada")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": "ada", "password": "guess"})
+    response = client.post(reverse("login"), {"username": "ada", "password": "correct horse battery"})
+    assert response.status_code in (403, 429)
+    assert "Too many failed sign-ins" in response.content.decode()
+    assert not response.wsgi_request.user.is_authenticated
+
+
+@pytest.mark.django_db
+def test_sign_out_needs_post(owner_client):
+    response = owner_client.post(reverse("logout"))
+    assert response.status_code == 302
+    assert owner_client.get(reverse("contacts:list")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_password_reset_sends_a_mail_with_a_working_link(client):
+    UserFactory(username="ada", email="ada@example.com")
+    client.post(reverse("password_reset"), {"email": "ada@example.com"})
+    assert len(mail.outbox) == 1
+    body = mail.outbox[0].body
+    link = next(line for line in body.splitlines() if "/accounts/reset/" in line)
+    response = client.get(link.split("testserver", 1)[1], follow=True)
+    assert "Choose a new password" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_password_change_page_loads_for_a_signed_in_user(owner_client):
+    assert owner_client.get(reverse("password_change")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_signup_is_off_by_default(client):
+    assert client.get("/accounts/signup/").status_code in (302, 404)
+
+
+@pytest.mark.django_db
+def test_ensure_login_creates_one_superuser_and_prints_its_password(tmp_path, settings, capsys):
+    from django.contrib.auth import get_user_model
+
+    settings.DATA_DIR = tmp_path
+    call_command("ensure_login", username="me")
+    out = capsys.readouterr().out
+    user = get_user_model().objects.get()
+    assert user.is_superuser and user.username == "me"
+    password = out.split("with password '")[1].split("'")[0]
+    assert user.check_password(password)
+    call_command("ensure_login", username="me")
+    assert get_user_model().objects.count() == 1
+    assert password in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_ensure_login_stops_printing_once_the_password_is_changed(tmp_path, settings, capsys):
+    from django.contrib.auth import get_user_model
+
+    settings.DATA_DIR = tmp_path
+    call_command("ensure_login", username="me")
+    user = get_user_model().objects.get()
+    user.set_password("a brand new passphrase")
+    user.save()
+    capsys.readouterr()
+    call_command("ensure_login", username="me")
+    assert "with password" not in capsys.readouterr().out
+    assert not (tmp_path / "first-login.txt").exists()

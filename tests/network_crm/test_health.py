@@ -1,0 +1,57 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from interactions.models import SchedulerTick
+from interactions.tasks import record_scheduler_tick
+
+
+@pytest.mark.django_db
+def test_healthz_answers_without_sign_in_and_names_no_data(client, owner):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["database"] == "ok" and body["broker"] == "ok"
+    assert set(body) == {"status", "database", "broker", "scheduler", "scheduler_last_tick"}
+    assert "owner" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_last_scheduler_tick(client):
+    record_scheduler_tick()
+    body = client.get("/healthz").json()
+    assert body["scheduler"] == "ok"
+    tick = SchedulerTick.objects.get(name="scheduler-tick")
+    assert body["scheduler_last_tick"] == tick.ticked_at.isoformat()
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_scheduler_stopped_ticking(client, settings):
+    SchedulerTick.objects.create(
+        name="scheduler-tick",
+        ticked_at=timezone.now() - datetime.timedelta(seconds=3 * settings.SCHEDULER_TICK_SECONDS),
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["scheduler"] == "stale"
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_broker_is_down(client, settings):
+    from network_crm.celery import app
+
+    original = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    try:
+        response = client.get("/healthz")
+    finally:
+        app.conf.broker_url = original
+    assert response.status_code == 503
+    assert response.json()["broker"] == "down"
+
+
+@pytest.mark.django_db
+def test_healthz_refuses_post(client):
+    assert client.post("/healthz").status_code == 405
