@@ -252,3 +252,44 @@ class SchedulerTick(models.Model):
 
     def __str__(self):
         return f"{self.name} at {self.ticked_at:%Y-%m-%d %H:%M:%S}"
+
+
+class DigestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    CLAIMED = "claimed", "Claimed by a worker"
+    SENDING = "sending", "Handed to the mail server"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class Digest(models.Model):
+    """One weekly digest per user and week: the row is claimed before the email is sent, so a
+    retried task, a second beat or two racing workers can never send the same week twice.
+
+    `period` is the Monday of the user's local week the digest belongs to.
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="digests")
+    period = models.DateField()
+    status = models.CharField(max_length=10, choices=DigestStatus.choices, default=DigestStatus.PENDING)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period"]
+        indexes = [
+            # Read by the digest scanner (interactions.digests.scan_due_digests): unfinished rows.
+            models.Index(
+                fields=["period"], name="digest_unfinished",
+                condition=Q(status__in=["pending", "claimed", "sending"]),
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "period"], name="digest_unique_owner_period"),
+        ]
+
+    def __str__(self):
+        return f"Digest for {self.owner} week of {self.period} ({self.status})"
