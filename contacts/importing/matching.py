@@ -1,0 +1,197 @@
+"""Duplicate detection keys and the in-memory state of the contacts an import touches.
+
+A row matches a contact by email, by LinkedIn URL, or by normalised name plus company (in that
+order). The owner's existing keys are loaded once, in three queries, into dicts, so matching a
+row costs a few dict lookups whatever the size of the account or the file.
+"""
+
+import re
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
+from ..models import Contact, ContactEmail, ContactPhone, Tag
+from .records import TEXT_FIELDS, ContactRecord
+
+LEGAL_SUFFIXES = {
+    "inc", "incorporated", "ltd", "limited", "llc", "llp", "gmbh", "ag", "sa", "sas", "sarl",
+    "plc", "corp", "corporation", "co", "company", "pty", "bv", "nv", "oy", "ab", "as", "srl",
+    "spa", "kg", "se",
+}
+
+
+def fold(text: str) -> str:
+    """Lower-case ASCII-ish words: accents, case, punctuation and spacing do not matter."""
+    text = unicodedata.normalize("NFKD", text or "")
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+
+
+def norm_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def norm_name(name: str) -> str:
+    return fold(name)
+
+
+def norm_company(company: str) -> str:
+    words = fold(company).split()
+    while words and words[-1] in LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+def norm_phone(number: str) -> str:
+    return re.sub(r"\D", "", number or "")
+
+
+def norm_linkedin(url: str) -> str:
+    """'linkedin.com/in/<slug>' for any spelling of a profile URL (scheme, www or country
+    subdomain, trailing slash, tracking query, case, percent-encoding), '' if not LinkedIn."""
+    url = (url or "").strip()
+    if not url:
+        return ""
+    if "://" not in url:
+        url = "https://" + url
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if not (host == "linkedin.com" or host.endswith(".linkedin.com")):
+        return ""
+    path = unquote(parts.path).strip("/").lower()
+    return f"linkedin.com/{path}" if path else ""
+
+
+def name_key(name: str, company: str) -> str:
+    name = norm_name(name)
+    return f"{name}|{norm_company(company)}" if name else ""
+
+
+class ContactState:
+    """A contact as the import sees it: existing (id set) or to be created (id None), with
+    what this import adds to it. Filling only blanks is enforced here."""
+
+    __slots__ = (
+        "id", "line", "fields", "emails", "phones", "tags", "new_emails", "new_phones",
+        "new_tags", "changed", "created", "keys",
+    )
+
+    def __init__(self, id=None, line=None, fields=None, emails=(), phones=(), tags=()):
+        self.id = id
+        self.line = line  # first file line of a contact this import creates
+        self.fields = fields or {f: "" for f in TEXT_FIELDS}
+        self.emails = set(emails)
+        self.phones = set(phones)
+        self.tags = set(tags)
+        self.new_emails: list[tuple[str, str]] = []
+        self.new_phones: list[tuple[str, str]] = []
+        self.new_tags: list[str] = []
+        self.changed: set[str] = set()
+        self.created = id is None
+        self.keys: list[tuple[str, str]] = []
+
+    def absorb(self, record: ContactRecord) -> list[str]:
+        """Fill blank fields and add unknown emails, phones and tags; never overwrite.
+        Returns what changed, for the preview's reason column."""
+        what = []
+        for name in TEXT_FIELDS:
+            value = getattr(record, name)
+            if value and not self.fields.get(name):
+                self.fields[name] = value
+                self.changed.add(name)
+                what.append(name.replace("_", " "))
+        for email, label in record.emails:
+            key = norm_email(email)
+            if key not in self.emails:
+                self.emails.add(key)
+                self.new_emails.append((key, label))
+                what.append(f"email {key}")
+        for number, label in record.phones:
+            key = norm_phone(number)
+            if key and key not in self.phones:
+                self.phones.add(key)
+                self.new_phones.append((number, label))
+                what.append(f"phone {number}")
+        for tag in record.tags:
+            if tag.lower() not in self.tags:
+                self.tags.add(tag.lower())
+                self.new_tags.append(tag)
+                what.append(f"tag {tag}")
+        return what
+
+    def match_keys(self) -> list[tuple[str, str]]:
+        keys = [("email", e) for e in self.emails]
+        if link := norm_linkedin(self.fields.get("linkedin_url", "")):
+            keys.append(("linkedin", link))
+        if nk := name_key(self.fields.get("name", ""), self.fields.get("company", "")):
+            keys.append(("name", nk))
+        return keys
+
+    def reset_pending(self) -> None:
+        self.new_emails, self.new_phones, self.new_tags = [], [], []
+        self.changed = set()
+        self.created = False
+
+
+def record_keys(record: ContactRecord) -> list[tuple[str, str]]:
+    """The keys a row is looked up by, strongest first."""
+    keys = [("email", norm_email(e)) for e, _ in record.emails]
+    if link := norm_linkedin(record.linkedin_url):
+        keys.append(("linkedin", link))
+    if nk := name_key(record.name, record.company):
+        keys.append(("name", nk))
+    return keys
+
+
+class MatchIndex:
+    """Key → contact id (in the database) or ContactState (touched by this import)."""
+
+    def __init__(self, owner):
+        self.owner = owner
+        self.keys: dict[tuple[str, str], object] = {}
+        # Lower id first: when two contacts share a key, the older one is the match.
+        for contact_id, name, company, linkedin in (
+            Contact.objects.filter(owner=owner).order_by("-id")
+            .values_list("id", "name", "company", "linkedin_url").iterator(chunk_size=5000)
+        ):
+            if link := norm_linkedin(linkedin):
+                self.keys[("linkedin", link)] = contact_id
+            if nk := name_key(name, company):
+                self.keys[("name", nk)] = contact_id
+        for email, contact_id in (
+            ContactEmail.objects.filter(contact__owner=owner).order_by("-contact_id")
+            .values_list("email", "contact_id").iterator(chunk_size=5000)
+        ):
+            self.keys[("email", norm_email(email))] = contact_id
+        self.tag_ids = {
+            name.lower(): tag_id
+            for tag_id, name in Tag.objects.filter(owner=owner).values_list("id", "name")
+        }
+
+    def lookup(self, record: ContactRecord):
+        for key in record_keys(record):
+            if key in self.keys:
+                return self.keys[key], key[0]
+        return None, ""
+
+    def register(self, state: ContactState, ref=None) -> None:
+        for key in state.match_keys():
+            self.keys.setdefault(key, state if ref is None else ref)
+            if ref is None:
+                state.keys.append(key)
+
+
+def load_states(owner, ids) -> dict[int, ContactState]:
+    """ContactStates of existing contacts, in four queries whatever their number."""
+    states = {}
+    for row in Contact.objects.filter(owner=owner, id__in=ids).values("id", *TEXT_FIELDS):
+        states[row["id"]] = ContactState(id=row.pop("id"), fields=row)
+    for contact_id, email in ContactEmail.objects.filter(contact_id__in=states).values_list("contact_id", "email"):
+        states[contact_id].emails.add(norm_email(email))
+    for contact_id, number in ContactPhone.objects.filter(contact_id__in=states).values_list("contact_id", "number"):
+        states[contact_id].phones.add(norm_phone(number))
+    through = Contact.tags.through
+    for contact_id, name in through.objects.filter(contact_id__in=states).values_list("contact_id", "tag__name"):
+        states[contact_id].tags.add(name.lower())
+    for state in states.values():
+        state.created = False
+    return states

@@ -1,0 +1,77 @@
+"""What every parser produces: one `ParsedRow` per line or card, holding a `ContactRecord`
+(the fields we can import, already trimmed) or the reason the row could not be read."""
+
+from dataclasses import dataclass, field
+
+# Contact fields an import may fill; every one is a blank-able text field on Contact.
+TEXT_FIELDS = (
+    "name",
+    "preferred_name",
+    "company",
+    "title",
+    "department",
+    "location",
+    "linkedin_url",
+    "website",
+    "how_we_met",
+    "notes",
+)
+
+
+@dataclass(slots=True)
+class ContactRecord:
+    name: str = ""
+    preferred_name: str = ""
+    company: str = ""
+    title: str = ""
+    department: str = ""
+    location: str = ""
+    linkedin_url: str = ""
+    website: str = ""
+    how_we_met: str = ""
+    notes: str = ""
+    emails: list[tuple[str, str]] = field(default_factory=list)  # (email, label)
+    phones: list[tuple[str, str]] = field(default_factory=list)  # (number, label)
+    tags: list[str] = field(default_factory=list)
+
+    def add_email(self, email: str, label: str = "") -> None:
+        email = (email or "").strip()
+        if email and email.lower() not in {e.lower() for e, _ in self.emails}:
+            self.emails.append((email, label.strip()[:30]))
+
+    def add_phone(self, number: str, label: str = "") -> None:
+        number = " ".join((number or "").split())
+        if number and number not in {n for n, _ in self.phones}:
+            self.phones.append((number, label.strip()[:30]))
+
+    def add_tag(self, name: str) -> None:
+        name = " ".join((name or "").split())[:50]
+        if name and name.lower() not in {t.lower() for t in self.tags}:
+            self.tags.append(name)
+
+    def is_empty(self) -> bool:
+        return not (
+            any(getattr(self, f) for f in TEXT_FIELDS) or self.emails or self.phones
+        )
+
+
+@dataclass(slots=True)
+class ParsedRow:
+    """One source row: `line` is the 1-based line number (CSV) or card number (vCard)."""
+
+    line: int
+    record: ContactRecord | None = None
+    error: str = ""
+    skip: str = ""  # a reason to skip a row that is not an error (a blank row)
+    raw: dict | None = None  # the source cells, echoed in the refused-rows CSV
+
+
+def clean(value) -> str:
+    """A cell as one trimmed string (None and non-strings tolerated)."""
+    if value is None:
+        return ""
+    return str(value).replace("\x00", "").strip()
+
+
+def join_name(*parts: str) -> str:
+    return " ".join(p for p in (clean(x) for x in parts) if p)
