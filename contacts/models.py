@@ -328,3 +328,7 @@ class ContactLink(models.Model):
 
     def __str__(self):
         return f"{self.from_contact} → {self.to_contact} ({self.get_kind_display()})"
+
+
+# Defined beside the import code it serves; imported here so Django registers the model.
+from .importing.models import ImportJob  # noqa: E402, F401

@@ -184,7 +184,8 @@ def load_states(owner, ids) -> dict[int, ContactState]:
     """ContactStates of existing contacts, in four queries whatever their number."""
     states = {}
     for row in Contact.objects.filter(owner=owner, id__in=ids).values("id", *TEXT_FIELDS):
-        states[row["id"]] = ContactState(id=row.pop("id"), fields=row)
+        contact_id = row.pop("id")
+        states[contact_id] = ContactState(id=contact_id, fields=row)
     for contact_id, email in ContactEmail.objects.filter(contact_id__in=states).values_list("contact_id", "email"):
         states[contact_id].emails.add(norm_email(email))
     for contact_id, number in ContactPhone.objects.filter(contact_id__in=states).values_list("contact_id", "number"):

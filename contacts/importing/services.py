@@ -1,0 +1,301 @@
+"""Import services: read a file, classify every row (new / update / duplicate / skipped /
+error) and, unless it is a dry run, write every accepted row in one transaction.
+
+The same function backs the admin preview and confirm steps, the Celery task and the
+`import_contacts` command, so all of them report the same thing.
+"""
+
+import itertools
+from contextlib import nullcontext
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Contact, ContactEmail, ContactPhone, Tag
+from .matching import ContactState, MatchIndex, load_states
+from .parsers import auto_mapping, mapping_is_usable, parse
+from .records import TEXT_FIELDS, ContactRecord, ParsedRow
+from .sniff import Format, ImportFileError, sniff
+
+BATCH_SIZE = 2000
+MAX_LENGTHS = {f.name: f.max_length for f in Contact._meta.fields if f.name in TEXT_FIELDS and f.max_length}
+_url = URLValidator()
+
+
+class Status:
+    NEW = "new"
+    UPDATE = "update"
+    DUPLICATE = "duplicate"
+    SKIPPED = "skipped"
+    ERROR = "error"
+    ALL = (NEW, UPDATE, DUPLICATE, SKIPPED, ERROR)
+    REFUSED = (SKIPPED, ERROR)
+
+
+@dataclass(slots=True)
+class RowResult:
+    line: int
+    status: str
+    name: str = ""
+    reason: str = ""
+    contact_id: int | None = None
+    raw: dict | None = None
+
+    def as_dict(self) -> dict:
+        data = {"line": self.line, "status": self.status, "name": self.name, "reason": self.reason}
+        if self.contact_id and self.contact_id > 0:
+            data["contact_id"] = self.contact_id
+        if self.raw is not None and self.status in Status.REFUSED:
+            data["raw"] = self.raw
+        return data
+
+
+@dataclass
+class ImportSummary:
+    format: str
+    encoding: str = ""
+    dry_run: bool = True
+    counts: Counter = field(default_factory=Counter)
+    rows: list[RowResult] = field(default_factory=list)  # kept only when no sink is given
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def refused(self) -> int:
+        return self.counts[Status.SKIPPED] + self.counts[Status.ERROR]
+
+    def as_dict(self) -> dict:
+        return {
+            "format": self.format,
+            "encoding": self.encoding,
+            "dry_run": self.dry_run,
+            "total": self.total,
+            "counts": {s: self.counts[s] for s in Status.ALL},
+        }
+
+    def text(self) -> str:
+        verb = "would be" if self.dry_run else "were"
+        c = self.counts
+        return (
+            f"{self.total} rows ({Format.LABELS.get(self.format, self.format)}): "
+            f"{c[Status.NEW]} new, {c[Status.UPDATE]} updated, {c[Status.DUPLICATE]} duplicates, "
+            f"{c[Status.SKIPPED]} skipped, {c[Status.ERROR]} errors"
+            + (" (dry run: nothing written)" if self.dry_run else "")
+        ) if self.total else f"No contacts found in the file; nothing {verb} imported."
+
+
+def validate_record(record: ContactRecord) -> str:
+    """The reason a record cannot be imported, or ''. Normalises URLs in place."""
+    for email, _ in record.emails:
+        try:
+            validate_email(email)
+        except ValidationError:
+            return f"invalid email address “{email}”"
+    for name in ("linkedin_url", "website"):
+        value = getattr(record, name)
+        if value:
+            if "://" not in value:
+                value = "https://" + value
+            try:
+                _url(value)
+            except ValidationError:
+                return f"invalid {name.replace('_', ' ')} “{getattr(record, name)}”"
+            setattr(record, name, value)
+    for name, limit in MAX_LENGTHS.items():
+        if len(getattr(record, name)) > limit:
+            return f"{name.replace('_', ' ')} is longer than {limit} characters"
+    for number, _ in record.phones:
+        if len(number) > 40:
+            return f"phone number “{number[:50]}” is longer than 40 characters"
+    return ""
+
+
+class Importer:
+    """Classifies rows against the owner's contacts and writes them in batches."""
+
+    def __init__(self, owner, *, dry_run: bool, sink: Callable[[RowResult], None]):
+        self.owner = owner
+        self.dry_run = dry_run
+        self.sink = sink
+        self.index = MatchIndex(owner)
+        self.cache: dict[int, ContactState] = {}
+        self.created_lines: dict[int, int] = {}  # contact id (negative in a dry run) → line
+        self.fake_ids = itertools.count(-1, -1)
+        self.counts: Counter = Counter()
+
+    def emit(self, result: RowResult) -> None:
+        self.counts[result.status] += 1
+        self.sink(result)
+
+    def process(self, rows: list[ParsedRow]) -> None:
+        wanted = set()
+        for row in rows:
+            if row.record is not None:
+                ref, _ = self.index.lookup(row.record)
+                if isinstance(ref, int) and ref > 0 and ref not in self.cache:
+                    wanted.add(ref)
+        if wanted:
+            self.cache.update(load_states(self.owner, wanted))
+        touched: list[ContactState] = []
+        for row in rows:
+            self.classify(row, touched)
+        self.flush(touched)
+
+    def classify(self, row: ParsedRow, touched: list) -> None:
+        if row.error:
+            self.emit(RowResult(row.line, Status.ERROR, reason=row.error, raw=row.raw))
+            return
+        record = row.record
+        if record is None:
+            self.emit(RowResult(row.line, Status.SKIPPED, reason=row.skip or "empty row", raw=row.raw))
+            return
+        if not record.name:
+            self.emit(RowResult(row.line, Status.SKIPPED, reason="no name or email address", raw=row.raw))
+            return
+        if reason := validate_record(record):
+            self.emit(RowResult(row.line, Status.ERROR, record.name, reason, raw=row.raw))
+            return
+        ref, matched_by = self.index.lookup(record)
+        if ref is None:
+            state = ContactState(line=row.line)
+            state.absorb(record)
+            self.index.register(state)
+            touched.append(state)
+            self.emit(RowResult(row.line, Status.NEW, record.name))
+            return
+        if isinstance(ref, int) and ref < 0:
+            # A dry run's contact created earlier in the file: it is the same person.
+            line = self.created_lines[ref]
+            self.emit(RowResult(row.line, Status.DUPLICATE, record.name, f"same person as line {line}; merged"))
+            return
+        state = ref if isinstance(ref, ContactState) else self.cache.get(ref)
+        if state is None:
+            state = self.cache[ref] = load_states(self.owner, [ref])[ref]
+        changes = state.absorb(record)
+        self.index.register(state)
+        if state not in touched:
+            touched.append(state)
+        first_line = state.line if state.id is None else self.created_lines.get(state.id)
+        if first_line is not None:
+            reason = f"same person as line {first_line}; merged"
+            self.emit(RowResult(row.line, Status.DUPLICATE, record.name, reason, state.id))
+        elif changes:
+            reason = f"matches “{state.fields['name']}” by {matched_by}; adds " + ", ".join(changes)
+            self.emit(RowResult(row.line, Status.UPDATE, record.name, reason, state.id))
+        else:
+            reason = f"already in your contacts as “{state.fields['name']}” (same {matched_by})"
+            self.emit(RowResult(row.line, Status.DUPLICATE, record.name, reason, state.id))
+
+    def flush(self, touched: list[ContactState]) -> None:
+        new = [s for s in touched if s.id is None]
+        if self.dry_run:
+            for state in new:
+                fake = next(self.fake_ids)
+                self.created_lines[fake] = state.line
+                for key in state.keys:
+                    self.index.keys[key] = fake
+            return
+        now = timezone.now()
+        contacts = [Contact(owner=self.owner, **state.fields) for state in new]
+        Contact.objects.bulk_create(contacts, batch_size=BATCH_SIZE)
+        for state, contact in zip(new, contacts):
+            state.id = contact.id
+            self.created_lines[contact.id] = state.line
+        dirty = [s for s in touched if s.changed and s not in new]
+        if dirty:
+            fields = sorted(set().union(*(s.changed for s in dirty)))
+            Contact.objects.bulk_update(
+                [Contact(id=s.id, updated_at=now, **{f: s.fields[f] for f in fields}) for s in dirty],
+                [*fields, "updated_at"], batch_size=BATCH_SIZE,
+            )
+        ContactEmail.objects.bulk_create(
+            [ContactEmail(contact_id=s.id, email=e, label=l) for s in touched for e, l in s.new_emails],
+            batch_size=BATCH_SIZE, ignore_conflicts=True,
+        )
+        ContactPhone.objects.bulk_create(
+            [ContactPhone(contact_id=s.id, number=n, label=l) for s in touched for n, l in s.new_phones],
+            batch_size=BATCH_SIZE, ignore_conflicts=True,
+        )
+        self.write_tags(touched)
+        # Keys now point at ids; states are dropped so memory does not grow with the file.
+        for state in touched:
+            for key in state.keys:
+                self.index.keys[key] = state.id
+            state.reset_pending()
+        self.cache.clear()
+
+    def write_tags(self, touched: list[ContactState]) -> None:
+        wanted = {t.lower(): t for s in touched for t in s.new_tags}
+        missing = [name for low, name in wanted.items() if low not in self.index.tag_ids]
+        if missing:
+            Tag.objects.bulk_create([Tag(owner=self.owner, name=n) for n in missing], ignore_conflicts=True)
+            for tag_id, name in Tag.objects.filter(owner=self.owner, name__in=missing).values_list("id", "name"):
+                self.index.tag_ids[name.lower()] = tag_id
+        through = Contact.tags.through
+        through.objects.bulk_create(
+            [
+                through(contact_id=s.id, tag_id=self.index.tag_ids[t.lower()])
+                for s in touched for t in s.new_tags if t.lower() in self.index.tag_ids
+            ],
+            batch_size=BATCH_SIZE, ignore_conflicts=True,
+        )
+
+
+def _batches(rows: Iterable[ParsedRow], size: int):
+    iterator = iter(rows)
+    while batch := list(itertools.islice(iterator, size)):
+        yield batch
+
+
+def resolve_mapping(sniffed, mapping):
+    """The column mapping of a generic CSV: the given one, else one guessed from the header;
+    ImportFileError when no column holds a name or an email."""
+    if sniffed.format != Format.CSV:
+        return None
+    mapping = list(mapping) if mapping else auto_mapping(sniffed.header)
+    if not mapping_is_usable(mapping):
+        raise ImportFileError(
+            "This does not look like a contact file: no column holds a name or an email address "
+            f"(columns: {', '.join(sniffed.header[:8])}). Choose the columns in the mapping step."
+        )
+    return mapping
+
+
+def run_import(
+    path,
+    owner,
+    *,
+    format: str = Format.AUTO,
+    mapping: list[str] | None = None,
+    dry_run: bool = True,
+    sink: Callable[[RowResult], None] | None = None,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> ImportSummary:
+    """Import a contact file for `owner`: classify every row and, unless `dry_run`, write all
+    accepted rows in one transaction. Raises ImportFileError for a file that cannot be read."""
+    path = Path(path)
+    sniffed = sniff(path, format)
+    mapping = resolve_mapping(sniffed, mapping)
+    summary = ImportSummary(format=sniffed.format, encoding=sniffed.encoding, dry_run=dry_run)
+    if sink is None:
+        sink = summary.rows.append
+    importer = Importer(owner, dry_run=dry_run, sink=sink)
+    done = 0
+    # One transaction for the whole file: nothing is ever half-applied.
+    with nullcontext() if dry_run else transaction.atomic():
+        for batch in _batches(parse(path, sniffed, mapping), batch_size):
+            importer.process(batch)
+            done += len(batch)
+            if progress:
+                progress(done)
+    summary.counts = importer.counts
+    return summary

@@ -1,0 +1,177 @@
+"""Preview classifies every row; applying writes accepted rows once, never overwriting."""
+
+import pytest
+
+from contacts.importing.services import Status, run_import
+from contacts.importing.sniff import ImportFileError
+from contacts.models import Contact, ContactEmail, Tag
+from tests.factories import ContactEmailFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def statuses(summary):
+    return [(r.line, r.status) for r in summary.rows]
+
+
+def test_preview_writes_nothing(owner, fixture_path):
+    summary = run_import(fixture_path("linkedin_connections.csv"), owner, dry_run=True)
+    assert summary.counts[Status.NEW] == 6
+    assert Contact.objects.count() == 0
+
+
+def test_preview_lists_every_row_with_its_line(owner, fixture_path):
+    summary = run_import(fixture_path("linkedin_connections.csv"), owner)
+    assert statuses(summary) == [
+        (5, "new"), (6, "new"), (7, "new"), (8, "new"), (9, "new"), (10, "skipped"), (11, "new"),
+    ]
+    assert summary.rows[5].reason == "no name or email address"
+
+
+def test_apply_creates_contacts_owned_by_importer(owner, fixture_path):
+    run_import(fixture_path("linkedin_connections.csv"), owner, dry_run=False)
+    priya = Contact.objects.get(name="Priya Raman")
+    assert priya.owner == owner
+    assert priya.how_we_met == "Connected on LinkedIn on 12 Mar 2021"
+    assert list(priya.emails.values_list("email", flat=True)) == ["priya.raman@example.com"]
+
+
+def test_importing_same_file_twice_changes_nothing(owner, fixture_path):
+    path = fixture_path("google_contacts.csv")
+    run_import(path, owner, dry_run=False)
+    before = sorted(Contact.objects.values_list("id", "name", "updated_at"))
+    emails = ContactEmail.objects.count()
+    second = run_import(path, owner, dry_run=False)
+    assert second.counts[Status.NEW] == second.counts[Status.UPDATE] == 0
+    assert sorted(Contact.objects.values_list("id", "name", "updated_at")) == before
+    assert ContactEmail.objects.count() == emails
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "contacts_v21.vcf", "contacts_v30_apple.vcf", "contacts_v40.vcf", "outlook_contacts.csv",
+        "google_contacts_legacy.csv", "excel_unicode_text.txt", "excel_semicolon.csv",
+        "generic_ragged.csv", "linkedin_connections.csv",
+    ],
+)
+def test_second_import_of_each_format_is_all_duplicates_or_refused(owner, fixture_path, name):
+    run_import(fixture_path(name), owner, dry_run=False)
+    count = Contact.objects.count()
+    second = run_import(fixture_path(name), owner, dry_run=False)
+    assert {r.status for r in second.rows} <= {Status.DUPLICATE, Status.SKIPPED, Status.ERROR}
+    assert Contact.objects.count() == count
+
+
+def test_match_by_email_fills_blanks_and_never_overwrites(owner, fixture_path):
+    priya = ContactFactory(owner=owner, name="Priya R.", company="", title="My own words")
+    ContactEmailFactory(contact=priya, email="priya.raman@example.com")
+    summary = run_import(fixture_path("linkedin_connections.csv"), owner, dry_run=False)
+    priya.refresh_from_db()
+    assert (priya.name, priya.title, priya.company) == ("Priya R.", "My own words", "Stripe")
+    assert summary.rows[0].status == Status.UPDATE
+    assert "company" in summary.rows[0].reason
+
+
+def test_match_by_normalised_linkedin_url(owner, fixture_path):
+    ContactFactory(owner=owner, name="Mei", linkedin_url="http://uk.linkedin.com/in/MeiChen/?trk=x")
+    summary = run_import(fixture_path("linkedin_connections.csv"), owner)
+    assert summary.rows[2].status == Status.UPDATE
+    assert "by linkedin" in summary.rows[2].reason
+
+
+def test_match_by_normalised_name_and_company(owner, fixture_path):
+    ContactFactory(owner=owner, name="tomas alvarez", company="Globex Inc", title="")
+    summary = run_import(fixture_path("linkedin_connections.csv"), owner)
+    assert summary.rows[1].status == Status.UPDATE
+
+
+def test_existing_contact_with_nothing_new_is_duplicate(owner, fixture_path):
+    contact = ContactFactory(owner=owner, name="Zoë Papadopoulos", company="Workable", title="x",
+                             preferred_name="Zo", notes="n", linkedin_url="https://www.linkedin.com/in/zoepapa")
+    ContactEmailFactory(contact=contact, email="zoe@example.gr")
+    contact.phones.create(number="+30 690 000 0000")
+    summary = run_import(fixture_path("contacts_v40.vcf"), owner)
+    assert summary.rows[0].status == Status.DUPLICATE
+
+
+def test_duplicates_inside_one_file_become_one_contact(owner, fixture_path):
+    summary = run_import(fixture_path("duplicates.csv"), owner, dry_run=False)
+    assert statuses(summary) == [
+        (2, "new"), (3, "duplicate"), (4, "new"), (5, "duplicate"), (6, "new"), (7, "duplicate"),
+    ]
+    assert Contact.objects.count() == 3
+    ben = Contact.objects.get(name="Ben Carter")
+    assert ben.title == "Senior EM"
+    dev = Contact.objects.get(name="Dev Patel")
+    assert list(dev.emails.values_list("email", flat=True)) == ["dev@example.com"]
+
+
+def test_in_file_duplicates_across_batches_become_one_contact(owner, fixture_path):
+    run_import(fixture_path("duplicates.csv"), owner, dry_run=False, batch_size=1)
+    assert Contact.objects.count() == 3
+    assert Contact.objects.get(name="Ben Carter").title == "Senior EM"
+
+
+def test_in_file_duplicates_across_batches_in_preview(owner, fixture_path):
+    summary = run_import(fixture_path("duplicates.csv"), owner, batch_size=2)
+    assert summary.counts[Status.NEW] == 3
+
+
+def test_invalid_email_row_is_an_error_with_reason(owner, fixture_path):
+    summary = run_import(fixture_path("generic_ragged.csv"), owner, dry_run=False)
+    liam = next(r for r in summary.rows if r.line == 6)
+    assert liam.status == Status.ERROR
+    assert "not-an-email" in liam.reason
+    assert not Contact.objects.filter(name="Liam Jones").exists()
+
+
+def test_broken_vcard_does_not_stop_the_others(owner, fixture_path):
+    summary = run_import(fixture_path("contacts_v21.vcf"), owner, dry_run=False)
+    assert summary.counts == {Status.NEW: 3, Status.ERROR: 1}
+    assert Contact.objects.count() == 3
+
+
+def test_tags_are_created_once_per_owner(owner, fixture_path):
+    run_import(fixture_path("generic_ragged.csv"), owner, dry_run=False)
+    run_import(fixture_path("generic_ragged.csv"), owner, dry_run=False)
+    assert sorted(Tag.objects.filter(owner=owner).values_list("name", flat=True)) == ["fintech", "mentors"]
+    assert Contact.objects.get(name="Olivia Brown").tags.count() == 2
+
+
+def test_other_users_contacts_are_not_matched(owner, stranger, fixture_path):
+    theirs = ContactFactory(owner=stranger, name="Priya Raman", company="Stripe")
+    ContactEmailFactory(contact=theirs, email="priya.raman@example.com")
+    summary = run_import(fixture_path("linkedin_connections.csv"), owner, dry_run=False)
+    assert summary.rows[0].status == Status.NEW
+    assert Contact.objects.filter(owner=owner, name="Priya Raman").exists()
+
+
+def test_error_in_the_middle_of_apply_rolls_everything_back(owner, fixture_path, monkeypatch):
+    from contacts.importing import services
+
+    calls = {"n": 0}
+    original = services.Importer.flush
+
+    def failing_flush(self, touched):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        original(self, touched)
+
+    monkeypatch.setattr(services.Importer, "flush", failing_flush)
+    with pytest.raises(RuntimeError):
+        run_import(fixture_path("linkedin_connections.csv"), owner, dry_run=False, batch_size=2)
+    assert Contact.objects.count() == 0
+
+
+def test_csv_without_contact_columns_is_refused_clearly(owner, fixture_path):
+    with pytest.raises(ImportFileError, match="does not look like a contact file"):
+        run_import(fixture_path("transactions.csv"), owner)
+
+
+def test_generic_csv_uses_given_mapping(owner, fixture_path):
+    mapping = ["name", "", "company", "", ""]
+    summary = run_import(fixture_path("generic_ragged.csv"), owner, mapping=mapping, dry_run=False)
+    assert summary.counts[Status.NEW] == 5
+    assert not ContactEmail.objects.exists()
