@@ -1,0 +1,202 @@
+"""Reads for the dashboard (`/`): one bounded query (or a fixed few) per card, so the page costs
+the same number of queries for a week-old account and for one with years of history.
+
+Every selector takes the signed-in user and the user's `today` (a date in their Profile time
+zone, see `local_today`), and returns only that user's rows.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from contacts.models import Event
+from contacts.services import get_profile
+
+from .selectors_followups import one_person_this_week
+from .models import (
+    Direction,
+    FollowUp,
+    FollowUpStatus,
+    Interaction,
+    Mentorship,
+    Support,
+    SupportStatus,
+)
+
+REACH_OUT_LIMIT = 30
+PROMISES_LIMIT = 10
+RECENT_LIMIT = 10
+UPCOMING_DAYS = 21
+UPCOMING_LIMIT = 10
+# Active mentorships are a handful per user; the cap only keeps the query bounded.
+MENTORSHIP_SCAN_LIMIT = 50
+
+
+def local_today(profile) -> date:
+    """Today's date in the user's Profile time zone."""
+    return timezone.now().astimezone(profile.zone).date()
+
+
+def start_of_week(profile, today: date) -> datetime:
+    """Monday 00:00 of `today`'s week in the user's time zone, as an aware datetime."""
+    monday = today - timedelta(days=today.weekday())
+    return datetime.combine(monday, time.min, tzinfo=profile.zone)
+
+
+def _reach_out_filter(user, today: date) -> Q:
+    # Matches the partial index `followup_open_due` (owner, due_on WHERE status IN (open,
+    # snoozed)): snoozing moves due_on to the snooze date (followups.snooze), so one range scan
+    # finds what is due, overdue, or woken from a snooze. The snoozed_until clause only guards
+    # against a snooze that has not been woken yet by the scanner.
+    return Q(
+        owner=user,
+        status__in=[FollowUpStatus.OPEN, FollowUpStatus.SNOOZED],
+        due_on__lte=today,
+    ) & (Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
+
+
+def reach_out(user, today: date, limit: int = REACH_OUT_LIMIT) -> list[FollowUp]:
+    """Open follow-ups due today or overdue, plus snoozed ones whose snooze has ended, oldest
+    due date first (overdue before today's), with their contact; archived contacts left out."""
+    return list(
+        FollowUp.objects.filter(_reach_out_filter(user, today), contact__archived=False)
+        # Everything follow_up_reason_text reads, joined in the same query.
+        .select_related("contact", "event", "mentorship")
+        .order_by("due_on", "id")[:limit]
+    )
+
+
+def is_on_reach_out(follow_up: FollowUp, today: date) -> bool:
+    """Whether this follow-up belongs on the Reach out card today (same rule as `reach_out`)."""
+    return (
+        not follow_up.contact.archived
+        and follow_up.status in (FollowUpStatus.OPEN, FollowUpStatus.SNOOZED)
+        and follow_up.due_on <= today
+        and (follow_up.snoozed_until is None or follow_up.snoozed_until <= today)
+    )
+
+
+def open_promises(user, limit: int = PROMISES_LIMIT) -> list[Support]:
+    """Gives offered but not yet done, oldest offer first (partial index `support_open`)."""
+    return list(
+        Support.objects.filter(owner=user, status=SupportStatus.OFFERED, direction=Direction.GIVE)
+        .select_related("contact")
+        .order_by("offered_on", "id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class ActivityItem:
+    """One line of Recent activity: an interaction or a give/received/ask."""
+
+    kind: str  # "interaction" | "support"
+    on: date
+    sort_key: tuple
+    item: Interaction | Support
+
+
+def recent_activity(user, profile, limit: int = RECENT_LIMIT) -> list[ActivityItem]:
+    """The last `limit` interactions and supports merged, newest first (three queries: the
+    interactions, their contacts, the supports)."""
+    interactions = (
+        Interaction.objects.filter(owner=user)
+        .order_by("-occurred_at", "-id")
+        .prefetch_related("contacts")[:limit]
+    )
+    supports = (
+        Support.objects.filter(owner=user)
+        .select_related("contact")
+        .order_by("-offered_on", "-id")[:limit]
+    )
+    zone = profile.zone
+    items = [
+        ActivityItem(
+            "interaction",
+            i.occurred_at.astimezone(zone).date(),
+            (i.occurred_at.astimezone(zone).date(), i.created_at),
+            i,
+        )
+        for i in interactions
+    ]
+    items += [ActivityItem("support", s.offered_on, (s.offered_on, s.created_at), s) for s in supports]
+    items.sort(key=lambda a: a.sort_key, reverse=True)
+    return items[:limit]
+
+
+@dataclass(frozen=True)
+class MentorshipDue:
+    """An active mentorship and the date its next session is due."""
+
+    mentorship: Mentorship
+    due_on: date
+
+
+def upcoming_events(user, today: date, days: int = UPCOMING_DAYS) -> list[Event]:
+    """Events starting in the next `days` days, or still running today, soonest first."""
+    horizon = today + timedelta(days=days)
+    return list(
+        Event.objects.filter(owner=user, starts_on__lte=horizon)
+        .filter(Q(starts_on__gte=today) | Q(ends_on__gte=today))
+        .order_by("starts_on", "id")[:UPCOMING_LIMIT]
+    )
+
+
+def mentorship_sessions_due(user, today: date, days: int = UPCOMING_DAYS) -> list[MentorshipDue]:
+    """Active mentorships whose next session (last session, else start, plus the session
+    cadence) falls within the next `days` days or is already late, most overdue first."""
+    horizon = today + timedelta(days=days)
+    mentorships = (
+        Mentorship.objects.filter(owner=user, active=True)
+        .select_related("mentor", "mentee")
+        .order_by("id")[:MENTORSHIP_SCAN_LIMIT]
+    )
+    due = []
+    for m in mentorships:
+        due_on = (m.last_session_on or m.started_on) + timedelta(days=m.session_cadence_days)
+        if due_on <= horizon:
+            due.append(MentorshipDue(m, due_on))
+    due.sort(key=lambda d: (d.due_on, d.mentorship.id))
+    return due[:UPCOMING_LIMIT]
+
+
+@dataclass(frozen=True)
+class Counts:
+    due_today: int
+    overdue: int
+    open_promises: int
+    touches_this_week: int
+
+
+def counts(user, profile, today: date) -> Counts:
+    """The numbers at the top of the dashboard, in three aggregate queries."""
+    follow_ups = FollowUp.objects.filter(_reach_out_filter(user, today), contact__archived=False).aggregate(
+        overdue=Count("id", filter=Q(due_on__lt=today)),
+        total=Count("id"),
+    )
+    promises = Support.objects.filter(
+        owner=user, status=SupportStatus.OFFERED, direction=Direction.GIVE
+    ).count()
+    touches = Interaction.objects.filter(
+        owner=user, occurred_at__gte=start_of_week(profile, today)
+    ).count()
+    return Counts(
+        due_today=follow_ups["total"] - follow_ups["overdue"],
+        overdue=follow_ups["overdue"],
+        open_promises=promises,
+        touches_this_week=touches,
+    )
+
+
+def profile_and_today(user):
+    """The user's Profile and today's date in its time zone (one query)."""
+    profile = get_profile(user)
+    return profile, local_today(profile)
+
+
+
+def one_person(user, profile, today: date):
+    """The "one person this week" suggestion (contact, reason, suggested_give), or None when
+    the user has no active contact."""
+    return one_person_this_week(user, today, profile=profile)

@@ -1,0 +1,210 @@
+"""The dashboard (`/`): the page, one fragment URL per card, and the inline actions of its rows.
+
+Each card is a `{% partialdef %}` of templates/interactions/dashboard.html that reloads itself
+when an HX-Trigger event says its data changed (see the `hx-trigger` of each card). Row
+actions return the changed row (or nothing when it leaves the card) and fire the event.
+"""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+
+from contacts.access import get_owned_or_404
+from network_crm.health import scheduler_state
+
+from . import dashboard_selectors as selectors
+from . import followups, services
+from .models import Direction, FollowUp, Support, SupportStatus
+from .selectors_followups import follow_up_reason_text
+
+TEMPLATE = "interactions/dashboard.html"
+FOLLOW_UP_CHANGED = "followUpChanged"
+PROMISE_CHANGED = "promiseChanged"
+
+
+# --- context for each card -------------------------------------------------------------------
+
+def _add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for candidate in (day.day, 30, 29, 28):  # 31 Jan + 1 month is the last day of February
+        try:
+            return day.replace(year=year, month=month, day=candidate)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _snooze_choices(today: date) -> list[tuple[str, date]]:
+    return [
+        ("Tomorrow", today + timedelta(days=1)),
+        ("1 week", today + timedelta(days=7)),
+        ("1 month", _add_months(today, 1)),
+    ]
+
+
+def _reach_out_rows(follow_ups, profile, today: date) -> list[dict]:
+    return [
+        {
+            "follow_up": f,
+            "reason": follow_up_reason_text(f, today, profile=profile),
+            "days_overdue": (today - f.due_on).days,
+        }
+        for f in follow_ups
+    ]
+
+
+def _reach_out_context(user, profile, today):
+    return {"reach_out_rows": _reach_out_rows(selectors.reach_out(user, today), profile, today)}
+
+
+def _one_person_context(user, profile, today):
+    return {"one_person": selectors.one_person(user, profile, today)}
+
+
+def _promises_context(user, profile, today):
+    return {"promises": selectors.open_promises(user)}
+
+
+def _activity_context(user, profile, today):
+    return {"activity": selectors.recent_activity(user, profile)}
+
+
+def _upcoming_context(user, profile, today):
+    return {
+        "events": selectors.upcoming_events(user, today),
+        "mentorships_due": selectors.mentorship_sessions_due(user, today),
+    }
+
+
+def _counts_context(user, profile, today):
+    return {"counts": selectors.counts(user, profile, today)}
+
+
+# Card slug in the URL → (partial in dashboard.html, context builder).
+CARDS = {
+    "reach-out": ("reach_out_card", _reach_out_context),
+    "one-person": ("one_person_card", _one_person_context),
+    "promises": ("promises_card", _promises_context),
+    "activity": ("activity_card", _activity_context),
+    "upcoming": ("upcoming_card", _upcoming_context),
+    "counts": ("counts_card", _counts_context),
+}
+
+
+def _common_context(profile, today):
+    return {
+        "today": today,
+        "profile": profile,
+        "snooze_choices": _snooze_choices(today),
+        "quick_logs": services.QUICK_LOGS.items(),
+    }
+
+
+# --- pages and fragments ---------------------------------------------------------------------
+
+@require_GET
+def dashboard(request):
+    profile, today = selectors.profile_and_today(request.user)
+    context = _common_context(profile, today)
+    for _, build in CARDS.values():
+        context.update(build(request.user, profile, today))
+    state, last_tick = scheduler_state()
+    context.update(scheduler_stale=state == "stale", scheduler_last_tick=last_tick)
+    return render(request, TEMPLATE, context)
+
+
+@require_GET
+def dashboard_card(request, card):
+    if card not in CARDS:
+        raise Http404("No such card.")
+    partial, build = CARDS[card]
+    profile, today = selectors.profile_and_today(request.user)
+    context = _common_context(profile, today) | build(request.user, profile, today)
+    return render(request, f"{TEMPLATE}#{partial}", context)
+
+
+# --- row actions -----------------------------------------------------------------------------
+
+def _follow_up_row_response(request, follow_up: FollowUp, message: str) -> HttpResponse:
+    """htmx: the row again if it is still due today, else nothing (the row leaves the card);
+    without htmx: back to the dashboard with a message."""
+    if not request.htmx:
+        messages.success(request, message)
+        return redirect("dashboard")
+    profile, today = selectors.profile_and_today(request.user)
+    body = ""
+    if selectors.is_on_reach_out(follow_up, today):
+        context = _common_context(profile, today) | {
+            "row": _reach_out_rows([follow_up], profile, today)[0]
+        }
+        body = render_to_string(f"{TEMPLATE}#reach_out_row", context, request=request)
+    return trigger_client_event(HttpResponse(body), FOLLOW_UP_CHANGED)
+
+
+def _owned_follow_up(request, pk) -> FollowUp:
+    return get_owned_or_404(
+        FollowUp.objects.select_related("contact", "event", "mentorship"), request.user, pk=pk
+    )
+
+
+@require_POST
+def follow_up_done(request, pk):
+    follow_up = _owned_follow_up(request, pk)
+    followups.mark_done(follow_up)
+    follow_up.refresh_from_db()
+    return _follow_up_row_response(request, follow_up, f"Done: {follow_up.contact.display_name}.")
+
+
+@require_POST
+def follow_up_dismiss(request, pk):
+    follow_up = _owned_follow_up(request, pk)
+    followups.dismiss(follow_up)
+    follow_up.refresh_from_db()
+    return _follow_up_row_response(
+        request, follow_up, f"Dismissed the reminder for {follow_up.contact.display_name}."
+    )
+
+
+@require_POST
+def follow_up_snooze(request, pk):
+    follow_up = _owned_follow_up(request, pk)
+    _, today = selectors.profile_and_today(request.user)
+    try:
+        until = date.fromisoformat(request.POST.get("until", ""))
+    except ValueError:
+        until = None
+    if until is None or until <= today:
+        error = "Pick a date after today to snooze until."
+        if request.htmx:
+            return HttpResponse(error, status=400)
+        messages.error(request, error)
+        return redirect("dashboard")
+    followups.snooze(follow_up, until)
+    follow_up.refresh_from_db()
+    return _follow_up_row_response(
+        request, follow_up, f"Snoozed {follow_up.contact.display_name} until {until:%-d %b}."
+    )
+
+
+@require_POST
+def promise_done(request, pk):
+    support = get_owned_or_404(
+        Support.objects.select_related("contact"), request.user, pk=pk,
+        direction=Direction.GIVE,
+    )
+    _, today = selectors.profile_and_today(request.user)
+    if support.status == SupportStatus.OFFERED:
+        services.mark_support_done(support, today)
+    if not request.htmx:
+        messages.success(request, f"Promise kept: {support}.")
+        return redirect("dashboard")
+    # The kept give closes its follow-up too, so Reach out and the counts refresh as well.
+    return trigger_client_event(
+        trigger_client_event(HttpResponse(""), PROMISE_CHANGED), FOLLOW_UP_CHANGED
+    )

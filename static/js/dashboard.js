@@ -1,0 +1,144 @@
+// Dashboard behaviour (issue 3). Everything here is an enhancement: without JavaScript every
+// link and form on the dashboard still works as a plain page.
+(() => {
+  "use strict";
+
+  const dialog = () => document.getElementById("log-dialog");
+  const dialogBody = () => document.getElementById("log-dialog-body");
+  const FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select, textarea, summary, [tabindex]:not([tabindex='-1'])";
+  let opener = null;
+
+  // --- The Log form in a dialog -----------------------------------------------------------
+  // The "+ Log" link (also opened by the "l" shortcut in app.js) and each "Log a touch" link
+  // load the log form's fragment into a <dialog>; the link's href is the no-JS fallback.
+  function openLog(link) {
+    const box = dialog();
+    if (!box || !window.htmx || typeof box.showModal !== "function") return false;
+    opener = link;
+    htmx.ajax("GET", link.getAttribute("href"), { target: "#log-dialog-body", swap: "innerHTML" })
+      .then(() => {
+        if (!box.open) box.showModal();
+        focusFirstField(box);
+      });
+    return true;
+  }
+
+  function focusFirstField(box) {
+    const field = dialogBody().querySelector("input:not([type=hidden]), select, textarea");
+    (field || box.querySelector("[data-close-dialog]")).focus();
+  }
+
+  function closeLog() {
+    const box = dialog();
+    if (box && box.open) box.close();
+  }
+
+  document.addEventListener("click", (event) => {
+    if (event.defaultPrevented || event.button !== 0) return;
+    if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    const link = event.target.closest("a[data-shortcut='l'], a[data-open-log]");
+    if (link && openLog(link)) event.preventDefault();
+    if (event.target.closest("[data-close-dialog]")) closeLog();
+  });
+
+  document.addEventListener("DOMContentLoaded", () => {
+    const box = dialog();
+    if (!box) return;
+    // Escape closes a modal <dialog> natively; on any close, empty it and give focus back.
+    box.addEventListener("close", () => {
+      dialogBody().replaceChildren();
+      if (opener && document.contains(opener)) opener.focus();
+      else focusHeading("card-reach-out");
+      opener = null;
+    });
+    // A click on the backdrop (outside the dialog's box) closes it too.
+    box.addEventListener("click", (event) => {
+      if (event.target === box) closeLog();
+    });
+  });
+
+  // After a save, the form's view fires interactionLogged: close the dialog, say so.
+  document.body.addEventListener("interactionLogged", (event) => {
+    if (dialog() && dialog().open) {
+      closeLog();
+      const detail = event.detail || {};
+      toast(detail.message || "Logged.");
+    }
+  });
+
+  // An invalid form comes back with field errors: focus the first field in error.
+  document.body.addEventListener("htmx:afterSwap", (event) => {
+    const body = dialogBody();
+    if (!body || !body.contains(event.detail.target)) return;
+    const bad = body.querySelector(".has-error input, .has-error select, .has-error textarea");
+    if (bad) bad.focus();
+  });
+
+  // --- Quick logs -------------------------------------------------------------------------
+  document.body.addEventListener("htmx:afterRequest", (event) => {
+    const form = event.detail.elt.closest && event.detail.elt.closest("form[data-quick-log]");
+    if (!form) return;
+    if (event.detail.successful) toast(form.dataset.toast || "Logged.");
+    else toast("Could not log that. Try again.", "error");
+  });
+
+  // --- Rows and cards keep keyboard focus -------------------------------------------------
+  // When a row leaves or a card reloads under the keyboard focus, move focus to the same place
+  // in the new content (the next row, else the card's heading) instead of losing it to <body>.
+  let pending = null;
+
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    const active = document.activeElement;
+    if (!target || !active || !target.contains(active)) return;
+    const card = target.closest(".dash-card");
+    if (!card) return;
+    const rows = Array.from(card.querySelectorAll("[data-row]"));
+    const row = active.closest("[data-row]");
+    pending = { cardId: card.id, rowId: row && row.id, index: row ? rows.indexOf(row) : -1 };
+  });
+
+  document.body.addEventListener("htmx:afterSettle", () => {
+    if (!pending || document.activeElement !== document.body) {
+      pending = null;
+      return;
+    }
+    const { cardId, rowId, index } = pending;
+    pending = null;
+    const card = document.getElementById(cardId);
+    if (!card) return;
+    const rows = Array.from(card.querySelectorAll("[data-row]"));
+    const row = (rowId && document.getElementById(rowId)) || rows[Math.min(index, rows.length - 1)];
+    const control = row && row.querySelector(FOCUSABLE);
+    if (control) control.focus();
+    else focusHeading(cardId);
+  });
+
+  function focusHeading(cardId) {
+    const card = document.getElementById(cardId);
+    const heading = card && card.querySelector("h2[tabindex='-1']");
+    if (heading) heading.focus();
+  }
+
+  // Close an open snooze menu with Escape and return focus to its summary.
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    const menu = event.target.closest && event.target.closest("details.snooze[open]");
+    if (menu) {
+      menu.open = false;
+      menu.querySelector("summary").focus();
+    }
+  });
+
+  // --- Toasts -----------------------------------------------------------------------------
+  function toast(text, level = "success") {
+    const region = document.getElementById("messages");
+    if (!region) return;
+    const note = document.createElement("p");
+    note.className = `flash flash-${level} toast`;
+    note.setAttribute("role", "status");
+    note.textContent = text;
+    region.prepend(note);
+    setTimeout(() => note.remove(), 5000);
+  }
+})();

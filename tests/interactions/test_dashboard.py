@@ -1,0 +1,386 @@
+"""The dashboard (`/`): its cards, their fragments, row actions, isolation and query counts."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.models import Profile
+from interactions import followups
+from interactions.selectors_followups import follow_up_reason_text
+from interactions.models import (
+    Direction,
+    FollowUp,
+    FollowUpReason,
+    FollowUpStatus,
+    SchedulerTick,
+    SupportStatus,
+)
+from tests.factories import (
+    ContactFactory,
+    EventFactory,
+    FollowUpFactory,
+    InteractionFactory,
+    MentorshipFactory,
+    ProfileFactory,
+    SupportFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+CARDS = ["reach-out", "one-person", "promises", "activity", "upcoming", "counts"]
+NOON = dt.datetime(2026, 3, 18, 12, 0, tzinfo=dt.UTC)  # a Wednesday
+TODAY = NOON.date()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The owner and stranger fixtures hash a password; PBKDF2 costs ~1s per test on CI cores.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def frozen_noon():
+    with time_machine.travel(NOON, tick=False):
+        yield
+
+
+def due(owner, days_ago=0, **kwargs):
+    """A follow-up for a new contact of `owner`, due `days_ago` days before today."""
+    kwargs.setdefault("contact", ContactFactory(owner=owner))
+    return FollowUpFactory(owner=owner, due_on=TODAY - dt.timedelta(days=days_ago), **kwargs)
+
+
+def section(html: str, card_id: str) -> str:
+    """The HTML of one card on the page (up to the next card)."""
+    start = html.index(f'id="{card_id}"')
+    end = html.find("</section>", start)
+    return html[start:end]
+
+
+def reach_out_ids(response) -> list[int]:
+    html = section(response.content.decode(), "card-reach-out")
+    return [int(pk) for pk in re.findall(r'id="follow-up-(\d+)"', html)]
+
+
+# --- signed out, isolation ---------------------------------------------------------------------
+
+def action_urls(follow_up, give):
+    return [
+        reverse("dashboard_follow_up_done", args=[follow_up.pk]),
+        reverse("dashboard_follow_up_snooze", args=[follow_up.pk]),
+        reverse("dashboard_follow_up_dismiss", args=[follow_up.pk]),
+        reverse("dashboard_promise_done", args=[give.pk]),
+    ]
+
+
+def test_signed_out_dashboard_and_cards_redirect_to_login(client):
+    for url in [reverse("dashboard")] + [reverse("dashboard_card", args=[c]) for c in CARDS]:
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("login"))
+
+
+def test_signed_out_actions_redirect_to_login(client, owner):
+    urls = action_urls(due(owner), SupportFactory(owner=owner))
+    for url in urls:
+        response = client.post(url, {"until": "2026-04-01"})
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+
+
+def test_stranger_gets_404_on_every_action_with_an_owners_id(stranger_client, owner):
+    follow_up, give = due(owner), SupportFactory(owner=owner)
+    for url in action_urls(follow_up, give):
+        assert stranger_client.post(url, {"until": "2026-04-01"}, **HTMX).status_code == 404, url
+    follow_up.refresh_from_db()
+    give.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.OPEN
+    assert give.status == SupportStatus.OFFERED
+
+
+def test_fragments_never_show_another_users_rows(stranger_client, owner):
+    contact = ContactFactory(owner=owner, name="Zebediah Owner-Only")
+    due(owner, contact=contact)
+    SupportFactory(owner=owner, contact=contact)
+    InteractionFactory(owner=owner, contacts=[contact])
+    EventFactory(owner=owner, name="Owner-only Summit", starts_on=TODAY + dt.timedelta(days=3))
+    for card in CARDS:
+        html = stranger_client.get(reverse("dashboard_card", args=[card]), **HTMX).content.decode()
+        assert "Zebediah" not in html and "Owner-only Summit" not in html, card
+    page = stranger_client.get(reverse("dashboard")).content.decode()
+    assert "Zebediah" not in page and "Owner-only Summit" not in page
+
+
+def test_actions_only_accept_post(owner_client, owner):
+    follow_up = due(owner)
+    assert owner_client.get(reverse("dashboard_follow_up_done", args=[follow_up.pk])).status_code == 405
+
+
+# --- Reach out -----------------------------------------------------------------------------------
+
+def test_reach_out_lists_overdue_before_due_today(owner_client, owner):
+    today_row = due(owner, days_ago=0)
+    old_row = due(owner, days_ago=12)
+    middle_row = due(owner, days_ago=3)
+    assert reach_out_ids(owner_client.get("/")) == [old_row.pk, middle_row.pk, today_row.pk]
+
+
+def test_reach_out_leaves_out_future_closed_and_archived(owner_client, owner):
+    due(owner, days_ago=-1)
+    due(owner, status=FollowUpStatus.DONE)
+    due(owner, status=FollowUpStatus.DISMISSED)
+    due(owner, contact=ContactFactory(owner=owner, archived=True))
+    shown = due(owner)
+    assert reach_out_ids(owner_client.get("/")) == [shown.pk]
+
+
+def test_reach_out_hides_a_snoozed_follow_up_until_its_day(owner, owner_client):
+    follow_up = due(owner, days_ago=5)
+    followups.snooze(follow_up, TODAY + dt.timedelta(days=1))
+    assert reach_out_ids(owner_client.get("/")) == []
+    with time_machine.travel(NOON + dt.timedelta(days=1), tick=False):
+        assert reach_out_ids(owner_client.get("/")) == [follow_up.pk]
+
+
+def test_reach_out_row_says_the_reason_in_words(owner_client, owner):
+    follow_up = due(owner, days_ago=2, reason=FollowUpReason.PROMISE, note="Send the RFC template")
+    html = section(owner_client.get("/").content.decode(), "card-reach-out")
+    reason = follow_up_reason_text(follow_up, TODAY)
+    assert reason and reason in html.replace("&#x27;", "'").replace("&quot;", '"')
+    assert "2 days overdue" in html
+
+
+def test_today_is_the_users_local_date(owner_client, owner):
+    # 23:30 UTC on the 18th is already the 19th in Tokyo.
+    Profile.objects.create(owner=owner, time_zone="Asia/Tokyo")
+    follow_up = FollowUpFactory(owner=owner, due_on=TODAY + dt.timedelta(days=1))
+    with time_machine.travel(dt.datetime(2026, 3, 18, 23, 30, tzinfo=dt.UTC), tick=False):
+        assert reach_out_ids(owner_client.get("/")) == [follow_up.pk]
+    with time_machine.travel(dt.datetime(2026, 3, 18, 14, 0, tzinfo=dt.UTC), tick=False):
+        assert reach_out_ids(owner_client.get("/")) == []
+
+
+def test_reach_out_rows_offer_the_three_quick_logs(owner_client, owner):
+    follow_up = due(owner)
+    html = section(owner_client.get("/").content.decode(), "card-reach-out")
+    for kind in ("congratulated", "shared_article", "thanked"):
+        assert reverse("interactions:quick_log", args=[follow_up.contact.pk, kind]) in html
+
+
+# --- row actions ----------------------------------------------------------------------------------
+
+def test_done_with_htmx_removes_the_row_and_fires_follow_up_changed(owner_client, owner):
+    follow_up = due(owner, days_ago=1)
+    response = owner_client.post(reverse("dashboard_follow_up_done", args=[follow_up.pk]), **HTMX)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert "followUpChanged" in response["HX-Trigger"]
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.DONE
+
+
+def test_done_without_javascript_redirects_to_the_dashboard(owner_client, owner):
+    follow_up = due(owner)
+    response = owner_client.post(reverse("dashboard_follow_up_done", args=[follow_up.pk]))
+    assert response.status_code == 302 and response.url == reverse("dashboard")
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.DONE
+
+
+def test_snooze_hides_the_row_until_the_chosen_day(owner_client, owner):
+    follow_up = due(owner, days_ago=3)
+    until = TODAY + dt.timedelta(days=7)
+    response = owner_client.post(
+        reverse("dashboard_follow_up_snooze", args=[follow_up.pk]), {"until": until.isoformat()}, **HTMX
+    )
+    assert response.content == b"" and "followUpChanged" in response["HX-Trigger"]
+    follow_up.refresh_from_db()
+    assert (follow_up.status, follow_up.snoozed_until) == (FollowUpStatus.SNOOZED, until)
+    assert reach_out_ids(owner_client.get("/")) == []
+
+
+def test_snooze_to_today_or_the_past_is_refused(owner_client, owner):
+    follow_up = due(owner)
+    url = reverse("dashboard_follow_up_snooze", args=[follow_up.pk])
+    for until in (TODAY.isoformat(), "2020-01-01", "not-a-date", ""):
+        assert owner_client.post(url, {"until": until}, **HTMX).status_code == 400, until
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.OPEN
+
+
+def test_snooze_buttons_offer_tomorrow_a_week_and_a_month(owner_client, owner):
+    due(owner)
+    html = section(owner_client.get("/").content.decode(), "card-reach-out")
+    for value in ("2026-03-19", "2026-03-25", "2026-04-18"):
+        assert f'value="{value}"' in html
+    assert 'type="date"' in html
+
+
+def test_dismiss_removes_the_row(owner_client, owner):
+    follow_up = due(owner)
+    response = owner_client.post(reverse("dashboard_follow_up_dismiss", args=[follow_up.pk]), **HTMX)
+    assert response.content == b"" and "followUpChanged" in response["HX-Trigger"]
+    follow_up.refresh_from_db()
+    assert follow_up.status == FollowUpStatus.DISMISSED
+
+
+def test_promise_done_keeps_the_promise_and_fires_events(owner_client, owner):
+    give = SupportFactory(owner=owner, direction=Direction.GIVE)
+    response = owner_client.post(reverse("dashboard_promise_done", args=[give.pk]), **HTMX)
+    assert response.content == b""
+    assert {"promiseChanged", "followUpChanged"} <= set(response["HX-Trigger"].replace('"', " ").split())
+    give.refresh_from_db()
+    assert (give.status, give.done_on) == (SupportStatus.DONE, TODAY)
+
+
+def test_promise_done_is_404_for_support_received(owner_client, owner):
+    received = SupportFactory(owner=owner, direction=Direction.RECEIVED)
+    assert owner_client.post(reverse("dashboard_promise_done", args=[received.pk])).status_code == 404
+
+
+# --- fragments ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("card", CARDS)
+def test_each_card_fragment_is_one_section_that_reloads_itself(owner_client, card):
+    response = owner_client.get(reverse("dashboard_card", args=[card]), **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in html
+    assert f'hx-get="{reverse("dashboard_card", args=[card])}"' in html
+    assert re.search(r'hx-trigger="[^"]*from:body', html)
+
+
+def test_unknown_card_is_404(owner_client):
+    assert owner_client.get(reverse("dashboard_card", args=["nope"])).status_code == 404
+
+
+def test_cards_changed_by_logging_reload_on_interaction_logged(owner_client):
+    html = owner_client.get("/").content.decode()
+    for card_id in ("card-reach-out", "card-activity", "card-counts", "card-promises"):
+        trigger = re.search(r'hx-trigger="([^"]*)"', section(html, card_id)).group(1)
+        assert "interactionLogged from:body" in trigger, card_id
+    reach_out = re.search(r'hx-trigger="([^"]*)"', section(html, "card-reach-out")).group(1)
+    assert "followUpChanged from:body" in reach_out
+
+
+# --- the other cards ----------------------------------------------------------------------------
+
+def test_open_promises_lists_offered_gives_oldest_first(owner_client, owner):
+    newer = SupportFactory(owner=owner, offered_on=TODAY - dt.timedelta(days=2), description="Newer give")
+    older = SupportFactory(owner=owner, offered_on=TODAY - dt.timedelta(days=20), description="Older give")
+    SupportFactory(owner=owner, status=SupportStatus.DONE, description="Kept give")
+    SupportFactory(owner=owner, direction=Direction.ASK, description="An ask")
+    html = section(owner_client.get("/").content.decode(), "card-promises")
+    assert re.findall(r'id="promise-(\d+)"', html) == [str(older.pk), str(newer.pk)]
+
+
+def test_recent_activity_merges_interactions_and_gives_newest_first(owner_client, owner):
+    contact = ContactFactory(owner=owner)
+    InteractionFactory(owner=owner, contacts=[contact], summary="Old coffee",
+                       occurred_at=NOON - dt.timedelta(days=9))
+    SupportFactory(owner=owner, contact=contact, description="Middle give",
+                   offered_on=TODAY - dt.timedelta(days=4))
+    InteractionFactory(owner=owner, contacts=[contact], summary="Fresh call", occurred_at=NOON)
+    html = section(owner_client.get("/").content.decode(), "card-activity")
+    assert html.index("Fresh call") < html.index("Middle give") < html.index("Old coffee")
+
+
+def test_recent_activity_shows_at_most_ten(owner_client, owner):
+    contact = ContactFactory(owner=owner)
+    for n in range(12):
+        InteractionFactory(owner=owner, contacts=[contact], summary=f"Chat {n:02d}",
+                           occurred_at=NOON - dt.timedelta(hours=n))
+    html = section(owner_client.get("/").content.decode(), "card-activity")
+    assert html.count('class="activity-row"') == 10
+    assert "Chat 00" in html and "Chat 11" not in html
+
+
+def test_upcoming_shows_events_in_the_next_three_weeks_and_sessions_due(owner_client, owner):
+    EventFactory(owner=owner, name="Soon Conf", starts_on=TODAY + dt.timedelta(days=10))
+    EventFactory(owner=owner, name="Far Conf", starts_on=TODAY + dt.timedelta(days=40))
+    EventFactory(owner=owner, name="Past Meetup", starts_on=TODAY - dt.timedelta(days=5))
+    mentee = ContactFactory(owner=owner, name="Mina Mentee")
+    MentorshipFactory(owner=owner, mentee=mentee, started_on=TODAY - dt.timedelta(days=30),
+                      session_cadence_days=14, last_session_on=TODAY - dt.timedelta(days=7))
+    html = section(owner_client.get("/").content.decode(), "card-upcoming")
+    assert "Soon Conf" in html and "Mina Mentee" in html
+    assert "Far Conf" not in html and "Past Meetup" not in html
+
+
+def test_counts_card_counts_due_overdue_promises_and_touches(owner_client, owner):
+    due(owner, days_ago=0)
+    due(owner, days_ago=4)
+    due(owner, days_ago=9)
+    SupportFactory(owner=owner)
+    contact = ContactFactory(owner=owner)
+    InteractionFactory(owner=owner, contacts=[contact], occurred_at=NOON - dt.timedelta(days=1))
+    InteractionFactory(owner=owner, contacts=[contact], occurred_at=NOON - dt.timedelta(days=8))
+    html = owner_client.get(reverse("dashboard_card", args=["counts"]), **HTMX).content.decode()
+    numbers = dict(
+        (label, int(value))
+        for value, label in re.findall(
+            r'stat-value">(\d+)</span><span class="stat-label">([^<]+)<', html
+        )
+    )
+    assert numbers == {
+        "due today": 1, "overdue": 2, "open promise": 1, "touch this week": 1,
+    }
+
+
+def test_one_person_card_names_someone_with_a_suggested_give(owner_client, owner):
+    ContactFactory(owner=owner, name="Olive Onlyone")
+    html = section(owner_client.get("/").content.decode(), "card-one-person")
+    assert "Olive Onlyone" in html
+    assert "Suggested give" in html
+
+
+# --- scheduler banner ---------------------------------------------------------------------------
+
+def test_banner_shows_when_the_scheduler_is_stale(owner_client, settings):
+    SchedulerTick.objects.create(
+        name="scheduler-tick",
+        ticked_at=timezone.now() - dt.timedelta(seconds=3 * settings.SCHEDULER_TICK_SECONDS),
+    )
+    assert "Reminders may be late" in owner_client.get("/").content.decode()
+
+
+def test_no_banner_when_the_scheduler_ticked_recently(owner_client):
+    SchedulerTick.objects.create(name="scheduler-tick", ticked_at=timezone.now())
+    assert "Reminders may be late" not in owner_client.get("/").content.decode()
+
+
+# --- speed --------------------------------------------------------------------------------------
+
+def seed(owner, n):
+    """n of everything the dashboard shows."""
+    ProfileFactory(owner=owner)
+    contacts = ContactFactory.create_batch(n, owner=owner)
+    for i, contact in enumerate(contacts):
+        FollowUpFactory(owner=owner, contact=contact, due_on=TODAY - dt.timedelta(days=i % 5))
+        SupportFactory(owner=owner, contact=contact, offered_on=TODAY - dt.timedelta(days=i))
+        InteractionFactory(owner=owner, contacts=[contact, contacts[i - 1]],
+                           occurred_at=NOON - dt.timedelta(hours=i))
+        EventFactory(owner=owner, starts_on=TODAY + dt.timedelta(days=i % 20))
+        MentorshipFactory(owner=owner, mentee=contact, last_session_on=TODAY - dt.timedelta(days=10))
+
+
+def count_queries(client, url, **extra) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, **extra).status_code == 200
+    return len(queries)
+
+
+def test_page_and_card_query_counts_do_not_grow_with_rows(owner_client, owner, stranger):
+    urls = [("/", {})] + [(reverse("dashboard_card", args=[c]), HTMX) for c in CARDS]
+    seed(owner, 3)
+    few = [count_queries(owner_client, url, **extra) for url, extra in urls]
+    seed(owner, 27)
+    seed(stranger, 3)
+    assert [count_queries(owner_client, url, **extra) for url, extra in urls] == few
+    assert few[0] <= 20
