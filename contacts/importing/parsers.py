@@ -294,6 +294,8 @@ def parse_generic(path: Path, sniffed: Sniffed, mapping: list[str] | None) -> It
             if not target or i >= len(cells):
                 continue
             value = clean(cells[i])
+            if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+                value = value[1:]  # undo the formula escaping of our own CSV export
             if not value:
                 continue
             if target == "first_name":
@@ -304,7 +306,8 @@ def parse_generic(path: Path, sniffed: Sniffed, mapping: list[str] | None) -> It
                 for email in re.split(r"[;,\s]+", value):
                     record.add_email(email)
             elif target == "phone":
-                record.add_phone(value)
+                for number in value.split(";"):
+                    record.add_phone(number.strip().removeprefix("'"))
             elif target == "tags":
                 for tag in re.split(r"[;,|]", value):
                     record.add_tag(tag)

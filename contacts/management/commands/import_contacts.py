@@ -1,0 +1,63 @@
+"""Import a contact file (or restore a JSON export) for a user, with the admin's summary."""
+
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from contacts.exporting import ExportError, import_document
+from contacts.importing.services import Status, run_import
+from contacts.importing.sniff import Format, ImportFileError
+
+
+class Command(BaseCommand):
+    help = "Import LinkedIn, Google, Outlook, vCard or CSV contacts (or a JSON export) for a user."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--user", required=True, help="Username who will own the contacts.")
+        parser.add_argument(
+            "--format", default=Format.AUTO,
+            choices=[Format.AUTO, Format.LINKEDIN, Format.GOOGLE, Format.OUTLOOK, Format.VCARD, Format.CSV, Format.JSON],
+        )
+        parser.add_argument("--dry-run", action="store_true", help="Show what would happen, write nothing.")
+
+    def handle(self, *args, **options):
+        User = get_user_model()
+        try:
+            owner = User.objects.get(**{User.USERNAME_FIELD: options["user"]})
+        except User.DoesNotExist:
+            raise CommandError(f"No user named {options['user']!r}.") from None
+        if options["format"] == Format.JSON:
+            return self.restore_json(owner, options)
+        refused = []
+
+        def sink(row):
+            if row.status in Status.REFUSED:
+                refused.append(row)
+
+        try:
+            summary = run_import(
+                options["file"], owner, format=options["format"], dry_run=options["dry_run"], sink=sink
+            )
+        except ImportFileError as exc:
+            raise CommandError(str(exc)) from None
+        except OSError as exc:
+            raise CommandError(f"Cannot read {options['file']}: {exc.strerror}") from None
+        for row in refused:
+            self.stdout.write(f"line {row.line}: {row.status} — {row.reason}" + (f" ({row.name})" if row.name else ""))
+        self.stdout.write(summary.text())
+
+    def restore_json(self, owner, options):
+        try:
+            with open(options["file"], encoding="utf-8-sig") as fh:
+                document = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot read the JSON export: {exc}") from None
+        if options["dry_run"]:
+            raise CommandError("--dry-run is not available for a JSON restore.")
+        try:
+            counts = import_document(owner, document)
+        except ExportError as exc:
+            raise CommandError(str(exc)) from None
+        self.stdout.write("Restored: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
