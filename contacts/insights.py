@@ -316,13 +316,15 @@ def diversity(owner, profile: Profile | None = None, top_companies: int = 8) -> 
     same_team = Q(circle=Circle.SAME_TEAM)
     if own_team:
         same_team |= Q(department__iexact=own_team)
-    totals = contacts.aggregate(
-        total=Count("id"),
-        same_discipline=Count("id", filter=Q(discipline=profile.own_discipline)),
-        same_company=Count("id", filter=Q(company__iexact=own_company)) if own_company else Value(0),
-        same_team=Count("id", filter=same_team),
-        companies=Count("company", distinct=True, filter=~Q(company="")),
-    )
+    aggregates = {
+        "total": Count("id"),
+        "same_discipline": Count("id", filter=Q(discipline=profile.own_discipline)),
+        "same_team": Count("id", filter=same_team),
+        "companies": Count("company", distinct=True, filter=~Q(company="")),
+    }
+    if own_company:
+        aggregates["same_company"] = Count("id", filter=Q(company__iexact=own_company))
+    totals = {"same_company": 0, **contacts.aggregate(**aggregates)}
     total = totals["total"]
 
     by_circle = dict(contacts.values_list("circle").annotate(n=Count("id")).order_by())

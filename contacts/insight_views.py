@@ -1,0 +1,191 @@
+"""Network map and insights pages (read-only views over contacts.network and contacts.insights)."""
+
+from django.db.models import Count, Max, Q
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from interactions.models import Direction, Support, SupportStatus
+
+from . import insights
+from .access import get_owned_or_404
+from .insight_forms import NetworkFilterForm
+from .models import Contact
+from .network import CIRCLE_COLOURS, DISCIPLINE_COLOURS, network, to_elements
+from .services import get_profile
+
+
+def _today_and_now(user):
+    zone = get_profile(user).zone
+    now = timezone.now()
+    return timezone.localtime(now, zone).date(), now
+
+
+def _network_for(request):
+    form = NetworkFilterForm(request.GET, owner=request.user)
+    today, now = _today_and_now(request.user)
+    net = network(request.user, today=today, now=now, **form.filters())
+    return form, net
+
+
+@require_GET
+def network_page(request):
+    """The interactive map; the graph itself is drawn by static/js/network.js from network_data."""
+    form = NetworkFilterForm(request.GET, owner=request.user)
+    form.is_valid()
+    query = request.GET.urlencode()
+    return render(
+        request,
+        "insights/network.html",
+        {
+            "form": form,
+            "query": query,
+            "colour_by": form.colour_by,
+            "circle_legend": _legend(form.fields["circle"].choices, CIRCLE_COLOURS),
+            "discipline_legend": _legend(form.fields["discipline"].choices, DISCIPLINE_COLOURS),
+        },
+    )
+
+
+def _legend(choices, colours):
+    return [(label, colours[key]) for key, label in choices if key]
+
+
+@require_GET
+def network_data(request):
+    """The map's nodes and edges as Cytoscape.js elements, only ever the signed-in user's."""
+    form, net = _network_for(request)
+    elements = to_elements(
+        net,
+        me_label="Me",
+        brief_url=lambda pk: reverse("insights:contact_brief", args=[pk]),
+    )
+    return JsonResponse(
+        {
+            "elements": elements,
+            "meta": {
+                "shown": len(net.nodes),
+                "total": net.total_contacts,
+                "gives": net.gives,
+                "received": net.received,
+                "links": len(net.links),
+                "window_days": net.window_days,
+                "colour_by": form.colour_by,
+                "errors": form.errors.get_json_data(),
+            },
+        }
+    )
+
+
+@require_GET
+def network_table(request):
+    """The same data as the map, as a table for those who cannot use the graph."""
+    form, net = _network_for(request)
+    nodes = sorted(net.nodes, key=lambda n: (-n.strength, n.contact.name.lower()))
+    names = {n.contact.id: n.contact.display_name for n in net.nodes}
+    links = [(names[link.source], link.label, names[link.target]) for link in net.links]
+    return render(
+        request,
+        "insights/network_table.html",
+        {"form": form, "net": net, "nodes": nodes, "links": links, "query": request.GET.urlencode()},
+    )
+
+
+@require_GET
+def contact_brief(request, pk):
+    """A short brief of one contact beside the map (htmx fragment; a full page without htmx)."""
+    contact = get_owned_or_404(Contact.objects.prefetch_related("tags"), request.user, pk=pk)
+    today, now = _today_and_now(request.user)
+    counts = Support.objects.filter(owner=request.user, contact=contact).aggregate(
+        gives=Count("id", filter=Q(direction=Direction.GIVE) & ~Q(status=SupportStatus.DECLINED)),
+        received=Count(
+            "id", filter=Q(direction=Direction.RECEIVED) & ~Q(status=SupportStatus.DECLINED)
+        ),
+        asks=Count("id", filter=Q(direction=Direction.ASK) & ~Q(status=SupportStatus.DECLINED)),
+        open_promises=Count(
+            "id", filter=Q(direction=Direction.GIVE, status=SupportStatus.OFFERED)
+        ),
+    )
+    last_at = contact.last_interaction_at or contact.interactions.aggregate(
+        last=Max("occurred_at")
+    )["last"]
+    strength = insights.strength_scores(request.user, now).get(contact.id, 0.0)
+    context = {
+        "contact": contact,
+        "counts": counts,
+        "strength": strength,
+        "last_at": last_at,
+        "days_since": (now - last_at).days if last_at else None,
+        "detail_url": _contact_detail_url(contact.pk),
+    }
+    template = "insights/brief.html#brief" if request.htmx else "insights/brief.html"
+    return render(request, template, context)
+
+
+def _contact_detail_url(pk) -> str:
+    # The contact page belongs to the contacts screens; the brief still works if it is missing.
+    try:
+        return reverse("contacts:detail", args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+@require_GET
+def insights_page(request):
+    """Strength, balance, diversity, dormant ties, rhythm and one person this week."""
+    user = request.user
+    profile = get_profile(user)
+    today, now = _today_and_now(user)
+    strengths = insights.strength_scores(user, now)
+    strongest_ids = sorted(strengths, key=lambda cid: -strengths[cid])[:10]
+    strongest = Contact.objects.filter(owner=user, archived=False, id__in=strongest_ids).in_bulk()
+    top = [(strongest[cid], strengths[cid]) for cid in strongest_ids if cid in strongest]
+    active = Contact.objects.filter(owner=user, archived=False).count()
+    scored = list(strengths.values())
+    rhythm = insights.rhythm(user, today, profile.zone)
+    balance = insights.balance(user)
+    return render(
+        request,
+        "insights/insights.html",
+        {
+            "today": today,
+            "suggestion": insights.one_person_this_week(user, today),
+            "strongest": top,
+            "average_strength": round(sum(scored) / active, 1) if active else 0,
+            "active_contacts": active,
+            "strength_explanation": insights.STRENGTH_EXPLANATION,
+            "balance": balance,
+            "owed": balance.give_before_you_ask[:10],
+            "diversity": insights.diversity(user, profile),
+            "dormant": insights.dormant_ties(user, now),
+            "rhythm": rhythm,
+            "weeks_chart": bar_chart(
+                [b.count for b in rhythm.weeks],
+                # A date under every thirteenth week (about once a quarter) stays readable.
+                [b.label if i % 13 == 0 else "" for i, b in enumerate(rhythm.weeks)],
+                height=120, bar=10, gap=3,
+            ),
+            "months_chart": bar_chart(
+                [b.count for b in rhythm.months],
+                [b.start.strftime("%b") for b in rhythm.months],
+                height=120, bar=36, gap=10,
+            ),
+            "dormant_after_days": insights.DORMANT_AFTER_DAYS,
+            "dormant_min_touches": insights.DORMANT_MIN_TOUCHES,
+        },
+    )
+
+
+def bar_chart(values: list[int], labels: list[str], *, height: int, bar: int, gap: int) -> dict:
+    """Geometry for a server-rendered SVG bar chart (the template only draws the rectangles)."""
+    peak = max(values, default=0) or 1
+    plot = height - 4
+    bars = []
+    for i, (value, label) in enumerate(zip(values, labels, strict=True)):
+        h = round(plot * value / peak, 1) if value else 0
+        x = i * (bar + gap)
+        bars.append({"x": x, "y": round(height - h, 1), "h": h, "w": bar, "value": value, "label": label})
+    return {"width": len(values) * (bar + gap) - gap, "height": height, "bars": bars, "peak": peak}
+

@@ -1,0 +1,284 @@
+"""The network map's data (selector): the user in the centre, contacts as nodes sized by strength,
+support flowing each way as weighted edges, and the links between contacts.
+
+Positions are computed here (contacts on rings around the user, strongest closest, one sector per
+circle) so the browser only draws them: a "preset" layout stays instant with thousands of nodes.
+"""
+
+import datetime
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.db.models.functions import Coalesce
+
+from interactions.models import Direction, Support, SupportKind, SupportStatus
+
+from .insights import strength_scores
+from .models import Circle, Contact, ContactLink, Discipline, LinkKind
+
+CIRCLE_COLOURS = {
+    Circle.SAME_TEAM: "#2f5bd3",
+    Circle.SAME_COMPANY: "#7c4dcc",
+    Circle.INDUSTRY_PEER: "#0f8b8d",
+    Circle.COMMUNITY: "#e07a1f",
+    Circle.OUTSIDE_TECH: "#c2185b",
+}
+DISCIPLINE_COLOURS = {
+    Discipline.ENGINEERING: "#2f5bd3",
+    Discipline.PRODUCT: "#7c4dcc",
+    Discipline.DESIGN: "#d6336c",
+    Discipline.DATA: "#0f8b8d",
+    Discipline.LEADERSHIP: "#b7791f",
+    Discipline.OPERATIONS: "#5d6678",
+    Discipline.SALES_MARKETING: "#e07a1f",
+    Discipline.PEOPLE: "#1f7a4d",
+    Discipline.OTHER: "#8a94a6",
+}
+# Time windows offered for the support edges, in days (0 = all time).
+WINDOWS = ((30, "Last 30 days"), (90, "Last 90 days"), (365, "Last year"), (730, "Last 2 years"), (0, "All time"))
+DEFAULT_WINDOW = 365
+
+NODE_MIN_SIZE = 14
+NODE_MAX_SIZE = 46
+RING_SPACING = 48
+INNER_RADIUS = 150
+
+
+@dataclass
+class Node:
+    contact: Contact
+    strength: float
+    gives: int = 0
+    received: int = 0
+    asks: int = 0
+    links: int = 0
+    x: float = 0.0
+    y: float = 0.0
+
+    @property
+    def size(self) -> float:
+        return round(NODE_MIN_SIZE + (NODE_MAX_SIZE - NODE_MIN_SIZE) * self.strength / 100, 1)
+
+
+@dataclass
+class Link:
+    source: int
+    target: int
+    kind: str
+    label: str
+    directed: bool
+
+
+@dataclass
+class Network:
+    nodes: list[Node]
+    links: list[Link]
+    window_days: int
+    total_contacts: int
+    gives: int = 0
+    received: int = 0
+    circle_counts: dict = field(default_factory=dict)
+
+
+def network(
+    owner,
+    *,
+    today: datetime.date,
+    window_days: int = DEFAULT_WINDOW,
+    circle: str = "",
+    discipline: str = "",
+    tag_id: int | None = None,
+    min_strength: float = 0,
+    now: datetime.datetime | None = None,
+) -> Network:
+    """The owner's active contacts matching the filters, with strength, support each way within
+    the window, links among them and map positions (a fixed number of queries)."""
+    contacts = Contact.objects.filter(owner=owner, archived=False)
+    total = contacts.count()
+    if circle:
+        contacts = contacts.filter(circle=circle)
+    if discipline:
+        contacts = contacts.filter(discipline=discipline)
+    if tag_id:
+        contacts = contacts.filter(tags__id=tag_id)
+    contacts = contacts.only(
+        "id", "name", "preferred_name", "company", "title", "circle", "discipline"
+    ).order_by("name", "id")
+
+    strengths = strength_scores(owner, now)
+    nodes = [Node(c, strengths.get(c.id, 0.0)) for c in contacts]
+    nodes = [n for n in nodes if n.strength >= min_strength]
+    by_id = {n.contact.id: n for n in nodes}
+
+    supports = Support.objects.filter(owner=owner).exclude(status=SupportStatus.DECLINED)
+    if window_days:
+        since = today - datetime.timedelta(days=window_days)
+        supports = supports.annotate(day=Coalesce("done_on", "offered_on")).filter(day__gt=since)
+    rows = (
+        supports.values("contact_id")
+        .annotate(
+            gives=Count("id", filter=Q(direction=Direction.GIVE)),
+            received=Count("id", filter=Q(direction=Direction.RECEIVED)),
+            asks=Count("id", filter=Q(direction=Direction.ASK)),
+        )
+        .order_by()
+    )
+    for row in rows:
+        node = by_id.get(row["contact_id"])
+        if node:
+            node.gives, node.received, node.asks = row["gives"], row["received"], row["asks"]
+
+    links = _links(owner, by_id)
+    _place(nodes)
+    return Network(
+        nodes=nodes,
+        links=links,
+        window_days=window_days,
+        total_contacts=total,
+        gives=sum(n.gives for n in nodes),
+        received=sum(n.received for n in nodes),
+        circle_counts=Counter(n.contact.circle for n in nodes),
+    )
+
+
+def _links(owner, by_id: dict[int, Node]) -> list[Link]:
+    """Links between two shown contacts: ContactLinks, plus intros recorded as gives."""
+    labels = dict(LinkKind.choices)
+    seen = set()
+    links = []
+    rows = ContactLink.objects.filter(owner=owner).values_list(
+        "from_contact_id", "to_contact_id", "kind"
+    )
+    intros = (
+        Support.objects.filter(
+            owner=owner, direction=Direction.GIVE, kind=SupportKind.INTRO, intro_to__isnull=False
+        )
+        .exclude(status=SupportStatus.DECLINED)
+        .values_list("contact_id", "intro_to_id")
+    )
+    candidates = list(rows) + [(a, b, LinkKind.INTRODUCED) for a, b in intros]
+    for source, target, kind in candidates:
+        if source not in by_id or target not in by_id:
+            continue
+        directed = kind in (LinkKind.INTRODUCED, LinkKind.MENTOR_OF)
+        key = (source, target, kind) if directed else (min(source, target), max(source, target), kind)
+        if key in seen:
+            continue
+        seen.add(key)
+        links.append(Link(source, target, kind, labels[kind], directed))
+        by_id[source].links += 1
+        by_id[target].links += 1
+    return links
+
+
+def _place(nodes: list[Node]) -> None:
+    """Rings around the user: one sector per circle (sized by its share of contacts, from the
+    user's own team clockwise to outside tech), strongest contacts on the inner rings."""
+    if not nodes:
+        return
+    order = [key for key, _ in Circle.choices]
+    groups = {key: [] for key in order}
+    for node in nodes:
+        groups.setdefault(node.contact.circle, []).append(node)
+    present = [key for key in groups if groups[key]]
+    gap = 0.08 if len(present) > 1 else 0.0
+    usable = 2 * math.pi - gap * len(present)
+    angle = -math.pi / 2
+    for key in present:
+        members = sorted(groups[key], key=lambda n: (-n.strength, n.contact.name, n.contact.id))
+        span = usable * len(members) / len(nodes)
+        _fill_sector(members, angle, span)
+        angle += span + gap
+
+
+def _fill_sector(members: list[Node], start: float, span: float) -> None:
+    ring = 0
+    placed = 0
+    while placed < len(members):
+        radius = INNER_RADIUS + ring * RING_SPACING
+        capacity = max(1, int(radius * span / RING_SPACING))
+        row = members[placed : placed + capacity]
+        for j, node in enumerate(row):
+            # Stagger alternate rings by half a slot so neighbours do not line up radially.
+            offset = 0.5 if ring % 2 == 0 else 0.25
+            theta = start + span * (j + offset) / len(row) if len(row) > 1 else start + span / 2
+            node.x = round(radius * math.cos(theta), 1)
+            node.y = round(radius * math.sin(theta), 1)
+        placed += len(row)
+        ring += 1
+
+
+def to_elements(net: Network, me_label: str, brief_url) -> list[dict]:
+    """Cytoscape.js elements: the user, one node per contact, a give edge (me → them) and a
+    received edge (them → me) whose width grows with the count, and contact-to-contact links."""
+    elements = [
+        {
+            "group": "nodes",
+            "data": {"id": "me", "label": me_label, "me": True, "size": 58},
+            "position": {"x": 0, "y": 0},
+            "classes": "me",
+        }
+    ]
+    for node in net.nodes:
+        c = node.contact
+        elements.append(
+            {
+                "group": "nodes",
+                "data": {
+                    "id": f"c{c.id}",
+                    "label": c.display_name,
+                    "company": c.company,
+                    "circle": c.get_circle_display(),
+                    "discipline": c.get_discipline_display(),
+                    "strength": node.strength,
+                    "size": node.size,
+                    "gives": node.gives,
+                    "received": node.received,
+                    "colorCircle": CIRCLE_COLOURS.get(c.circle, "#8a94a6"),
+                    "colorDiscipline": DISCIPLINE_COLOURS.get(c.discipline, "#8a94a6"),
+                    "brief": brief_url(c.id),
+                },
+                "position": {"x": node.x, "y": node.y},
+            }
+        )
+        if node.gives:
+            elements.append(_flow_edge(f"g{c.id}", "me", f"c{c.id}", "give", node.gives))
+        if node.received:
+            elements.append(_flow_edge(f"r{c.id}", f"c{c.id}", "me", "received", node.received))
+    for i, link in enumerate(net.links):
+        elements.append(
+            {
+                "group": "edges",
+                "data": {
+                    "id": f"l{i}",
+                    "source": f"c{link.source}",
+                    "target": f"c{link.target}",
+                    "kind": link.kind,
+                    "label": link.label,
+                },
+                "classes": f"link {link.kind}" + (" directed" if link.directed else ""),
+            }
+        )
+    return elements
+
+
+def edge_width(count: int) -> float:
+    """Edge width in pixels for a number of gives or received: 1.5 for one, up to 9."""
+    return round(min(1.5 + 1.5 * (count - 1), 9.0), 1)
+
+
+def _flow_edge(edge_id: str, source: str, target: str, kind: str, count: int) -> dict:
+    return {
+        "group": "edges",
+        "data": {
+            "id": edge_id,
+            "source": source,
+            "target": target,
+            "kind": kind,
+            "count": count,
+            "width": edge_width(count),
+        },
+        "classes": f"flow {kind}",
+    }

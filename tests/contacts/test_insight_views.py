@@ -1,0 +1,206 @@
+"""Network map and insights views: isolation, sign-in, fragments and query counts."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.models import Circle, ContactLink, Discipline, LinkKind, Profile
+from interactions.models import Direction, Initiator
+from tests.factories import ContactFactory, InteractionFactory, SupportFactory, TagFactory
+
+PAGES = ["insights:network", "insights:network_data", "insights:network_table", "insights:insights"]
+
+
+def populate(owner, count):
+    """`count` contacts with a tag, a touch, a give, a received and a link each (rows that could
+    each trigger a query per contact if a page loaded them lazily)."""
+    tag = TagFactory(owner=owner, name="friends")
+    now = timezone.now()
+    previous = None
+    for i in range(count):
+        contact = ContactFactory(
+            owner=owner,
+            circle=list(Circle)[i % 5],
+            discipline=list(Discipline)[i % 9],
+            working_on="a platform rewrite",
+        )
+        contact.tags.add(tag)
+        InteractionFactory(owner=owner, contacts=[contact], occurred_at=now - datetime.timedelta(days=200 + i))
+        InteractionFactory(owner=owner, contacts=[contact], occurred_at=now - datetime.timedelta(days=220 + i))
+        InteractionFactory(owner=owner, contacts=[contact], occurred_at=now - datetime.timedelta(days=240 + i),
+                           initiated_by=Initiator.THEM)
+        SupportFactory(owner=owner, contact=contact, direction=Direction.GIVE, due_on=datetime.date.today())
+        SupportFactory(owner=owner, contact=contact, direction=Direction.RECEIVED)
+        SupportFactory(owner=owner, contact=contact, direction=Direction.ASK)
+        if previous:
+            ContactLink.objects.create(owner=owner, from_contact=previous, to_contact=contact, kind=LinkKind.KNOWS)
+        previous = contact
+    return tag
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_signed_out_request_redirects_to_login(client, name):
+    response = client.get(reverse(name))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_signed_out_brief_redirects_to_login(client, owner):
+    contact = ContactFactory(owner=owner)
+
+    response = client.get(reverse("insights:contact_brief", args=[contact.pk]))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_stranger_gets_404_on_the_owners_contact_brief(stranger_client, owner):
+    contact = ContactFactory(owner=owner)
+
+    response = stranger_client.get(reverse("insights:contact_brief", args=[contact.pk]))
+
+    assert response.status_code == 404
+
+
+def test_network_json_never_contains_the_owners_data_for_a_stranger(stranger_client, owner):
+    tag = populate(owner, 3)
+    names = list(owner.contacts.values_list("name", flat=True))
+
+    response = stranger_client.get(reverse("insights:network_data"), {"tag": tag.pk, "window": 0})
+
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert [e["data"]["id"] for e in response.json()["elements"]] == ["me"]
+    assert not any(name in body for name in names)
+    assert "tag" in response.json()["meta"]["errors"]
+
+
+def test_network_json_lists_contacts_edges_and_links(owner_client, owner):
+    populate(owner, 3)
+
+    data = owner_client.get(reverse("insights:network_data"), {"window": 0}).json()
+
+    groups = [e["group"] for e in data["elements"]]
+    assert groups.count("nodes") == 4  # the user and three contacts
+    assert {e["classes"] for e in data["elements"] if e["group"] == "edges"} == {
+        "flow give", "flow received", "link knows",
+    }
+    assert data["meta"] | {"errors": None} == {
+        "shown": 3, "total": 3, "gives": 3, "received": 3, "links": 2, "window_days": 0,
+        "colour_by": "circle", "errors": None,
+    }
+
+
+def test_network_json_applies_the_filters(owner_client, owner):
+    populate(owner, 5)
+
+    data = owner_client.get(reverse("insights:network_data"), {"circle": Circle.SAME_TEAM}).json()
+
+    assert data["meta"]["shown"] == 1
+    assert data["meta"]["total"] == 5
+
+
+def test_network_page_renders_the_filters_and_graph_container(owner_client):
+    response = owner_client.get(reverse("insights:network"), {"colour": "discipline"})
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'id="network-graph"' in html
+    assert f'data-url="{reverse("insights:network_data")}"' in html
+    assert 'data-colour="discipline"' in html
+    assert "cytoscape-3.34.4.min.js" in html
+    assert "<script>" not in html and 'style="' not in html
+
+
+def test_network_table_lists_the_same_people_strongest_first(owner_client, owner):
+    weak = ContactFactory(owner=owner, name="Weak Tie")
+    strong = ContactFactory(owner=owner, name="Strong Tie")
+    InteractionFactory(owner=owner, contacts=[strong])
+
+    html = owner_client.get(reverse("insights:network_table")).content.decode()
+
+    assert html.index("Strong Tie") < html.index("Weak Tie")
+    assert reverse("insights:contact_brief", args=[weak.pk]) in html
+
+
+def test_brief_with_htmx_is_a_fragment(owner_client, owner):
+    contact = ContactFactory(owner=owner, name="Dana Scully", working_on="an X-file")
+    SupportFactory(owner=owner, contact=contact, direction=Direction.RECEIVED)
+
+    response = owner_client.get(
+        reverse("insights:contact_brief", args=[contact.pk]), headers={"HX-Request": "true"}
+    )
+
+    html = response.content.decode()
+    assert "<html" not in html
+    assert "Dana Scully" in html and "an X-file" in html
+    assert "0 given · 1 received · 0 asked" in html
+
+
+def test_brief_without_htmx_is_a_full_page(owner_client, owner):
+    contact = ContactFactory(owner=owner, name="Fox Mulder")
+
+    html = owner_client.get(reverse("insights:contact_brief", args=[contact.pk])).content.decode()
+
+    assert "<html" in html and "Fox Mulder" in html
+
+
+def test_insights_page_shows_every_section(owner_client, owner):
+    Profile.objects.update_or_create(owner=owner, defaults={"own_discipline": Discipline.ENGINEERING})
+    populate(owner, 3)
+
+    html = owner_client.get(reverse("insights:insights")).content.decode()
+
+    for section in ("one-person", "strength", "balance", "diversity", "dormant", "rhythm"):
+        assert f'id="{section}"' in html
+    assert "How it is computed" in html
+    assert "Suggested give:" in html
+    assert 'id="weeks-table"' in html and 'id="months-table"' in html
+    assert 'style="' not in html
+
+
+def test_insights_page_ranks_give_before_you_ask(owner_client, owner):
+    taker = ContactFactory(owner=owner, name="Taken From")
+    SupportFactory(owner=owner, contact=taker, direction=Direction.ASK)
+
+    html = owner_client.get(reverse("insights:insights")).content.decode()
+
+    assert 'id="owed-table"' in html and "Taken From" in html
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_queries_do_not_grow_with_contacts(owner_client, owner, django_assert_num_queries, name):
+    populate(owner, 3)
+    owner_client.get(reverse(name))  # warm up: session, profile creation
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        owner_client.get(reverse(name))
+    populate_more(owner, 27)
+    with django_assert_num_queries(len(few.captured_queries)):
+        response = owner_client.get(reverse(name))
+    assert response.status_code == 200
+
+
+def populate_more(owner, count):
+    tag = TagFactory(owner=owner, name="friends")
+    for i in range(count):
+        contact = ContactFactory(owner=owner, circle=list(Circle)[i % 5])
+        contact.tags.add(tag)
+        InteractionFactory(owner=owner, contacts=[contact])
+        SupportFactory(owner=owner, contact=contact, direction=Direction.GIVE)
+        SupportFactory(owner=owner, contact=contact, direction=Direction.ASK)
+
+
+def test_brief_queries_do_not_depend_on_history(owner_client, owner, django_assert_max_num_queries):
+    contact = ContactFactory(owner=owner)
+    for _ in range(10):
+        InteractionFactory(owner=owner, contacts=[contact])
+        SupportFactory(owner=owner, contact=contact)
+
+    with django_assert_max_num_queries(12):
+        owner_client.get(reverse("insights:contact_brief", args=[contact.pk]))

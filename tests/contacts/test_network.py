@@ -1,0 +1,164 @@
+"""The network map's data selector on hand-built networks."""
+
+import datetime
+import math
+
+from contacts.insight_forms import NetworkFilterForm
+from contacts.models import Circle, ContactLink, Discipline, LinkKind
+from contacts.network import edge_width, network, to_elements
+from interactions.models import Direction, SupportKind, SupportStatus
+from tests.factories import ContactFactory, InteractionFactory, SupportFactory, TagFactory
+
+NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.UTC)
+TODAY = NOW.date()
+
+
+def days_ago(n):
+    return TODAY - datetime.timedelta(days=n)
+
+
+def build(owner, **kwargs):
+    return network(owner, today=TODAY, now=NOW, **kwargs)
+
+
+def test_network_counts_support_each_way_within_the_window(owner):
+    ana = ContactFactory(owner=owner, name="Ana")
+    SupportFactory(owner=owner, contact=ana, direction=Direction.GIVE, offered_on=days_ago(10))
+    SupportFactory(owner=owner, contact=ana, direction=Direction.GIVE, offered_on=days_ago(50),
+                   done_on=days_ago(20), status=SupportStatus.DONE)
+    SupportFactory(owner=owner, contact=ana, direction=Direction.RECEIVED, offered_on=days_ago(5))
+    SupportFactory(owner=owner, contact=ana, direction=Direction.RECEIVED, offered_on=days_ago(200))
+    SupportFactory(owner=owner, contact=ana, direction=Direction.GIVE, offered_on=days_ago(3),
+                   status=SupportStatus.DECLINED)
+
+    last_month = build(owner, window_days=30)
+    all_time = build(owner, window_days=0)
+
+    (node,) = last_month.nodes
+    assert (node.gives, node.received) == (2, 1)
+    assert (all_time.nodes[0].gives, all_time.nodes[0].received) == (2, 2)
+    assert (last_month.gives, last_month.received) == (2, 1)
+
+
+def test_network_filters_by_circle_discipline_tag_and_strength(owner):
+    designer = ContactFactory(owner=owner, discipline=Discipline.DESIGN, circle=Circle.COMMUNITY)
+    engineer = ContactFactory(owner=owner, discipline=Discipline.ENGINEERING, circle=Circle.COMMUNITY)
+    teammate = ContactFactory(owner=owner, discipline=Discipline.DESIGN, circle=Circle.SAME_TEAM)
+    ContactFactory(owner=owner, archived=True, discipline=Discipline.DESIGN)
+    mentor_tag = TagFactory(owner=owner, name="mentor")
+    engineer.tags.add(mentor_tag)
+    InteractionFactory(owner=owner, contacts=[teammate], occurred_at=NOW)  # strength 17.3
+
+    def ids(net):
+        return {n.contact.id for n in net.nodes}
+
+    assert ids(build(owner)) == {designer.id, engineer.id, teammate.id}
+    assert ids(build(owner, circle=Circle.COMMUNITY)) == {designer.id, engineer.id}
+    assert ids(build(owner, discipline=Discipline.DESIGN)) == {designer.id, teammate.id}
+    assert ids(build(owner, tag_id=mentor_tag.id)) == {engineer.id}
+    assert ids(build(owner, min_strength=10)) == {teammate.id}
+    assert build(owner, min_strength=10).total_contacts == 3
+
+
+def test_network_node_size_grows_with_strength(owner):
+    strong = ContactFactory(owner=owner)
+    weak = ContactFactory(owner=owner)
+    InteractionFactory(owner=owner, contacts=[strong], occurred_at=NOW)
+
+    sizes = {n.contact.id: n.size for n in build(owner).nodes}
+
+    assert sizes[weak.id] == 14
+    assert sizes[strong.id] == round(14 + 32 * 17.3 / 100, 1)
+
+
+def test_network_links_only_between_shown_contacts_and_counts_intros(owner):
+    a, b, c = (ContactFactory(owner=owner, circle=Circle.INDUSTRY_PEER) for _ in range(3))
+    outsider = ContactFactory(owner=owner, circle=Circle.OUTSIDE_TECH)
+    ContactLink.objects.create(owner=owner, from_contact=a, to_contact=b, kind=LinkKind.COLLEAGUES)
+    ContactLink.objects.create(owner=owner, from_contact=b, to_contact=a, kind=LinkKind.COLLEAGUES)
+    ContactLink.objects.create(owner=owner, from_contact=a, to_contact=outsider, kind=LinkKind.KNOWS)
+    SupportFactory(owner=owner, contact=b, intro_to=c, kind=SupportKind.INTRO, direction=Direction.GIVE)
+
+    net = build(owner, circle=Circle.INDUSTRY_PEER)
+
+    assert sorted((link.source, link.target, link.kind) for link in net.links) == sorted([
+        (a.id, b.id, LinkKind.COLLEAGUES),  # the same tie recorded both ways is drawn once
+        (b.id, c.id, LinkKind.INTRODUCED),
+    ])
+    assert {n.contact.id: n.links for n in net.nodes} == {a.id: 1, b.id: 2, c.id: 1}
+
+
+def test_network_places_stronger_contacts_closer_to_the_user(owner):
+    strong = ContactFactory(owner=owner)
+    weak = ContactFactory.create_batch(40, owner=owner)
+    InteractionFactory(owner=owner, contacts=[strong], occurred_at=NOW)
+
+    nodes = {n.contact.id: n for n in build(owner).nodes}
+
+    def distance(node):
+        return math.hypot(node.x, node.y)
+
+    assert round(distance(nodes[strong.id])) == 150  # the innermost ring
+    assert max(distance(nodes[c.id]) for c in weak) > 150
+    positions = {(n.x, n.y) for n in nodes.values()}
+    assert len(positions) == 41
+
+
+def test_network_never_shows_another_users_contacts_links_or_support(owner, stranger):
+    mine = ContactFactory(owner=owner)
+    theirs = ContactFactory(owner=stranger)
+    theirs_too = ContactFactory(owner=stranger)
+    ContactLink.objects.create(owner=stranger, from_contact=theirs, to_contact=theirs_too, kind=LinkKind.KNOWS)
+    SupportFactory(owner=stranger, contact=theirs)
+
+    net = build(owner, window_days=0)
+
+    assert [n.contact.id for n in net.nodes] == [mine.id]
+    assert (net.links, net.gives, net.total_contacts) == ([], 0, 1)
+
+
+def test_elements_put_the_user_in_the_centre_with_edges_both_ways(owner):
+    ana = ContactFactory(owner=owner, name="Ana", preferred_name="Annie")
+    bo = ContactFactory(owner=owner, name="Bo")
+    for _ in range(3):
+        SupportFactory(owner=owner, contact=ana, direction=Direction.GIVE, offered_on=TODAY)
+    SupportFactory(owner=owner, contact=ana, direction=Direction.RECEIVED, offered_on=TODAY)
+    ContactLink.objects.create(owner=owner, from_contact=ana, to_contact=bo, kind=LinkKind.MENTOR_OF)
+
+    elements = to_elements(build(owner), "Me", lambda pk: f"/brief/{pk}/")
+    by_id = {e["data"]["id"]: e for e in elements}
+
+    assert by_id["me"]["position"] == {"x": 0, "y": 0}
+    assert by_id[f"c{ana.id}"]["data"]["label"] == "Annie"
+    assert by_id[f"c{ana.id}"]["data"]["brief"] == f"/brief/{ana.id}/"
+    give, received = by_id[f"g{ana.id}"], by_id[f"r{ana.id}"]
+    assert (give["data"]["source"], give["data"]["target"], give["data"]["count"]) == ("me", f"c{ana.id}", 3)
+    assert (received["data"]["source"], received["data"]["target"]) == (f"c{ana.id}", "me")
+    assert give["data"]["width"] > received["data"]["width"]
+    assert f"g{bo.id}" not in by_id and f"r{bo.id}" not in by_id
+    assert by_id["l0"]["classes"] == "link mentor_of directed"
+
+
+def test_edge_width_grows_with_count_up_to_a_cap():
+    assert [edge_width(n) for n in (1, 2, 3, 10)] == [1.5, 3.0, 4.5, 9.0]
+
+
+def test_filter_form_ignores_another_users_tag_and_keeps_the_valid_filters(owner, stranger):
+    theirs = TagFactory(owner=stranger, name="secret")
+
+    form = NetworkFilterForm(
+        {"tag": str(theirs.id), "circle": Circle.COMMUNITY, "window": "90", "min_strength": "500"},
+        owner=owner,
+    )
+
+    assert form.filters() == {
+        "circle": Circle.COMMUNITY, "discipline": "", "tag_id": None, "window_days": 90, "min_strength": 0,
+    }
+    assert set(form.errors) == {"tag", "min_strength"}
+
+
+def test_filter_form_defaults_to_the_last_year_coloured_by_circle(owner):
+    form = NetworkFilterForm(None, owner=owner)
+
+    assert form.filters()["window_days"] == 365
+    assert form.colour_by == "circle"
