@@ -10,6 +10,7 @@ from contextlib import nullcontext
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -17,7 +18,10 @@ from django.core.validators import URLValidator, validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from interactions import followups
+
 from ..models import Contact, ContactEmail, ContactPhone, Tag
+from ..services import get_profile
 from .matching import ContactState, MatchIndex, load_states
 from .parsers import auto_mapping, mapping_is_usable, parse
 from .records import TEXT_FIELDS, ContactRecord, ParsedRow
@@ -130,6 +134,10 @@ class Importer:
         self.created_lines: dict[int, int] = {}  # contact id (negative in a dry run) → line
         self.fake_ids = itertools.count(-1, -1)
         self.counts: Counter = Counter()
+        profile = get_profile(owner)
+        self.first_due = followups.local_today(profile) + timedelta(
+            days=followups.cadence_for(Contact(), profile)
+        )
 
     def emit(self, result: RowResult) -> None:
         self.counts[result.status] += 1
@@ -204,7 +212,10 @@ class Importer:
                     self.index.keys[key] = fake
             return
         now = timezone.now()
-        contacts = [Contact(owner=self.owner, **state.fields) for state in new]
+        # A contact never contacted is due one cadence after it was added (follow-up engine).
+        contacts = [
+            Contact(owner=self.owner, next_follow_up_on=self.first_due, **state.fields) for state in new
+        ]
         Contact.objects.bulk_create(contacts, batch_size=BATCH_SIZE)
         for state, contact in zip(new, contacts):
             state.id = contact.id

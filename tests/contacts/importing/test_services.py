@@ -175,3 +175,13 @@ def test_generic_csv_uses_given_mapping(owner, fixture_path):
     summary = run_import(fixture_path("generic_ragged.csv"), owner, mapping=mapping, dry_run=False)
     assert summary.counts[Status.NEW] == 5
     assert not ContactEmail.objects.exists()
+
+
+def test_new_contacts_are_due_one_cadence_after_import(owner, fixture_path):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    run_import(fixture_path("contacts_v40.vcf"), owner, dry_run=False)
+    contact = Contact.objects.get(name="Ravi Shankar")
+    assert contact.next_follow_up_on == timezone.localdate() + timedelta(days=90)
