@@ -12,6 +12,7 @@ from interactions import followups
 
 from . import services
 from .admin_mixins import OwnerScopedAdminMixin
+from .importing.admin import ContactImportAdminMixin
 from .models import Contact, ContactEmail, ContactLink, ContactPhone, Event, Profile, Tag
 
 
@@ -79,7 +80,7 @@ class ContactPhoneInline(OwnerScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
+class ContactAdmin(ContactImportAdminMixin, OwnerScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "name", "company", "title", "circle", "discipline", "tier", "tag_list",
         "last_interaction_at", "next_follow_up_on", "archived",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("interactions.dashboard_urls")),
     path("", include("interactions.urls")),
     path("contacts/", include("contacts.urls")),
+    path("data/", include("contacts.data_urls")),
     path("", include("contacts.insight_urls")),
 ]
 

@@ -1,0 +1,15 @@
+"""The user's data: merging contacts, possible duplicates, and export downloads (mounted at /data/)."""
+
+from django.urls import path
+
+from . import data_views
+
+app_name = "data"
+urlpatterns = [
+    path("contacts/<int:pk>/merge/", data_views.merge, name="merge"),
+    path("duplicates/", data_views.duplicates, name="duplicates"),
+    path("export/", data_views.export_page, name="export"),
+    path("export/contacts.vcf", data_views.export_vcard, name="export_vcard"),
+    path("export/contacts.csv", data_views.export_csv, name="export_csv"),
+    path("export/everything.json", data_views.export_json, name="export_json"),
+]
