@@ -1,9 +1,177 @@
-"""Writes for contacts and the user's profile."""
+"""Writes for contacts, events, links and the user's profile."""
 
-from .models import Profile
+from django.db import transaction
+
+from .models import Contact, ContactEmail, ContactLink, ContactPhone, Event, Profile, Tag
+
+# Contact fields a ContactForm's cleaned data may set directly.
+CONTACT_FIELDS = [
+    "name", "preferred_name", "company", "title", "department", "circle", "discipline", "tier",
+    "location", "time_zone", "linkedin_url", "website", "how_we_met", "met_at", "introduced_by",
+    "working_on", "why_it_matters", "notes", "cadence_days", "reminders_off", "archived",
+]
+# Changing one of these moves the next follow-up.
+SCHEDULE_FIELDS = ("cadence_days", "tier", "reminders_off", "archived")
 
 
 def get_profile(user) -> Profile:
     """The user's Profile, created with defaults the first time it is needed."""
     profile, _ = Profile.objects.get_or_create(owner=user)
     return profile
+
+
+def _refresh_schedules(contact_ids) -> None:
+    from interactions import followups
+
+    followups.refresh_contact_schedule(list(contact_ids))
+
+
+@transaction.atomic
+def create_contact(owner, data: dict) -> Contact:
+    """A new Contact from form data, with its emails, phones and tags."""
+    contact = Contact(owner=owner, **{f: data[f] for f in CONTACT_FIELDS if f in data})
+    contact.save()
+    _sync_children(contact, data)
+    _refresh_schedules([contact.pk])
+    return contact
+
+
+@transaction.atomic
+def update_contact(contact: Contact, data: dict) -> Contact:
+    """Apply form data to a Contact; recompute its schedule when the cadence inputs changed."""
+    before = {f: getattr(contact, f) for f in SCHEDULE_FIELDS}
+    for field in CONTACT_FIELDS:
+        if field in data:
+            setattr(contact, field, data[field])
+    contact.save()
+    _sync_children(contact, data)
+    if any(getattr(contact, f) != v for f, v in before.items()):
+        _refresh_schedules([contact.pk])
+    return contact
+
+
+def _sync_children(contact: Contact, data: dict) -> None:
+    if "emails" in data:
+        sync_emails(contact, data["emails"])
+    if "phones" in data:
+        sync_phones(contact, data["phones"])
+    if "tags" in data:
+        set_tags(contact, data["tags"])
+
+
+def sync_emails(contact: Contact, rows) -> None:
+    """Make the contact's emails exactly `rows` [(label, email)], keeping unchanged rows."""
+    wanted = {email.strip().lower(): label for label, email in rows}
+    existing = {e.email: e for e in contact.emails.all()}
+    contact.emails.exclude(email__in=wanted).delete()
+    for email, label in wanted.items():
+        row = existing.get(email)
+        if row is None:
+            ContactEmail.objects.create(contact=contact, email=email, label=label)
+        elif row.label != label:
+            row.label = label
+            row.save(update_fields=["label"])
+
+
+def sync_phones(contact: Contact, rows) -> None:
+    """Make the contact's phones exactly `rows` [(label, number)], keeping unchanged rows."""
+    wanted = {number: label for label, number in rows}
+    existing = {p.number: p for p in contact.phones.all()}
+    contact.phones.exclude(number__in=wanted).delete()
+    for number, label in wanted.items():
+        row = existing.get(number)
+        if row is None:
+            ContactPhone.objects.create(contact=contact, number=number, label=label)
+        elif row.label != label:
+            row.label = label
+            row.save(update_fields=["label"])
+
+
+def get_or_create_tags(owner, names) -> list[Tag]:
+    """The owner's Tag rows for these names, creating the missing ones (matched case-insensitively)."""
+    tags = []
+    for name in names:
+        tag = Tag.objects.filter(owner=owner, name__iexact=name).first()
+        if tag is None:
+            tag, _ = Tag.objects.get_or_create(owner=owner, name=name)
+        tags.append(tag)
+    return tags
+
+
+def set_tags(contact: Contact, names) -> None:
+    """Replace the contact's tags with these names."""
+    contact.tags.set(get_or_create_tags(contact.owner, names))
+
+
+@transaction.atomic
+def delete_contact(contact: Contact) -> None:
+    """Delete a contact with its emails, phones, links, supports and follow-ups (cascade)."""
+    contact.delete()
+
+
+@transaction.atomic
+def bulk_update_contacts(owner, contacts, action: str, *, tag: str = "", cadence_days=None) -> int:
+    """Apply a bulk action (tag, archive, unarchive, cadence) to the owner's contacts; returns
+    how many were changed."""
+    ids = [c.pk for c in contacts if c.owner_id == owner.pk]
+    queryset = Contact.objects.filter(owner=owner, pk__in=ids)
+    if action == "tag":
+        (tag_row,) = get_or_create_tags(owner, [tag.strip()])
+        through = Contact.tags.through
+        already = set(
+            through.objects.filter(tag=tag_row, contact_id__in=ids).values_list("contact_id", flat=True)
+        )
+        through.objects.bulk_create(
+            [through(contact_id=pk, tag=tag_row) for pk in ids if pk not in already]
+        )
+        return len(ids)
+    if action == "archive":
+        changed = queryset.update(archived=True)
+    elif action == "unarchive":
+        changed = queryset.update(archived=False)
+    elif action == "cadence":
+        changed = queryset.update(cadence_days=cadence_days)
+    else:
+        raise ValueError(f"Unknown bulk action {action!r}")
+    _refresh_schedules(ids)
+    return changed
+
+
+@transaction.atomic
+def save_event(owner, data: dict, event: Event | None = None) -> Event:
+    """Create or update an Event from form data, including the people met there."""
+    event = event or Event(owner=owner)
+    for field in ("name", "kind", "starts_on", "ends_on", "place", "goals", "notes"):
+        if field in data:
+            setattr(event, field, data[field])
+    event.save()
+    if "people_met" in data:
+        event.people_met.set(data["people_met"])
+    return event
+
+
+def delete_event(event: Event) -> None:
+    """Delete an event; contacts met there keep existing."""
+    event.delete()
+
+
+def add_people_met(event: Event, contacts) -> None:
+    """Add contacts (already checked to be the owner's) to the people met at an event."""
+    event.people_met.add(*contacts)
+
+
+def create_link(owner, from_contact: Contact, data: dict) -> ContactLink:
+    """A tie between two of the owner's contacts, for the network map."""
+    return ContactLink.objects.create(
+        owner=owner,
+        from_contact=from_contact,
+        to_contact=data["to_contact"],
+        kind=data["kind"],
+        since=data.get("since"),
+        notes=data.get("notes", ""),
+    )
+
+
+def delete_link(link: ContactLink) -> None:
+    """Remove a tie between two contacts."""
+    link.delete()

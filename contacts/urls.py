@@ -3,4 +3,20 @@ from django.urls import path
 from . import views
 
 app_name = "contacts"
-urlpatterns = []
+urlpatterns = [
+    path("", views.contact_list, name="list"),
+    path("new/", views.contact_create, name="create"),
+    path("bulk/", views.contact_bulk, name="bulk"),
+    path("search/", views.contact_search, name="search"),
+    path("<int:pk>/", views.contact_detail, name="detail"),
+    path("<int:pk>/edit/", views.contact_edit, name="edit"),
+    path("<int:pk>/delete/", views.contact_delete, name="delete"),
+    path("<int:pk>/links/new/", views.link_create, name="link_create"),
+    path("links/<int:pk>/delete/", views.link_delete, name="link_delete"),
+    path("events/", views.event_list, name="event_list"),
+    path("events/new/", views.event_create, name="event_create"),
+    path("events/<int:pk>/", views.event_detail, name="event_detail"),
+    path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
+    path("events/<int:pk>/delete/", views.event_delete, name="event_delete"),
+    path("events/<int:pk>/follow-ups/", views.event_log_follow_ups, name="event_log_follow_ups"),
+]

@@ -1,0 +1,263 @@
+"""Contact and event pages. Thin function views: forms validate, services write, selectors read;
+with htmx the same view answers with a `{% partialdef %}` fragment of its template."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from . import selectors, services
+from .access import get_owned_or_404
+from .forms import BriefForm, BulkActionForm, ContactFilterForm, ContactForm, ContactLinkForm, EventForm
+from .models import Contact, ContactLink, Event
+
+PAGE_SIZE = 50
+CONTACT_CHANGED = "contactChanged"
+
+
+def next_url(request, fallback: str) -> str:
+    """The `next` parameter when it points at this site, else `fallback`."""
+    candidate = request.POST.get("next") or request.GET.get("next")
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
+
+
+def is_htmx(request) -> bool:
+    """An htmx request that wants a fragment (a boosted link wants the whole page)."""
+    return bool(request.htmx) and not request.htmx.boosted
+
+
+def deleted_response(request, fallback: str, message: str, event: str):
+    """After a delete: an empty fragment for htmx (the row disappears), else a redirect."""
+    if is_htmx(request):
+        return trigger_client_event(HttpResponse(""), event)
+    messages.success(request, message)
+    return redirect(next_url(request, fallback))
+
+
+def confirm_delete(request, obj, *, action: str, cancel: str, what: str):
+    return render(request, "contacts/confirm_delete.html", {
+        "object": obj, "action": action, "cancel": cancel, "what": what,
+        "next": request.GET.get("next", ""),
+    })
+
+
+# --- contacts ----------------------------------------------------------------------------------
+
+@require_GET
+def contact_list(request):
+    tags = list(selectors.owner_tags(request.user))
+    form = ContactFilterForm(request.GET, tags=tags)
+    filters = form.filters()
+    queryset = selectors.contact_list(
+        request.user, **filters, today=selectors.today_for(request.user)
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "query": params.urlencode(),
+        "bulk_form": BulkActionForm(owner=request.user),
+        "list_url": request.get_full_path(),
+    }
+    template = "contacts/list.html#results" if is_htmx(request) else "contacts/list.html"
+    return render(request, template, context)
+
+
+@require_POST
+def contact_bulk(request):
+    form = BulkActionForm(request.POST, owner=request.user)
+    back = next_url(request, reverse("contacts:list"))
+    if not form.is_valid():
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        messages.error(request, f"Nothing changed: {errors}")
+        return redirect(back)
+    data = form.cleaned_data
+    count = services.bulk_update_contacts(
+        request.user, data["ids"], data["action"], tag=data.get("tag") or "",
+        cadence_days=data.get("cadence_days"),
+    )
+    label = dict(BulkActionForm.ACTIONS)[data["action"]].lower()
+    messages.success(request, f"Done: {label} on {count} contact{'s' if count != 1 else ''}.")
+    return redirect(back)
+
+
+@require_GET
+def contact_search(request):
+    exclude = [v for v in request.GET.getlist("contacts") if v.isdigit()]
+    results = selectors.search_contacts(request.user, request.GET.get("q", ""), exclude_ids=exclude)
+    return render(request, "contacts/search_results.html", {
+        "results": results, "q": request.GET.get("q", ""),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def contact_create(request):
+    form = ContactForm(request.POST or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        contact = services.create_contact(request.user, form.cleaned_data)
+        messages.success(request, f"Added {contact.display_name}.")
+        return redirect(next_url(request, reverse("contacts:detail", args=[contact.pk])))
+    return render(request, "contacts/form.html", {"form": form, "contact": None})
+
+
+@require_GET
+def contact_detail(request, pk):
+    contact = get_owned_or_404(selectors.contact_detail(request.user), request.user, pk=pk)
+    return render(request, "contacts/detail.html", _detail_context(request, contact))
+
+
+def _detail_context(request, contact: Contact) -> dict:
+    return {
+        "contact": contact,
+        "brief": selectors.contact_brief(contact),
+        "timeline": selectors.contact_timeline(contact),
+        "links": selectors.contact_links(contact),
+        "events": selectors.contact_events(contact),
+        "link_form": ContactLinkForm(owner=request.user, from_contact=contact),
+        "today": selectors.today_for(request.user),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk):
+    contact = get_owned_or_404(selectors.contact_detail(request.user), request.user, pk=pk)
+    in_place = is_htmx(request) and (request.POST.get("part") or request.GET.get("part")) == "brief"
+    form_class = BriefForm if in_place else ContactForm
+    form = form_class(request.POST or None, instance=contact, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.update_contact(contact, form.cleaned_data)
+        if in_place:
+            contact = get_owned_or_404(selectors.contact_detail(request.user), request.user, pk=pk)
+            response = render(request, "contacts/detail.html#brief", {
+                "contact": contact, "brief": selectors.contact_brief(contact),
+                "today": selectors.today_for(request.user),
+            })
+            return trigger_client_event(response, CONTACT_CHANGED, {"id": contact.pk})
+        messages.success(request, f"Saved {contact.display_name}.")
+        return redirect(next_url(request, reverse("contacts:detail", args=[contact.pk])))
+    if in_place:
+        return render(request, "contacts/detail.html#brief_form", {"contact": contact, "form": form})
+    return render(request, "contacts/form.html", {"form": form, "contact": contact})
+
+
+@require_http_methods(["GET", "POST"])
+def contact_delete(request, pk):
+    contact = get_owned_or_404(Contact, request.user, pk=pk)
+    if request.method == "POST":
+        name = contact.display_name
+        services.delete_contact(contact)
+        return deleted_response(
+            request, reverse("contacts:list"), f"Deleted {name}.", "contactDeleted"
+        )
+    return confirm_delete(
+        request, contact, action=reverse("contacts:delete", args=[pk]),
+        cancel=reverse("contacts:detail", args=[pk]), what="contact",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def link_create(request, pk):
+    contact = get_owned_or_404(Contact, request.user, pk=pk)
+    form = ContactLinkForm(request.POST or None, owner=request.user, from_contact=contact)
+    if request.method == "POST" and form.is_valid():
+        link = services.create_link(request.user, contact, form.cleaned_data)
+        messages.success(request, f"Linked {contact} and {link.to_contact}.")
+        return redirect(reverse("contacts:detail", args=[contact.pk]))
+    return render(request, "contacts/link_form.html", {"form": form, "contact": contact})
+
+
+@require_http_methods(["GET", "POST"])
+def link_delete(request, pk):
+    link = get_owned_or_404(
+        ContactLink.objects.select_related("from_contact", "to_contact"), request.user, pk=pk
+    )
+    back = reverse("contacts:detail", args=[link.from_contact_id])
+    if request.method == "POST":
+        services.delete_link(link)
+        return deleted_response(request, back, "Link removed.", CONTACT_CHANGED)
+    return confirm_delete(
+        request, link, action=reverse("contacts:link_delete", args=[pk]), cancel=back, what="link"
+    )
+
+
+# --- events ------------------------------------------------------------------------------------
+
+@require_GET
+def event_list(request):
+    upcoming, past = selectors.event_lists(request.user, selectors.today_for(request.user))
+    return render(request, "contacts/event_list.html", {"upcoming": upcoming, "past": past})
+
+
+@require_http_methods(["GET", "POST"])
+def event_create(request):
+    form = EventForm(request.POST or None, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        event = services.save_event(request.user, form.cleaned_data)
+        messages.success(request, f"Added {event.name}.")
+        return redirect(reverse("contacts:event_detail", args=[event.pk]))
+    return render(request, "contacts/event_form.html", {"form": form, "event": None})
+
+
+@require_GET
+def event_detail(request, pk):
+    event = get_owned_or_404(selectors.event_detail(request.user), request.user, pk=pk)
+    return render(request, "contacts/event_detail.html", {
+        "event": event, "people": list(event.people_met.all()),
+        "today": selectors.today_for(request.user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def event_edit(request, pk):
+    event = get_owned_or_404(Event, request.user, pk=pk)
+    form = EventForm(request.POST or None, instance=event, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.save_event(request.user, form.cleaned_data, event)
+        messages.success(request, f"Saved {event.name}.")
+        return redirect(reverse("contacts:event_detail", args=[event.pk]))
+    return render(request, "contacts/event_form.html", {"form": form, "event": event})
+
+
+@require_http_methods(["GET", "POST"])
+def event_delete(request, pk):
+    event = get_owned_or_404(Event, request.user, pk=pk)
+    if request.method == "POST":
+        name = event.name
+        services.delete_event(event)
+        return deleted_response(
+            request, reverse("contacts:event_list"), f"Deleted {name}.", "eventDeleted"
+        )
+    return confirm_delete(
+        request, event, action=reverse("contacts:event_delete", args=[pk]),
+        cancel=reverse("contacts:event_detail", args=[pk]), what="event",
+    )
+
+
+@require_POST
+def event_log_follow_ups(request, pk):
+    from interactions.services import create_event_follow_ups
+
+    event = get_owned_or_404(Event, request.user, pk=pk)
+    created = create_event_follow_ups(event)
+    text = (
+        f"Created {created} follow-up{'s' if created != 1 else ''} for the people you met."
+        if created else "Everyone you met already has a follow-up from this event."
+    )
+    if is_htmx(request):
+        response = render(request, "contacts/event_detail.html#follow_ups_done", {
+            "event": event, "text": text,
+        })
+        return trigger_client_event(response, "followUpChanged")
+    messages.success(request, text)
+    return redirect(reverse("contacts:event_detail", args=[event.pk]))

@@ -1,0 +1,329 @@
+"""Pages for interactions (and the Log form), gives/received/asks, mentorships, and the follow-up
+actions. Thin function views: forms validate, services write, selectors read; with htmx the same
+view answers with a `{% partialdef %}` fragment and fires an HX-Trigger event for other cards."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from contacts.access import get_owned_or_404
+from contacts.models import Contact
+from contacts.selectors import today_for
+from contacts.services import get_profile
+from contacts.views import confirm_delete, deleted_response, is_htmx, next_url
+
+from . import followups, selectors, services
+from .forms import InteractionForm, LogForm, MentorshipForm, SnoozeForm, SupportForm
+from .models import (
+    Direction,
+    FollowUp,
+    Interaction,
+    InteractionKind,
+    Mentorship,
+    Support,
+    SupportStatus,
+)
+
+PAGE_SIZE = 50
+INTERACTION_LOGGED = "interactionLogged"
+PROMISE_CHANGED = "promiseChanged"
+FOLLOW_UP_CHANGED = "followUpChanged"
+
+
+def _page(request, queryset):
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
+
+
+def _int_param(request, name):
+    value = request.GET.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+# --- interactions and the Log form -----------------------------------------------------------
+
+@require_GET
+def interaction_list(request):
+    kind = request.GET.get("kind", "")
+    kind = kind if kind in InteractionKind.values else ""
+    q = request.GET.get("q", "").strip()
+    page, query = _page(request, selectors.interaction_list(request.user, kind=kind, q=q))
+    context = {"page": page, "query": query, "kind": kind, "q": q, "kinds": InteractionKind.choices}
+    template = "interactions/list.html#results" if is_htmx(request) else "interactions/list.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def interaction_create(request):
+    today = today_for(request.user)
+    initial = {}
+    # ?contact=<id> (or ?contacts=<id>&contacts=<id> from the dashboard) preselects people.
+    wanted = request.GET.getlist("contacts") + request.GET.getlist("contact")
+    preselected = selectors.contacts_by_ids(request.user, wanted)
+    if preselected:
+        initial["contacts"] = [c.pk for c in preselected]
+    form = LogForm(request.POST or None, owner=request.user, today=today, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        interaction = services.log_interaction(request.user, form.cleaned_data)
+        contacts = list(form.cleaned_data["contacts"])
+        names = ", ".join(c.display_name for c in contacts)
+        if is_htmx(request):
+            response = render(request, "interactions/log.html#logged", {
+                "interaction": interaction, "names": names, "next": next_url(request, ""),
+            })
+            return trigger_client_event(response, INTERACTION_LOGGED, {
+                "contacts": [c.pk for c in contacts],
+                "message": f"Logged: {interaction} with {names}.",
+            })
+        messages.success(request, f"Logged: {interaction} with {names}.")
+        return redirect(next_url(request, reverse("contacts:detail", args=[contacts[0].pk])))
+    context = {
+        "form": form,
+        "selected": selectors.contacts_by_ids(request.user, form["contacts"].value() or []),
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+    }
+    if is_htmx(request):
+        # Only a GET aimed at base.html's #modal needs the dialog frame; the dashboard's own
+        # <dialog> and the "Log another" link want the bare form.
+        partial = "log_modal" if request.method == "GET" and request.htmx.target == "modal" else "log_form"
+        return render(request, f"interactions/log.html#{partial}", context)
+    return render(request, "interactions/log.html", context)
+
+
+@require_POST
+def quick_log(request, contact_pk, kind):
+    if kind not in services.QUICK_LOGS:
+        raise Http404("Unknown quick log")
+    contact = get_owned_or_404(Contact, request.user, pk=contact_pk)
+    interaction = services.quick_log(request.user, contact, kind)
+    if is_htmx(request):
+        response = render(request, "interactions/quick_log_done.html", {
+            "interaction": interaction, "contact": contact,
+        })
+        return trigger_client_event(response, INTERACTION_LOGGED, {
+            "contacts": [contact.pk], "message": f"Logged: {interaction.summary}.",
+        })
+    messages.success(request, f"Logged: {interaction} ({contact.display_name}).")
+    return redirect(next_url(request, reverse("contacts:detail", args=[contact.pk])))
+
+
+@require_GET
+def interaction_detail(request, pk):
+    interaction = get_owned_or_404(selectors.interaction_detail(request.user), request.user, pk=pk)
+    return render(request, "interactions/detail.html", {"interaction": interaction})
+
+
+@require_http_methods(["GET", "POST"])
+def interaction_edit(request, pk):
+    interaction = get_owned_or_404(Interaction, request.user, pk=pk)
+    local_day = interaction.occurred_at.astimezone(get_profile(request.user).zone).date()
+    form = InteractionForm(
+        request.POST or None, instance=interaction, owner=request.user,
+        today=today_for(request.user), initial={"occurred_on": local_day},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_interaction(interaction, form.cleaned_data)
+        messages.success(request, "Interaction saved.")
+        return redirect(next_url(request, reverse("interactions:detail", args=[pk])))
+    return render(request, "interactions/form.html", {
+        "form": form, "interaction": interaction,
+        "selected": selectors.contacts_by_ids(request.user, form["contacts"].value() or []),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def interaction_delete(request, pk):
+    interaction = get_owned_or_404(Interaction, request.user, pk=pk)
+    if request.method == "POST":
+        services.delete_interaction(interaction)
+        return deleted_response(
+            request, reverse("interactions:list"), "Interaction deleted.", INTERACTION_LOGGED
+        )
+    return confirm_delete(
+        request, interaction, action=reverse("interactions:delete", args=[pk]),
+        cancel=reverse("interactions:detail", args=[pk]), what="interaction",
+    )
+
+
+# --- gives, received, asks ------------------------------------------------------------------
+
+@require_GET
+def support_list(request):
+    direction = request.GET.get("direction", "")
+    direction = direction if direction in Direction.values else ""
+    status = request.GET.get("status", "")
+    status = status if status in SupportStatus.values else ""
+    page, query = _page(request, selectors.support_list(request.user, direction=direction, status=status))
+    context = {
+        "page": page, "query": query, "direction": direction, "status": status,
+        "directions": Direction.choices, "statuses": SupportStatus.choices,
+    }
+    template = "interactions/support_list.html#results" if is_htmx(request) else "interactions/support_list.html"
+    return render(request, template, context)
+
+
+@require_http_methods(["GET", "POST"])
+def support_create(request):
+    initial = {"offered_on": today_for(request.user)}
+    direction = request.GET.get("direction", "")
+    if direction in Direction.values:
+        initial["direction"] = direction
+    contact_id = _int_param(request, "contact")
+    if contact_id and Contact.objects.filter(owner=request.user, pk=contact_id).exists():
+        initial["contact"] = contact_id
+    form = SupportForm(request.POST or None, owner=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        support = services.save_support(request.user, form.cleaned_data, today=today_for(request.user))
+        messages.success(request, f"{support.get_direction_display()} saved.")
+        return redirect(next_url(request, reverse("contacts:detail", args=[support.contact_id])))
+    return render(request, "interactions/support_form.html", {
+        "form": form, "support": None, "next": request.GET.get("next", ""),
+    })
+
+
+@require_GET
+def support_detail(request, pk):
+    support = get_owned_or_404(selectors.support_detail(request.user), request.user, pk=pk)
+    return render(request, "interactions/support_detail.html", {"support": support})
+
+
+@require_http_methods(["GET", "POST"])
+def support_edit(request, pk):
+    support = get_owned_or_404(Support, request.user, pk=pk)
+    form = SupportForm(request.POST or None, instance=support, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.save_support(request.user, form.cleaned_data, support, today=today_for(request.user))
+        messages.success(request, "Saved.")
+        return redirect(next_url(request, reverse("interactions:support_detail", args=[pk])))
+    return render(request, "interactions/support_form.html", {"form": form, "support": support})
+
+
+@require_POST
+def support_mark_done(request, pk):
+    support = get_owned_or_404(selectors.support_detail(request.user), request.user, pk=pk)
+    services.mark_support_done(support, today_for(request.user))
+    if is_htmx(request):
+        response = render(request, "interactions/support_list.html#support_row", {"support": support})
+        return trigger_client_event(response, PROMISE_CHANGED, {"id": support.pk})
+    messages.success(request, f"Marked done: {support}.")
+    return redirect(next_url(request, reverse("interactions:support_list")))
+
+
+@require_http_methods(["GET", "POST"])
+def support_delete(request, pk):
+    support = get_owned_or_404(Support, request.user, pk=pk)
+    if request.method == "POST":
+        services.delete_support(support)
+        return deleted_response(request, reverse("interactions:support_list"), "Deleted.", PROMISE_CHANGED)
+    return confirm_delete(
+        request, support, action=reverse("interactions:support_delete", args=[pk]),
+        cancel=reverse("interactions:support_detail", args=[pk]),
+        what=support.get_direction_display().lower(),
+    )
+
+
+# --- mentorships -----------------------------------------------------------------------------
+
+@require_GET
+def mentorship_list(request):
+    return render(request, "interactions/mentorship_list.html", {
+        "groups": selectors.mentorship_groups(request.user),
+    })
+
+
+@require_http_methods(["GET", "POST"])
+def mentorship_create(request):
+    initial = {"started_on": today_for(request.user)}
+    form = MentorshipForm(request.POST or None, owner=request.user, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        mentorship = services.save_mentorship(request.user, form.cleaned_data)
+        messages.success(request, "Mentorship saved.")
+        return redirect(reverse("interactions:mentorship_detail", args=[mentorship.pk]))
+    return render(request, "interactions/mentorship_form.html", {"form": form, "mentorship": None})
+
+
+@require_GET
+def mentorship_detail(request, pk):
+    mentorship = get_owned_or_404(selectors.mentorship_detail(request.user), request.user, pk=pk)
+    return render(request, "interactions/mentorship_detail.html", {"mentorship": mentorship})
+
+
+@require_http_methods(["GET", "POST"])
+def mentorship_edit(request, pk):
+    mentorship = get_owned_or_404(Mentorship, request.user, pk=pk)
+    form = MentorshipForm(request.POST or None, instance=mentorship, owner=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.save_mentorship(request.user, form.cleaned_data, mentorship)
+        messages.success(request, "Mentorship saved.")
+        return redirect(reverse("interactions:mentorship_detail", args=[pk]))
+    return render(request, "interactions/mentorship_form.html", {"form": form, "mentorship": mentorship})
+
+
+@require_http_methods(["GET", "POST"])
+def mentorship_delete(request, pk):
+    mentorship = get_owned_or_404(Mentorship, request.user, pk=pk)
+    if request.method == "POST":
+        services.delete_mentorship(mentorship)
+        return deleted_response(
+            request, reverse("interactions:mentorship_list"), "Mentorship deleted.", "mentorshipChanged"
+        )
+    return confirm_delete(
+        request, mentorship, action=reverse("interactions:mentorship_delete", args=[pk]),
+        cancel=reverse("interactions:mentorship_detail", args=[pk]), what="mentorship",
+    )
+
+
+# --- follow-up actions (the engine in interactions.followups does the work) -------------------
+
+def _follow_up_done(request, follow_up: FollowUp, text: str):
+    if is_htmx(request):
+        response = render(request, "interactions/followup_result.html", {
+            "follow_up": follow_up, "text": text,
+        })
+        return trigger_client_event(response, FOLLOW_UP_CHANGED, {"id": follow_up.pk})
+    messages.success(request, text)
+    return redirect(next_url(request, reverse("dashboard")))
+
+
+def _load_follow_up(request, pk) -> FollowUp:
+    return get_owned_or_404(FollowUp.objects.select_related("contact"), request.user, pk=pk)
+
+
+@require_POST
+def followup_done(request, pk):
+    follow_up = _load_follow_up(request, pk)
+    followups.mark_done(follow_up)
+    return _follow_up_done(request, follow_up, f"Done: {follow_up.contact.display_name}.")
+
+
+@require_POST
+def followup_dismiss(request, pk):
+    follow_up = _load_follow_up(request, pk)
+    followups.dismiss(follow_up)
+    return _follow_up_done(request, follow_up, f"Dismissed: {follow_up.contact.display_name}.")
+
+
+@require_POST
+def followup_snooze(request, pk):
+    follow_up = _load_follow_up(request, pk)
+    form = SnoozeForm(request.POST, today=today_for(request.user))
+    if not form.is_valid():
+        text = "; ".join(form.errors.get("until", ["Pick when to be reminded again."]))
+        if is_htmx(request):
+            response = render(request, "interactions/followup_result.html", {
+                "follow_up": follow_up, "text": text, "error": True,
+            })
+            return response
+        messages.error(request, text)
+        return redirect(next_url(request, reverse("dashboard")))
+    until = form.cleaned_data["until"]
+    followups.snooze(follow_up, until)
+    return _follow_up_done(
+        request, follow_up, f"Snoozed {follow_up.contact.display_name} until {until:%a %d %b}."
+    )

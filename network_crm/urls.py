@@ -13,7 +13,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("", include("interactions.dashboard_urls")),
-    path("", include("interactions.urls")),
+    path("interactions/", include("interactions.urls")),
     path("contacts/", include("contacts.urls")),
     path("data/", include("contacts.data_urls")),
     path("", include("contacts.insight_urls")),

@@ -1,0 +1,187 @@
+"""Reads for contact and event pages. Every function filters by owner; list pages prefetch
+what their rows show so the query count does not grow with the rows."""
+
+from datetime import UTC, date, datetime
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import Contact, ContactEmail, ContactLink, Event, Tag
+from .services import get_profile
+
+CONTACT_SORTS = {
+    "name": [F("name").asc(), "id"],
+    "last": [F("last_interaction_at").desc(nulls_last=True), "name", "id"],
+    "next": [F("next_follow_up_on").asc(nulls_last=True), "name", "id"],
+    "strength": [F("strength").desc(), "name", "id"],
+}
+
+
+def today_for(user) -> date:
+    """Today's date in the user's own time zone."""
+    return timezone.now().astimezone(get_profile(user).zone).date()
+
+
+def owner_tags(owner) -> QuerySet[Tag]:
+    """The owner's tags, by name."""
+    return Tag.objects.filter(owner=owner).order_by("name")
+
+
+def _matching(queryset: QuerySet[Contact], q: str) -> QuerySet[Contact]:
+    # Exists() rather than joins so a contact with two matching emails is listed once.
+    email_hit = ContactEmail.objects.filter(contact=OuterRef("pk"), email__icontains=q)
+    tag_hit = Contact.tags.through.objects.filter(contact=OuterRef("pk"), tag__name__icontains=q)
+    return queryset.filter(
+        Q(name__icontains=q)
+        | Q(preferred_name__icontains=q)
+        | Q(company__icontains=q)
+        | Exists(email_hit)
+        | Exists(tag_hit)
+    )
+
+
+def contact_list(
+    owner, *, q="", circle="", discipline="", tag="", due=False, archived="active",
+    sort="name", today: date | None = None,
+) -> QuerySet[Contact]:
+    """The contacts list with its filters and sort; tags and emails prefetched."""
+    queryset = Contact.objects.filter(owner=owner)
+    if archived == "active":
+        queryset = queryset.filter(archived=False)
+    elif archived == "archived":
+        queryset = queryset.filter(archived=True)
+    if q:
+        queryset = _matching(queryset, q)
+    if circle:
+        queryset = queryset.filter(circle=circle)
+    if discipline:
+        queryset = queryset.filter(discipline=discipline)
+    if tag:
+        queryset = queryset.filter(
+            Exists(Contact.tags.through.objects.filter(contact=OuterRef("pk"), tag__name=tag))
+        )
+    if due:
+        queryset = queryset.filter(next_follow_up_on__lte=today or today_for(owner))
+    return queryset.order_by(*CONTACT_SORTS.get(sort, CONTACT_SORTS["name"])).prefetch_related(
+        "tags", "emails"
+    )
+
+
+def search_contacts(owner, q: str, *, limit: int = 10, exclude_ids=()) -> list[Contact]:
+    """Active contacts matching `q` by name, company, email or tag, for pickers."""
+    q = (q or "").strip()
+    if not q:
+        return []
+    queryset = _matching(Contact.objects.filter(owner=owner, archived=False), q)
+    if exclude_ids:
+        queryset = queryset.exclude(pk__in=exclude_ids)
+    return list(queryset.order_by("name", "id").prefetch_related("emails")[:limit])
+
+
+def active_contact_choices(owner) -> QuerySet[Contact]:
+    """The owner's active contacts, id and name only, for plain select boxes."""
+    return Contact.objects.filter(owner=owner, archived=False).only("id", "name").order_by("name")
+
+
+def contact_detail(owner) -> QuerySet[Contact]:
+    """The owner's contacts (for get_owned_or_404) with everything the contact page header shows."""
+    return Contact.objects.filter(owner=owner).select_related(
+        "met_at", "introduced_by"
+    ).prefetch_related("tags", "emails", "phones")
+
+
+def contact_brief(contact: Contact) -> dict:
+    """The "before you talk" brief: last conversation, open promises both ways, balance,
+    the next open follow-up."""
+    from interactions.models import Direction, FollowUp, FollowUpStatus, Support, SupportStatus
+
+    last = contact.interactions.order_by("-occurred_at", "-id").first()
+    open_supports = list(
+        Support.objects.filter(owner=contact.owner_id, contact=contact, status=SupportStatus.OFFERED)
+        .select_related("intro_to")
+        .order_by("offered_on", "id")[:20]
+    )
+    balance = Support.objects.filter(owner=contact.owner_id, contact=contact).aggregate(
+        gives=Count("id", filter=Q(direction=Direction.GIVE)),
+        received=Count("id", filter=Q(direction=Direction.RECEIVED)),
+        asks=Count("id", filter=Q(direction=Direction.ASK)),
+    )
+    balance["net"] = balance["gives"] - balance["received"] - balance["asks"]
+    next_follow_up = (
+        FollowUp.objects.filter(
+            owner=contact.owner_id, contact=contact,
+            status__in=[FollowUpStatus.OPEN, FollowUpStatus.SNOOZED],
+        )
+        .order_by("due_on", "id")
+        .first()
+    )
+    return {
+        "last_interaction": last,
+        "my_promises": [s for s in open_supports if s.direction == Direction.GIVE],
+        "their_promises": [s for s in open_supports if s.direction != Direction.GIVE],
+        "balance": balance,
+        "next_follow_up": next_follow_up,
+    }
+
+
+def contact_timeline(contact: Contact, *, limit: int = 100) -> list[dict]:
+    """Interactions, supports and follow-ups of a contact, newest first: three bounded
+    queries merged in Python."""
+    from interactions.models import FollowUp, Support
+
+    interactions = contact.interactions.order_by("-occurred_at", "-id").prefetch_related(
+        "contacts"
+    )[:limit]
+    supports = (
+        Support.objects.filter(owner=contact.owner_id, contact=contact)
+        .select_related("intro_to")
+        .order_by("-offered_on", "-id")[:limit]
+    )
+    follow_ups = FollowUp.objects.filter(owner=contact.owner_id, contact=contact).order_by(
+        "-due_on", "-id"
+    )[:limit]
+    entries = [
+        {"type": "interaction", "when": i.occurred_at, "obj": i} for i in interactions
+    ]
+    entries += [{"type": "support", "when": _as_datetime(s.offered_on), "obj": s} for s in supports]
+    entries += [{"type": "follow_up", "when": _as_datetime(f.due_on), "obj": f} for f in follow_ups]
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries[:limit]
+
+
+def _as_datetime(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+
+
+def contact_links(contact: Contact) -> list[ContactLink]:
+    """Ties from and to this contact, with the other person loaded."""
+    return list(
+        ContactLink.objects.filter(owner=contact.owner_id)
+        .filter(Q(from_contact=contact) | Q(to_contact=contact))
+        .select_related("from_contact", "to_contact")
+        .order_by("kind", "id")
+    )
+
+
+def contact_events(contact: Contact) -> QuerySet[Event]:
+    """Events where the user met this contact, newest first."""
+    return contact.events_attended.filter(owner=contact.owner_id).order_by("-starts_on")
+
+
+def _upcoming_q(today: date) -> Q:
+    return Q(ends_on__gte=today) | Q(ends_on__isnull=True, starts_on__gte=today)
+
+
+def event_lists(owner, today: date) -> tuple[list[Event], list[Event]]:
+    """(upcoming soonest first, past newest first), each with a count of people met."""
+    base = Event.objects.filter(owner=owner).annotate(people_count=Count("people_met"))
+    upcoming = list(base.filter(_upcoming_q(today)).order_by("starts_on", "id"))
+    past = list(base.exclude(_upcoming_q(today)).order_by("-starts_on", "-id")[:200])
+    return upcoming, past
+
+
+def event_detail(owner) -> QuerySet[Event]:
+    """The owner's events (for get_owned_or_404) with the people met prefetched."""
+    return Event.objects.filter(owner=owner).prefetch_related(
+        Prefetch("people_met", queryset=Contact.objects.order_by("name"))
+    )

@@ -1,0 +1,73 @@
+"""Reads for the interactions, gives/received/asks and mentorships pages. Every function filters
+by owner and loads what its rows show, so the query count does not grow with the rows."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from contacts.models import Contact
+
+from .models import FollowUp, Interaction, Mentorship, Support
+
+
+def interaction_list(owner, *, kind: str = "", q: str = "", contact_id: int | None = None) -> QuerySet[Interaction]:
+    """The owner's interactions, newest first, with their contacts prefetched."""
+    queryset = Interaction.objects.filter(owner=owner)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if contact_id:
+        queryset = queryset.filter(contacts__id=contact_id)
+    if q:
+        queryset = queryset.filter(
+            Q(summary__icontains=q) | Q(notes__icontains=q)
+            | Q(pk__in=Interaction.contacts.through.objects.filter(contact__name__icontains=q)
+                .values("interaction_id"))
+        )
+    return queryset.select_related("event").prefetch_related(
+        Prefetch("contacts", queryset=Contact.objects.only("id", "name", "preferred_name"))
+    ).order_by("-occurred_at", "-id")
+
+
+def interaction_detail(owner) -> QuerySet[Interaction]:
+    """The owner's interactions (for get_owned_or_404) with contacts, gives and follow-ups."""
+    return Interaction.objects.filter(owner=owner).select_related("event").prefetch_related(
+        "contacts",
+        Prefetch("supports", queryset=Support.objects.select_related("contact", "intro_to")),
+        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("contact")),
+    )
+
+
+def support_list(owner, *, direction: str = "", status: str = "", contact_id: int | None = None) -> QuerySet[Support]:
+    """Gives, received and asks, open ones first then newest, with both people loaded."""
+    queryset = Support.objects.filter(owner=owner)
+    if direction:
+        queryset = queryset.filter(direction=direction)
+    if status:
+        queryset = queryset.filter(status=status)
+    if contact_id:
+        queryset = queryset.filter(contact_id=contact_id)
+    return queryset.select_related("contact", "intro_to").order_by("-offered_on", "-id")
+
+
+def support_detail(owner) -> QuerySet[Support]:
+    """The owner's supports (for get_owned_or_404) with both people and the interaction."""
+    return Support.objects.filter(owner=owner).select_related("contact", "intro_to", "interaction")
+
+
+def mentorship_groups(owner) -> dict[str, list[Mentorship]]:
+    """Mentorships grouped as my mentors, my mentees and the ones I matched; active first."""
+    groups = {"my_mentor": [], "my_mentee": [], "matched": []}
+    for mentorship in mentorship_detail(owner).order_by("-active", "-started_on", "-id"):
+        groups[mentorship.role].append(mentorship)
+    return groups
+
+
+def mentorship_detail(owner) -> QuerySet[Mentorship]:
+    """The owner's mentorships (for get_owned_or_404) with both people loaded."""
+    return Mentorship.objects.filter(owner=owner).select_related("mentor", "mentee")
+
+
+def contacts_by_ids(owner, ids) -> list[Contact]:
+    """The owner's contacts among `ids` (strings from a form are fine), by name."""
+    clean = [int(v) for v in ids if str(v).isdigit()]
+    if not clean:
+        return []
+    return list(Contact.objects.filter(owner=owner, pk__in=clean).only("id", "name", "company").order_by("name"))

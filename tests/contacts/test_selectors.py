@@ -1,0 +1,158 @@
+"""Contact and event reads: search, filters, sorting, the brief, the merged timeline."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from contacts import selectors
+from interactions.models import Direction, FollowUpStatus, SupportStatus
+from tests.factories import (
+    ContactEmailFactory,
+    ContactFactory,
+    EventFactory,
+    FollowUpFactory,
+    InteractionFactory,
+    SupportFactory,
+    TagFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Users are created per test; the production hasher costs about a second each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+TODAY = datetime.date(2026, 6, 15)
+
+
+def names(queryset):
+    return [c.name for c in queryset]
+
+
+def test_search_matches_name_company_email_and_tag(owner):
+    ada = ContactFactory(owner=owner, name="Ada", company="Analytical")
+    bob = ContactFactory(owner=owner, name="Bob", company="Initech")
+    cy = ContactFactory(owner=owner, name="Cy", company="Umbrella")
+    ContactEmailFactory(contact=bob, email="bob@engine.org")
+    cy.tags.add(TagFactory(owner=owner, name="engines"))
+    assert names(selectors.contact_list(owner, q="analyt")) == ["Ada"]
+    assert names(selectors.contact_list(owner, q="engine")) == ["Bob", "Cy"]
+
+
+def test_search_lists_a_contact_once_when_two_emails_match(owner):
+    ada = ContactFactory(owner=owner, name="Ada")
+    ContactEmailFactory(contact=ada, email="ada@work.org")
+    ContactEmailFactory(contact=ada, email="ada@home.org")
+    assert names(selectors.contact_list(owner, q="ada@")) == ["Ada"]
+
+
+def test_list_hides_archived_unless_asked(owner):
+    ContactFactory(owner=owner, name="Active")
+    ContactFactory(owner=owner, name="Gone", archived=True)
+    assert names(selectors.contact_list(owner)) == ["Active"]
+    assert names(selectors.contact_list(owner, archived="archived")) == ["Gone"]
+    assert names(selectors.contact_list(owner, archived="all")) == ["Active", "Gone"]
+
+
+def test_due_filter_keeps_contacts_due_today_or_earlier(owner):
+    ContactFactory(owner=owner, name="Due", next_follow_up_on=TODAY)
+    ContactFactory(owner=owner, name="Later", next_follow_up_on=TODAY + datetime.timedelta(days=1))
+    ContactFactory(owner=owner, name="Never")
+    assert names(selectors.contact_list(owner, due=True, today=TODAY)) == ["Due"]
+
+
+def test_filters_by_circle_discipline_and_tag(owner):
+    a = ContactFactory(owner=owner, name="A", circle="community", discipline="design")
+    ContactFactory(owner=owner, name="B", circle="community", discipline="product")
+    a.tags.add(TagFactory(owner=owner, name="mentor"))
+    assert names(selectors.contact_list(owner, circle="community", discipline="design")) == ["A"]
+    assert names(selectors.contact_list(owner, tag="mentor")) == ["A"]
+
+
+def test_sort_by_last_contact_puts_never_contacted_last(owner):
+    now = timezone.now()
+    ContactFactory(owner=owner, name="Never")
+    ContactFactory(owner=owner, name="Old", last_interaction_at=now - datetime.timedelta(days=90))
+    ContactFactory(owner=owner, name="Recent", last_interaction_at=now)
+    assert names(selectors.contact_list(owner, sort="last")) == ["Recent", "Old", "Never"]
+
+
+def test_sort_by_strength_strongest_first(owner):
+    ContactFactory(owner=owner, name="Weak", strength=5)
+    ContactFactory(owner=owner, name="Strong", strength=80)
+    assert names(selectors.contact_list(owner, sort="strength")) == ["Strong", "Weak"]
+
+
+def test_list_never_shows_a_strangers_contacts(owner, stranger):
+    ContactFactory(owner=stranger, name="Secret")
+    assert names(selectors.contact_list(owner, archived="all")) == []
+
+
+def test_picker_search_skips_archived_selected_and_strangers(owner, stranger):
+    ada = ContactFactory(owner=owner, name="Ada One")
+    ContactFactory(owner=owner, name="Ada Two")
+    ContactFactory(owner=owner, name="Ada Archived", archived=True)
+    ContactFactory(owner=stranger, name="Ada Stranger")
+    assert names(selectors.search_contacts(owner, "ada", exclude_ids=[ada.pk])) == ["Ada Two"]
+
+
+def test_picker_search_with_empty_query_returns_nothing(owner):
+    ContactFactory(owner=owner)
+    assert selectors.search_contacts(owner, "  ") == []
+
+
+def test_brief_splits_open_promises_by_direction_and_counts_balance(owner):
+    contact = ContactFactory(owner=owner)
+    mine = SupportFactory(owner=owner, contact=contact, direction=Direction.GIVE)
+    theirs = SupportFactory(owner=owner, contact=contact, direction=Direction.ASK)
+    SupportFactory(owner=owner, contact=contact, direction=Direction.GIVE, status=SupportStatus.DONE)
+    SupportFactory(owner=owner, contact=contact, direction=Direction.RECEIVED, status=SupportStatus.DONE)
+    brief = selectors.contact_brief(contact)
+    assert brief["my_promises"] == [mine]
+    assert brief["their_promises"] == [theirs]
+    assert brief["balance"] == {"gives": 2, "received": 1, "asks": 1, "net": 0}
+
+
+def test_brief_shows_the_latest_interaction_and_next_open_follow_up(owner):
+    contact = ContactFactory(owner=owner)
+    now = timezone.now()
+    InteractionFactory(owner=owner, contacts=[contact], occurred_at=now - datetime.timedelta(days=30))
+    latest = InteractionFactory(owner=owner, contacts=[contact], occurred_at=now)
+    FollowUpFactory(owner=owner, contact=contact, due_on=TODAY, status=FollowUpStatus.DONE)
+    upcoming = FollowUpFactory(owner=owner, contact=contact, due_on=TODAY + datetime.timedelta(days=3))
+    brief = selectors.contact_brief(contact)
+    assert brief["last_interaction"] == latest
+    assert brief["next_follow_up"] == upcoming
+
+
+def test_timeline_merges_interactions_supports_and_follow_ups_newest_first(owner):
+    contact = ContactFactory(owner=owner)
+    base = datetime.datetime(2026, 6, 10, 9, tzinfo=datetime.UTC)
+    InteractionFactory(owner=owner, contacts=[contact], occurred_at=base)
+    SupportFactory(owner=owner, contact=contact, offered_on=datetime.date(2026, 6, 12))
+    FollowUpFactory(owner=owner, contact=contact, due_on=datetime.date(2026, 6, 20))
+    InteractionFactory(owner=owner, contacts=[contact], occurred_at=base - datetime.timedelta(days=20))
+    kinds = [e["type"] for e in selectors.contact_timeline(contact)]
+    assert kinds == ["follow_up", "support", "interaction", "interaction"]
+
+
+def test_events_split_into_upcoming_soonest_first_and_past_newest_first(owner):
+    EventFactory(owner=owner, name="Past", starts_on=TODAY - datetime.timedelta(days=10))
+    EventFactory(owner=owner, name="Ongoing", starts_on=TODAY - datetime.timedelta(days=1), ends_on=TODAY)
+    EventFactory(owner=owner, name="Soon", starts_on=TODAY + datetime.timedelta(days=5))
+    upcoming, past = selectors.event_lists(owner, TODAY)
+    assert [e.name for e in upcoming] == ["Ongoing", "Soon"]
+    assert [e.name for e in past] == ["Past"]
+
+
+def test_today_follows_the_users_time_zone(owner):
+    import time_machine
+
+    from contacts.services import get_profile
+
+    profile = get_profile(owner)
+    profile.time_zone = "Pacific/Auckland"
+    profile.save()
+    with time_machine.travel(datetime.datetime(2026, 6, 15, 20, tzinfo=datetime.UTC), tick=False):
+        assert selectors.today_for(owner) == datetime.date(2026, 6, 16)

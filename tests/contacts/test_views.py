@@ -1,0 +1,434 @@
+"""Contact and event pages: happy paths, htmx fragments vs full pages, redirects without htmx,
+a stranger's 404 on every object URL, sign-in required, and query counts that do not grow."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from contacts.models import Contact, ContactLink, Event, LinkKind
+from interactions.models import FollowUp, FollowUpReason
+from tests.factories import (
+    ContactEmailFactory,
+    ContactFactory,
+    EventFactory,
+    FollowUpFactory,
+    InteractionFactory,
+    SupportFactory,
+    TagFactory,
+)
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    # Users are created per test; the production hasher costs about a second each.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def count_queries(client, url, **extra):
+    client.get(url, **extra)  # warm up: the first request creates the profile, the session
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **extra)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def make_contacts(owner, n):
+    for _ in range(n):
+        contact = ContactFactory(owner=owner)
+        ContactEmailFactory(contact=contact)
+        contact.tags.add(TagFactory(owner=owner, name=f"t{contact.pk}"))
+
+
+# --- contacts list ---------------------------------------------------------------------------
+
+def test_list_shows_the_owners_contacts_only(owner_client, owner, stranger):
+    ContactFactory(owner=owner, name="Ada Lovelace")
+    ContactFactory(owner=stranger, name="Secret Person")
+    response = owner_client.get(reverse("contacts:list"))
+    assert b"Ada Lovelace" in response.content
+    assert b"Secret Person" not in response.content
+
+
+def test_list_search_with_htmx_returns_only_the_results_fragment(owner_client, owner):
+    ContactFactory(owner=owner, name="Ada Lovelace")
+    ContactFactory(owner=owner, name="Bob Builder")
+    response = owner_client.get(reverse("contacts:list"), {"q": "ada"}, **HTMX)
+    body = response.content.decode()
+    assert 'id="contact-results"' in body
+    assert "<html" not in body
+    assert "Ada Lovelace" in body and "Bob Builder" not in body
+
+
+def test_list_search_input_is_an_active_search(owner_client):
+    body = owner_client.get(reverse("contacts:list")).content.decode()
+    assert 'hx-trigger="input changed delay:250ms, search"' in body
+
+
+def test_list_paginates_fifty_per_page(owner_client, owner):
+    Contact.objects.bulk_create([Contact(owner=owner, name=f"P{i:03}") for i in range(55)])
+    first = owner_client.get(reverse("contacts:list")).content.decode()
+    second = owner_client.get(reverse("contacts:list"), {"page": 2}).content.decode()
+    assert "P049" in first and "P050" not in first
+    assert "P050" in second and "Page 2 of 2" in second
+
+
+def test_list_ignores_an_invalid_filter_value(owner_client, owner):
+    ContactFactory(owner=owner, name="Ada")
+    response = owner_client.get(reverse("contacts:list"), {"circle": "nonsense", "sort": "x"})
+    assert b"Ada" in response.content
+
+
+def test_list_query_count_does_not_grow_with_contacts(owner_client, owner):
+    make_contacts(owner, 3)
+    few = count_queries(owner_client, reverse("contacts:list"))
+    make_contacts(owner, 30)
+    assert count_queries(owner_client, reverse("contacts:list")) == few
+
+
+def test_list_search_query_count_does_not_grow_with_contacts(owner_client, owner):
+    make_contacts(owner, 3)
+    url = reverse("contacts:list") + "?q=example&sort=last&due=on"
+    few = count_queries(owner_client, url, **HTMX)
+    make_contacts(owner, 30)
+    assert count_queries(owner_client, url, **HTMX) == few
+
+
+# --- bulk --------------------------------------------------------------------------------------
+
+def test_bulk_archive_redirects_back_to_the_list(owner_client, owner):
+    a, b = ContactFactory(owner=owner), ContactFactory(owner=owner)
+    back = reverse("contacts:list") + "?circle=community"
+    response = owner_client.post(reverse("contacts:bulk"), {"ids": [a.pk, b.pk], "action": "archive", "next": back})
+    assert response.status_code == 302 and response["Location"] == back
+    assert Contact.objects.filter(owner=owner, archived=True).count() == 2
+
+
+def test_bulk_tag_adds_the_tag(owner_client, owner):
+    a = ContactFactory(owner=owner)
+    owner_client.post(reverse("contacts:bulk"), {"ids": [a.pk], "action": "tag", "tag": "speaker"})
+    assert [t.name for t in a.tags.all()] == ["speaker"]
+
+
+def test_bulk_set_cadence(owner_client, owner):
+    a = ContactFactory(owner=owner)
+    owner_client.post(reverse("contacts:bulk"), {"ids": [a.pk], "action": "cadence", "cadence_days": "45"})
+    a.refresh_from_db()
+    assert a.cadence_days == 45
+
+
+def test_bulk_on_a_strangers_contact_changes_nothing(stranger_client, owner):
+    a = ContactFactory(owner=owner)
+    stranger_client.post(reverse("contacts:bulk"), {"ids": [a.pk], "action": "archive"})
+    a.refresh_from_db()
+    assert a.archived is False
+
+
+def test_bulk_ignores_an_offsite_next(owner_client, owner):
+    a = ContactFactory(owner=owner)
+    response = owner_client.post(
+        reverse("contacts:bulk"), {"ids": [a.pk], "action": "archive", "next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("contacts:list")
+
+
+# --- search (picker) ---------------------------------------------------------------------------
+
+def test_search_returns_checkboxes_named_contacts(owner_client, owner):
+    ada = ContactFactory(owner=owner, name="Ada Lovelace")
+    body = owner_client.get(reverse("contacts:search"), {"q": "ada"}, **HTMX).content.decode()
+    assert f'name="contacts" value="{ada.pk}"' in body
+
+
+def test_search_matches_by_tag(owner_client, owner):
+    ada = ContactFactory(owner=owner, name="Ada Lovelace")
+    ada.tags.add(TagFactory(owner=owner, name="mathematics"))
+    assert b"Ada Lovelace" in owner_client.get(reverse("contacts:search"), {"q": "mathem"}).content
+
+
+def test_search_never_returns_a_strangers_contact(stranger_client, owner):
+    ContactFactory(owner=owner, name="Ada Lovelace")
+    assert b"Ada" not in stranger_client.get(reverse("contacts:search"), {"q": "ada"}).content
+
+
+# --- create / edit / delete ------------------------------------------------------------------
+
+def test_create_contact_redirects_to_its_page(owner_client, owner):
+    response = owner_client.post(reverse("contacts:create"), {
+        "name": "Ada Lovelace", "circle": "community", "discipline": "engineering", "tier": "peer",
+        "emails": "work: ada@example.org", "phones": "", "tags": "math, speaker",
+    })
+    contact = Contact.objects.get(owner=owner)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("contacts:detail", args=[contact.pk])
+    assert contact.primary_email == "ada@example.org"
+    assert sorted(t.name for t in contact.tags.all()) == ["math", "speaker"]
+
+
+def test_create_contact_with_errors_keeps_what_was_typed(owner_client, owner):
+    response = owner_client.post(reverse("contacts:create"), {
+        "name": "", "circle": "community", "discipline": "engineering", "tier": "peer",
+        "emails": "broken-address", "company": "Analytical Engines",
+    })
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "This field is required." in body
+    assert "is not a valid email address" in body
+    assert "Analytical Engines" in body and "broken-address" in body
+    assert not Contact.objects.filter(owner=owner).exists()
+
+
+def test_edit_page_saves_and_redirects(owner_client, owner):
+    contact = ContactFactory(owner=owner, name="Old Name")
+    response = owner_client.post(reverse("contacts:edit", args=[contact.pk]), {
+        "name": "New Name", "circle": "community", "discipline": "engineering", "tier": "peer",
+    })
+    contact.refresh_from_db()
+    assert response.status_code == 302 and contact.name == "New Name"
+
+
+def test_edit_in_place_get_returns_the_brief_form_fragment(owner_client, owner):
+    contact = ContactFactory(owner=owner)
+    body = owner_client.get(reverse("contacts:edit", args=[contact.pk]), {"part": "brief"}, **HTMX).content.decode()
+    assert 'id="brief"' in body and "<form" in body and "<html" not in body
+    assert 'name="working_on"' in body and 'name="emails"' not in body
+
+
+def test_edit_in_place_post_returns_the_updated_brief_card(owner_client, owner):
+    contact = ContactFactory(owner=owner)
+    response = owner_client.post(reverse("contacts:edit", args=[contact.pk]), {
+        "part": "brief", "tier": "close", "working_on": "Migrating to Rust",
+    }, **HTMX)
+    body = response.content.decode()
+    assert "Migrating to Rust" in body and "Before you talk" in body and "<form" not in body.split("Before you talk")[1][:300]
+    assert "contactChanged" in response["HX-Trigger"]
+    contact.refresh_from_db()
+    assert contact.working_on == "Migrating to Rust"
+
+
+def test_edit_in_place_with_an_error_returns_the_form_again(owner_client, owner, stranger):
+    contact = ContactFactory(owner=owner)
+    response = owner_client.post(reverse("contacts:edit", args=[contact.pk]), {
+        "part": "brief", "tier": "close", "met_at": EventFactory(owner=stranger).pk, "working_on": "Kept text",
+    }, **HTMX)
+    body = response.content.decode()
+    assert "Select a valid choice" in body and "Kept text" in body
+
+
+def test_delete_get_asks_for_confirmation(owner_client, owner):
+    contact = ContactFactory(owner=owner, name="Ada")
+    response = owner_client.get(reverse("contacts:delete", args=[contact.pk]))
+    assert b"Delete this contact?" in response.content
+    assert Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_delete_post_redirects_to_the_list(owner_client, owner):
+    contact = ContactFactory(owner=owner)
+    response = owner_client.post(reverse("contacts:delete", args=[contact.pk]))
+    assert response["Location"] == reverse("contacts:list")
+    assert not Contact.objects.filter(pk=contact.pk).exists()
+
+
+def test_delete_with_htmx_returns_an_empty_fragment(owner_client, owner):
+    contact = ContactFactory(owner=owner)
+    response = owner_client.post(reverse("contacts:delete", args=[contact.pk]), **HTMX)
+    assert response.status_code == 200 and response.content == b""
+
+
+# --- contact page ------------------------------------------------------------------------------
+
+def test_contact_page_shows_the_brief_and_timeline(owner_client, owner):
+    contact = ContactFactory(owner=owner, working_on="Platform rewrite", why_it_matters="Promotion case")
+    InteractionFactory(owner=owner, contacts=[contact], summary="Lunch at Joe's", notes="Talked about hiring")
+    SupportFactory(owner=owner, contact=contact, description="Send the RFC template")
+    body = owner_client.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
+    for text in ("Before you talk", "Platform rewrite", "Promotion case", "Lunch at Joe&#x27;s",
+                 "Talked about hiring", "Send the RFC template", "Timeline"):
+        assert text in body, text
+
+
+def test_contact_page_offers_log_and_give_prefilled_for_the_contact(owner_client, owner):
+    contact = ContactFactory(owner=owner)
+    body = owner_client.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
+    assert f"{reverse('interactions:create')}?contact={contact.pk}" in body
+    assert f"{reverse('interactions:support_create')}?direction=give&amp;contact={contact.pk}" in body
+
+
+def _fill_contact(owner, contact, n):
+    for _ in range(n):
+        other = ContactFactory(owner=owner)
+        InteractionFactory(owner=owner, contacts=[contact, other])
+        SupportFactory(owner=owner, contact=contact)
+        FollowUpFactory(owner=owner, contact=contact)
+        ContactLink.objects.create(owner=owner, from_contact=contact, to_contact=other, kind=LinkKind.KNOWS)
+        EventFactory(owner=owner).people_met.add(contact)
+        ContactEmailFactory(contact=contact)
+
+
+def test_contact_page_query_count_does_not_grow_with_history(owner_client, owner):
+    contact = ContactFactory(owner=owner)
+    _fill_contact(owner, contact, 2)
+    url = reverse("contacts:detail", args=[contact.pk])
+    few = count_queries(owner_client, url)
+    _fill_contact(owner, contact, 15)
+    assert count_queries(owner_client, url) == few
+
+
+# --- links -------------------------------------------------------------------------------------
+
+def test_link_create_ties_two_contacts_and_redirects(owner_client, owner):
+    a, b = ContactFactory(owner=owner), ContactFactory(owner=owner)
+    response = owner_client.post(reverse("contacts:link_create", args=[a.pk]), {"to_contact": b.pk, "kind": "colleagues"})
+    assert response["Location"] == reverse("contacts:detail", args=[a.pk])
+    assert ContactLink.objects.filter(owner=owner, from_contact=a, to_contact=b).exists()
+
+
+def test_link_create_rejects_a_strangers_contact(owner_client, owner, stranger):
+    a = ContactFactory(owner=owner)
+    response = owner_client.post(
+        reverse("contacts:link_create", args=[a.pk]), {"to_contact": ContactFactory(owner=stranger).pk, "kind": "knows"}
+    )
+    assert response.status_code == 200 and not ContactLink.objects.exists()
+
+
+def test_link_delete_removes_the_link(owner_client, owner):
+    a, b = ContactFactory(owner=owner), ContactFactory(owner=owner)
+    link = ContactLink.objects.create(owner=owner, from_contact=a, to_contact=b, kind=LinkKind.KNOWS)
+    response = owner_client.post(reverse("contacts:link_delete", args=[link.pk]))
+    assert response["Location"] == reverse("contacts:detail", args=[a.pk])
+    assert not ContactLink.objects.exists()
+
+
+# --- events ------------------------------------------------------------------------------------
+
+def test_event_list_shows_upcoming_and_past(owner_client, owner):
+    EventFactory(owner=owner, name="FutureConf", starts_on=datetime.date.today() + datetime.timedelta(days=30))
+    EventFactory(owner=owner, name="PastConf", starts_on=datetime.date.today() - datetime.timedelta(days=30))
+    body = owner_client.get(reverse("contacts:event_list")).content.decode()
+    assert body.index("FutureConf") < body.index("PastConf")
+
+
+def test_event_list_query_count_does_not_grow(owner_client, owner):
+    def add(n):
+        for _ in range(n):
+            EventFactory(owner=owner).people_met.add(ContactFactory(owner=owner))
+    add(3)
+    few = count_queries(owner_client, reverse("contacts:event_list"))
+    add(30)
+    assert count_queries(owner_client, reverse("contacts:event_list")) == few
+
+
+def test_event_create_with_people_met(owner_client, owner):
+    ada = ContactFactory(owner=owner)
+    response = owner_client.post(reverse("contacts:event_create"), {
+        "name": "KubeCon", "kind": "conference", "starts_on": "2026-03-01", "people_met": [ada.pk],
+    })
+    event = Event.objects.get(owner=owner)
+    assert response["Location"] == reverse("contacts:event_detail", args=[event.pk])
+    assert list(event.people_met.all()) == [ada]
+
+
+def test_event_edit_saves(owner_client, owner):
+    event = EventFactory(owner=owner, name="Old")
+    owner_client.post(reverse("contacts:event_edit", args=[event.pk]), {
+        "name": "New", "kind": "meetup", "starts_on": "2026-03-01",
+    })
+    event.refresh_from_db()
+    assert event.name == "New"
+
+
+def test_event_detail_lists_people_met_and_the_follow_up_button(owner_client, owner):
+    event = EventFactory(owner=owner)
+    event.people_met.add(ContactFactory(owner=owner, name="Ada Lovelace"))
+    body = owner_client.get(reverse("contacts:event_detail", args=[event.pk])).content.decode()
+    assert "Ada Lovelace" in body and "Log follow-ups for everyone I met" in body
+
+
+def test_log_follow_ups_creates_one_per_person_met_once(owner_client, owner):
+    event = EventFactory(owner=owner, starts_on=datetime.date(2026, 3, 1), ends_on=datetime.date(2026, 3, 3))
+    a, b = ContactFactory(owner=owner), ContactFactory(owner=owner)
+    event.people_met.add(a, b)
+    url = reverse("contacts:event_log_follow_ups", args=[event.pk])
+    response = owner_client.post(url)
+    owner_client.post(url)
+    assert response["Location"] == reverse("contacts:event_detail", args=[event.pk])
+    follow_ups = FollowUp.objects.filter(owner=owner, reason=FollowUpReason.EVENT)
+    assert sorted(f.contact_id for f in follow_ups) == sorted([a.pk, b.pk])
+    assert all(f.due_on > event.last_day for f in follow_ups)
+    assert {f.source_key for f in follow_ups} == {f"event:{event.pk}:{a.pk}", f"event:{event.pk}:{b.pk}"}
+
+
+def test_log_follow_ups_with_htmx_returns_a_fragment_and_trigger(owner_client, owner):
+    event = EventFactory(owner=owner)
+    event.people_met.add(ContactFactory(owner=owner))
+    response = owner_client.post(reverse("contacts:event_log_follow_ups", args=[event.pk]), **HTMX)
+    assert b"<html" not in response.content and b"Created 1 follow-up" in response.content
+    assert "followUpChanged" in response["HX-Trigger"]
+
+
+def test_event_delete_keeps_the_contacts(owner_client, owner):
+    event = EventFactory(owner=owner)
+    contact = ContactFactory(owner=owner)
+    event.people_met.add(contact)
+    owner_client.post(reverse("contacts:event_delete", args=[event.pk]))
+    assert Contact.objects.filter(pk=contact.pk).exists()
+    assert not Event.objects.filter(pk=event.pk).exists()
+
+
+# --- isolation and sign-in ---------------------------------------------------------------------
+
+@pytest.fixture
+def owned(owner):
+    contact = ContactFactory(owner=owner)
+    other = ContactFactory(owner=owner)
+    event = EventFactory(owner=owner)
+    event.people_met.add(contact)
+    link = ContactLink.objects.create(owner=owner, from_contact=contact, to_contact=other, kind=LinkKind.KNOWS)
+    return {"contact": contact, "event": event, "link": link}
+
+
+OBJECT_URLS = [
+    ("contacts:detail", "contact", {"get"}),
+    ("contacts:edit", "contact", {"get", "post"}),
+    ("contacts:delete", "contact", {"get", "post"}),
+    ("contacts:link_create", "contact", {"get", "post"}),
+    ("contacts:link_delete", "link", {"get", "post"}),
+    ("contacts:event_detail", "event", {"get"}),
+    ("contacts:event_edit", "event", {"get", "post"}),
+    ("contacts:event_delete", "event", {"get", "post"}),
+    ("contacts:event_log_follow_ups", "event", {"post"}),
+]
+
+
+@pytest.mark.parametrize("name,key,methods", OBJECT_URLS)
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_stranger_gets_404_on_the_owners_object(stranger_client, owned, name, key, methods, method):
+    url = reverse(name, args=[owned[key].pk])
+    response = getattr(stranger_client, method)(url, HTTP_HX_REQUEST="true")
+    # A method the view does not take is refused (405) before anything is looked up.
+    assert response.status_code == (404 if method in methods else 405)
+
+
+def test_stranger_post_changes_nothing(stranger_client, owned):
+    stranger_client.post(reverse("contacts:delete", args=[owned["contact"].pk]))
+    stranger_client.post(reverse("contacts:event_log_follow_ups", args=[owned["event"].pk]))
+    assert Contact.objects.filter(pk=owned["contact"].pk).exists()
+    assert not FollowUp.objects.exists()
+
+
+ALL_URLS = [(n, k) for n, k, _ in OBJECT_URLS] + [
+    ("contacts:list", None), ("contacts:create", None), ("contacts:bulk", None),
+    ("contacts:search", None), ("contacts:event_list", None), ("contacts:event_create", None),
+]
+
+
+@pytest.mark.parametrize("name,key", ALL_URLS)
+def test_signed_out_request_redirects_to_login(client, owned, name, key):
+    url = reverse(name, args=[owned[key].pk]) if key else reverse(name)
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
