@@ -36,9 +36,14 @@
   document.addEventListener("click", (event) => {
     if (event.defaultPrevented || event.button !== 0) return;
     if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    const closer = event.target.closest("#log-dialog [data-close-dialog]");
+    if (closer) {
+      event.preventDefault();
+      closeLog();
+      return;
+    }
     const link = event.target.closest("a[data-shortcut='l'], a[data-open-log]");
     if (link && openLog(link)) event.preventDefault();
-    if (event.target.closest("[data-close-dialog]")) closeLog();
   });
 
   document.addEventListener("DOMContentLoaded", () => {
@@ -57,13 +62,19 @@
     });
   });
 
-  // After a save, the form's view fires interactionLogged: close the dialog, say so.
+  // After a save, the form's view fires interactionLogged (before its confirmation is
+  // swapped in): once that swap has settled, close the dialog and say what was logged.
+  let closeAfterSettle = null;
   document.body.addEventListener("interactionLogged", (event) => {
-    if (dialog() && dialog().open) {
-      closeLog();
-      const detail = event.detail || {};
-      toast(detail.message || "Logged.");
-    }
+    if (!dialog() || !dialog().open) return;
+    closeAfterSettle = (event.detail && event.detail.message) || "Logged.";
+  });
+  document.body.addEventListener("htmx:afterSettle", () => {
+    if (closeAfterSettle === null) return;
+    const message = closeAfterSettle;
+    closeAfterSettle = null;
+    closeLog();
+    toast(message);
   });
 
   // An invalid form comes back with field errors: focus the first field in error.

@@ -1,0 +1,117 @@
+"""Shared fixtures for the real-browser tests: one Debian chromium per test session (driven by
+Playwright's sync API), a fresh context per test, a page signed in as the `owner` on
+pytest-django's live server, and a record of console errors and CSP violations that every
+test must leave empty.
+
+Run them with `pytest -m browser`; they skip with a reason when /usr/bin/chromium is missing.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+# Playwright's sync API runs an asyncio loop in this thread; Django's ORM refuses to run
+# where a loop is running unless told that this (test-only) use is safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR") or settings.BASE_DIR / "test-results" / "screenshots")
+# Playwright waits up to this long for an element or an event before failing a test.
+TIMEOUT_MS = 5_000
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless chromium for the whole session (starting it costs about a second)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (`make browser`) to run browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Users made by the factories hash a password; PBKDF2 would cost a second per test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+class BrowserErrors(list):
+    """Console errors, uncaught exceptions and CSP violations seen by a page."""
+
+    def watch(self, page):
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.append(f"uncaught: {exc}"))
+        return page
+
+    def _on_console(self, message):
+        text, where = message.text, message.location.get("url", "")
+        # The browser asks for /favicon.ico on its own; that 404 is not the page's doing.
+        if where.endswith("/favicon.ico"):
+            return
+        # Chromium reports a CSP violation as a console error ("Refused to ..." or "Applying
+        # inline style violates ... Content Security Policy").
+        if message.type == "error" or "Content Security Policy" in text:
+            self.append(f"{message.type}: {text} ({where}:{message.location.get('lineNumber')})")
+
+
+@pytest.fixture
+def browser_errors():
+    """Everything the page complained about; tests assert it stays empty."""
+    return BrowserErrors()
+
+
+def sign_in(context, user, base_url: str) -> None:
+    """Give the browser context the session cookie of `user` (no login form round-trip)."""
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
+
+
+def _new_page(chromium, live_server, user, browser_errors, viewport):
+    context = chromium.new_context(viewport=viewport, base_url=live_server.url)
+    context.set_default_timeout(TIMEOUT_MS)
+    sign_in(context, user, live_server.url)
+    page = browser_errors.watch(context.new_page())
+    return context, page
+
+
+@pytest.fixture
+def owner_page(chromium, live_server, owner, browser_errors):
+    """A desktop-sized page signed in as the owner."""
+    context, page = _new_page(chromium, live_server, owner, browser_errors, DESKTOP)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def owner_phone_page(chromium, live_server, owner, browser_errors):
+    """A phone-sized page signed in as the owner."""
+    context, page = _new_page(chromium, live_server, owner, browser_errors, PHONE)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, "name") saves test-results/screenshots/name.png (full page)."""
+
+    def save(page, name: str) -> Path:
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return save

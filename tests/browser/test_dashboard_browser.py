@@ -1,0 +1,103 @@
+"""The dashboard in a real browser: actions update the cards in place, with no reload, no
+console error and no CSP violation. Screenshots go to test-results/screenshots/."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from interactions.models import FollowUp, FollowUpReason, FollowUpStatus, Interaction
+from tests.factories import ContactFactory, EventFactory, FollowUpFactory, InteractionFactory, SupportFactory
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def seeded(owner):
+    """A small believable account: three people due (one long overdue), a promise, history."""
+    today = timezone.localdate()
+    people = {
+        name: ContactFactory(owner=owner, name=name, company=company, title=title)
+        for name, company, title in [
+            ("Ada Lovelace", "Analytical Engines", "Staff Engineer"),
+            ("Grace Hopper", "Navy Labs", "Director of Engineering"),
+            ("Linus Pauling", "Chem Corp", "VP Product"),
+            ("Katherine Johnson", "NASA", "Data Lead"),
+        ]
+    }
+    for name, days_ago, reason, note in [
+        ("Ada Lovelace", 34, FollowUpReason.CADENCE, ""),
+        ("Grace Hopper", 3, FollowUpReason.PROMISE, "Send the RFC template"),
+        ("Linus Pauling", 0, FollowUpReason.CADENCE, ""),
+    ]:
+        FollowUpFactory(owner=owner, contact=people[name], reason=reason, note=note,
+                        due_on=today - dt.timedelta(days=days_ago), source_key=f"seed:{name}")
+    InteractionFactory(owner=owner, contacts=[people["Katherine Johnson"]], summary="Coffee about the data platform",
+                       occurred_at=timezone.now() - dt.timedelta(days=2))
+    SupportFactory(owner=owner, contact=people["Grace Hopper"], description="Review her team's hiring rubric",
+                   offered_on=today - dt.timedelta(days=6))
+    EventFactory(owner=owner, name="LeadDev Berlin", starts_on=today + dt.timedelta(days=9), place="Berlin")
+    return people
+
+
+def reach_out_row(page, name):
+    return page.locator("#card-reach-out li.reach-row", has_text=name)
+
+
+def test_snooze_takes_the_row_off_reach_out_without_a_reload(owner_page, live_server, seeded, browser_errors, screenshot):
+    page = owner_page
+    page.goto("/")
+    expect(page.locator("#card-reach-out li.reach-row")).to_have_count(3)
+    screenshot(page, "dashboard-desktop")
+    page.evaluate("window.__sameDocument = true")
+
+    row = reach_out_row(page, "Ada Lovelace")
+    row.locator("summary", has_text="Snooze").click()
+    row.get_by_role("button", name="1 week").click()
+
+    expect(reach_out_row(page, "Ada Lovelace")).to_have_count(0)
+    expect(page.locator("#card-reach-out li.reach-row")).to_have_count(2)
+    assert page.evaluate("window.__sameDocument") is True
+    follow_up = FollowUp.objects.get(contact=seeded["Ada Lovelace"])
+    assert follow_up.status == FollowUpStatus.SNOOZED
+    assert browser_errors == []
+
+
+def test_congratulated_them_logs_and_shows_in_recent_activity(owner_page, seeded, browser_errors):
+    page = owner_page
+    page.goto("/")
+    row = reach_out_row(page, "Linus Pauling")
+    row.get_by_role("button", name="Congratulated them").click()
+
+    activity = page.locator("#card-activity")
+    expect(activity.locator("li", has_text="Linus Pauling").first).to_contain_text("Congratulated them")
+    # Logging restarts the cadence, so the cadence reminder leaves Reach out.
+    expect(reach_out_row(page, "Linus Pauling")).to_have_count(0)
+    expect(page.locator("#messages")).to_contain_text("Congratulated them")
+    assert Interaction.objects.filter(contacts=seeded["Linus Pauling"], summary="Congratulated them").exists()
+    assert browser_errors == []
+
+
+def test_done_moves_keyboard_focus_to_the_next_row(owner_page, seeded, browser_errors):
+    page = owner_page
+    page.goto("/")
+    first = page.locator("#card-reach-out li.reach-row").first
+    expect(first).to_contain_text("Ada Lovelace")
+    first.get_by_role("button", name="Done").focus()
+    page.keyboard.press("Enter")
+
+    expect(reach_out_row(page, "Ada Lovelace")).to_have_count(0)
+    focused_row = page.locator("#card-reach-out li.reach-row:has(:focus)")
+    expect(focused_row).to_contain_text("Grace Hopper")
+    assert browser_errors == []
+
+
+def test_dashboard_fits_a_phone_screen(owner_phone_page, seeded, browser_errors, screenshot):
+    page = owner_phone_page
+    page.goto("/")
+    expect(page.locator("#card-reach-out li.reach-row")).to_have_count(3)
+    screenshot(page, "dashboard-phone")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    assert browser_errors == []
