@@ -170,7 +170,7 @@ def insights_page(request):
             "months_chart": bar_chart(
                 [b.count for b in rhythm.months],
                 [b.start.strftime("%b") for b in rhythm.months],
-                height=120, bar=36, gap=10,
+                height=120, bar=24, gap=8,
             ),
             "dormant_after_days": insights.DORMANT_AFTER_DAYS,
             "dormant_min_touches": insights.DORMANT_MIN_TOUCHES,

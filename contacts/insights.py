@@ -209,11 +209,9 @@ class Balance:
         return [row for row in self.rows if row.net < 0]
 
 
-def support_counts(owner, contact_ids=None) -> dict[int, dict[str, int]]:
+def support_counts(owner) -> dict[int, dict[str, int]]:
     """Gives, received and asks (not declined) per contact id, in one aggregate query."""
     supports = Support.objects.filter(owner=owner).exclude(status=SupportStatus.DECLINED)
-    if contact_ids is not None:
-        supports = supports.filter(contact_id__in=contact_ids)
     rows = (
         supports.values("contact_id")
         .annotate(
@@ -587,16 +585,15 @@ def one_person_this_week(owner, today: datetime.date | None = None) -> Suggestio
     contacts = list(Contact.objects.filter(owner=owner, archived=False, reminders_off=False))
     if not contacts:
         return None
-    ids = [c.id for c in contacts]
+    # Grouped over all the owner's rows rather than `contact_id IN (…thousands…)`, which SQLite
+    # plans badly; archived contacts' rows are simply not looked up.
     last_touch = dict(
-        Interaction.contacts.through.objects.filter(
-            interaction__owner=owner, contact_id__in=ids
-        )
+        Interaction.contacts.through.objects.filter(interaction__owner=owner)
         .values_list("contact_id")
         .annotate(last=Max("interaction__occurred_at"))
         .order_by()
     )
-    counts = support_counts(owner, ids)
+    counts = support_counts(owner)
     strengths = {cid: strength_from_raw(r) for cid, r in raw_strengths(now, owner.pk).items()}
     usual_circle = Counter(c.circle for c in contacts).most_common(1)[0][0]
 

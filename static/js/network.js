@@ -142,7 +142,12 @@
     }
     cy.elements().not(found).addClass("faded");
     found.addClass("match");
-    cy.animate({ fit: { eles: found, padding: 120 }, duration: 250 });
+    if (found.length === 1) {
+      // Fitting a single node would zoom in to the maximum; centre it at a readable zoom.
+      cy.animate({ center: { eles: found }, zoom: Math.max(cy.zoom(), 1.4), duration: 250 });
+    } else {
+      cy.animate({ fit: { eles: found, padding: 80 }, duration: 250 });
+    }
     status.textContent = `${found.length} match${found.length === 1 ? "" : "es"} for “${text.trim()}”; Enter opens the first.`;
   }
 

@@ -10,6 +10,12 @@ from contacts.models import Circle, ContactLink, Discipline, LinkKind, Profile
 from interactions.models import Direction, Initiator
 from tests.factories import ContactFactory, InteractionFactory, SupportFactory, TagFactory
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The user factories hash a password; PBKDF2 would cost most of each test's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 PAGES = ["insights:network", "insights:network_data", "insights:network_table", "insights:insights"]
 
 

@@ -12,6 +12,12 @@ from contacts.models import Circle, Contact, Discipline, Profile, Tier
 from interactions.models import Direction, Initiator, InteractionKind, SupportStatus
 from tests.factories import ContactFactory, InteractionFactory, SupportFactory, UserFactory
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The user factories hash a password; PBKDF2 would cost most of each test's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 UTC = datetime.UTC
 NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=UTC)  # a Wednesday
 TODAY = NOW.date()

@@ -3,11 +3,19 @@
 import datetime
 import math
 
+import pytest
+
 from contacts.insight_forms import NetworkFilterForm
 from contacts.models import Circle, ContactLink, Discipline, LinkKind
 from contacts.network import edge_width, network, to_elements
 from interactions.models import Direction, SupportKind, SupportStatus
 from tests.factories import ContactFactory, InteractionFactory, SupportFactory, TagFactory
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # The user factories hash a password; PBKDF2 would cost most of each test's time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
 
 NOW = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.UTC)
 TODAY = NOW.date()

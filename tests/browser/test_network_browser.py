@@ -1,0 +1,143 @@
+"""The network map and insights in Chromium: load the map on a seeded account, filter it, open a
+contact from it (by clicking its node and by searching), and check the insights page renders."""
+
+import datetime
+import os
+import re
+
+import pytest
+from django.utils import timezone
+
+from contacts.models import Circle, ContactLink, Discipline, LinkKind
+from interactions.models import Direction, InteractionKind, SupportKind
+from tests.factories import ContactFactory, InteractionFactory, SupportFactory
+
+# Playwright's sync API runs an event loop in this thread (also set by tests/browser/conftest.py).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+pytestmark = pytest.mark.browser
+
+SEEDED = 60
+
+
+def seed_network(owner):
+    """60 contacts across every circle and discipline with a year of touches, support both
+    ways and links; two named people the test looks for. Returns (grace, ada)."""
+    now = timezone.now()
+    circles, disciplines = list(Circle), list(Discipline)
+    contacts = []
+    for i in range(SEEDED - 2):
+        contact = ContactFactory(
+            owner=owner, name=f"Person {i:02d}", company=f"Company {i % 7}",
+            circle=circles[i % len(circles)], discipline=disciplines[i % len(disciplines)],
+        )
+        for t in range(i % 6):
+            InteractionFactory(owner=owner, contacts=[contact], kind=InteractionKind.COFFEE,
+                               occurred_at=now - datetime.timedelta(days=9 + 23 * t + i))
+        contacts.append(contact)
+    grace = ContactFactory(owner=owner, name="Grace Hopper", company="Navy", title="Rear Admiral",
+                           circle=Circle.COMMUNITY, discipline=Discipline.ENGINEERING,
+                           working_on="a compiler for business data")
+    ada = ContactFactory(owner=owner, name="Ada Lovelace", company="Analytical Engines",
+                         circle=Circle.OUTSIDE_TECH, discipline=Discipline.DATA)
+    for days in (3, 20, 45, 80):
+        InteractionFactory(owner=owner, contacts=[grace], occurred_at=now - datetime.timedelta(days=days))
+    today = timezone.localdate()
+    for _ in range(3):
+        SupportFactory(owner=owner, contact=grace, direction=Direction.GIVE, offered_on=today)
+    SupportFactory(owner=owner, contact=grace, direction=Direction.RECEIVED, offered_on=today)
+    SupportFactory(owner=owner, contact=ada, direction=Direction.RECEIVED, offered_on=today)
+    SupportFactory(owner=owner, contact=grace, intro_to=ada, kind=SupportKind.INTRO, offered_on=today)
+    for a, b in zip(contacts[::2], contacts[1::2], strict=False):
+        if a.id % 3 == 0:
+            ContactLink.objects.create(owner=owner, from_contact=a, to_contact=b, kind=LinkKind.COLLEAGUES)
+    return grace, ada
+
+
+def wait_for_map(page, shown):
+    page.wait_for_selector(f'#network-graph[data-state="ready"][data-shown="{shown}"]')
+
+
+def click_node(page, contact):
+    """Click the contact's node where Cytoscape drew it on the canvas."""
+    point = page.evaluate(
+        """(id) => {
+            const cy = document.getElementById("network-graph")._cyreg.cy;
+            const node = cy.getElementById(id);
+            const box = cy.container().getBoundingClientRect();
+            const p = node.renderedPosition();
+            return {x: box.left + p.x, y: box.top + p.y};
+        }""",
+        f"c{contact.id}",
+    )
+    page.mouse.click(point["x"], point["y"])
+
+
+def test_map_loads_filters_and_opens_a_contact(owner, owner_page, browser_errors, screenshot):
+    grace, ada = seed_network(owner)
+    page = owner_page
+
+    page.goto("/network/")
+    wait_for_map(page, SEEDED)
+    assert re.search(rf"{SEEDED} of {SEEDED} people shown", page.inner_text("#network-status"))
+    screenshot(page, "network-map")
+
+    page.select_option("#id_circle", Circle.COMMUNITY)
+    community = owner.contacts.filter(circle=Circle.COMMUNITY).count()
+    wait_for_map(page, community)
+    assert "circle=community" in page.url
+    assert "circle=community" in page.get_attribute("#table-link", "href")
+
+    click_node(page, grace)
+    page.wait_for_selector("#brief >> text=Grace Hopper")
+    brief = page.inner_text("#brief")
+    assert "a compiler for business data" in brief
+    assert "4 given · 1 received · 0 asked" in brief  # three gives and the intro
+    screenshot(page, "network-map-filtered-with-brief")
+    assert browser_errors == []
+
+
+def test_search_highlights_and_enter_opens_the_match(owner, owner_page, browser_errors):
+    grace, ada = seed_network(owner)
+    page = owner_page
+    page.goto("/network/")
+    wait_for_map(page, SEEDED)
+
+    page.evaluate("() => { window.stillTheSamePage = true; }")
+    page.fill("#network-search", "lovel")
+    page.wait_for_selector("#network-status >> text=1 match")
+    matched = page.evaluate(
+        """() => document.getElementById("network-graph")._cyreg.cy.nodes(".match").map(n => n.id())"""
+    )
+    assert matched == [f"c{ada.id}"]
+    page.press("#network-search", "Enter")
+
+    page.wait_for_selector("#brief >> text=Ada Lovelace")
+    # Enter picked a person; it did not submit the form and reload the page.
+    assert page.evaluate("() => window.stillTheSamePage") is True
+    assert browser_errors == []
+
+
+def test_colour_toggle_switches_the_legend(owner, owner_page, browser_errors):
+    seed_network(owner)
+    page = owner_page
+    page.goto("/network/")
+    wait_for_map(page, SEEDED)
+
+    page.select_option("#id_colour", "discipline")
+
+    page.wait_for_selector("#legend-discipline:not([hidden])")
+    assert page.is_hidden("#legend-circle")
+    assert browser_errors == []
+
+
+def test_insights_page_renders_its_charts(owner, owner_page, browser_errors, screenshot):
+    seed_network(owner)
+    page = owner_page
+
+    page.goto("/insights/")
+
+    assert page.locator("#rhythm svg.chart rect.bar").count() == 52 + 12
+    assert page.inner_text("#one-person h2") == "One person this week"
+    screenshot(page, "insights")
+    assert browser_errors == []
