@@ -3,7 +3,6 @@ contact from it (by clicking its node and by searching), and check the insights 
 
 import datetime
 import os
-import re
 
 import pytest
 from django.utils import timezone
@@ -79,7 +78,13 @@ def test_map_loads_filters_and_opens_a_contact(owner, owner_page, browser_errors
 
     page.goto("/network/")
     wait_for_map(page, SEEDED)
-    assert re.search(rf"{SEEDED} of {SEEDED} people shown", page.inner_text("#network-status"))
+    # By hand from seed_network: gives are Grace's three plus the intro; received one each
+    # from Grace and Ada; links are the colleague pairs whose first id is a multiple of 3.
+    links = ContactLink.objects.filter(owner=owner).count()
+    assert page.inner_text("#network-status") == (
+        f"{SEEDED} of {SEEDED} people shown · 4 gives and 2 received in the last 365 days · "
+        f"{links + 1} links between people"  # + the intro between Grace and Ada
+    )
     screenshot(page, "network-map")
 
     page.select_option("#id_circle", Circle.COMMUNITY)
@@ -139,5 +144,7 @@ def test_insights_page_renders_its_charts(owner, owner_page, browser_errors, scr
 
     assert page.locator("#rhythm svg.chart rect.bar").count() == 52 + 12
     assert page.inner_text("#one-person h2") == "One person this week"
+    numbers = page.locator("#balance .big-number").all_inner_texts()
+    assert numbers == ["4", "2", "0", "+2"]  # given, received, asked, net
     screenshot(page, "insights")
     assert browser_errors == []
