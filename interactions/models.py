@@ -234,6 +234,12 @@ class FollowUp(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(fields=["owner", "source_key"], name="followup_unique_source"),
+            # At most one open cadence reminder per contact, whatever races the cadence scanner
+            # (interactions.followups.create_due_cadence_follow_ups) runs into.
+            models.UniqueConstraint(
+                fields=["contact"], name="followup_one_open_cadence",
+                condition=Q(reason="cadence", status__in=["open", "snoozed"]),
+            ),
             models.CheckConstraint(
                 condition=~Q(status="snoozed") | Q(snoozed_until__isnull=False),
                 name="followup_snoozed_has_date",
@@ -259,6 +265,7 @@ class DigestStatus(models.TextChoices):
     CLAIMED = "claimed", "Claimed by a worker"
     SENDING = "sending", "Handed to the mail server"
     SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped (turned off, or the week ended)"
     FAILED = "failed", "Failed"
 
 

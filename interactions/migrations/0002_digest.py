@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('period', models.DateField()),
-                ('status', models.CharField(choices=[('pending', 'Waiting to be sent'), ('claimed', 'Claimed by a worker'), ('sending', 'Handed to the mail server'), ('sent', 'Sent'), ('failed', 'Failed')], default='pending', max_length=10)),
+                ('status', models.CharField(choices=[('pending', 'Waiting to be sent'), ('claimed', 'Claimed by a worker'), ('sending', 'Handed to the mail server'), ('sent', 'Sent'), ('skipped', 'Skipped (turned off, or the week ended)'), ('failed', 'Failed')], default='pending', max_length=10)),
                 ('claimed_at', models.DateTimeField(blank=True, null=True)),
                 ('sent_at', models.DateTimeField(blank=True, null=True)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),

@@ -1,0 +1,147 @@
+"""Reads for follow-ups: reasons in words, the reach-out list, open promises both ways, and the
+"one person this week" suggestion. Shared by the weekly digest, the dashboard and the calendar."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+
+from contacts.models import Contact, Discipline, Event, Profile
+
+from .followups import OPEN_STATUSES, cadence_for
+from .models import Direction, FollowUp, FollowUpReason, Support, SupportKind, SupportStatus
+
+
+def _days(n: int) -> str:
+    return f"{n} day{'' if n == 1 else 's'}"
+
+
+def _ago(n: int) -> str:
+    if n == 0:
+        return "today"
+    if n < 0:
+        return f"in {_days(-n)}"
+    return f"{_days(n)} ago"
+
+
+def profile_for(owner_id) -> Profile:
+    """The owner's Profile, or an unsaved one with the defaults (read-only callers)."""
+    return Profile.objects.filter(owner_id=owner_id).first() or Profile(owner_id=owner_id)
+
+
+def follow_up_reason_text(follow_up: FollowUp, today: date, *, profile: Profile | None = None) -> str:
+    """Why this follow-up exists, in words: "last talked 94 days ago, cadence 60".
+    Load follow-ups with `select_related("contact", "event", "mentorship")` to avoid a query each."""
+    reason = follow_up.reason
+    if reason == FollowUpReason.CADENCE:
+        profile = profile or profile_for(follow_up.owner_id)
+        contact = follow_up.contact
+        cadence = cadence_for(contact, profile)
+        if contact.last_interaction_at:
+            last = contact.last_interaction_at.astimezone(profile.zone).date()
+            return f"last talked {_ago((today - last).days)}, cadence {cadence}"
+        added = contact.created_at.astimezone(profile.zone).date()
+        return f"not talked yet, added {_ago((today - added).days)}, cadence {cadence}"
+    if reason == FollowUpReason.PROMISE:
+        return f"you promised: {follow_up.note}" if follow_up.note else "you promised to follow up"
+    if reason == FollowUpReason.GIVE:
+        return f"you offered: {follow_up.note}" if follow_up.note else "you offered to help"
+    if reason == FollowUpReason.EVENT:
+        if follow_up.event_id:
+            event = follow_up.event
+            return f"met at {event.name} {_ago((today - event.last_day).days)}"
+        return follow_up.note or "met at an event"
+    if reason == FollowUpReason.MENTORSHIP:
+        mentorship = follow_up.mentorship if follow_up.mentorship_id else None
+        if mentorship and mentorship.last_session_on:
+            return f"mentoring session due, last one {_ago((today - mentorship.last_session_on).days)}"
+        return "mentoring session due"
+    return follow_up.note or "reminder"
+
+
+def open_follow_ups(owner, until: date):
+    """Open or snoozed follow-ups due on or before `until`, most overdue first, with what
+    follow_up_reason_text reads already joined."""
+    return (
+        FollowUp.objects.filter(owner=owner, status__in=OPEN_STATUSES, due_on__lte=until)
+        .select_related("contact", "event", "mentorship")
+        .order_by("due_on", "id")
+    )
+
+
+def open_promises(owner):
+    """Promises both ways that are not kept yet: (what I offered, what was offered to me or
+    asked by me), oldest first."""
+    base = Support.objects.filter(owner=owner, status=SupportStatus.OFFERED).select_related("contact")
+    mine = base.filter(direction=Direction.GIVE).order_by("offered_on", "id")
+    theirs = base.exclude(direction=Direction.GIVE).order_by("offered_on", "id")
+    return mine, theirs
+
+
+def upcoming_events(owner, today: date, days: int = 21):
+    """Events starting within the next `days` days (or running today)."""
+    return Event.objects.filter(
+        owner=owner, starts_on__lte=today + timedelta(days=days)
+    ).filter(Q(starts_on__gte=today) | Q(ends_on__gte=today)).order_by("starts_on", "name")
+
+
+@dataclass(frozen=True)
+class PersonSuggestion:
+    contact: Contact
+    reason: str
+    suggested_give: str
+    give_kind: str
+
+
+# A give that tends to land well with each discipline, when nothing better is known.
+_GIVE_BY_DISCIPLINE = {
+    Discipline.ENGINEERING: (SupportKind.KNOWLEDGE, "share an article or tool that would help their team"),
+    Discipline.PRODUCT: (SupportKind.REVIEW, "offer feedback on what they are shipping"),
+    Discipline.DESIGN: (SupportKind.AMPLIFY, "amplify their latest work"),
+    Discipline.DATA: (SupportKind.KNOWLEDGE, "share a paper or a dataset they would enjoy"),
+    Discipline.LEADERSHIP: (SupportKind.SOUNDING_BOARD, "offer to be a sounding board"),
+}
+_DEFAULT_GIVE = (SupportKind.HELP, "ask what they need help with this month")
+
+
+def _tie_break(contact_id: int, today: date) -> str:
+    year, week, _ = today.isocalendar()
+    return hashlib.sha256(f"{contact_id}:{year}-{week}".encode()).hexdigest()
+
+
+def one_person_this_week(owner, today: date, *, profile: Profile | None = None) -> PersonSuggestion | None:
+    """The active contact (reminders on) longest out of touch relative to their cadence, with a
+    suggested give. Deterministic for a given day; ties broken by a hash of the ISO week."""
+    profile = profile or profile_for(owner.pk)
+    zone = profile.zone
+    rows = Contact.objects.filter(owner=owner, archived=False, reminders_off=False).values_list(
+        "pk", "tier", "cadence_days", "last_interaction_at", "created_at"
+    )
+    best, best_key = None, None
+    for pk, tier, cadence_days, last_at, created_at in rows:
+        cadence = cadence_days or profile.default_cadence(tier)
+        since = (today - (last_at or created_at).astimezone(zone).date()).days
+        # Higher ratio first; among equals, a stable per-week shuffle.
+        key = (-since / cadence, _tie_break(pk, today))
+        if best_key is None or key < best_key:
+            best, best_key = (pk, since, cadence, last_at), key
+    if best is None:
+        return None
+    pk, since, cadence, last_at = best
+    contact = Contact.objects.get(pk=pk)
+    if last_at:
+        reason = f"last talked {_ago(since)}, cadence {cadence}"
+    else:
+        reason = f"not talked yet since you added them {_ago(since)}"
+    balance = Support.objects.filter(owner=owner, contact=contact).aggregate(
+        given=Count("pk", filter=Q(direction=Direction.GIVE, status=SupportStatus.DONE)),
+        received=Count("pk", filter=Q(direction=Direction.RECEIVED)),
+    )
+    if balance["received"] > balance["given"]:
+        kind, give = SupportKind.HELP, "return the favour: they have helped you more than you them"
+    elif contact.working_on:
+        kind, give = SupportKind.HELP, f"ask how “{contact.working_on[:80]}” is going and offer help"
+    else:
+        kind, give = _GIVE_BY_DISCIPLINE.get(contact.discipline, _DEFAULT_GIVE)
+    return PersonSuggestion(contact=contact, reason=reason, suggested_give=give, give_kind=kind)
