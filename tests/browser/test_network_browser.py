@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from contacts.models import Circle, ContactLink, Discipline, LinkKind
-from interactions.models import Direction, InteractionKind, SupportKind
+from interactions.models import Direction, InteractionKind, Support, SupportKind, SupportStatus
 from tests.factories import ContactFactory, InteractionFactory, SupportFactory
 
 # Playwright's sync API runs an event loop in this thread (also set by tests/browser/conftest.py).
@@ -63,6 +63,8 @@ def click_node(page, contact):
         """(id) => {
             const cy = document.getElementById("network-graph")._cyreg.cy;
             const node = cy.getElementById(id);
+            cy.container().scrollIntoView({block: "center"});
+            cy.resize();  // drops Cytoscape's cached container offset from before the scroll
             const box = cy.container().getBoundingClientRect();
             const p = node.renderedPosition();
             return {x: box.left + p.x, y: box.top + p.y};
@@ -147,4 +149,33 @@ def test_insights_page_renders_its_charts(owner, owner_page, browser_errors, scr
     numbers = page.locator("#balance .big-number").all_inner_texts()
     assert numbers == ["4", "2", "0", "+2"]  # given, received, asked, net
     screenshot(page, "insights")
+    assert browser_errors == []
+
+
+def test_demo_account_map_matches_its_data(owner, owner_page, browser_errors, screenshot):
+    demo = pytest.importorskip("contacts.demo")  # helper H2's generator, used by seed_demo
+    demo.build_demo_network(owner, contacts=60, seed=0)
+    active = list(owner.contacts.filter(archived=False))
+    today = timezone.localdate()
+    # Counted in Python from the rows, not with the selector's query.
+    in_window = [
+        s for s in Support.objects.filter(owner=owner, contact__archived=False)
+        if s.status != SupportStatus.DECLINED and (s.done_on or s.offered_on) > today - datetime.timedelta(days=365)
+    ]
+    gives = sum(s.direction == Direction.GIVE for s in in_window)
+    received = sum(s.direction == Direction.RECEIVED for s in in_window)
+    page = owner_page
+
+    page.goto("/network/")
+    wait_for_map(page, len(active))
+    assert page.inner_text("#network-status").startswith(
+        f"{len(active)} of {len(active)} people shown · {gives} gives and {received} received"
+    )
+    screenshot(page, "network-demo")
+
+    designers = [c for c in active if c.discipline == Discipline.DESIGN]
+    page.select_option("#id_discipline", Discipline.DESIGN)
+    wait_for_map(page, len(designers))
+    click_node(page, designers[0])
+    page.wait_for_selector(f"#brief >> text={designers[0].display_name}")
     assert browser_errors == []
