@@ -15,16 +15,15 @@
     const box = dialog();
     if (!box || !window.htmx || typeof box.showModal !== "function") return false;
     opener = link;
-    htmx.ajax("GET", link.getAttribute("href"), { target: "#log-dialog-body", swap: "innerHTML" })
-      .then(() => {
-        if (!box.open) box.showModal();
-        focusFirstField(box);
-      });
+    htmx.ajax("GET", link.getAttribute("href"), { target: "#log-dialog-body", swap: "innerHTML" });
     return true;
   }
 
+  // The first field in error, else the first visible field (the contact search box).
   function focusFirstField(box) {
-    const field = dialogBody().querySelector("input:not([type=hidden]), select, textarea");
+    const fields = dialogBody().querySelectorAll(
+      ".has-error input, .has-error select, .has-error textarea, input:not([type=hidden]), select, textarea");
+    const field = Array.from(fields).find((el) => !el.closest("[hidden]"));
     (field || box.querySelector("[data-close-dialog]")).focus();
   }
 
@@ -77,12 +76,15 @@
     toast(message);
   });
 
-  // An invalid form comes back with field errors: focus the first field in error.
-  document.body.addEventListener("htmx:afterSwap", (event) => {
+  // The form arrived (first open, or back with field errors): show the dialog, focus a field.
+  // After settle, log.js has un-hidden the contact search (it does so on htmx:load).
+  document.body.addEventListener("htmx:afterSettle", (event) => {
     const body = dialogBody();
-    if (!body || !body.contains(event.detail.target)) return;
-    const bad = body.querySelector(".has-error input, .has-error select, .has-error textarea");
-    if (bad) bad.focus();
+    const settled = event.target;
+    if (!body || !(settled === body || body.contains(settled)) || closeAfterSettle !== null) return;
+    if (!body.querySelector("form")) return;
+    if (!dialog().open) dialog().showModal();
+    focusFirstField(dialog());
   });
 
   // --- Quick logs -------------------------------------------------------------------------

@@ -325,7 +325,7 @@ def test_counts_card_counts_due_overdue_promises_and_touches(owner_client, owner
     numbers = dict(
         (label, int(value))
         for value, label in re.findall(
-            r'stat-value">(\d+)</span><span class="stat-label">([^<]+)<', html
+            r'stat-value">(\d+)</span>\s*<span class="stat-label">([^<]+)<', html
         )
     )
     assert numbers == {
