@@ -3,7 +3,7 @@
 from django.db.models import Count, Max, Q
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -118,18 +118,9 @@ def contact_brief(request, pk):
         "strength": strength,
         "last_at": last_at,
         "days_since": (now - last_at).days if last_at else None,
-        "detail_url": _contact_detail_url(contact.pk),
     }
     template = "insights/brief.html#brief" if request.htmx else "insights/brief.html"
     return render(request, template, context)
-
-
-def _contact_detail_url(pk) -> str:
-    # The contact page belongs to the contacts screens; the brief still works if it is missing.
-    try:
-        return reverse("contacts:detail", args=[pk])
-    except NoReverseMatch:
-        return ""
 
 
 @require_GET

@@ -129,7 +129,7 @@ def test_network_table_lists_the_same_people_strongest_first(owner_client, owner
     html = owner_client.get(reverse("insights:network_table")).content.decode()
 
     assert html.index("Strong Tie") < html.index("Weak Tie")
-    assert reverse("insights:contact_brief", args=[weak.pk]) in html
+    assert reverse("contacts:detail", args=[weak.pk]) in html
 
 
 def test_brief_with_htmx_is_a_fragment(owner_client, owner):
@@ -144,6 +144,7 @@ def test_brief_with_htmx_is_a_fragment(owner_client, owner):
     assert "<html" not in html
     assert "Dana Scully" in html and "an X-file" in html
     assert "0 given · 1 received · 0 asked" in html
+    assert reverse("contacts:detail", args=[contact.pk]) in html
 
 
 def test_brief_without_htmx_is_a_full_page(owner_client, owner):
