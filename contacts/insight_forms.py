@@ -13,7 +13,9 @@ class NetworkFilterForm(forms.Form):
     discipline = forms.ChoiceField(
         choices=[("", "All disciplines"), *Discipline.choices], required=False
     )
-    tag = forms.ModelChoiceField(queryset=Tag.objects.none(), required=False, empty_label="All tags")
+    tag = forms.ModelChoiceField(
+        queryset=Tag.objects.none(), required=False, empty_label="All tags"
+    )
     window = forms.TypedChoiceField(
         label="Support in", choices=WINDOWS, coerce=int, required=False, empty_value=DEFAULT_WINDOW
     )

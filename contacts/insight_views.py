@@ -89,7 +89,13 @@ def network_table(request):
     return render(
         request,
         "insights/network_table.html",
-        {"form": form, "net": net, "nodes": nodes, "links": links, "query": request.GET.urlencode()},
+        {
+            "form": form,
+            "net": net,
+            "nodes": nodes,
+            "links": links,
+            "query": request.GET.urlencode(),
+        },
     )
 
 
@@ -177,6 +183,8 @@ def bar_chart(values: list[int], labels: list[str], *, height: int, bar: int, ga
     for i, (value, label) in enumerate(zip(values, labels, strict=True)):
         h = round(plot * value / peak, 1) if value else 0
         x = i * (bar + gap)
-        bars.append({"x": x, "y": round(height - h, 1), "h": h, "w": bar, "value": value, "label": label})
+        bars.append(
+            {"x": x, "y": round(height - h, 1), "h": h, "w": bar, "value": value, "label": label}
+        )
     return {"width": len(values) * (bar + gap) - gap, "height": height, "bars": bars, "peak": peak}
 

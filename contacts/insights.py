@@ -21,6 +21,7 @@ from interactions.models import (
     Interaction,
     InteractionKind,
     Support,
+    SupportKind,
     SupportStatus,
 )
 
@@ -540,25 +541,57 @@ WEIGHT_STRENGTH = 0.2
 WEIGHT_BALANCE = 0.25
 WEIGHT_DIVERSITY = 0.15
 
-# A give that suits someone of this discipline when nothing better is known.
+# A give that suits someone of this discipline when nothing better is known. Like the reason,
+# a lower-case phrase without a final full stop: the digest and dashboard templates add it.
 GIVE_BY_DISCIPLINE = {
-    Discipline.ENGINEERING: "Share an article or a tool that would help with their current work.",
-    Discipline.PRODUCT: "Offer to be a sounding board on their roadmap from the engineering side.",
-    Discipline.DESIGN: "Ask what they are designing and offer an engineer's review of it.",
-    Discipline.DATA: "Share a dataset, paper or pipeline trick relevant to their work.",
-    Discipline.LEADERSHIP: "Offer a sounding board, or amplify something their team shipped.",
-    Discipline.OPERATIONS: "Offer help automating something repetitive they mentioned.",
-    Discipline.SALES_MARKETING: "Offer a technical review of their next launch or pitch.",
-    Discipline.PEOPLE: "Refer a strong candidate or share what you learned hiring.",
-    Discipline.OTHER: "Share an article they would enjoy, or offer an intro.",
+    Discipline.ENGINEERING: (
+        SupportKind.KNOWLEDGE,
+        "share an article or a tool that would help with their current work",
+    ),
+    Discipline.PRODUCT: (
+        SupportKind.SOUNDING_BOARD,
+        "offer to be a sounding board on their roadmap from the engineering side",
+    ),
+    Discipline.DESIGN: (
+        SupportKind.REVIEW,
+        "ask what they are designing and offer an engineer's review of it",
+    ),
+    Discipline.DATA: (
+        SupportKind.KNOWLEDGE,
+        "share a dataset, paper or pipeline trick relevant to their work",
+    ),
+    Discipline.LEADERSHIP: (
+        SupportKind.AMPLIFY,
+        "amplify something their team shipped, or offer a sounding board",
+    ),
+    Discipline.OPERATIONS: (
+        SupportKind.HELP,
+        "offer help automating something repetitive they mentioned",
+    ),
+    Discipline.SALES_MARKETING: (
+        SupportKind.REVIEW,
+        "offer a technical review of their next launch or pitch",
+    ),
+    Discipline.PEOPLE: (
+        SupportKind.REFERRAL,
+        "refer a strong candidate or share what you learned hiring",
+    ),
+    Discipline.OTHER: (
+        SupportKind.KNOWLEDGE,
+        "share an article they would enjoy, or offer an intro",
+    ),
 }
 
 
 @dataclass
 class Suggestion:
+    """`reason` and `suggested_give` are lower-case phrases without a final full stop (the
+    templates add it); `give_kind` is the SupportKind to pre-fill when logging the give."""
+
     contact: Contact
     reason: str
     suggested_give: str
+    give_kind: str = SupportKind.HELP
     score: float = 0.0
     parts: dict = field(default_factory=dict)
 
@@ -567,7 +600,9 @@ def _cadence(contact: Contact, profile: Profile) -> int:
     return contact.cadence_days or profile.default_cadence(contact.tier)
 
 
-def one_person_this_week(owner, today: datetime.date | None = None) -> Suggestion | None:
+def one_person_this_week(
+    owner, today: datetime.date | None = None, *, profile: Profile | None = None
+) -> Suggestion | None:
     """The one contact most worth reaching out to this week, with the reason and a suggested
     give; same answer all day (ties broken by a hash of the date and the contact id).
 
@@ -576,7 +611,7 @@ def one_person_this_week(owner, today: datetime.date | None = None) -> Suggestio
     other than the user's, circle other than the most common one). Contacts touched in the last
     7 days, archived ones and those with reminders off are skipped.
     """
-    profile = get_profile(owner)
+    profile = profile or get_profile(owner)
     zone = profile.zone
     if today is None:
         today = timezone.localdate(timezone=zone)
@@ -627,10 +662,12 @@ def one_person_this_week(owner, today: datetime.date | None = None) -> Suggestio
     if best is None:
         return None
     (score, _), contact, parts, days_since, cadence, c, owed = best
+    give_kind, give = _suggested_give(contact, owed)
     return Suggestion(
         contact=contact,
         reason=_reason(contact, profile, parts, days_since, cadence, c, owed, usual_circle),
-        suggested_give=_suggested_give(contact, owed),
+        suggested_give=give,
+        give_kind=give_kind,
         score=score,
         parts=parts,
     )
@@ -662,16 +699,17 @@ def _reason(contact, profile, parts, days_since, cadence, counts, owed, usual_ci
         outside.append(contact.get_circle_display().lower())
     if outside:
         reasons.append(f"outside your usual circle ({', '.join(outside)})")
-    text = "; ".join(reasons)
-    return text[0].upper() + text[1:] + "."
+    return "; ".join(reasons)
 
 
-def _suggested_give(contact: Contact, owed: int) -> str:
+def _suggested_give(contact: Contact, owed: int) -> tuple[str, str]:
     if contact.working_on:
-        give = f"Share something that helps with what they are working on: {contact.working_on}"
-        give = give.rstrip(".") + "."
+        working_on = contact.working_on.strip().rstrip(".")
+        kind = SupportKind.HELP
+        give = f"share something that helps with what they are working on: {working_on}"
     else:
-        give = GIVE_BY_DISCIPLINE[contact.discipline]
+        default = GIVE_BY_DISCIPLINE[Discipline.OTHER]
+        kind, give = GIVE_BY_DISCIPLINE.get(contact.discipline, default)
     if owed > 0:
-        give = "Return the favour. " + give
-    return give
+        give = "return the favour: " + give
+    return kind, give

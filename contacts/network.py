@@ -37,7 +37,13 @@ DISCIPLINE_COLOURS = {
     Discipline.OTHER: "#8a94a6",
 }
 # Time windows offered for the support edges, in days (0 = all time).
-WINDOWS = ((30, "Last 30 days"), (90, "Last 90 days"), (365, "Last year"), (730, "Last 2 years"), (0, "All time"))
+WINDOWS = (
+    (30, "Last 30 days"),
+    (90, "Last 90 days"),
+    (365, "Last year"),
+    (730, "Last 2 years"),
+    (0, "All time"),
+)
 DEFAULT_WINDOW = 365
 
 NODE_MIN_SIZE = 14
@@ -163,7 +169,8 @@ def _links(owner, by_id: dict[int, Node]) -> list[Link]:
         if source not in by_id or target not in by_id:
             continue
         directed = kind in (LinkKind.INTRODUCED, LinkKind.MENTOR_OF)
-        key = (source, target, kind) if directed else (min(source, target), max(source, target), kind)
+        pair = (source, target) if directed else tuple(sorted((source, target)))
+        key = (*pair, kind)
         if key in seen:
             continue
         seen.add(key)

@@ -359,7 +359,7 @@ def test_one_person_prefers_the_most_overdue(engineer):
 
     assert suggestion.contact == b
     assert suggestion.score == pytest.approx(0.4 + 0.2 * 0.068, abs=1e-3)
-    assert suggestion.reason.startswith("Last talked 100 days ago, cadence 30")
+    assert suggestion.reason.startswith("last talked 100 days ago, cadence 30")
 
 
 def test_one_person_prefers_someone_you_owe_a_give(engineer):
@@ -376,7 +376,7 @@ def test_one_person_prefers_someone_you_owe_a_give(engineer):
     assert suggestion.contact == owed
     assert suggestion.parts["balance"] == 1.0
     assert "you owe them a give (2 received and 1 asked, 0 given)" in suggestion.reason
-    assert suggestion.suggested_give.startswith("Return the favour.")
+    assert suggestion.suggested_give.startswith("return the favour: ")
 
 
 def test_one_person_prefers_someone_outside_the_usual_circle(engineer):
@@ -394,7 +394,7 @@ def test_one_person_prefers_someone_outside_the_usual_circle(engineer):
     assert suggestion.contact == designer
     assert suggestion.parts["diversity"] == 1.0
     assert "outside your usual circle (design, community)" in suggestion.reason
-    assert suggestion.suggested_give == insights.GIVE_BY_DISCIPLINE[Discipline.DESIGN]
+    assert (suggestion.give_kind, suggestion.suggested_give) == insights.GIVE_BY_DISCIPLINE[Discipline.DESIGN]
 
 
 def test_one_person_skips_recent_archived_and_muted_contacts(engineer):
@@ -429,9 +429,9 @@ def test_one_person_suggests_a_give_from_what_they_are_working_on(engineer):
     suggestion = insights.one_person_this_week(engineer, TODAY)
 
     assert suggestion.contact == contact
-    assert suggestion.reason.startswith("You have not logged a conversation with them yet")
+    assert suggestion.reason.startswith("you have not logged a conversation with them yet")
     assert suggestion.suggested_give == (
-        "Share something that helps with what they are working on: a migration to Kubernetes."
+        "share something that helps with what they are working on: a migration to Kubernetes"
     )
 
 
