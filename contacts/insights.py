@@ -90,14 +90,16 @@ def _bucket_filters(lookup: str, now):
     return filters
 
 
-def raw_strengths(now: datetime.datetime, owner_id=None) -> dict[int, float]:
+def raw_strengths(now: datetime.datetime, owner_id=None, contact_ids=None) -> dict[int, float]:
     """Sum of decayed touch and support weights per contact id (two aggregate queries; one
-    owner, or every owner when owner_id is None)."""
+    owner, or every owner when owner_id is None; optionally only a few contacts)."""
     raw: dict[int, float] = defaultdict(float)
 
     through = Interaction.contacts.through.objects.all()
     if owner_id is not None:
         through = through.filter(interaction__owner_id=owner_id)
+    if contact_ids is not None:
+        through = through.filter(contact_id__in=contact_ids)
     weight = Case(
         *[When(interaction__kind=kind, then=Value(w)) for kind, w in INTERACTION_WEIGHTS.items()],
         default=Value(DEFAULT_INTERACTION_WEIGHT),
@@ -125,6 +127,8 @@ def raw_strengths(now: datetime.datetime, owner_id=None) -> dict[int, float]:
     ).exclude(status=SupportStatus.DECLINED)
     if owner_id is not None:
         supports = supports.filter(owner_id=owner_id)
+    if contact_ids is not None:
+        supports = supports.filter(contact_id__in=contact_ids)
     supports = supports.annotate(day=Coalesce("done_on", "offered_on"))
     counts = {
         f"b{i}": Count("id", filter=q) for i, q in enumerate(_bucket_filters("day", today))
@@ -149,14 +153,21 @@ def strength_scores(owner, now: datetime.datetime | None = None) -> dict[int, fl
     return {cid: strength_from_raw(r) for cid, r in raw_strengths(now, owner.pk).items()}
 
 
-def recompute_strength(owner_id=None, now: datetime.datetime | None = None, batch_size=500) -> int:
-    """Store the current strength on every contact (of one owner, or all); returns how many
-    changed. Meant to run daily so decay shows on the contacts list."""
+def recompute_strength(
+    owner_id=None, now: datetime.datetime | None = None, batch_size=500, *, contact_ids=None
+) -> int:
+    """Store the current strength on every contact (of one owner, or all, or only `contact_ids`,
+    e.g. right after logging an interaction); returns how many changed. Meant to run daily so
+    decay shows on the contacts list."""
     now = now or timezone.now()
-    raw = raw_strengths(now, owner_id)
+    if contact_ids is not None:
+        contact_ids = list(contact_ids)
+    raw = raw_strengths(now, owner_id, contact_ids)
     contacts = Contact.objects.all()
     if owner_id is not None:
         contacts = contacts.filter(owner_id=owner_id)
+    if contact_ids is not None:
+        contacts = contacts.filter(id__in=contact_ids)
     changed = []
     updated = 0
     for contact_id, stored in contacts.values_list("id", "strength").iterator(chunk_size=2000):

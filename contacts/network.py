@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 
-from interactions.models import Direction, Support, SupportKind, SupportStatus
+from interactions.models import Direction, Mentorship, Support, SupportKind, SupportStatus
 
 from .insights import strength_scores
 from .models import Circle, Contact, ContactLink, Discipline, LinkKind
@@ -150,7 +150,8 @@ def network(
 
 
 def _links(owner, by_id: dict[int, Node]) -> list[Link]:
-    """Links between two shown contacts: ContactLinks, plus intros recorded as gives."""
+    """Links between two shown contacts: ContactLinks, intros recorded as gives, and
+    mentorships the user matched."""
     labels = dict(LinkKind.choices)
     seen = set()
     links = []
@@ -164,7 +165,15 @@ def _links(owner, by_id: dict[int, Node]) -> list[Link]:
         .exclude(status=SupportStatus.DECLINED)
         .values_list("contact_id", "intro_to_id")
     )
-    candidates = list(rows) + [(a, b, LinkKind.INTRODUCED) for a, b in intros]
+    # Mentorships the user matched between two contacts are "mentor of" ties too.
+    matched = Mentorship.objects.filter(
+        owner=owner, mentor__isnull=False, mentee__isnull=False
+    ).values_list("mentor_id", "mentee_id")
+    candidates = (
+        list(rows)
+        + [(a, b, LinkKind.INTRODUCED) for a, b in intros]
+        + [(a, b, LinkKind.MENTOR_OF) for a, b in matched]
+    )
     for source, target, kind in candidates:
         if source not in by_id or target not in by_id:
             continue

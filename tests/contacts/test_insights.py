@@ -104,6 +104,18 @@ def test_recompute_strength_stores_scores_and_zeroes_contacts_gone_quiet(owner, 
     assert Contact.objects.get(id=other.id).strength == 42
 
 
+def test_recompute_strength_for_some_contacts_leaves_the_others(owner):
+    logged = ContactFactory(owner=owner)
+    untouched = ContactFactory(owner=owner, strength=42)
+    touch(owner, logged, 10)
+    touch(owner, untouched, 10)
+
+    insights.recompute_strength(owner_id=owner.id, now=NOW, contact_ids=[logged.id])
+
+    assert Contact.objects.get(id=logged.id).strength == 17.3
+    assert Contact.objects.get(id=untouched.id).strength == 42
+
+
 def test_recompute_strength_for_every_owner_updates_all(owner, stranger):
     other = ContactFactory(owner=stranger)
     touch(stranger, other, 10)

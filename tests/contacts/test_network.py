@@ -9,7 +9,13 @@ from contacts.insight_forms import NetworkFilterForm
 from contacts.models import Circle, ContactLink, Discipline, LinkKind
 from contacts.network import edge_width, network, to_elements
 from interactions.models import Direction, SupportKind, SupportStatus
-from tests.factories import ContactFactory, InteractionFactory, SupportFactory, TagFactory
+from tests.factories import (
+    ContactFactory,
+    InteractionFactory,
+    MentorshipFactory,
+    SupportFactory,
+    TagFactory,
+)
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
@@ -94,6 +100,18 @@ def test_network_links_only_between_shown_contacts_and_counts_intros(owner):
         (b.id, c.id, LinkKind.INTRODUCED),
     ])
     assert {n.contact.id: n.links for n in net.nodes} == {a.id: 1, b.id: 2, c.id: 1}
+
+
+def test_network_draws_mentorships_the_user_matched_as_mentor_of(owner):
+    mentor, mentee, mine = (ContactFactory(owner=owner) for _ in range(3))
+    MentorshipFactory(owner=owner, mentor=mentor, mentee=mentee)
+    MentorshipFactory(owner=owner, mentee=mine)  # the user mentors them: not a contact-to-contact tie
+
+    net = build(owner)
+
+    assert [(link.source, link.target, link.kind) for link in net.links] == [
+        (mentor.id, mentee.id, LinkKind.MENTOR_OF)
+    ]
 
 
 def test_network_places_stronger_contacts_closer_to_the_user(owner):
