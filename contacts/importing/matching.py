@@ -19,11 +19,17 @@ LEGAL_SUFFIXES = {
 }
 
 
+_PUNCTUATION = re.compile(r"[^\w\s]")
+
+
 def fold(text: str) -> str:
     """Lower-case ASCII-ish words: accents, case, punctuation and spacing do not matter."""
-    text = unicodedata.normalize("NFKD", text or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[^\w\s]", " ", text).split())
+    if not text:
+        return ""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    return " ".join(_PUNCTUATION.sub(" ", text.casefold()).split())
 
 
 def norm_email(email: str) -> str:
@@ -45,12 +51,19 @@ def norm_phone(number: str) -> str:
     return re.sub(r"\D", "", number or "")
 
 
+# The usual shape of a LinkedIn URL, checked before the general (slower) URL parsing.
+_LINKEDIN = re.compile(r"(?:https?://)?(?:[a-z]{2,3}\.|www\.)?linkedin\.com/([^?#\s%]*?)/?(?:[?#]\S*)?", re.I)
+
+
 def norm_linkedin(url: str) -> str:
     """'linkedin.com/in/<slug>' for any spelling of a profile URL (scheme, www or country
     subdomain, trailing slash, tracking query, case, percent-encoding), '' if not LinkedIn."""
     url = (url or "").strip()
     if not url:
         return ""
+    if m := _LINKEDIN.fullmatch(url):
+        path = m[1].strip("/").lower()
+        return f"linkedin.com/{path}" if path else ""
     if "://" not in url:
         url = "https://" + url
     parts = urlsplit(url)
@@ -148,35 +161,38 @@ class MatchIndex:
     def __init__(self, owner):
         self.owner = owner
         self.keys: dict[tuple[str, str], object] = {}
-        # Lower id first: when two contacts share a key, the older one is the match.
+        keys = self.keys
+        # Oldest first with setdefault: when two contacts share a key, the older one matches.
         for contact_id, name, company, linkedin in (
-            Contact.objects.filter(owner=owner).order_by("-id")
-            .values_list("id", "name", "company", "linkedin_url").iterator(chunk_size=5000)
+            Contact.objects.filter(owner=owner).order_by("id")
+            .values_list("id", "name", "company", "linkedin_url")
         ):
             if link := norm_linkedin(linkedin):
-                self.keys[("linkedin", link)] = contact_id
+                keys.setdefault(("linkedin", link), contact_id)
             if nk := name_key(name, company):
-                self.keys[("name", nk)] = contact_id
+                keys.setdefault(("name", nk), contact_id)
         for email, contact_id in (
-            ContactEmail.objects.filter(contact__owner=owner).order_by("-contact_id")
-            .values_list("email", "contact_id").iterator(chunk_size=5000)
+            ContactEmail.objects.filter(contact__owner=owner).order_by("contact_id")
+            .values_list("email", "contact_id")
         ):
-            self.keys[("email", norm_email(email))] = contact_id
+            keys.setdefault(("email", norm_email(email)), contact_id)
         self.tag_ids = {
             name.lower(): tag_id
             for tag_id, name in Tag.objects.filter(owner=owner).values_list("id", "name")
         }
 
-    def lookup(self, record: ContactRecord):
-        for key in record_keys(record):
-            if key in self.keys:
-                return self.keys[key], key[0]
+    def lookup(self, keys: list[tuple[str, str]]):
+        for key in keys:
+            ref = self.keys.get(key)
+            if ref is not None:
+                return ref, key[0]
         return None, ""
 
-    def register(self, state: ContactState, ref=None) -> None:
-        for key in state.match_keys():
-            self.keys.setdefault(key, state if ref is None else ref)
-            if ref is None:
+    def register(self, state: ContactState, keys=None) -> None:
+        """Point the state's keys (computed from its fields unless given) at it."""
+        for key in state.match_keys() if keys is None else keys:
+            if key not in self.keys:
+                self.keys[key] = state
                 state.keys.append(key)
 
 

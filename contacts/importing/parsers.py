@@ -3,6 +3,7 @@ stays flat whatever its size; a row or card that cannot be read becomes one erro
 
 import csv
 import datetime
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,6 +114,7 @@ def _finish(line: int, record: ContactRecord, raw: dict) -> ParsedRow:
 LINKEDIN_DATE_FORMATS = ("%d %b %Y", "%d-%b-%y", "%m/%d/%y", "%m/%d/%Y", "%Y-%m-%d", "%b %d, %Y")
 
 
+@functools.lru_cache(maxsize=4096)  # a file has few distinct dates
 def linkedin_how_we_met(value: str) -> str:
     value = clean(value)
     if not value:

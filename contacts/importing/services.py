@@ -22,7 +22,8 @@ from interactions import followups
 
 from ..models import Contact, ContactEmail, ContactPhone, Tag
 from ..services import get_profile
-from .matching import ContactState, MatchIndex, load_states
+from . import bulk
+from .matching import _LINKEDIN, ContactState, MatchIndex, load_states, record_keys
 from .parsers import auto_mapping, mapping_is_usable, parse
 from .records import TEXT_FIELDS, ContactRecord, ParsedRow
 from .sniff import Format, ImportFileError, sniff
@@ -108,6 +109,8 @@ def validate_record(record: ContactRecord) -> str:
         if value:
             if "://" not in value:
                 value = "https://" + value
+            if name == "linkedin_url" and value.startswith(("https://", "http://")) and _LINKEDIN.fullmatch(value):
+                continue  # a well-formed LinkedIn URL; the general validator is slow
             try:
                 _url(value)
             except ValidationError:
@@ -145,19 +148,21 @@ class Importer:
 
     def process(self, rows: list[ParsedRow]) -> None:
         wanted = set()
+        keys = []
         for row in rows:
-            if row.record is not None:
-                ref, _ = self.index.lookup(row.record)
-                if isinstance(ref, int) and ref > 0 and ref not in self.cache:
-                    wanted.add(ref)
+            row_keys = record_keys(row.record) if row.record is not None else []
+            keys.append(row_keys)
+            ref, _ = self.index.lookup(row_keys)
+            if isinstance(ref, int) and ref > 0 and ref not in self.cache:
+                wanted.add(ref)
         if wanted:
             self.cache.update(load_states(self.owner, wanted))
         touched: list[ContactState] = []
-        for row in rows:
-            self.classify(row, touched)
+        for row, row_keys in zip(rows, keys):
+            self.classify(row, row_keys, touched)
         self.flush(touched)
 
-    def classify(self, row: ParsedRow, touched: list) -> None:
+    def classify(self, row: ParsedRow, keys: list, touched: list) -> None:
         if row.error:
             self.emit(RowResult(row.line, Status.ERROR, reason=row.error, raw=row.raw))
             return
@@ -171,11 +176,11 @@ class Importer:
         if reason := validate_record(record):
             self.emit(RowResult(row.line, Status.ERROR, record.name, reason, raw=row.raw))
             return
-        ref, matched_by = self.index.lookup(record)
+        ref, matched_by = self.index.lookup(keys)
         if ref is None:
             state = ContactState(line=row.line)
             state.absorb(record)
-            self.index.register(state)
+            self.index.register(state, keys)
             touched.append(state)
             self.emit(RowResult(row.line, Status.NEW, record.name))
             return
@@ -188,9 +193,10 @@ class Importer:
         if state is None:
             state = self.cache[ref] = load_states(self.owner, [ref])[ref]
         changes = state.absorb(record)
-        self.index.register(state)
-        if state not in touched:
-            touched.append(state)
+        if changes:
+            self.index.register(state)
+            if state not in touched:
+                touched.append(state)
         first_line = state.line if state.id is None else self.created_lines.get(state.id)
         if first_line is not None:
             reason = f"same person as line {first_line}; merged"
@@ -213,13 +219,13 @@ class Importer:
             return
         now = timezone.now()
         # A contact never contacted is due one cadence after it was added (follow-up engine).
-        contacts = [
-            Contact(owner=self.owner, next_follow_up_on=self.first_due, **state.fields) for state in new
-        ]
-        Contact.objects.bulk_create(contacts, batch_size=BATCH_SIZE)
-        for state, contact in zip(new, contacts):
-            state.id = contact.id
-            self.created_lines[contact.id] = state.line
+        ids = bulk.insert(
+            Contact, [state.fields for state in new],
+            defaults={"owner": self.owner, "next_follow_up_on": self.first_due},
+        )
+        for state, contact_id in zip(new, ids):
+            state.id = contact_id
+            self.created_lines[contact_id] = state.line
         dirty = [s for s in touched if s.changed and s not in new]
         if dirty:
             fields = sorted(set().union(*(s.changed for s in dirty)))
@@ -227,14 +233,14 @@ class Importer:
                 [Contact(id=s.id, updated_at=now, **{f: s.fields[f] for f in fields}) for s in dirty],
                 [*fields, "updated_at"], batch_size=BATCH_SIZE,
             )
-        ContactEmail.objects.bulk_create(
-            [ContactEmail(contact_id=s.id, email=e, label=l) for s in touched for e, l in s.new_emails],
-            batch_size=BATCH_SIZE, ignore_conflicts=True,
-        )
-        ContactPhone.objects.bulk_create(
-            [ContactPhone(contact_id=s.id, number=n, label=l) for s in touched for n, l in s.new_phones],
-            batch_size=BATCH_SIZE, ignore_conflicts=True,
-        )
+        # Emails and phones are new to their contact by construction (ContactState keeps the
+        # known ones), so no conflict handling is needed.
+        bulk.insert(ContactEmail, [
+            {"contact_id": s.id, "email": e, "label": l} for s in touched for e, l in s.new_emails
+        ])
+        bulk.insert(ContactPhone, [
+            {"contact_id": s.id, "number": n, "label": l} for s in touched for n, l in s.new_phones
+        ])
         self.write_tags(touched)
         # Keys now point at ids; states are dropped so memory does not grow with the file.
         for state in touched:
