@@ -77,6 +77,7 @@ class ContactForm(forms.ModelForm):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""
         self.owner = owner
         self.fields["met_at"].queryset = Event.objects.filter(owner=owner)
         people = Contact.objects.filter(owner=owner).only("id", "name")
@@ -142,6 +143,7 @@ class ContactFilterForm(forms.Form):
     sort = forms.ChoiceField(required=False, choices=SORTS)
 
     def __init__(self, *args, tags=(), **kwargs):
+        kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
         self.fields["tag"].choices = [("", "Any tag"), *((t.name, t.name) for t in tags)]
 
@@ -178,6 +180,7 @@ class BulkActionForm(forms.Form):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""
         self.fields["ids"].queryset = Contact.objects.filter(owner=owner)
         self.fields["ids"].error_messages["required"] = "Select at least one contact."
 
@@ -201,6 +204,7 @@ class EventForm(forms.ModelForm):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""
         self.fields["people_met"].queryset = Contact.objects.filter(owner=owner).only("id", "name")
         self.fields["people_met"].help_text = "Hold Ctrl (⌘ on a Mac) to pick several."
 
@@ -221,6 +225,7 @@ class ContactLinkForm(forms.ModelForm):
 
     def __init__(self, *args, owner, from_contact, **kwargs):
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""
         self.owner = owner
         self.from_contact = from_contact
         self.fields["to_contact"].queryset = (
@@ -256,6 +261,7 @@ class BriefForm(forms.ModelForm):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""
         self.fields["met_at"].queryset = Event.objects.filter(owner=owner)
         self.fields["introduced_by"].queryset = (
             Contact.objects.filter(owner=owner).exclude(pk=self.instance.pk).only("id", "name")

@@ -47,6 +47,7 @@ class InteractionForm(forms.ModelForm):
 
     def __init__(self, *args, owner, today: date, **kwargs):
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""
         self.owner = owner
         self.today = today
         self.fields["contacts"].queryset = owner_contacts(owner)
@@ -110,6 +111,7 @@ class SupportForm(forms.ModelForm):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""
         self.fields["contact"].queryset = owner_contacts(owner)
         self.fields["intro_to"].queryset = owner_contacts(owner)
 
@@ -156,6 +158,7 @@ class MentorshipForm(forms.ModelForm):
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
+        self.label_suffix = ""
         self.fields["mentor"].queryset = owner_contacts(owner)
         self.fields["mentee"].queryset = owner_contacts(owner)
         self.fields["mentor"].empty_label = "Me"

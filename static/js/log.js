@@ -129,8 +129,14 @@
     if (target === box) {
       if (!opener) opener = document.activeElement;
       focusFirstField(box);
-    } else if (box.contains(target) || (target.id === "log-form" && box.querySelector("#log-form"))) {
-      focusFirstField(box.querySelector("#log-form") || box);
+    } else if (target.id === "log-form" && box.querySelector("#log-form")) {
+      // The form came back (with errors, or the confirmation): focus what needs attention.
+      const form = box.querySelector("#log-form");
+      if (form.matches("form")) focusFirstField(form);
+      else {
+        const action = form.querySelector("a, button");
+        if (action) action.focus();
+      }
     }
   });
 })();
