@@ -157,6 +157,8 @@ def insights_page(request):
             "owed": balance.give_before_you_ask[:10],
             "diversity": insights.diversity(user, profile),
             "dormant": insights.dormant_ties(user, now),
+            "revived": insights.revived_ties(user, now),
+            "revived_window_days": insights.REVIVED_WINDOW_DAYS,
             "rhythm": rhythm,
             "weeks_chart": bar_chart(
                 [b.count for b in rhythm.weeks],

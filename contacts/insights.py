@@ -11,7 +11,7 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Case, Count, F, FloatField, Max, Q, Sum, Value, When
+from django.db.models import Case, Count, F, FloatField, Max, Min, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -435,6 +435,41 @@ def dormant_ties(owner, now: datetime.datetime | None = None, limit: int = 10) -
         .order_by("-touches", "-last_at", "name")[:limit]
     )
     return [DormantTie(c, c.touches, c.last_at, (now - c.last_at).days) for c in contacts]
+
+
+REVIVED_WINDOW_DAYS = 90
+
+
+@dataclass
+class RevivedTie:
+    contact: Contact
+    revived_at: datetime.datetime
+    gap_days: int
+
+
+def revived_ties(
+    owner, now: datetime.datetime | None = None, window_days: int = REVIVED_WINDOW_DAYS
+) -> list[RevivedTie]:
+    """Dormant ties the user revived: contacts whose first conversation in the last 90 days came
+    after at least 180 quiet days (one aggregate query), longest gap first."""
+    now = now or timezone.now()
+    since = now - datetime.timedelta(days=window_days)
+    touched = "interactions__occurred_at"
+    contacts = (
+        Contact.objects.filter(owner=owner)
+        .annotate(
+            revived_at=Min(touched, filter=Q(interactions__occurred_at__gte=since)),
+            previous_at=Max(touched, filter=Q(interactions__occurred_at__lt=since)),
+        )
+        .filter(revived_at__isnull=False, previous_at__isnull=False)
+    )
+    ties = [
+        RevivedTie(c, c.revived_at, (c.revived_at - c.previous_at).days)
+        for c in contacts
+        if (c.revived_at - c.previous_at).days >= DORMANT_AFTER_DAYS
+    ]
+    ties.sort(key=lambda t: (-t.gap_days, t.contact.name))
+    return ties
 
 
 # --- Rhythm ---------------------------------------------------------------------------------

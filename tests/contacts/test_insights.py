@@ -255,6 +255,22 @@ def test_dormant_ties_are_once_frequent_contacts_quiet_for_180_days_most_history
     ]
 
 
+def test_revived_ties_are_recent_conversations_after_180_quiet_days(owner):
+    revived = ContactFactory(owner=owner, name="Revived")
+    for days in (30, 10, 250):  # first recent touch 30 days ago, 220 days after the one before
+        touch(owner, revived, days)
+    steady = ContactFactory(owner=owner, name="Steady")
+    for days in (20, 100, 170):  # a 70-day gap only
+        touch(owner, steady, days)
+    new = ContactFactory(owner=owner, name="New")
+    touch(owner, new, 5)  # nothing before: met, not revived
+    ContactFactory(owner=owner, name="Quiet")
+
+    ties = insights.revived_ties(owner, NOW)
+
+    assert [(t.contact.name, t.gap_days) for t in ties] == [("Revived", 220)]
+
+
 # --- Rhythm ---------------------------------------------------------------------------------
 
 
