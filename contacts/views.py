@@ -62,7 +62,10 @@ def contact_list(request):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
+    sort_params = params.copy()
+    sort_params.pop("sort", None)
     context = {
+        "sort_query": sort_params.urlencode(),
         "form": form,
         "filters": filters,
         "page": page,

@@ -98,6 +98,32 @@ def test_list_search_query_count_does_not_grow_with_contacts(owner_client, owner
     assert count_queries(owner_client, url, **HTMX) == few
 
 
+def _bulk_contacts(owner, n, start=0):
+    from contacts.models import ContactEmail, Tag
+
+    contacts = Contact.objects.bulk_create(
+        [Contact(owner=owner, name=f"Person {start + i:04}", next_follow_up_on=datetime.date(2026, 1, 1)) for i in range(n)]
+    )
+    ContactEmail.objects.bulk_create([ContactEmail(contact=c, email=f"p{c.pk}@example.org") for c in contacts])
+    tag = Tag.objects.get_or_create(owner=owner, name="bulk")[0]
+    Contact.tags.through.objects.bulk_create([Contact.tags.through(contact=c, tag=tag) for c in contacts])
+
+
+def test_list_uses_the_same_queries_for_10_and_1000_contacts(owner_client, owner):
+    url = reverse("contacts:list") + "?sort=next&due=on"
+    _bulk_contacts(owner, 10)
+    few = count_queries(owner_client, url)
+    _bulk_contacts(owner, 990, start=10)
+    assert count_queries(owner_client, url) == few
+
+
+def test_list_column_headers_sort_and_keep_the_filters(owner_client, owner):
+    ContactFactory(owner=owner)
+    body = owner_client.get(reverse("contacts:list"), {"circle": "community", "sort": "name"}).content.decode()
+    assert 'href="?circle=community&amp;sort=last"' in body
+    assert 'aria-sort="ascending"' in body
+
+
 # --- bulk --------------------------------------------------------------------------------------
 
 def test_bulk_archive_redirects_back_to_the_list(owner_client, owner):
