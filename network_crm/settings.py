@@ -233,16 +233,22 @@ def _every(name: str, default_seconds: int) -> int:
     return env_int(f"NETWORK_CRM_{name}_SECONDS", default_seconds, minimum=1)
 
 
+def _scanner(task: str, seconds: int) -> dict:
+    return {"task": task, "schedule": seconds, "options": {"expires": seconds * 0.9}}
+
+
 # The beat schedule: beat only starts short scanner tasks; each scanner re-reads the database,
 # so a lost message is made up by the next tick. `expires` sits just under the period so a
 # backlog never runs the same scan twice in a row. Exactly one beat process may run.
+# Each period is overridable: NETWORK_CRM_<NAME>_SECONDS, e.g. NETWORK_CRM_DIGEST_SCAN_SECONDS.
 SCHEDULER_TICK_SECONDS = _every("SCHEDULER_TICK", 60)
+FOLLOW_UP_SCAN_SECONDS = _every("FOLLOW_UP_SCAN", 300)
+# Digests go out within this many seconds after the user's chosen local hour.
+DIGEST_SCAN_SECONDS = _every("DIGEST_SCAN", 300)
 CELERY_BEAT_SCHEDULE = {
-    "scheduler-tick": {
-        "task": "interactions.tasks.record_scheduler_tick",
-        "schedule": SCHEDULER_TICK_SECONDS,
-        "options": {"expires": SCHEDULER_TICK_SECONDS * 0.9},
-    },
+    "scheduler-tick": _scanner("interactions.tasks.record_scheduler_tick", SCHEDULER_TICK_SECONDS),
+    "scan-follow-ups": _scanner("interactions.tasks.scan_follow_ups", FOLLOW_UP_SCAN_SECONDS),
+    "scan-digests": _scanner("interactions.tasks.scan_digests", DIGEST_SCAN_SECONDS),
 }
 
 LOGGING = {

@@ -1,0 +1,46 @@
+"""The user's settings form: time zone, weekly digest schedule, default cadence per tier, and
+their own place (discipline, company, team) used by the insights."""
+
+import zoneinfo
+
+from django import forms
+
+from contacts.models import Profile
+
+HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
+
+
+def _time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=_time_zone_choices, help_text="Digest times and “today” follow this zone."
+    )
+    digest_hour = forms.TypedChoiceField(choices=HOURS, coerce=int, label="Digest hour (local)")
+
+    class Meta:
+        model = Profile
+        fields = [
+            "time_zone", "digest_enabled", "digest_weekday", "digest_hour",
+            "cadence_close", "cadence_peer", "cadence_network", "cadence_dormant",
+            "own_discipline", "own_company", "own_team",
+        ]
+        labels = {
+            "digest_enabled": "Send me the weekly digest",
+            "digest_weekday": "Digest day",
+            "cadence_close": "Close: days between touches",
+            "cadence_peer": "Peers: days between touches",
+            "cadence_network": "Network: days between touches",
+            "cadence_dormant": "Dormant: days between touches",
+            "own_discipline": "Your discipline",
+            "own_company": "Your company",
+            "own_team": "Your team",
+        }
+
+    # Changing these moves every contact's next follow-up.
+    SCHEDULE_FIELDS = ("time_zone", "cadence_close", "cadence_peer", "cadence_network", "cadence_dormant")
+
+    def schedule_changed(self) -> bool:
+        return any(name in self.changed_data for name in self.SCHEDULE_FIELDS)

@@ -1,0 +1,166 @@
+"""Pages around the weekly digest: the browser preview, the one-click links from the email
+(signed, expiring, one action each, no sign-in), one-click unsubscribe (RFC 8058), the
+settings page, and the secret iCalendar feed."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core import signing
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.csp import CSP
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csp import csp_override
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from contacts.access import get_owned_or_404
+from contacts.models import Contact, Profile, _new_token
+from contacts.services import get_profile
+
+from . import digests, followups, ical
+from .digest_forms import ProfileForm
+from .models import FollowUp, FollowUpStatus
+from .selectors_followups import follow_up_reason_text
+
+SNOOZE_DAYS = 7
+
+
+@require_GET
+def digest_preview(request):
+    """The user's digest as it would go out now, with the text part and a link to the email."""
+    profile = get_profile(request.user)
+    now = timezone.now()
+    context = digests.build_digest(request.user, now, profile=profile, links=False)
+    context["text"] = digests.render_digest_message(request.user, context).body
+    context["next_digest_at"] = digests.next_digest_at(profile, now)
+    return render(request, "interactions/digest_preview.html", context)
+
+
+# The email's own HTML uses inline styles (mail clients ignore stylesheets); this one response
+# allows them, and nothing else: no scripts, no remote loads, sandboxed.
+@require_GET
+@csp_override({
+    "default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE], "img-src": ["data:"],
+    "sandbox": True, "form-action": [CSP.NONE], "frame-ancestors": [CSP.NONE],
+})
+def digest_preview_email(request):
+    """The digest email's HTML part, exactly as sent (without live one-click links)."""
+    context = digests.build_digest(request.user, timezone.now(), links=False)
+    html = digests.render_digest_message(request.user, context).alternatives[0].content
+    return HttpResponse(html)
+
+
+def _invalid_link(request, reason: str):
+    return render(request, "interactions/digest_link_invalid.html", {"reason": reason}, status=400)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def digest_action(request, token):
+    """A one-click link from the digest. GET only asks to confirm (mail scanners prefetch
+    links); POST does the one action the signed token names, for its one user."""
+    try:
+        user_id, follow_up_id, action = digests.read_action_token(token)
+    except signing.SignatureExpired:
+        return _invalid_link(request, "This link has expired. Open network_crm to do it there.")
+    except signing.BadSignature:
+        return _invalid_link(request, "This link is not valid.")
+    follow_up = get_owned_or_404(
+        FollowUp.objects.select_related("contact"), user_id, pk=follow_up_id, owner__is_active=True
+    )
+    profile = get_profile(follow_up.owner)
+    today = followups.local_today(profile)
+    until = today + timedelta(days=SNOOZE_DAYS)
+    is_open = follow_up.status in followups.OPEN_STATUSES
+    already = not is_open or (
+        action == "snooze" and follow_up.status == FollowUpStatus.SNOOZED and follow_up.snoozed_until >= until
+    )
+    done = False
+    if request.method == "POST" and not already:
+        if action == "done":
+            followups.mark_done(follow_up)
+        else:
+            followups.snooze(follow_up, until)
+        done = True
+    return render(request, "interactions/digest_action.html", {
+        "follow_up": follow_up, "action": action, "action_label": digests.ACTIONS[action],
+        "until": until, "done": done, "already": already,
+        "reason": follow_up_reason_text(follow_up, today, profile=profile),
+    })
+
+
+# Mail clients POST here without a CSRF token (RFC 8058 one-click); the signed token is the
+# authorisation and the only thing it can do is turn the digest off.
+@login_not_required
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def digest_unsubscribe(request, token):
+    """GET asks to confirm; POST (from the page or the mail client) turns the digest off."""
+    try:
+        user_id = digests.read_unsubscribe_token(token)
+    except signing.BadSignature:
+        return _invalid_link(request, "This unsubscribe link is not valid.")
+    profile = Profile.objects.filter(owner_id=user_id, owner__is_active=True).first()
+    if profile is None:
+        raise Http404("No such user")
+    if request.method == "POST":
+        Profile.objects.filter(pk=profile.pk).update(digest_enabled=False)
+        profile.digest_enabled = False
+        return render(request, "interactions/digest_unsubscribe.html", {"done": True, "profile": profile})
+    return render(request, "interactions/digest_unsubscribe.html", {"done": False, "profile": profile})
+
+
+@require_http_methods(["GET", "POST"])
+def settings_view(request):
+    """The user's settings: time zone, digest day and hour, cadence defaults, own place."""
+    profile = get_profile(request.user)
+    form = ProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if form.schedule_changed():
+            # New cadences or a new zone move every contact's next follow-up.
+            ids = Contact.objects.filter(owner=request.user).values_list("pk", flat=True)
+            followups.refresh_contact_schedule(list(ids))
+        messages.success(request, "Settings saved.")
+        if not request.htmx:
+            return redirect("settings")
+    now = timezone.now()
+    context = {
+        "form": form,
+        "profile": profile,
+        "next_digest_at": digests.next_digest_at(profile, now),
+        "last_digest": digests.last_digest(request.user),
+        "calendar_url": request.build_absolute_uri(reverse("calendar_feed", args=[profile.calendar_token])),
+    }
+    if request.htmx:
+        return render(request, "interactions/settings.html#settings_form", context)
+    return render(request, "interactions/settings.html", context)
+
+
+@require_POST
+def rotate_calendar_token(request):
+    """Give the calendar feed a new secret URL; every old subscription stops working."""
+    profile = get_profile(request.user)
+    Profile.objects.filter(pk=profile.pk).update(calendar_token=_new_token())
+    messages.success(request, "New calendar link created. The old one no longer works.")
+    return redirect("settings")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def calendar_feed(request, token):
+    """Open follow-ups and events as an iCalendar feed; the secret token is the only key."""
+    profile = Profile.objects.filter(calendar_token=token, owner__is_active=True).first()
+    if profile is None or not token:
+        raise Http404("No such calendar")
+    body = ical.calendar_for(profile, timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="network_crm.ics"'
+    return response

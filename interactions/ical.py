@@ -1,0 +1,112 @@
+"""The iCalendar feed (RFC 5545) of a user's open follow-ups and events, written by hand:
+all-day VEVENTs, TEXT escaping, and lines folded at 75 octets."""
+
+from datetime import UTC, date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+
+from contacts.models import Event, Profile
+
+from .followups import OPEN_STATUSES, local_today
+from .models import FollowUp
+from .selectors_followups import follow_up_reason_text
+
+MAX_FOLLOW_UPS = 500
+PAST_EVENT_DAYS = 90
+
+
+def escape_text(value: str) -> str:
+    """Escape a TEXT value (RFC 5545 §3.3.11)."""
+    return (
+        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+    )
+
+
+def fold(line: str) -> str:
+    """Fold a content line into chunks of at most 75 octets, never splitting a UTF-8 character
+    (RFC 5545 §3.1); continuation lines start with one space."""
+    chunks, current, size, limit = [], [], 0, 75
+    for char in line:
+        width = len(char.encode("utf-8"))
+        if size + width > limit:
+            chunks.append("".join(current))
+            current, size, limit = [], 0, 74  # the leading space counts
+        current.append(char)
+        size += width
+    chunks.append("".join(current))
+    return "\r\n ".join(chunks)
+
+
+def _date(value: date) -> str:
+    return value.strftime("%Y%m%d")
+
+
+def _stamp(value: datetime) -> str:
+    return value.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _host() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+
+
+def _vevent(uid: str, start: date, end: date, summary: str, stamp: str, description: str = "",
+            location: str = "", url: str = "") -> list[str]:
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{uid}@{_host()}",
+        f"DTSTAMP:{stamp}",
+        f"DTSTART;VALUE=DATE:{_date(start)}",
+        f"DTEND;VALUE=DATE:{_date(end)}",
+        f"SUMMARY:{escape_text(summary)}",
+    ]
+    if description:
+        lines.append(f"DESCRIPTION:{escape_text(description)}")
+    if location:
+        lines.append(f"LOCATION:{escape_text(location)}")
+    if url:
+        lines.append(f"URL:{url}")
+    lines += ["TRANSP:TRANSPARENT", "END:VEVENT"]
+    return lines
+
+
+def calendar_for(profile: Profile, now: datetime) -> str:
+    """The whole feed as text with CRLF line endings. Three queries whatever the row count."""
+    from .digests import contact_url
+
+    today = local_today(profile, now)
+    stamp = _stamp(now.astimezone(UTC))
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//network_crm//follow-ups and events//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "X-WR-CALNAME:network_crm",
+        f"X-WR-TIMEZONE:{profile.time_zone}",
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+    ]
+    follow_ups = (
+        FollowUp.objects.filter(owner_id=profile.owner_id, status__in=OPEN_STATUSES)
+        .select_related("contact", "event", "mentorship")
+        .order_by("due_on", "id")[:MAX_FOLLOW_UPS]
+    )
+    for follow_up in follow_ups:
+        url = contact_url(follow_up.contact_id)
+        lines += _vevent(
+            f"followup-{follow_up.pk}", follow_up.due_on, follow_up.due_on + timedelta(days=1),
+            f"Reach out: {follow_up.contact.display_name}", stamp,
+            description=f"{follow_up_reason_text(follow_up, today, profile=profile)}\n{url}", url=url,
+        )
+    events = Event.objects.filter(owner_id=profile.owner_id).filter(
+        Q(starts_on__gte=today - timedelta(days=PAST_EVENT_DAYS))
+        | Q(ends_on__gte=today - timedelta(days=PAST_EVENT_DAYS))
+    ).order_by("starts_on")
+    for event in events:
+        lines += _vevent(
+            f"event-{event.pk}", event.starts_on, event.last_day + timedelta(days=1), event.name,
+            stamp, description=event.goals, location=event.place,
+        )
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + "\r\n" for line in lines)
