@@ -8,13 +8,14 @@ zone, see `local_today`), and returns only that user's rows.
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from contacts.models import Event
+from contacts.insights import one_person_this_week
+from contacts.models import Contact, Event
 from contacts.services import get_profile
 
-from .selectors_followups import one_person_this_week
 from .models import (
     Direction,
     FollowUp,
@@ -25,7 +26,9 @@ from .models import (
     SupportStatus,
 )
 
-REACH_OUT_LIMIT = 30
+REACH_OUT_LIMIT = 15
+# "Show all" on Reach out still stops somewhere.
+REACH_OUT_MAX = 100
 PROMISES_LIMIT = 10
 RECENT_LIMIT = 10
 UPCOMING_DAYS = 21
@@ -196,7 +199,57 @@ def profile_and_today(user):
 
 
 
-def one_person(user, profile, today: date):
-    """The "one person this week" suggestion (contact, reason, suggested_give), or None when
-    the user has no active contact."""
-    return one_person_this_week(user, today, profile=profile)
+
+@dataclass(frozen=True)
+class OnePerson:
+    """The "one person this week" card: who, why, and a suggested give."""
+
+    contact: Contact
+    reason: str
+    suggested_give: str
+
+
+# The ranking (contacts.insights.one_person_this_week) reads every contact and every
+# interaction of the user, so it runs at most once a day per user, not on every page view.
+ONE_PERSON_CACHE_SECONDS = 26 * 3600
+# "Nobody to suggest" is cached briefly: the user may be adding their first contacts.
+ONE_PERSON_EMPTY_CACHE_SECONDS = 60
+NOT_READY = object()
+
+
+def _one_person_key(user, today: date) -> str:
+    return f"dashboard:one-person:{user.pk}:{today.isoformat()}"
+
+
+def one_person(user, profile, today: date, *, compute: bool = True):
+    """Today's "one person this week" (an OnePerson, or None when there is nobody to suggest).
+    From the daily cache in one query; on a miss, ranked now, or NOT_READY when `compute` is
+    False (the page then lets the card load itself). A cached suggestion is dropped once the
+    user has talked to that person since it was made."""
+    key = _one_person_key(user, today)
+    cached = cache.get(key)
+    if cached is not None:
+        if cached["contact_id"] is None:
+            return None
+        contact = Contact.objects.filter(
+            owner=user, pk=cached["contact_id"], archived=False, reminders_off=False
+        ).first()
+        touched = contact is not None and contact.last_interaction_at is not None and (
+            contact.last_interaction_at >= cached["made_at"]
+        )
+        if contact is not None and not touched:
+            return OnePerson(contact, cached["reason"], cached["suggested_give"])
+    if not compute:
+        return NOT_READY
+    made_at = timezone.now()
+    suggestion = one_person_this_week(user, today, profile=profile)
+    if suggestion is None:
+        cache.set(key, {"contact_id": None}, ONE_PERSON_EMPTY_CACHE_SECONDS)
+        return None
+    cache.set(key, {
+        "contact_id": suggestion.contact.pk,
+        "reason": suggestion.reason,
+        "suggested_give": suggestion.suggested_give,
+        "made_at": made_at,
+    }, ONE_PERSON_CACHE_SECONDS)
+    return OnePerson(suggestion.contact, suggestion.reason, suggestion.suggested_give)
