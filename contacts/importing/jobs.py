@@ -126,6 +126,11 @@ def run_job(job_id: int, apply: bool) -> None:
         report=summary.as_dict(),
         finished_at=timezone.now(),
     )
+    job.side_file(".progress").unlink(missing_ok=True)
+    if apply:
+        # The people in the file are now contacts; the upload itself is not kept around.
+        job.path.unlink(missing_ok=True)
+        job.side_file(".preview.jsonl").unlink(missing_ok=True)
 
 
 def report_path(job: ImportJob):

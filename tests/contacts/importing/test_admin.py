@@ -250,3 +250,13 @@ def test_admin_merge_of_other_users_contacts_is_404_for_staff(client, staff, str
     b = ContactFactory(owner=stranger)
     client.force_login(staff)
     assert client.get(reverse("admin:contacts_contact_merge", args=[a.pk, b.pk])).status_code == 404
+
+
+def test_uploaded_file_is_deleted_once_imported(client, staff, fixture_path):
+    client.force_login(staff)
+    upload(client, fixture_path, "contacts_v40.vcf")
+    job = ImportJob.objects.get()
+    assert job.path.exists()
+    confirm(client, job)
+    assert not job.path.exists()
+    assert job.side_file(".result.jsonl").exists()
