@@ -7,10 +7,12 @@ actions return the changed row (or nothing when it leaves the card) and fire the
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
@@ -145,14 +147,22 @@ def _common_context(profile, today):
 
 # --- pages and fragments ---------------------------------------------------------------------
 
+def _scheduler_banner(user) -> dict:
+    state, last_tick = scheduler_state()
+    # "Never ticked" is normal for the first minutes of an install; after that it means beat
+    # was never started, which must not stay silent either.
+    grace = timedelta(seconds=2 * settings.SCHEDULER_TICK_SECONDS)
+    never = state == "never" and timezone.now() - user.date_joined > grace
+    return {"scheduler_stale": state == "stale", "scheduler_never": never, "scheduler_last_tick": last_tick}
+
+
 @require_GET
 def dashboard(request):
     profile, today = selectors.profile_and_today(request.user)
     context = _common_context(profile, today)
     for _, build in CARDS.values():
         context.update(build(request, profile, today, page=True))
-    state, last_tick = scheduler_state()
-    context.update(scheduler_stale=state == "stale", scheduler_last_tick=last_tick)
+    context.update(_scheduler_banner(request.user))
     return render(request, TEMPLATE, context)
 
 

@@ -161,7 +161,7 @@ def test_reach_out_row_says_the_reason_in_words(owner_client, owner):
     follow_up = due(owner, days_ago=2, reason=FollowUpReason.PROMISE, note="Send the RFC template")
     html = section(owner_client.get("/").content.decode(), "card-reach-out")
     reason = follow_up_reason_text(follow_up, TODAY)
-    assert reason and reason in html.replace("&#x27;", "'").replace("&quot;", '"')
+    assert reason and reason[0].upper() + reason[1:] in html.replace("&#x27;", "'")
     assert "2 days overdue" in html
 
 
@@ -393,6 +393,12 @@ def test_banner_shows_when_the_scheduler_is_stale(owner_client, settings):
         ticked_at=timezone.now() - dt.timedelta(seconds=3 * settings.SCHEDULER_TICK_SECONDS),
     )
     assert "Reminders may be late" in owner_client.get("/").content.decode()
+
+
+def test_banner_shows_when_the_scheduler_never_ran_on_an_older_account(owner_client, owner):
+    assert "Reminders are not running" not in owner_client.get("/").content.decode()
+    with time_machine.travel(NOON + dt.timedelta(hours=1), tick=False):
+        assert "Reminders are not running" in owner_client.get("/").content.decode()
 
 
 def test_no_banner_when_the_scheduler_ticked_recently(owner_client):
