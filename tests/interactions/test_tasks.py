@@ -1,0 +1,96 @@
+"""Celery tasks stay thin and idempotent; the beat schedule starts only short scanners, each
+period overridable from the environment with `expires` just under it."""
+
+import os
+import subprocess
+import sys
+from datetime import UTC, date, datetime
+
+import pytest
+import time_machine
+from django.conf import settings
+from django.core import mail
+
+from contacts.models import Contact
+from interactions import tasks
+from interactions.models import Digest, FollowUp, SchedulerTick
+from network_crm.celery import app
+from tests.factories import ContactFactory, ProfileFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def at(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def test_scheduler_tick_records_the_time():
+    with time_machine.travel(at(2026, 3, 30, 7), tick=False):
+        tasks.record_scheduler_tick.run()
+    assert SchedulerTick.objects.get(name="scheduler-tick").ticked_at == at(2026, 3, 30, 7)
+
+
+def test_follow_up_scan_task_run_twice_creates_one_follow_up(owner):
+    contact = ContactFactory(owner=owner)
+    Contact.objects.filter(pk=contact.pk).update(next_follow_up_on=date(2026, 3, 1))
+    with time_machine.travel(at(2026, 3, 30, 7), tick=False):
+        tasks.scan_follow_ups.run()
+        tasks.scan_follow_ups.run()
+    assert FollowUp.objects.filter(contact=contact).count() == 1
+
+
+def test_digest_scan_task_queues_one_send_per_due_digest_after_commit(monkeypatch, django_capture_on_commit_callbacks):
+    ProfileFactory(owner=UserFactory(), digest_weekday=0, digest_hour=7)
+    queued = []
+    monkeypatch.setattr(tasks.send_digest, "delay", lambda digest_id: queued.append(digest_id))
+    with time_machine.travel(at(2026, 3, 30, 7, 5), tick=False):
+        with django_capture_on_commit_callbacks(execute=True):
+            tasks.scan_digests.run()
+    assert queued == [Digest.objects.get().pk]
+
+
+def test_send_digest_task_sends_the_digest_once():
+    ProfileFactory(owner=UserFactory(), digest_weekday=0, digest_hour=7)
+    with time_machine.travel(at(2026, 3, 30, 7, 5), tick=False):
+        (digest_id,) = tasks.digests.scan_due_digests()
+        assert tasks.send_digest.run(digest_id) == "sent"
+        assert tasks.send_digest.run(digest_id) == "sent"  # a redelivery reads the status
+    assert len(mail.outbox) == 1
+
+
+def test_send_digest_task_for_a_deleted_digest_returns_quietly():
+    assert tasks.send_digest.run(999_999) == "gone"
+
+
+def test_beat_schedule_starts_only_registered_scanners_with_expiry_under_the_period():
+    app.loader.import_default_modules()
+    for name, entry in settings.CELERY_BEAT_SCHEDULE.items():
+        assert entry["task"] in app.tasks, name
+        assert 0 < entry["options"]["expires"] < entry["schedule"], name
+    assert {e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()} == {
+        "interactions.tasks.record_scheduler_tick",
+        "interactions.tasks.scan_follow_ups",
+        "interactions.tasks.scan_digests",
+    }
+
+
+def _settings_in_subprocess(**env) -> subprocess.CompletedProcess:
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "e = s.CELERY_BEAT_SCHEDULE['scan-digests']; print(e['schedule'], e['options']['expires'])"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "network_crm.settings", **env},
+        cwd=settings.BASE_DIR,
+    )
+
+
+def test_scanner_period_is_overridable_from_the_environment():
+    result = _settings_in_subprocess(NETWORK_CRM_DIGEST_SCAN_SECONDS="40")
+    assert result.stdout.split() == ["40", "36.0"], result.stderr
+
+
+def test_bad_scanner_period_stops_start_up_loudly():
+    result = _settings_in_subprocess(NETWORK_CRM_DIGEST_SCAN_SECONDS="soon")
+    assert result.returncode != 0 and "NETWORK_CRM_DIGEST_SCAN_SECONDS" in result.stderr
