@@ -9,16 +9,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from contacts.insights import one_person_this_week
 from contacts.models import Contact, Event
 from contacts.services import get_profile
 
+from .followups import mentorship_due_on
 from .models import (
     Direction,
     FollowUp,
+    FollowUpReason,
     FollowUpStatus,
     Interaction,
     Mentorship,
@@ -146,18 +148,27 @@ def upcoming_events(user, today: date, days: int = UPCOMING_DAYS) -> list[Event]
     )
 
 
-def mentorship_sessions_due(user, today: date, days: int = UPCOMING_DAYS) -> list[MentorshipDue]:
-    """Active mentorships whose next session (last session, else start, plus the session
-    cadence) falls within the next `days` days or is already late, most overdue first."""
+def mentorship_sessions_due(user, profile, today: date, days: int = UPCOMING_DAYS) -> list[MentorshipDue]:
+    """Active mentorships whose next session (the follow-up engine's rule,
+    followups.mentorship_due_on) falls within the next `days` days or is already late, most
+    overdue first. Two queries: the mentorships, and when the user last closed a session
+    reminder by hand for each."""
     horizon = today + timedelta(days=days)
-    mentorships = (
+    mentorships = list(
         Mentorship.objects.filter(owner=user, active=True)
         .select_related("mentor", "mentee")
         .order_by("id")[:MENTORSHIP_SCAN_LIMIT]
     )
+    anchors = dict(
+        FollowUp.objects.filter(
+            owner=user, mentorship__in=[m.pk for m in mentorships],
+            reason=FollowUpReason.MENTORSHIP, status__in=[FollowUpStatus.DONE, FollowUpStatus.DISMISSED],
+            interaction__isnull=True, closed_at__isnull=False,
+        ).values("mentorship_id").annotate(last=Max("closed_at")).values_list("mentorship_id", "last")
+    ) if mentorships else {}
     due = []
     for m in mentorships:
-        due_on = (m.last_session_on or m.started_on) + timedelta(days=m.session_cadence_days)
+        due_on = mentorship_due_on(m, anchors.get(m.pk), profile.zone)
         if due_on <= horizon:
             due.append(MentorshipDue(m, due_on))
     due.sort(key=lambda d: (d.due_on, d.mentorship.id))

@@ -122,7 +122,7 @@ def _activity_context(request, profile, today, *, page: bool):
 def _upcoming_context(request, profile, today, *, page: bool):
     return {
         "events": selectors.upcoming_events(request.user, today),
-        "mentorships_due": selectors.mentorship_sessions_due(request.user, today),
+        "mentorships_due": selectors.mentorship_sessions_due(request.user, profile, today),
     }
 
 
