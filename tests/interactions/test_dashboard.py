@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import Profile
+from contacts.models import Contact, Profile
 from interactions import followups, services
 from interactions.selectors_followups import follow_up_reason_text
 from interactions.models import (
@@ -19,7 +19,9 @@ from interactions.models import (
     FollowUp,
     FollowUpReason,
     FollowUpStatus,
+    Interaction,
     SchedulerTick,
+    Support,
     SupportStatus,
 )
 from tests.factories import (
@@ -437,3 +439,32 @@ def test_page_and_card_query_counts_do_not_grow_with_rows(owner_client, owner, s
     seed(stranger, 3)
     assert [count_queries(owner_client, url, **extra) for url, extra in urls] == few
     assert few[0] <= 15, few
+
+
+def bulk_seed(owner, n):
+    """n contacts, each with a due follow-up, an open give and an interaction (bulk inserts)."""
+    contacts = Contact.objects.bulk_create(
+        Contact(owner=owner, name=f"Bulk {owner.pk}-{i}") for i in range(n)
+    )
+    FollowUp.objects.bulk_create(
+        FollowUp(owner=owner, contact=c, reason=FollowUpReason.CADENCE, due_on=TODAY - dt.timedelta(days=i % 40),
+                 source_key=f"bulk:{c.pk}")
+        for i, c in enumerate(contacts)
+    )
+    Support.objects.bulk_create(
+        Support(owner=owner, contact=c, offered_on=TODAY - dt.timedelta(days=i % 300)) for i, c in enumerate(contacts)
+    )
+    interactions = Interaction.objects.bulk_create(
+        Interaction(owner=owner, occurred_at=NOON - dt.timedelta(hours=i)) for i in range(n)
+    )
+    Interaction.contacts.through.objects.bulk_create(
+        Interaction.contacts.through(interaction=x, contact=c) for x, c in zip(interactions, contacts)
+    )
+
+
+def test_page_uses_the_same_queries_for_10_and_1000_contacts(owner_client, owner):
+    ProfileFactory(owner=owner)
+    bulk_seed(owner, 10)
+    few = count_queries(owner_client, "/")
+    bulk_seed(owner, 990)
+    assert count_queries(owner_client, "/") == few
