@@ -266,3 +266,25 @@ class BriefForm(forms.ModelForm):
         self.fields["introduced_by"].queryset = (
             Contact.objects.filter(owner=owner).exclude(pk=self.instance.pk).only("id", "name")
         )
+
+
+class EventPeopleForm(forms.Form):
+    """Add people met at an event (picked by typing), or remove one."""
+
+    contacts = forms.ModelMultipleChoiceField(
+        queryset=Contact.objects.none(), required=False, label="People you met"
+    )
+    remove = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        people = Contact.objects.filter(owner=owner).only("id", "name").order_by("name")
+        self.fields["contacts"].queryset = people
+        self.fields["remove"].queryset = people
+
+    def clean(self):
+        data = super().clean()
+        if not self.errors and not data.get("contacts") and not data.get("remove"):
+            self.add_error("contacts", "Pick at least one person.")
+        return data

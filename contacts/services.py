@@ -155,9 +155,13 @@ def delete_event(event: Event) -> None:
     event.delete()
 
 
-def add_people_met(event: Event, contacts) -> None:
-    """Add contacts (already checked to be the owner's) to the people met at an event."""
-    event.people_met.add(*contacts)
+def change_people_met(event: Event, *, add=(), remove=None) -> None:
+    """Add contacts to (or remove one from) the people met at an event; callers pass only the
+    owner's contacts."""
+    if add:
+        event.people_met.add(*add)
+    if remove is not None:
+        event.people_met.remove(remove)
 
 
 def create_link(owner, from_contact: Contact, data: dict) -> ContactLink:

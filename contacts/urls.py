@@ -18,5 +18,6 @@ urlpatterns = [
     path("events/<int:pk>/", views.event_detail, name="event_detail"),
     path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
     path("events/<int:pk>/delete/", views.event_delete, name="event_delete"),
+    path("events/<int:pk>/people/", views.event_people, name="event_people"),
     path("events/<int:pk>/follow-ups/", views.event_log_follow_ups, name="event_log_follow_ups"),
 ]

@@ -12,7 +12,15 @@ from django_htmx.http import trigger_client_event
 
 from . import selectors, services
 from .access import get_owned_or_404
-from .forms import BriefForm, BulkActionForm, ContactFilterForm, ContactForm, ContactLinkForm, EventForm
+from .forms import (
+    BriefForm,
+    BulkActionForm,
+    ContactFilterForm,
+    ContactForm,
+    ContactLinkForm,
+    EventForm,
+    EventPeopleForm,
+)
 from .models import Contact, ContactLink, Event
 
 PAGE_SIZE = 50
@@ -215,10 +223,35 @@ def event_create(request):
 @require_GET
 def event_detail(request, pk):
     event = get_owned_or_404(selectors.event_detail(request.user), request.user, pk=pk)
-    return render(request, "contacts/event_detail.html", {
-        "event": event, "people": list(event.people_met.all()),
-        "today": selectors.today_for(request.user),
-    })
+    return render(request, "contacts/event_detail.html", _event_context(request, event))
+
+
+def _event_context(request, event, form=None) -> dict:
+    return {
+        "event": event,
+        "people": list(event.people_met.all()),
+        "people_form": form or EventPeopleForm(owner=request.user),
+        "selected": [],
+    }
+
+
+@require_POST
+def event_people(request, pk):
+    event = get_owned_or_404(Event, request.user, pk=pk)
+    form = EventPeopleForm(request.POST, owner=request.user)
+    if form.is_valid():
+        services.change_people_met(
+            event, add=form.cleaned_data["contacts"], remove=form.cleaned_data["remove"]
+        )
+        if not is_htmx(request):
+            return redirect(reverse("contacts:event_detail", args=[event.pk]))
+        form = None
+    event = get_owned_or_404(selectors.event_detail(request.user), request.user, pk=pk)
+    context = _event_context(request, event, form)
+    if form is not None:
+        context["selected"] = form.cleaned_data.get("contacts") or []
+    template = "contacts/event_detail.html#people" if is_htmx(request) else "contacts/event_detail.html"
+    return render(request, template, context)
 
 
 @require_http_methods(["GET", "POST"])

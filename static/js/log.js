@@ -106,6 +106,12 @@
     const link = event.target.closest("a[data-shortcut='l'], a[data-open-log]");
     if (!link || document.getElementById("log-dialog") || !window.htmx || !modal()) return;
     event.preventDefault();
+    // Already on a page with the Log form (or the modal is open): go to it, do not stack another.
+    const open = document.querySelector("form#log-form");
+    if (open) {
+      focusFirstField(open);
+      return;
+    }
     opener = link;
     htmx.ajax("GET", link.getAttribute("href"), { target: "#modal", swap: "innerHTML" });
   });

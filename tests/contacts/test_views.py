@@ -427,6 +427,7 @@ OBJECT_URLS = [
     ("contacts:event_edit", "event", {"get", "post"}),
     ("contacts:event_delete", "event", {"get", "post"}),
     ("contacts:event_log_follow_ups", "event", {"post"}),
+    ("contacts:event_people", "event", {"post"}),
 ]
 
 
@@ -458,3 +459,31 @@ def test_signed_out_request_redirects_to_login(client, owned, name, key):
     response = client.get(url)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_event_people_adds_picked_contacts(owner_client, owner):
+    event = EventFactory(owner=owner)
+    a, b = ContactFactory(owner=owner), ContactFactory(owner=owner)
+    response = owner_client.post(reverse("contacts:event_people", args=[event.pk]), {"contacts": [a.pk, b.pk]})
+    assert response["Location"] == reverse("contacts:event_detail", args=[event.pk])
+    assert set(event.people_met.all()) == {a, b}
+
+
+def test_event_people_remove_with_htmx_returns_the_people_card(owner_client, owner):
+    event = EventFactory(owner=owner)
+    a = ContactFactory(owner=owner, name="Ada Lovelace")
+    event.people_met.add(a)
+    response = owner_client.post(reverse("contacts:event_people", args=[event.pk]), {"remove": a.pk}, **HTMX)
+    body = response.content.decode()
+    assert 'id="event-people"' in body and "<html" not in body
+    assert reverse("contacts:detail", args=[a.pk]) not in body
+    assert not event.people_met.exists()
+
+
+def test_event_people_rejects_a_strangers_contact(owner_client, owner, stranger):
+    event = EventFactory(owner=owner)
+    response = owner_client.post(
+        reverse("contacts:event_people", args=[event.pk]), {"contacts": [ContactFactory(owner=stranger).pk]}
+    )
+    assert response.status_code == 200 and b"Select a valid choice" in response.content
+    assert not event.people_met.exists()
