@@ -92,7 +92,9 @@ class ContactAdmin(ContactImportAdminMixin, OwnerScopedAdminMixin, admin.ModelAd
     list_select_related = ()
     search_fields = ("name", "preferred_name", "company", "title", "department", "emails__email")
     autocomplete_fields = ("met_at", "introduced_by", "tags")
-    readonly_fields = ("last_interaction_at", "next_follow_up_on", "strength", "created_at", "updated_at")
+    readonly_fields = (
+        "last_interaction_at", "next_follow_up_on", "strength", "created_at", "updated_at",
+    )
     inlines = (ContactEmailInline, ContactPhoneInline)
     actions = ("archive_contacts", "unarchive_contacts")
     fieldsets = (

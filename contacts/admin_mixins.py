@@ -37,7 +37,10 @@ class OwnerConsistentForm(forms.ModelForm):
                 continue
             value = cleaned.get(name)
             values = value if isinstance(field, forms.ModelMultipleChoiceField) else [value]
-            if any(v is not None and getattr(v, "owner_id", owner.pk) != owner.pk for v in values or ()):
+            foreign = (
+                v for v in values or () if v is not None and getattr(v, "owner_id", owner.pk) != owner.pk
+            )
+            if any(foreign):
                 self.add_error(name, f"Pick only rows that belong to {owner}.")
         return cleaned
 
@@ -103,7 +106,8 @@ class OwnerScopedAdminMixin:
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if request.user.is_superuser:
-            setattr(request, _SCOPE_ATTR, obj.owner if obj is not None and self._has_owner_column else None)
+            scope = obj.owner if obj is not None and self._has_owner_column else None
+            setattr(request, _SCOPE_ATTR, scope)
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None and "owner" in form.base_fields:
             form.base_fields["owner"].disabled = True

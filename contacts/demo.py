@@ -322,7 +322,8 @@ class _Builder:
 
     def make_tags(self):
         existing = {t.name: t for t in Tag.objects.filter(owner=self.user, name__in=TAGS)}
-        Tag.objects.bulk_create([Tag(owner=self.user, name=name) for name in TAGS if name not in existing])
+        missing = [Tag(owner=self.user, name=name) for name in TAGS if name not in existing]
+        Tag.objects.bulk_create(missing)
         by_name = {t.name: t for t in Tag.objects.filter(owner=self.user, name__in=TAGS)}
         self.tags = [by_name[name] for name in TAGS]
         self.counts["tags"] = len(TAGS) - len(existing)
@@ -355,9 +356,10 @@ class _Builder:
             first, last = FIRST_NAMES[code % len(FIRST_NAMES)], LAST_NAMES[code // len(FIRST_NAMES)]
             # The first rows cover every circle and discipline, so even a small network has them all.
             circle = list(Circle)[i] if i < len(Circle) else _weighted(rng, CIRCLE_WEIGHTS)
-            discipline = list(Discipline)[i] if i < len(Discipline) else _weighted(rng, DISCIPLINE_WEIGHTS)
+            forced = i < len(Discipline)
+            discipline = list(Discipline)[i] if forced else _weighted(rng, DISCIPLINE_WEIGHTS)
             self.contacts.append(
-                self.plan_contact(i, first, last, Circle(circle), Discipline(discipline), i < len(Discipline))
+                self.plan_contact(i, first, last, Circle(circle), Discipline(discipline), forced)
             )
         self.by_company = defaultdict(list)
         for i, c in enumerate(self.contacts):
@@ -404,17 +406,21 @@ class _Builder:
         else:
             company = rng.choice(PEER_COMPANIES)
         city, zone = rng.choice(PLACES)
-        work, why = rng.choice(WORK) if circle != Circle.OUTSIDE_TECH or rng.random() < 0.3 else ("", "")
-        tier = Tier.CLOSE if circle == Circle.SAME_TEAM and rng.random() < 0.6 else _weighted(rng, TIER_WEIGHTS)
+        curious = circle != Circle.OUTSIDE_TECH or rng.random() < 0.3
+        work, why = rng.choice(WORK) if curious else ("", "")
+        close = circle == Circle.SAME_TEAM and rng.random() < 0.6
+        tier = Tier.CLOSE if close else _weighted(rng, TIER_WEIGHTS)
+        in_tech = circle != Circle.OUTSIDE_TECH
+        met = rng.choice(HOW_WE_MET[circle])
         slug = f"{first}-{last}".lower()
         return Contact(
             owner=self.user, name=f"{first} {last}",
             preferred_name=first if rng.random() < 0.15 else "",
             company=company, title=title, department=department,
             circle=circle, discipline=discipline, tier=tier, location=city, time_zone=zone,
-            linkedin_url=f"https://www.linkedin.com/in/{slug}-{i}" if circle != Circle.OUTSIDE_TECH else "",
+            linkedin_url=f"https://www.linkedin.com/in/{slug}-{i}" if in_tech else "",
             website=f"https://{slug}.dev" if rng.random() < 0.1 else "",
-            how_we_met=_fill(rng, rng.choice(HOW_WE_MET[circle]), year=self.today.year - rng.randint(0, 6)),
+            how_we_met=_fill(rng, met, year=self.today.year - rng.randint(0, 6)),
             working_on=work, why_it_matters=why,
             cadence_days=rng.choice((7, 21, 45, 60)) if rng.random() < 0.12 else None,
             # A few never-remind and archived contacts, as in any real network.
@@ -507,12 +513,13 @@ class _Builder:
         TagThrough = Contact.tags.through
         for i, c in enumerate(self.contacts):
             local = c.name.lower().replace(" ", ".")
-            domain = c.company.lower().replace(" ", "").replace("&", "").replace("'", "").replace(".", "")
-            emails.append(ContactEmail(contact=c, email=f"{local}@{domain or 'example'}.example", label="work"))
+            domain = "".join(ch for ch in c.company.lower() if ch.isalnum()) or "example"
+            emails.append(ContactEmail(contact=c, email=f"{local}@{domain}.example", label="work"))
             if rng.random() < 0.3:
                 emails.append(ContactEmail(contact=c, email=f"{local}.{i}@mail.example", label="personal"))
             if rng.random() < 0.4:
-                phones.append(ContactPhone(contact=c, number=f"+1 555 {i // 10000:03d} {i % 10000:04d}", label="mobile"))
+                number = f"+1 555 {i // 10000:03d} {i % 10000:04d}"
+                phones.append(ContactPhone(contact=c, number=number, label="mobile"))
             for tag in rng.sample(self.tags, rng.choice((0, 0, 1, 1, 2, 3))):
                 tags.append(TagThrough(contact_id=c.pk, tag_id=tag.pk))
         for model, rows in ((ContactEmail, emails), (ContactPhone, phones), (TagThrough, tags)):
@@ -541,7 +548,9 @@ class _Builder:
                 rows.append({
                     "owner_id": self.user.pk, "occurred_at": moment, "kind": kind,
                     "initiated_by": rng.choices(initiators, weights=initiator_weights)[0],
-                    "summary": f"Met at {event.name}" if event else _fill(rng, rng.choice(SUMMARIES[kind])),
+                    "summary": (
+                        f"Met at {event.name}" if event else _fill(rng, rng.choice(SUMMARIES[kind]))
+                    ),
                     "notes": _fill(rng, rng.choice(NOTES)), "event_id": event.pk if event else None,
                     "working_on": first.working_on if curious else "",
                     "why_it_matters": first.why_it_matters if curious else "",
@@ -585,8 +594,14 @@ class _Builder:
         count = max(3, round(n * 0.8))
         for k in range(count):
             # The first three cover every direction; after that mostly gives.
-            direction = list(Direction)[k] if k < 3 else rng.choices(list(Direction), weights=(55, 25, 20))[0]
-            kinds = [kind for (d, kind) in SUPPORT_TEXT if d == direction and (kind != SupportKind.INTRO or n > 1)]
+            if k < 3:
+                direction = list(Direction)[k]
+            else:
+                direction = rng.choices(list(Direction), weights=(55, 25, 20))[0]
+            kinds = [
+                kind for (d, kind) in SUPPORT_TEXT
+                if d == direction and (kind != SupportKind.INTRO or n > 1)
+            ]
             kind = rng.choice(kinds)
             interaction = None
             if self.plan and rng.random() < 0.7:
@@ -600,7 +615,10 @@ class _Builder:
             if kind == SupportKind.INTRO:
                 other = rng.randrange(n - 1)
                 intro_to = self.contacts[other + (other >= i)]
-            status = list(SupportStatus)[k % 3] if k < 3 else rng.choices(list(SupportStatus), weights=(30, 55, 15))[0]
+            if k < 3:
+                status = list(SupportStatus)[k]
+            else:
+                status = rng.choices(list(SupportStatus), weights=(30, 55, 15))[0]
             due_on = done_on = None
             if status == SupportStatus.OFFERED and rng.random() < 0.8:
                 due_on = offered_on + dt.timedelta(days=rng.randint(5, 30))
@@ -610,7 +628,9 @@ class _Builder:
                 owner=self.user, direction=direction, contact=contact, intro_to=intro_to, kind=kind,
                 status=status, interaction_id=interaction, offered_on=offered_on, due_on=due_on,
                 done_on=done_on,
-                description=_fill(rng, SUPPORT_TEXT[(direction, kind)], other=intro_to.name if intro_to else ""),
+                description=_fill(
+                    rng, SUPPORT_TEXT[(direction, kind)], other=intro_to.name if intro_to else ""
+                ),
             )
             rows.append(support)
             if intro_to is not None and status == SupportStatus.DONE:
@@ -646,7 +666,8 @@ class _Builder:
                     link(self.contacts[a], self.contacts[b], LinkKind.COLLEAGUES)
         leaders = [i for i, c in enumerate(self.contacts) if c.discipline == Discipline.LEADERSHIP]
         for _ in range(max(1, n // 30) if leaders and n > 1 else 0):
-            link(self.contacts[rng.choice(leaders)], self.contacts[rng.randrange(n)], LinkKind.MENTOR_OF)
+            mentor = self.contacts[rng.choice(leaders)]
+            link(mentor, self.contacts[rng.randrange(n)], LinkKind.MENTOR_OF)
         for _ in range(n // 20):
             link(self.contacts[rng.randrange(n)], self.contacts[rng.randrange(n)], LinkKind.KNOWS)
         for mentor, mentee in self.mentorship_pairs:
@@ -703,7 +724,9 @@ class _Builder:
                 ))),
                 session_cadence_days=rng.choice((14, 21, 28)),
                 started_on=self.today - dt.timedelta(days=rng.randint(60, 300)),
-                last_session_on=None if matched else last_session.get(mentor if mentee is None else mentee),
+                last_session_on=(
+                    None if matched else last_session.get(mentor if mentee is None else mentee)
+                ),
                 active=not matched or rng.random() < 0.5,
             ))
         Mentorship.objects.bulk_create(rows)
@@ -724,13 +747,18 @@ class _Builder:
                 due_on=event.last_day + dt.timedelta(days=3), note=f"Met at {event.name}",
                 event=event, source_key=f"event:{event.pk}:{self.contacts[i].pk}",
                 status=FollowUpStatus.DONE if done else FollowUpStatus.OPEN,
-                closed_at=self.at(max((self.today - event.last_day).days - 4, 0), 10 * 60) if done else None,
+                # Done four days after the event (or today, for an event that just ended).
+                closed_at=(
+                    self.at(max((self.today - event.last_day).days - 4, 0), 10 * 60) if done else None
+                ),
             ))
         FollowUp.objects.bulk_create(rows)
         self.counts["follow_ups"] += len(rows)
 
 
-def build_demo_network(user, *, contacts=DEFAULT_CONTACTS, interactions=None, seed=0, today=None) -> dict:
+def build_demo_network(
+    user, *, contacts=DEFAULT_CONTACTS, interactions=None, seed=0, today=None
+) -> dict:
     """Fill `user`'s account with a believable network (contacts, a year of interactions,
     support both ways, links, events, mentorships, follow-ups); returns the counts created.
 
