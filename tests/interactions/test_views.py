@@ -196,6 +196,13 @@ def test_interaction_edit_saves_and_redirects(owner_client, owner):
     assert interaction.summary == "Edited"
 
 
+def test_interaction_edit_page_shows_its_contacts_as_picked(owner_client, owner):
+    ada = ContactFactory(owner=owner)
+    interaction = InteractionFactory(owner=owner, contacts=[ada])
+    body = owner_client.get(reverse("interactions:edit", args=[interaction.pk])).content.decode()
+    assert f'name="contacts" value="{ada.pk}" checked' in body
+
+
 def test_interaction_delete_with_htmx_returns_empty(owner_client, owner):
     interaction = InteractionFactory(owner=owner, contacts=[ContactFactory(owner=owner)])
     response = owner_client.post(reverse("interactions:delete", args=[interaction.pk]), **HTMX)
