@@ -125,7 +125,9 @@ def recent_activity(user, profile, limit: int = RECENT_LIMIT) -> list[ActivityIt
         )
         for i in interactions
     ]
-    items += [ActivityItem("support", s.offered_on, (s.offered_on, s.created_at), s) for s in supports]
+    items += [
+        ActivityItem("support", s.offered_on, (s.offered_on, s.created_at), s) for s in supports
+    ]
     items.sort(key=lambda a: a.sort_key, reverse=True)
     return items[:limit]
 
@@ -148,7 +150,9 @@ def upcoming_events(user, today: date, days: int = UPCOMING_DAYS) -> list[Event]
     )
 
 
-def mentorship_sessions_due(user, profile, today: date, days: int = UPCOMING_DAYS) -> list[MentorshipDue]:
+def mentorship_sessions_due(
+    user, profile, today: date, days: int = UPCOMING_DAYS
+) -> list[MentorshipDue]:
     """Active mentorships whose next session (the follow-up engine's rule,
     followups.mentorship_due_on) falls within the next `days` days or is already late, most
     overdue first. Two queries: the mentorships, and when the user last closed a session
@@ -159,13 +163,23 @@ def mentorship_sessions_due(user, profile, today: date, days: int = UPCOMING_DAY
         .select_related("mentor", "mentee")
         .order_by("id")[:MENTORSHIP_SCAN_LIMIT]
     )
-    anchors = dict(
-        FollowUp.objects.filter(
-            owner=user, mentorship__in=[m.pk for m in mentorships],
-            reason=FollowUpReason.MENTORSHIP, status__in=[FollowUpStatus.DONE, FollowUpStatus.DISMISSED],
-            interaction__isnull=True, closed_at__isnull=False,
-        ).values("mentorship_id").annotate(last=Max("closed_at")).values_list("mentorship_id", "last")
-    ) if mentorships else {}
+    anchors = (
+        dict(
+            FollowUp.objects.filter(
+                owner=user,
+                mentorship__in=[m.pk for m in mentorships],
+                reason=FollowUpReason.MENTORSHIP,
+                status__in=[FollowUpStatus.DONE, FollowUpStatus.DISMISSED],
+                interaction__isnull=True,
+                closed_at__isnull=False,
+            )
+            .values("mentorship_id")
+            .annotate(last=Max("closed_at"))
+            .values_list("mentorship_id", "last")
+        )
+        if mentorships
+        else {}
+    )
     due = []
     for m in mentorships:
         due_on = mentorship_due_on(m, anchors.get(m.pk), profile.zone)
@@ -185,7 +199,9 @@ class Counts:
 
 def counts(user, profile, today: date) -> Counts:
     """The numbers at the top of the dashboard, in three aggregate queries."""
-    follow_ups = FollowUp.objects.filter(_reach_out_filter(user, today), contact__archived=False).aggregate(
+    follow_ups = FollowUp.objects.filter(
+        _reach_out_filter(user, today), contact__archived=False
+    ).aggregate(
         overdue=Count("id", filter=Q(due_on__lt=today)),
         total=Count("id"),
     )
@@ -207,8 +223,6 @@ def profile_and_today(user):
     """The user's Profile and today's date in its time zone (one query)."""
     profile = get_profile(user)
     return profile, local_today(profile)
-
-
 
 
 @dataclass(frozen=True)
@@ -245,8 +259,10 @@ def one_person(user, profile, today: date, *, compute: bool = True):
         contact = Contact.objects.filter(
             owner=user, pk=cached["contact_id"], archived=False, reminders_off=False
         ).first()
-        touched = contact is not None and contact.last_interaction_at is not None and (
-            contact.last_interaction_at >= cached["made_at"]
+        touched = (
+            contact is not None
+            and contact.last_interaction_at is not None
+            and (contact.last_interaction_at >= cached["made_at"])
         )
         if contact is not None and not touched:
             return OnePerson(contact, cached["reason"], cached["suggested_give"])
@@ -257,10 +273,14 @@ def one_person(user, profile, today: date, *, compute: bool = True):
     if suggestion is None:
         cache.set(key, {"contact_id": None}, ONE_PERSON_EMPTY_CACHE_SECONDS)
         return None
-    cache.set(key, {
-        "contact_id": suggestion.contact.pk,
-        "reason": suggestion.reason,
-        "suggested_give": suggestion.suggested_give,
-        "made_at": made_at,
-    }, ONE_PERSON_CACHE_SECONDS)
+    cache.set(
+        key,
+        {
+            "contact_id": suggestion.contact.pk,
+            "reason": suggestion.reason,
+            "suggested_give": suggestion.suggested_give,
+            "made_at": made_at,
+        },
+        ONE_PERSON_CACHE_SECONDS,
+    )
     return OnePerson(suggestion.contact, suggestion.reason, suggestion.suggested_give)

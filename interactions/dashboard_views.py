@@ -11,9 +11,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
-from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -31,6 +31,7 @@ PROMISE_CHANGED = "promiseChanged"
 
 
 # --- context for each card -------------------------------------------------------------------
+
 
 def _add_months(day: date, months: int) -> date:
     month_index = day.month - 1 + months
@@ -73,20 +74,22 @@ def _reach_out_rows(follow_ups, profile, today: date, urls: RowUrls) -> list[dic
     rows = []
     for f in follow_ups:
         contact_pk = f.contact_id
-        rows.append({
-            "follow_up": f,
-            "reason": follow_up_reason_text(f, today, profile=profile),
-            "days_overdue": (today - f.due_on).days,
-            "contact_url": urls("contacts:detail", contact_pk),
-            "log_url": f"{urls.log}?contacts={contact_pk}&next={urls.dashboard}",
-            "done_url": urls("dashboard_follow_up_done", f.pk),
-            "snooze_url": urls("dashboard_follow_up_snooze", f.pk),
-            "dismiss_url": urls("dashboard_follow_up_dismiss", f.pk),
-            "quick_logs": [
-                (label, urls("interactions:quick_log", contact_pk, kind))
-                for kind, label in services.QUICK_LOGS.items()
-            ],
-        })
+        rows.append(
+            {
+                "follow_up": f,
+                "reason": follow_up_reason_text(f, today, profile=profile),
+                "days_overdue": (today - f.due_on).days,
+                "contact_url": urls("contacts:detail", contact_pk),
+                "log_url": f"{urls.log}?contacts={contact_pk}&next={urls.dashboard}",
+                "done_url": urls("dashboard_follow_up_done", f.pk),
+                "snooze_url": urls("dashboard_follow_up_snooze", f.pk),
+                "dismiss_url": urls("dashboard_follow_up_dismiss", f.pk),
+                "quick_logs": [
+                    (label, urls("interactions:quick_log", contact_pk, kind))
+                    for kind, label in services.QUICK_LOGS.items()
+                ],
+            }
+        )
     return rows
 
 
@@ -147,13 +150,18 @@ def _common_context(profile, today):
 
 # --- pages and fragments ---------------------------------------------------------------------
 
+
 def _scheduler_banner(user) -> dict:
     state, last_tick = scheduler_state()
     # "Never ticked" is normal for the first minutes of an install; after that it means beat
     # was never started, which must not stay silent either.
     grace = timedelta(seconds=2 * settings.SCHEDULER_TICK_SECONDS)
     never = state == "never" and timezone.now() - user.date_joined > grace
-    return {"scheduler_stale": state == "stale", "scheduler_never": never, "scheduler_last_tick": last_tick}
+    return {
+        "scheduler_stale": state == "stale",
+        "scheduler_never": never,
+        "scheduler_last_tick": last_tick,
+    }
 
 
 @require_GET
@@ -177,6 +185,7 @@ def dashboard_card(request, card):
 
 
 # --- row actions -----------------------------------------------------------------------------
+
 
 def _follow_up_row_response(request, follow_up: FollowUp, message: str) -> HttpResponse:
     """htmx: the row again if it is still due today, else nothing (the row leaves the card);
@@ -242,7 +251,9 @@ def follow_up_snooze(request, pk):
 @require_POST
 def promise_done(request, pk):
     support = get_owned_or_404(
-        Support.objects.select_related("contact"), request.user, pk=pk,
+        Support.objects.select_related("contact"),
+        request.user,
+        pk=pk,
         direction=Direction.GIVE,
     )
     _, today = selectors.profile_and_today(request.user)

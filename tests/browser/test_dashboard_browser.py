@@ -8,7 +8,13 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from interactions.models import FollowUp, FollowUpReason, FollowUpStatus, Interaction
-from tests.factories import ContactFactory, EventFactory, FollowUpFactory, InteractionFactory, SupportFactory
+from tests.factories import (
+    ContactFactory,
+    EventFactory,
+    FollowUpFactory,
+    InteractionFactory,
+    SupportFactory,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -31,13 +37,29 @@ def seeded(owner):
         ("Grace Hopper", 3, FollowUpReason.PROMISE, "Send the RFC template"),
         ("Linus Pauling", 0, FollowUpReason.CADENCE, ""),
     ]:
-        FollowUpFactory(owner=owner, contact=people[name], reason=reason, note=note,
-                        due_on=today - dt.timedelta(days=days_ago), source_key=f"seed:{name}")
-    InteractionFactory(owner=owner, contacts=[people["Katherine Johnson"]], summary="Coffee about the data platform",
-                       occurred_at=timezone.now() - dt.timedelta(days=2))
-    SupportFactory(owner=owner, contact=people["Grace Hopper"], description="Review her team's hiring rubric",
-                   offered_on=today - dt.timedelta(days=6))
-    EventFactory(owner=owner, name="LeadDev Berlin", starts_on=today + dt.timedelta(days=9), place="Berlin")
+        FollowUpFactory(
+            owner=owner,
+            contact=people[name],
+            reason=reason,
+            note=note,
+            due_on=today - dt.timedelta(days=days_ago),
+            source_key=f"seed:{name}",
+        )
+    InteractionFactory(
+        owner=owner,
+        contacts=[people["Katherine Johnson"]],
+        summary="Coffee about the data platform",
+        occurred_at=timezone.now() - dt.timedelta(days=2),
+    )
+    SupportFactory(
+        owner=owner,
+        contact=people["Grace Hopper"],
+        description="Review her team's hiring rubric",
+        offered_on=today - dt.timedelta(days=6),
+    )
+    EventFactory(
+        owner=owner, name="LeadDev Berlin", starts_on=today + dt.timedelta(days=9), place="Berlin"
+    )
     return people
 
 
@@ -45,7 +67,9 @@ def reach_out_row(page, name):
     return page.locator("#card-reach-out li.reach-row", has_text=name)
 
 
-def test_snooze_takes_the_row_off_reach_out_without_a_reload(owner_page, live_server, seeded, browser_errors, screenshot):
+def test_snooze_takes_the_row_off_reach_out_without_a_reload(
+    owner_page, live_server, seeded, browser_errors, screenshot
+):
     page = owner_page
     page.goto("/")
     expect(page.locator("#card-reach-out li.reach-row")).to_have_count(3)
@@ -71,11 +95,15 @@ def test_congratulated_them_logs_and_shows_in_recent_activity(owner_page, seeded
     row.get_by_role("button", name="Congratulated them").click()
 
     activity = page.locator("#card-activity")
-    expect(activity.locator("li", has_text="Linus Pauling").first).to_contain_text("Congratulated them")
+    expect(activity.locator("li", has_text="Linus Pauling").first).to_contain_text(
+        "Congratulated them"
+    )
     # Logging restarts the cadence, so the cadence reminder leaves Reach out.
     expect(reach_out_row(page, "Linus Pauling")).to_have_count(0)
     expect(page.locator("#messages")).to_contain_text("Congratulated them")
-    assert Interaction.objects.filter(contacts=seeded["Linus Pauling"], summary="Congratulated them").exists()
+    assert Interaction.objects.filter(
+        contacts=seeded["Linus Pauling"], summary="Congratulated them"
+    ).exists()
     assert browser_errors == []
 
 

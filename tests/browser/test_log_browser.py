@@ -19,8 +19,13 @@ def due_contact(owner):
     ContactFactory(owner=owner, name="Margaret Hamilton", company="Apollo Software")
     ContactFactory(owner=owner, name="Barbara Liskov", company="MIT")
     contact = ContactFactory(owner=owner, name="Radia Perlman", company="Spanning Trees Inc")
-    FollowUpFactory(owner=owner, contact=contact, reason=FollowUpReason.CADENCE,
-                    due_on=timezone.localdate() - dt.timedelta(days=20), source_key="seed:radia")
+    FollowUpFactory(
+        owner=owner,
+        contact=contact,
+        reason=FollowUpReason.CADENCE,
+        due_on=timezone.localdate() - dt.timedelta(days=20),
+        source_key="seed:radia",
+    )
     return contact
 
 
@@ -33,7 +38,9 @@ def open_log_with_l(page):
     return dialog
 
 
-def test_l_opens_the_log_form_and_saving_refreshes_the_cards(owner_page, due_contact, browser_errors):
+def test_l_opens_the_log_form_and_saving_refreshes_the_cards(
+    owner_page, due_contact, browser_errors
+):
     page = owner_page
     dialog = open_log_with_l(page)
     search = dialog.get_by_role("searchbox")
@@ -51,17 +58,23 @@ def test_l_opens_the_log_form_and_saving_refreshes_the_cards(owner_page, due_con
     expect(page.locator("#card-activity")).to_contain_text("Coffee about network protocols")
     expect(page.locator("#card-reach-out")).not_to_contain_text("Radia Perlman")
     expect(page.locator("#card-counts .stat", has_text="touch this week")).to_contain_text("1")
-    assert Interaction.objects.filter(contacts=due_contact, summary="Coffee about network protocols").exists()
+    assert Interaction.objects.filter(
+        contacts=due_contact, summary="Coffee about network protocols"
+    ).exists()
     assert browser_errors == []
 
 
-def test_saving_without_a_contact_shows_the_error_next_to_the_field(owner_page, due_contact, browser_errors):
+def test_saving_without_a_contact_shows_the_error_next_to_the_field(
+    owner_page, due_contact, browser_errors
+):
     page = owner_page
     dialog = open_log_with_l(page)
     dialog.get_by_label("Summary").fill("Lunch")
     dialog.get_by_role("button", name="Save").click()
 
-    expect(dialog.locator("[data-contact-picker] .errorlist")).to_contain_text("Pick at least one contact")
+    expect(dialog.locator("[data-contact-picker] .errorlist")).to_contain_text(
+        "Pick at least one contact"
+    )
     expect(dialog.get_by_role("searchbox")).to_be_focused()
     expect(dialog.get_by_label("Summary")).to_have_value("Lunch")
     expect(dialog).to_be_visible()

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from contacts.models import Contact, Profile
 from interactions import followups, services
-from interactions.selectors_followups import follow_up_reason_text
 from interactions.models import (
     Direction,
     FollowUp,
@@ -24,6 +23,7 @@ from interactions.models import (
     Support,
     SupportStatus,
 )
+from interactions.selectors_followups import follow_up_reason_text
 from tests.factories import (
     ContactFactory,
     EventFactory,
@@ -82,6 +82,7 @@ def reach_out_ids(response) -> list[int]:
 
 # --- signed out, isolation ---------------------------------------------------------------------
 
+
 def action_urls(follow_up, give):
     return [
         reverse("dashboard_follow_up_done", args=[follow_up.pk]),
@@ -130,10 +131,14 @@ def test_fragments_never_show_another_users_rows(stranger_client, owner):
 
 def test_actions_only_accept_post(owner_client, owner):
     follow_up = due(owner)
-    assert owner_client.get(reverse("dashboard_follow_up_done", args=[follow_up.pk])).status_code == 405
+    assert (
+        owner_client.get(reverse("dashboard_follow_up_done", args=[follow_up.pk])).status_code
+        == 405
+    )
 
 
 # --- Reach out -----------------------------------------------------------------------------------
+
 
 def test_reach_out_lists_overdue_before_due_today(owner_client, owner):
     today_row = due(owner, days_ago=0)
@@ -186,6 +191,7 @@ def test_reach_out_rows_offer_the_three_quick_logs(owner_client, owner):
 
 # --- row actions ----------------------------------------------------------------------------------
 
+
 def test_done_with_htmx_removes_the_row_and_fires_follow_up_changed(owner_client, owner):
     follow_up = due(owner, days_ago=1)
     response = owner_client.post(reverse("dashboard_follow_up_done", args=[follow_up.pk]), **HTMX)
@@ -208,7 +214,9 @@ def test_snooze_hides_the_row_until_the_chosen_day(owner_client, owner):
     follow_up = due(owner, days_ago=3)
     until = TODAY + dt.timedelta(days=7)
     response = owner_client.post(
-        reverse("dashboard_follow_up_snooze", args=[follow_up.pk]), {"until": until.isoformat()}, **HTMX
+        reverse("dashboard_follow_up_snooze", args=[follow_up.pk]),
+        {"until": until.isoformat()},
+        **HTMX,
     )
     assert response.content == b"" and "followUpChanged" in response["HX-Trigger"]
     follow_up.refresh_from_db()
@@ -235,7 +243,9 @@ def test_snooze_buttons_offer_tomorrow_a_week_and_a_month(owner_client, owner):
 
 def test_dismiss_removes_the_row(owner_client, owner):
     follow_up = due(owner)
-    response = owner_client.post(reverse("dashboard_follow_up_dismiss", args=[follow_up.pk]), **HTMX)
+    response = owner_client.post(
+        reverse("dashboard_follow_up_dismiss", args=[follow_up.pk]), **HTMX
+    )
     assert response.content == b"" and "followUpChanged" in response["HX-Trigger"]
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.DISMISSED
@@ -245,17 +255,22 @@ def test_promise_done_keeps_the_promise_and_fires_events(owner_client, owner):
     give = SupportFactory(owner=owner, direction=Direction.GIVE)
     response = owner_client.post(reverse("dashboard_promise_done", args=[give.pk]), **HTMX)
     assert response.content == b""
-    assert {"promiseChanged", "followUpChanged"} <= set(response["HX-Trigger"].replace('"', " ").split())
+    assert {"promiseChanged", "followUpChanged"} <= set(
+        response["HX-Trigger"].replace('"', " ").split()
+    )
     give.refresh_from_db()
     assert (give.status, give.done_on) == (SupportStatus.DONE, TODAY)
 
 
 def test_promise_done_is_404_for_support_received(owner_client, owner):
     received = SupportFactory(owner=owner, direction=Direction.RECEIVED)
-    assert owner_client.post(reverse("dashboard_promise_done", args=[received.pk])).status_code == 404
+    assert (
+        owner_client.post(reverse("dashboard_promise_done", args=[received.pk])).status_code == 404
+    )
 
 
 # --- fragments ----------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("card", CARDS)
 def test_each_card_fragment_is_one_section_that_reloads_itself(owner_client, card):
@@ -282,9 +297,14 @@ def test_cards_changed_by_logging_reload_on_interaction_logged(owner_client):
 
 # --- the other cards ----------------------------------------------------------------------------
 
+
 def test_open_promises_lists_offered_gives_oldest_first(owner_client, owner):
-    newer = SupportFactory(owner=owner, offered_on=TODAY - dt.timedelta(days=2), description="Newer give")
-    older = SupportFactory(owner=owner, offered_on=TODAY - dt.timedelta(days=20), description="Older give")
+    newer = SupportFactory(
+        owner=owner, offered_on=TODAY - dt.timedelta(days=2), description="Newer give"
+    )
+    older = SupportFactory(
+        owner=owner, offered_on=TODAY - dt.timedelta(days=20), description="Older give"
+    )
     SupportFactory(owner=owner, status=SupportStatus.DONE, description="Kept give")
     SupportFactory(owner=owner, direction=Direction.ASK, description="An ask")
     html = section(owner_client.get("/").content.decode(), "card-promises")
@@ -293,10 +313,18 @@ def test_open_promises_lists_offered_gives_oldest_first(owner_client, owner):
 
 def test_recent_activity_merges_interactions_and_gives_newest_first(owner_client, owner):
     contact = ContactFactory(owner=owner)
-    InteractionFactory(owner=owner, contacts=[contact], summary="Old coffee",
-                       occurred_at=NOON - dt.timedelta(days=9))
-    SupportFactory(owner=owner, contact=contact, description="Middle give",
-                   offered_on=TODAY - dt.timedelta(days=4))
+    InteractionFactory(
+        owner=owner,
+        contacts=[contact],
+        summary="Old coffee",
+        occurred_at=NOON - dt.timedelta(days=9),
+    )
+    SupportFactory(
+        owner=owner,
+        contact=contact,
+        description="Middle give",
+        offered_on=TODAY - dt.timedelta(days=4),
+    )
     InteractionFactory(owner=owner, contacts=[contact], summary="Fresh call", occurred_at=NOON)
     html = section(owner_client.get("/").content.decode(), "card-activity")
     assert html.index("Fresh call") < html.index("Middle give") < html.index("Old coffee")
@@ -305,8 +333,12 @@ def test_recent_activity_merges_interactions_and_gives_newest_first(owner_client
 def test_recent_activity_shows_at_most_ten(owner_client, owner):
     contact = ContactFactory(owner=owner)
     for n in range(12):
-        InteractionFactory(owner=owner, contacts=[contact], summary=f"Chat {n:02d}",
-                           occurred_at=NOON - dt.timedelta(hours=n))
+        InteractionFactory(
+            owner=owner,
+            contacts=[contact],
+            summary=f"Chat {n:02d}",
+            occurred_at=NOON - dt.timedelta(hours=n),
+        )
     html = section(owner_client.get("/").content.decode(), "card-activity")
     assert html.count('class="activity-row"') == 10
     assert "Chat 00" in html and "Chat 11" not in html
@@ -317,8 +349,13 @@ def test_upcoming_shows_events_in_the_next_three_weeks_and_sessions_due(owner_cl
     EventFactory(owner=owner, name="Far Conf", starts_on=TODAY + dt.timedelta(days=40))
     EventFactory(owner=owner, name="Past Meetup", starts_on=TODAY - dt.timedelta(days=5))
     mentee = ContactFactory(owner=owner, name="Mina Mentee")
-    MentorshipFactory(owner=owner, mentee=mentee, started_on=TODAY - dt.timedelta(days=30),
-                      session_cadence_days=14, last_session_on=TODAY - dt.timedelta(days=7))
+    MentorshipFactory(
+        owner=owner,
+        mentee=mentee,
+        started_on=TODAY - dt.timedelta(days=30),
+        session_cadence_days=14,
+        last_session_on=TODAY - dt.timedelta(days=7),
+    )
     html = section(owner_client.get("/").content.decode(), "card-upcoming")
     assert "Soon Conf" in html and "Mina Mentee" in html
     assert "Far Conf" not in html and "Past Meetup" not in html
@@ -340,7 +377,10 @@ def test_counts_card_counts_due_overdue_promises_and_touches(owner_client, owner
         )
     )
     assert numbers == {
-        "due today": 1, "overdue": 2, "open promise": 1, "touch this week": 1,
+        "due today": 1,
+        "overdue": 2,
+        "open promise": 1,
+        "touch this week": 1,
     }
 
 
@@ -389,6 +429,7 @@ def test_reach_out_shows_fifteen_then_everyone_on_request(owner_client, owner):
 
 # --- scheduler banner ---------------------------------------------------------------------------
 
+
 def test_banner_shows_when_the_scheduler_is_stale(owner_client, settings):
     SchedulerTick.objects.create(
         name="scheduler-tick",
@@ -410,6 +451,7 @@ def test_no_banner_when_the_scheduler_ticked_recently(owner_client):
 
 # --- speed --------------------------------------------------------------------------------------
 
+
 def seed(owner, n):
     """n of everything the dashboard shows."""
     ProfileFactory(owner=owner)
@@ -417,10 +459,15 @@ def seed(owner, n):
     for i, contact in enumerate(contacts):
         FollowUpFactory(owner=owner, contact=contact, due_on=TODAY - dt.timedelta(days=i % 5))
         SupportFactory(owner=owner, contact=contact, offered_on=TODAY - dt.timedelta(days=i))
-        InteractionFactory(owner=owner, contacts=[contact, contacts[i - 1]],
-                           occurred_at=NOON - dt.timedelta(hours=i))
+        InteractionFactory(
+            owner=owner,
+            contacts=[contact, contacts[i - 1]],
+            occurred_at=NOON - dt.timedelta(hours=i),
+        )
         EventFactory(owner=owner, starts_on=TODAY + dt.timedelta(days=i % 20))
-        MentorshipFactory(owner=owner, mentee=contact, last_session_on=TODAY - dt.timedelta(days=10))
+        MentorshipFactory(
+            owner=owner, mentee=contact, last_session_on=TODAY - dt.timedelta(days=10)
+        )
 
 
 def count_queries(client, url, **extra) -> int:
@@ -447,18 +494,25 @@ def bulk_seed(owner, n):
         Contact(owner=owner, name=f"Bulk {owner.pk}-{i}") for i in range(n)
     )
     FollowUp.objects.bulk_create(
-        FollowUp(owner=owner, contact=c, reason=FollowUpReason.CADENCE, due_on=TODAY - dt.timedelta(days=i % 40),
-                 source_key=f"bulk:{c.pk}")
+        FollowUp(
+            owner=owner,
+            contact=c,
+            reason=FollowUpReason.CADENCE,
+            due_on=TODAY - dt.timedelta(days=i % 40),
+            source_key=f"bulk:{c.pk}",
+        )
         for i, c in enumerate(contacts)
     )
     Support.objects.bulk_create(
-        Support(owner=owner, contact=c, offered_on=TODAY - dt.timedelta(days=i % 300)) for i, c in enumerate(contacts)
+        Support(owner=owner, contact=c, offered_on=TODAY - dt.timedelta(days=i % 300))
+        for i, c in enumerate(contacts)
     )
     interactions = Interaction.objects.bulk_create(
         Interaction(owner=owner, occurred_at=NOON - dt.timedelta(hours=i)) for i in range(n)
     )
     Interaction.contacts.through.objects.bulk_create(
-        Interaction.contacts.through(interaction=x, contact=c) for x, c in zip(interactions, contacts)
+        Interaction.contacts.through(interaction=x, contact=c)
+        for x, c in zip(interactions, contacts, strict=True)
     )
 
 
