@@ -15,6 +15,9 @@ def _time_zone_choices():
 
 
 class ProfileForm(forms.ModelForm):
+    email = forms.EmailField(
+        required=False, label="Your email", help_text="Where the weekly digest goes; none, no digest."
+    )
     time_zone = forms.ChoiceField(
         choices=_time_zone_choices, help_text="Digest times and “today” follow this zone."
     )
@@ -38,6 +41,21 @@ class ProfileForm(forms.ModelForm):
             "own_company": "Your company",
             "own_team": "Your team",
         }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["email"].initial = user.email
+        # The address comes first: without it there is no digest at all.
+        self.order_fields(["email"])
+
+    def save(self, commit=True):
+        profile = super().save(commit=commit)
+        email = self.cleaned_data.get("email", "")
+        if commit and email != self.user.email:
+            self.user.email = email
+            self.user.save(update_fields=["email"])
+        return profile
 
     # Changing these moves every contact's next follow-up.
     SCHEDULE_FIELDS = ("time_zone", "cadence_close", "cadence_peer", "cadence_network", "cadence_dormant")

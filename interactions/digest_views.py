@@ -37,6 +37,7 @@ def digest_preview(request):
     context = digests.build_digest(request.user, now, profile=profile, links=False)
     context["text"] = digests.render_digest_message(request.user, context).body
     context["next_digest_at"] = digests.next_digest_at(profile, now)
+    context["now"] = now
     return render(request, "interactions/digest_preview.html", context)
 
 
@@ -120,7 +121,7 @@ def digest_unsubscribe(request, token):
 def settings_view(request):
     """The user's settings: time zone, digest day and hour, cadence defaults, own place."""
     profile = get_profile(request.user)
-    form = ProfileForm(request.POST or None, instance=profile)
+    form = ProfileForm(request.POST or None, instance=profile, user=request.user)
     if request.method == "POST" and form.is_valid():
         form.save()
         if form.schedule_changed():
@@ -135,6 +136,7 @@ def settings_view(request):
         "form": form,
         "profile": profile,
         "next_digest_at": digests.next_digest_at(profile, now),
+        "now": now,
         "last_digest": digests.last_digest(request.user),
         "calendar_url": request.build_absolute_uri(reverse("calendar_feed", args=[profile.calendar_token])),
     }

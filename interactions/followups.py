@@ -64,13 +64,21 @@ def local_today(profile: Profile, now: datetime | None = None) -> date:
     return _local_date(now or timezone.now(), profile.zone)
 
 
+# Contacts recomputed per round trip: keeps every IN (…) list under SQLite's variable limit
+# when a settings change refreshes a whole network.
+REFRESH_CHUNK = 2000
+
+
 def refresh_contact_schedule(contact_ids, *, now: datetime | None = None) -> None:
     """Recompute last_interaction_at and next_follow_up_on for these contacts from their
     interactions and cadence (the contact's own, else its tier's default in the owner's Profile)."""
-    contact_ids = list(contact_ids)
-    if not contact_ids:
-        return
+    ids = list(dict.fromkeys(contact_ids))
     now = now or timezone.now()
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        _refresh_chunk(ids[start:start + REFRESH_CHUNK], now)
+
+
+def _refresh_chunk(contact_ids: list, now: datetime) -> None:
     contacts = list(
         Contact.objects.filter(pk__in=contact_ids).annotate(
             last_at=Max("interactions__occurred_at"),

@@ -195,7 +195,7 @@ def _settings_data(**overrides):
     data = {
         "time_zone": "Europe/Berlin", "digest_enabled": "on", "digest_weekday": "0", "digest_hour": "7",
         "cadence_close": "14", "cadence_peer": "30", "cadence_network": "90", "cadence_dormant": "180",
-        "own_discipline": "engineering", "own_company": "", "own_team": "",
+        "own_discipline": "engineering", "own_company": "", "own_team": "", "email": "owner@example.com",
     }
     data.update(overrides)
     return data
@@ -208,11 +208,24 @@ def test_settings_page_shows_the_form_and_feed_url(owner_client, owner):
     assert Profile.objects.get(owner=owner).calendar_token in response.text
 
 
+def test_settings_says_a_missed_digest_of_this_week_is_on_its_way(owner_client, owner):
+    ProfileFactory(owner=owner, digest_weekday=0, digest_hour=7)
+    with time_machine.travel(at(2026, 4, 1, 10), tick=False):  # Wednesday; Monday's was missed
+        response = owner_client.get(reverse("settings"))
+    assert "This week's digest is due" in response.text
+
+
 def test_settings_post_saves_and_redirects(owner_client, owner):
     response = owner_client.post(reverse("settings"), _settings_data(digest_weekday="4", digest_hour="9"))
     assert response.status_code == 302 and response["Location"] == reverse("settings")
     profile = Profile.objects.get(owner=owner)
     assert (profile.time_zone, profile.digest_weekday, profile.digest_hour) == ("Europe/Berlin", 4, 9)
+
+
+def test_settings_sets_the_digest_email_address(owner_client, owner):
+    owner_client.post(reverse("settings"), _settings_data(email="ada@example.org"))
+    owner.refresh_from_db()
+    assert owner.email == "ada@example.org"
 
 
 def test_settings_with_htmx_returns_the_form_fragment(owner_client):

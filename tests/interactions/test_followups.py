@@ -462,3 +462,11 @@ def test_mentorship_factory_is_active_by_default(owner):
     # Guards the mentorship scanner tests above against a factory default change.
     assert MentorshipFactory(owner=owner).active is True
     assert Mentorship.objects.count() == 1
+
+
+def test_refresh_covers_more_contacts_than_one_round_trip(owner, monkeypatch):
+    monkeypatch.setattr(followups, "REFRESH_CHUNK", 2)
+    ProfileFactory(owner=owner, cadence_peer=30)
+    contacts = ContactFactory.create_batch(5, owner=owner, tier=Tier.PEER)
+    log(owner, contacts, at(2026, 4, 1, 12))
+    assert set(Contact.objects.values_list("next_follow_up_on", flat=True)) == {date(2026, 5, 1)}
