@@ -14,6 +14,7 @@
   function openLog(link) {
     const box = dialog();
     if (!box || !window.htmx || typeof box.showModal !== "function") return false;
+    if (box.open) return true;  // "l" again (focus on a button inside) must not wipe the form
     opener = link;
     htmx.ajax("GET", link.getAttribute("href"), { target: "#log-dialog-body", swap: "innerHTML" });
     return true;

@@ -224,6 +224,14 @@ def test_snooze_hides_the_row_until_the_chosen_day(owner_client, owner):
     assert reach_out_ids(owner_client.get("/")) == []
 
 
+def test_snooze_without_javascript_redirects_back_with_a_message(owner_client, owner):
+    follow_up = due(owner)
+    url = reverse("dashboard_follow_up_snooze", args=[follow_up.pk])
+    response = owner_client.post(url, {"until": "2026-03-25"}, follow=True)
+    assert response.redirect_chain == [(reverse("dashboard"), 302)]
+    assert "until 25 Mar" in response.content.decode()
+
+
 def test_snooze_to_today_or_the_past_is_refused(owner_client, owner):
     follow_up = due(owner)
     url = reverse("dashboard_follow_up_snooze", args=[follow_up.pk])
