@@ -244,7 +244,9 @@ def follow_up_snooze(request, pk):
     followups.snooze(follow_up, until)
     follow_up.refresh_from_db()
     return _follow_up_row_response(
-        request, follow_up, f"Snoozed {follow_up.contact.display_name} until {until.day} {until:%b}."
+        request,
+        follow_up,
+        f"Snoozed {follow_up.contact.display_name} until {until.day} {until:%b}.",
     )
 
 
