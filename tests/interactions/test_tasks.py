@@ -20,6 +20,12 @@ from tests.factories import ContactFactory, ProfileFactory, UserFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def fast_hashing(settings):
+    # Users are created in almost every test; the real hasher would dominate the run time.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def at(*args) -> datetime:
     return datetime(*args, tzinfo=UTC)
 
