@@ -168,10 +168,15 @@ def _sync_promise_follow_ups(interaction, contacts) -> None:
     if not keep:
         return
     note = (interaction.follow_up_note or interaction.summary or "")[:300]
-    # An edited date moves a still-open promise (and wakes a snoozed one); a kept promise stays done.
-    promises.filter(source_key__in=keep, status__in=OPEN_STATUSES).exclude(
-        due_on=interaction.follow_up_on, note=note, status=FollowUpStatus.OPEN
-    ).update(due_on=interaction.follow_up_on, note=note, status=FollowUpStatus.OPEN, snoozed_until=None)
+    # An edited date moves an open promise; a kept promise stays done. A snoozed one keeps its
+    # snooze (editing the notes must not wake it) unless the promise now falls after it.
+    day = interaction.follow_up_on
+    current = promises.filter(source_key__in=keep)
+    current.filter(status=FollowUpStatus.OPEN).exclude(due_on=day, note=note).update(due_on=day, note=note)
+    current.filter(status=FollowUpStatus.SNOOZED, snoozed_until__lt=day).update(
+        due_on=day, note=note, status=FollowUpStatus.OPEN, snoozed_until=None
+    )
+    current.filter(status=FollowUpStatus.SNOOZED).exclude(note=note).update(note=note)
     FollowUp.objects.bulk_create(
         [
             FollowUp(
@@ -207,14 +212,16 @@ def on_support_saved(support) -> None:
         return
     note = (support.description or support.get_kind_display())[:300]
     if existing.exists():
-        # A new due date reopens a closed reminder; otherwise only an open one is updated.
-        existing.filter(Q(status__in=OPEN_STATUSES) | ~Q(due_on=support.due_on)).exclude(
-            due_on=support.due_on, note=note, status=FollowUpStatus.OPEN,
-            contact_id=support.contact_id,
-        ).update(
-            contact_id=support.contact_id, due_on=support.due_on, note=note,
-            status=FollowUpStatus.OPEN, snoozed_until=None, closed_at=None,
+        # An open reminder follows the give; a snoozed one keeps its snooze unless the give is
+        # now due after it; a closed one stays closed (the user already dealt with it).
+        changes = {"contact_id": support.contact_id, "note": note}
+        existing.filter(status=FollowUpStatus.OPEN).exclude(due_on=support.due_on, **changes).update(
+            due_on=support.due_on, **changes
         )
+        existing.filter(status=FollowUpStatus.SNOOZED, snoozed_until__lt=support.due_on).update(
+            due_on=support.due_on, status=FollowUpStatus.OPEN, snoozed_until=None, **changes
+        )
+        existing.filter(status=FollowUpStatus.SNOOZED).update(**changes)
         return
     FollowUp.objects.bulk_create(
         [FollowUp(

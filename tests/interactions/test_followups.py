@@ -316,6 +316,17 @@ def test_editing_the_promise_date_moves_the_follow_up(owner):
     assert FollowUp.objects.get(reason=FollowUpReason.PROMISE).due_on == date(2026, 1, 15)
 
 
+def test_editing_an_interaction_keeps_its_snoozed_promise_snoozed(owner):
+    contact = ContactFactory(owner=owner)
+    interaction = log(owner, [contact], at(2026, 1, 1, 12), follow_up_on=date(2026, 1, 8))
+    followups.snooze(FollowUp.objects.get(reason=FollowUpReason.PROMISE), date(2026, 1, 20))
+    interaction.notes = "more notes"
+    interaction.save()
+    followups.on_interaction_saved(interaction)
+    promise = FollowUp.objects.get(reason=FollowUpReason.PROMISE)
+    assert (promise.status, promise.due_on) == (FollowUpStatus.SNOOZED, date(2026, 1, 20))
+
+
 def test_clearing_the_promise_date_removes_the_open_follow_up(owner):
     contact = ContactFactory(owner=owner)
     interaction = log(owner, [contact], at(2026, 1, 1, 12), follow_up_on=date(2026, 1, 8))
@@ -332,6 +343,25 @@ def test_offered_give_with_due_date_creates_a_follow_up(owner):
     assert (follow_up.reason, follow_up.due_on, follow_up.support_id) == (
         FollowUpReason.GIVE, date(2099, 1, 5), support.pk
     )
+
+
+def test_editing_a_give_moves_its_open_follow_up(owner):
+    support = SupportFactory(owner=owner, direction=Direction.GIVE, due_on=date(2099, 1, 5))
+    followups.on_support_saved(support)
+    support.due_on = date(2099, 2, 1)
+    support.save()
+    followups.on_support_saved(support)
+    assert FollowUp.objects.get(source_key=f"give:{support.pk}").due_on == date(2099, 2, 1)
+
+
+def test_editing_a_give_keeps_its_snoozed_follow_up_snoozed(owner):
+    support = SupportFactory(owner=owner, direction=Direction.GIVE, due_on=date(2099, 1, 5))
+    followups.on_support_saved(support)
+    followups.snooze(FollowUp.objects.get(source_key=f"give:{support.pk}"), date(2099, 1, 20))
+    support.notes = "bring the slides"
+    support.save()
+    followups.on_support_saved(support)
+    assert FollowUp.objects.get(source_key=f"give:{support.pk}").status == FollowUpStatus.SNOOZED
 
 
 def test_ask_with_due_date_creates_no_follow_up(owner):
