@@ -148,7 +148,7 @@ def insights_page(request):
         "insights/insights.html",
         {
             "today": today,
-            "suggestion": insights.one_person_this_week(user, today),
+            "suggestion": insights.one_person_this_week(user, today, profile=profile),
             "strongest": top,
             "average_strength": round(sum(scored) / active, 1) if active else 0,
             "active_contacts": active,

@@ -58,6 +58,7 @@
   }
 
   function describe(meta) {
+    if (!meta.total) return "No contacts yet: add a few and they will appear around you here.";
     const windowText = meta.window_days ? `in the last ${meta.window_days} days` : "of all time";
     return `${meta.shown} of ${meta.total} people shown · ${meta.gives} gives and ` +
       `${meta.received} received ${windowText} · ${meta.links} links between people`;
