@@ -394,6 +394,16 @@ def _diversity_nudges(d: Diversity) -> list[str]:
         nudges.append(sentence + ".")
     elif missing:
         nudges.append(f"You have no one in {_join_words(missing)}.")
+    if not missing:
+        # Nothing is missing: point at the thinnest discipline that matters, so there is
+        # always one concrete next step.
+        core = [s for s in d.disciplines if s.key in CORE_DISCIPLINES]
+        thinnest = min(core, key=lambda s: (s.count, CORE_DISCIPLINES.index(s.key)))
+        if thinnest.key != top.key:
+            nudges.append(
+                f"Only {thinnest.percent}% of your network {DISCIPLINE_PEOPLE[thinnest.key]} "
+                f"({thinnest.count}); meet one more this month."
+            )
     if d.own_company and d.same_company_percent >= CONCENTRATION_PERCENT:
         nudges.append(
             f"{d.same_company_percent}% of your network work at {d.own_company}; "

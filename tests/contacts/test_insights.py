@@ -185,6 +185,21 @@ def test_diversity_nudges_toward_the_missing_discipline(owner, profile):
     assert result.nudges[0] == "84% of your network are engineers; you have no one in design."
 
 
+def test_diversity_without_gaps_points_at_the_thinnest_discipline(owner, profile):
+    # 4 engineers, 3 in product, 2 in design, 1 each in data and leadership: nothing missing,
+    # data is the thinnest (1 of 11 = 9%, ahead of leadership in the nudge's order).
+    for discipline, count in [
+        (Discipline.ENGINEERING, 4), (Discipline.PRODUCT, 3), (Discipline.DESIGN, 2),
+        (Discipline.DATA, 1), (Discipline.LEADERSHIP, 1),
+    ]:
+        ContactFactory.create_batch(count, owner=owner, discipline=discipline, company="Initech")
+
+    result = insights.diversity(owner, profile)
+
+    assert result.missing_disciplines == []
+    assert "Only 9% of your network are data people (1); meet one more this month." in result.nudges
+
+
 def test_diversity_compares_with_own_company_and_team(owner, profile):
     # 10 contacts: 6 at "ACME" (any case) → 60%; 2 in the same team circle + 1 in the
     # "platform" department → 30%; 4 other companies.
