@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from contacts.insight_views import bar_chart
 from contacts.models import Circle, ContactLink, Discipline, LinkKind, Profile
 from interactions.models import Direction, Initiator
 from tests.factories import ContactFactory, InteractionFactory, SupportFactory, TagFactory
@@ -211,3 +212,11 @@ def test_brief_queries_do_not_depend_on_history(owner_client, owner, django_asse
 
     with django_assert_max_num_queries(12):
         owner_client.get(reverse("insights:contact_brief", args=[contact.pk]))
+
+
+def test_bar_chart_scales_bars_to_the_peak():
+    chart = bar_chart([0, 5, 10], ["a", "", "c"], height=104, bar=10, gap=2)
+
+    assert chart["width"] == 34
+    assert [(b["x"], b["y"], b["h"]) for b in chart["bars"]] == [(0, 104, 0), (12, 54.0, 50.0), (24, 4.0, 100.0)]
+    assert [b["label"] for b in chart["bars"]] == ["a", "", "c"]
