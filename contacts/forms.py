@@ -44,11 +44,13 @@ def parse_tags(text: str) -> list[str]:
 
 class ContactForm(forms.ModelForm):
     emails = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One per line; optionally “label: address”, e.g. “work: ada@example.com”.",
     )
     phones = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
         help_text="One per line; optionally “label: number”.",
     )
     tags = forms.CharField(
@@ -58,10 +60,27 @@ class ContactForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = [
-            "name", "preferred_name", "company", "title", "department", "circle", "discipline",
-            "tier", "location", "time_zone", "linkedin_url", "website", "how_we_met", "met_at",
-            "introduced_by", "working_on", "why_it_matters", "notes", "cadence_days",
-            "reminders_off", "archived",
+            "name",
+            "preferred_name",
+            "company",
+            "title",
+            "department",
+            "circle",
+            "discipline",
+            "tier",
+            "location",
+            "time_zone",
+            "linkedin_url",
+            "website",
+            "how_we_met",
+            "met_at",
+            "introduced_by",
+            "working_on",
+            "why_it_matters",
+            "notes",
+            "cadence_days",
+            "reminders_off",
+            "archived",
         ]
         widgets = {
             "how_we_met": TEXTAREA_SMALL,
@@ -71,8 +90,17 @@ class ContactForm(forms.ModelForm):
         }
 
     field_order = [
-        "name", "preferred_name", "emails", "phones", "company", "title", "department",
-        "circle", "discipline", "tier", "tags",
+        "name",
+        "preferred_name",
+        "emails",
+        "phones",
+        "company",
+        "title",
+        "department",
+        "circle",
+        "discipline",
+        "tier",
+        "tags",
     ]
 
     def __init__(self, *args, owner, **kwargs):
@@ -130,9 +158,17 @@ class ContactFilterForm(forms.Form):
     ]
     ARCHIVED = [("active", "Active"), ("archived", "Archived"), ("all", "All")]
 
-    q = forms.CharField(required=False, label="Search", widget=forms.TextInput(attrs={
-        "type": "search", "placeholder": "Name, company, email, tag", "autocomplete": "off",
-    }))
+    q = forms.CharField(
+        required=False,
+        label="Search",
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "placeholder": "Name, company, email, tag",
+                "autocomplete": "off",
+            }
+        ),
+    )
     circle = forms.ChoiceField(required=False, choices=[("", "Any circle"), *Circle.choices])
     discipline = forms.ChoiceField(
         required=False, choices=[("", "Any discipline"), *Discipline.choices]
@@ -174,7 +210,10 @@ class BulkActionForm(forms.Form):
     action = forms.ChoiceField(choices=ACTIONS)
     tag = forms.CharField(required=False, max_length=50, label="Tag")
     cadence_days = forms.IntegerField(
-        required=False, min_value=1, max_value=3650, label="Cadence (days)",
+        required=False,
+        min_value=1,
+        max_value=3650,
+        label="Cadence (days)",
         help_text="Blank resets to the tier's default.",
     )
 
@@ -236,9 +275,15 @@ class ContactLinkForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         to = data.get("to_contact")
-        if to and ContactLink.objects.filter(
-            owner=self.owner, from_contact=self.from_contact, to_contact=to, kind=data.get("kind")
-        ).exists():
+        if (
+            to
+            and ContactLink.objects.filter(
+                owner=self.owner,
+                from_contact=self.from_contact,
+                to_contact=to,
+                kind=data.get("kind"),
+            ).exists()
+        ):
             raise ValidationError("This link already exists.")
         return data
 
@@ -249,8 +294,14 @@ class BriefForm(forms.ModelForm):
     class Meta:
         model = Contact
         fields = [
-            "working_on", "why_it_matters", "how_we_met", "met_at", "introduced_by", "tier",
-            "cadence_days", "notes",
+            "working_on",
+            "why_it_matters",
+            "how_we_met",
+            "met_at",
+            "introduced_by",
+            "tier",
+            "cadence_days",
+            "notes",
         ]
         widgets = {
             "working_on": TEXTAREA_SMALL,

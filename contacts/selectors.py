@@ -41,8 +41,16 @@ def _matching(queryset: QuerySet[Contact], q: str) -> QuerySet[Contact]:
 
 
 def contact_list(
-    owner, *, q="", circle="", discipline="", tag="", due=False, archived="active",
-    sort="name", today: date | None = None,
+    owner,
+    *,
+    q="",
+    circle="",
+    discipline="",
+    tag="",
+    due=False,
+    archived="active",
+    sort="name",
+    today: date | None = None,
 ) -> QuerySet[Contact]:
     """The contacts list with its filters and sort; tags and emails prefetched."""
     queryset = Contact.objects.filter(owner=owner)
@@ -85,9 +93,11 @@ def active_contact_choices(owner) -> QuerySet[Contact]:
 
 def contact_detail(owner) -> QuerySet[Contact]:
     """The owner's contacts (for get_owned_or_404) with everything the contact page header shows."""
-    return Contact.objects.filter(owner=owner).select_related(
-        "met_at", "introduced_by"
-    ).prefetch_related("tags", "emails", "phones")
+    return (
+        Contact.objects.filter(owner=owner)
+        .select_related("met_at", "introduced_by")
+        .prefetch_related("tags", "emails", "phones")
+    )
 
 
 def contact_brief(contact: Contact) -> dict:
@@ -97,7 +107,9 @@ def contact_brief(contact: Contact) -> dict:
 
     last = contact.interactions.order_by("-occurred_at", "-id").first()
     open_supports = list(
-        Support.objects.filter(owner=contact.owner_id, contact=contact, status=SupportStatus.OFFERED)
+        Support.objects.filter(
+            owner=contact.owner_id, contact=contact, status=SupportStatus.OFFERED
+        )
         .select_related("intro_to")
         .order_by("offered_on", "id")[:20]
     )
@@ -109,7 +121,8 @@ def contact_brief(contact: Contact) -> dict:
     balance["net"] = balance["gives"] - balance["received"] - balance["asks"]
     next_follow_up = (
         FollowUp.objects.filter(
-            owner=contact.owner_id, contact=contact,
+            owner=contact.owner_id,
+            contact=contact,
             status__in=[FollowUpStatus.OPEN, FollowUpStatus.SNOOZED],
         )
         .order_by("due_on", "id")
@@ -140,9 +153,7 @@ def contact_timeline(contact: Contact, *, limit: int = 100) -> list[dict]:
     follow_ups = FollowUp.objects.filter(owner=contact.owner_id, contact=contact).order_by(
         "-due_on", "-id"
     )[:limit]
-    entries = [
-        {"type": "interaction", "when": i.occurred_at, "obj": i} for i in interactions
-    ]
+    entries = [{"type": "interaction", "when": i.occurred_at, "obj": i} for i in interactions]
     entries += [{"type": "support", "when": _as_datetime(s.offered_on), "obj": s} for s in supports]
     entries += [{"type": "follow_up", "when": _as_datetime(f.due_on), "obj": f} for f in follow_ups]
     entries.sort(key=lambda e: e["when"], reverse=True)

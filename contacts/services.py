@@ -6,9 +6,27 @@ from .models import Contact, ContactEmail, ContactLink, ContactPhone, Event, Pro
 
 # Contact fields a ContactForm's cleaned data may set directly.
 CONTACT_FIELDS = [
-    "name", "preferred_name", "company", "title", "department", "circle", "discipline", "tier",
-    "location", "time_zone", "linkedin_url", "website", "how_we_met", "met_at", "introduced_by",
-    "working_on", "why_it_matters", "notes", "cadence_days", "reminders_off", "archived",
+    "name",
+    "preferred_name",
+    "company",
+    "title",
+    "department",
+    "circle",
+    "discipline",
+    "tier",
+    "location",
+    "time_zone",
+    "linkedin_url",
+    "website",
+    "how_we_met",
+    "met_at",
+    "introduced_by",
+    "working_on",
+    "why_it_matters",
+    "notes",
+    "cadence_days",
+    "reminders_off",
+    "archived",
 ]
 # Changing one of these moves the next follow-up.
 SCHEDULE_FIELDS = ("cadence_days", "tier", "reminders_off", "archived")
@@ -88,7 +106,7 @@ def sync_phones(contact: Contact, rows) -> None:
 
 
 def get_or_create_tags(owner, names) -> list[Tag]:
-    """The owner's Tag rows for these names, creating the missing ones (matched case-insensitively)."""
+    """The owner's Tag rows for these names (matched case-insensitively), missing ones created."""
     tags = []
     for name in names:
         tag = Tag.objects.filter(owner=owner, name__iexact=name).first()
@@ -119,7 +137,9 @@ def bulk_update_contacts(owner, contacts, action: str, *, tag: str = "", cadence
         (tag_row,) = get_or_create_tags(owner, [tag.strip()])
         through = Contact.tags.through
         already = set(
-            through.objects.filter(tag=tag_row, contact_id__in=ids).values_list("contact_id", flat=True)
+            through.objects.filter(tag=tag_row, contact_id__in=ids).values_list(
+                "contact_id", flat=True
+            )
         )
         through.objects.bulk_create(
             [through(contact_id=pk, tag=tag_row) for pk in ids if pk not in already]

@@ -51,13 +51,21 @@ def deleted_response(request, fallback: str, message: str, event: str):
 
 
 def confirm_delete(request, obj, *, action: str, cancel: str, what: str):
-    return render(request, "contacts/confirm_delete.html", {
-        "object": obj, "action": action, "cancel": cancel, "what": what,
-        "next": request.GET.get("next", ""),
-    })
+    return render(
+        request,
+        "contacts/confirm_delete.html",
+        {
+            "object": obj,
+            "action": action,
+            "cancel": cancel,
+            "what": what,
+            "next": request.GET.get("next", ""),
+        },
+    )
 
 
 # --- contacts ----------------------------------------------------------------------------------
+
 
 @require_GET
 def contact_list(request):
@@ -95,7 +103,10 @@ def contact_bulk(request):
         return redirect(back)
     data = form.cleaned_data
     count = services.bulk_update_contacts(
-        request.user, data["ids"], data["action"], tag=data.get("tag") or "",
+        request.user,
+        data["ids"],
+        data["action"],
+        tag=data.get("tag") or "",
         cadence_days=data.get("cadence_days"),
     )
     label = dict(BulkActionForm.ACTIONS)[data["action"]].lower()
@@ -107,9 +118,14 @@ def contact_bulk(request):
 def contact_search(request):
     exclude = [v for v in request.GET.getlist("contacts") if v.isdigit()]
     results = selectors.search_contacts(request.user, request.GET.get("q", ""), exclude_ids=exclude)
-    return render(request, "contacts/search_results.html", {
-        "results": results, "q": request.GET.get("q", ""),
-    })
+    return render(
+        request,
+        "contacts/search_results.html",
+        {
+            "results": results,
+            "q": request.GET.get("q", ""),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -150,15 +166,22 @@ def contact_edit(request, pk):
         services.update_contact(contact, form.cleaned_data)
         if in_place:
             contact = get_owned_or_404(selectors.contact_detail(request.user), request.user, pk=pk)
-            response = render(request, "contacts/detail.html#brief", {
-                "contact": contact, "brief": selectors.contact_brief(contact),
-                "today": selectors.today_for(request.user),
-            })
+            response = render(
+                request,
+                "contacts/detail.html#brief",
+                {
+                    "contact": contact,
+                    "brief": selectors.contact_brief(contact),
+                    "today": selectors.today_for(request.user),
+                },
+            )
             return trigger_client_event(response, CONTACT_CHANGED, {"id": contact.pk})
         messages.success(request, f"Saved {contact.display_name}.")
         return redirect(next_url(request, reverse("contacts:detail", args=[contact.pk])))
     if in_place:
-        return render(request, "contacts/detail.html#brief_form", {"contact": contact, "form": form})
+        return render(
+            request, "contacts/detail.html#brief_form", {"contact": contact, "form": form}
+        )
     return render(request, "contacts/form.html", {"form": form, "contact": contact})
 
 
@@ -172,8 +195,11 @@ def contact_delete(request, pk):
             request, reverse("contacts:list"), f"Deleted {name}.", "contactDeleted"
         )
     return confirm_delete(
-        request, contact, action=reverse("contacts:delete", args=[pk]),
-        cancel=reverse("contacts:detail", args=[pk]), what="contact",
+        request,
+        contact,
+        action=reverse("contacts:delete", args=[pk]),
+        cancel=reverse("contacts:detail", args=[pk]),
+        what="contact",
     )
 
 
@@ -203,6 +229,7 @@ def link_delete(request, pk):
 
 
 # --- events ------------------------------------------------------------------------------------
+
 
 @require_GET
 def event_list(request):
@@ -250,7 +277,9 @@ def event_people(request, pk):
     context = _event_context(request, event, form)
     if form is not None:
         context["selected"] = form.cleaned_data.get("contacts") or []
-    template = "contacts/event_detail.html#people" if is_htmx(request) else "contacts/event_detail.html"
+    template = (
+        "contacts/event_detail.html#people" if is_htmx(request) else "contacts/event_detail.html"
+    )
     return render(request, template, context)
 
 
@@ -275,8 +304,11 @@ def event_delete(request, pk):
             request, reverse("contacts:event_list"), f"Deleted {name}.", "eventDeleted"
         )
     return confirm_delete(
-        request, event, action=reverse("contacts:event_delete", args=[pk]),
-        cancel=reverse("contacts:event_detail", args=[pk]), what="event",
+        request,
+        event,
+        action=reverse("contacts:event_delete", args=[pk]),
+        cancel=reverse("contacts:event_detail", args=[pk]),
+        what="event",
     )
 
 
@@ -288,12 +320,18 @@ def event_log_follow_ups(request, pk):
     created = create_event_follow_ups(event)
     text = (
         f"Created {created} follow-up{'s' if created != 1 else ''} for the people you met."
-        if created else "Everyone you met already has a follow-up from this event."
+        if created
+        else "Everyone you met already has a follow-up from this event."
     )
     if is_htmx(request):
-        response = render(request, "contacts/event_detail.html#follow_ups_done", {
-            "event": event, "text": text,
-        })
+        response = render(
+            request,
+            "contacts/event_detail.html#follow_ups_done",
+            {
+                "event": event,
+                "text": text,
+            },
+        )
         return trigger_client_event(response, "followUpChanged")
     messages.success(request, text)
     return redirect(reverse("contacts:event_detail", args=[event.pk]))

@@ -25,8 +25,16 @@ class InteractionForm(forms.ModelForm):
     class Meta:
         model = Interaction
         fields = [
-            "contacts", "kind", "initiated_by", "summary", "notes", "working_on",
-            "why_it_matters", "event", "follow_up_on", "follow_up_note",
+            "contacts",
+            "kind",
+            "initiated_by",
+            "summary",
+            "notes",
+            "working_on",
+            "why_it_matters",
+            "event",
+            "follow_up_on",
+            "follow_up_note",
         ]
         widgets = {
             "notes": forms.Textarea(attrs={"rows": 4}),
@@ -68,11 +76,17 @@ class LogForm(InteractionForm):
     """The quick Log form: an interaction plus an optional give for everyone in it."""
 
     give_kind = forms.ChoiceField(
-        required=False, label="Give kind",
-        choices=[("", "No give"), *((v, l) for v, l in SupportKind.choices if v != SupportKind.INTRO)],
+        required=False,
+        label="Give kind",
+        choices=[
+            ("", "No give"),
+            *((v, l) for v, l in SupportKind.choices if v != SupportKind.INTRO),
+        ],
     )
     give_description = forms.CharField(
-        required=False, max_length=300, label="What you offered",
+        required=False,
+        max_length=300,
+        label="What you offered",
         help_text="Creates a give (offered) for each contact.",
     )
     give_due_on = forms.DateField(required=False, label="Deliver by", widget=DATE)
@@ -92,8 +106,16 @@ class SupportForm(forms.ModelForm):
     class Meta:
         model = Support
         fields = [
-            "direction", "contact", "kind", "intro_to", "status", "description", "notes",
-            "offered_on", "due_on", "done_on",
+            "direction",
+            "contact",
+            "kind",
+            "intro_to",
+            "status",
+            "description",
+            "notes",
+            "offered_on",
+            "due_on",
+            "done_on",
         ]
         widgets = {
             "offered_on": DATE,
@@ -120,7 +142,9 @@ class SupportForm(forms.ModelForm):
         kind, contact, intro_to = data.get("kind"), data.get("contact"), data.get("intro_to")
         if kind == SupportKind.INTRO:
             if intro_to is None and "intro_to" not in self.errors:
-                self.add_error("intro_to", "An intro needs a second person: who did you introduce them to?")
+                self.add_error(
+                    "intro_to", "An intro needs a second person: who did you introduce them to?"
+                )
             elif contact and intro_to and intro_to.pk == contact.pk:
                 self.add_error("intro_to", "An intro is between two different people.")
         elif intro_to is not None:
@@ -137,8 +161,14 @@ class MentorshipForm(forms.ModelForm):
     class Meta:
         model = Mentorship
         fields = [
-            "mentor", "mentee", "goals", "session_cadence_days", "started_on", "last_session_on",
-            "active", "notes",
+            "mentor",
+            "mentee",
+            "goals",
+            "session_cadence_days",
+            "started_on",
+            "last_session_on",
+            "active",
+            "notes",
         ]
         widgets = {
             "started_on": DATE,
@@ -171,7 +201,9 @@ class MentorshipForm(forms.ModelForm):
         mentor, mentee = data.get("mentor"), data.get("mentee")
         if mentor is None and mentee is None:
             # On a field, so the model's matching check constraint is not reported twice.
-            self.add_error("mentee", "Pick the mentor, the mentee, or both: one of them is not you.")
+            self.add_error(
+                "mentee", "Pick the mentor, the mentee, or both: one of them is not you."
+            )
         elif mentor is not None and mentor == mentee:
             self.add_error("mentee", "Mentor and mentee must be two different people.")
         return data
@@ -182,7 +214,9 @@ SNOOZE_CHOICES = [("tomorrow", "Tomorrow"), ("week", "1 week"), ("month", "1 mon
 
 def add_month(day: date) -> date:
     year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    return day.replace(year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1]))
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
 
 
 class SnoozeForm(forms.Form):
@@ -206,7 +240,9 @@ class SnoozeForm(forms.Form):
         try:
             day = date.fromisoformat(value)
         except ValueError:
-            raise forms.ValidationError("Snooze until tomorrow, a week, a month or a date.") from None
+            raise forms.ValidationError(
+                "Snooze until tomorrow, a week, a month or a date."
+            ) from None
         if day <= self.today:
             raise forms.ValidationError("Pick a date after today.")
         return day

@@ -8,7 +8,9 @@ from contacts.models import Contact
 from .models import FollowUp, Interaction, Mentorship, Support
 
 
-def interaction_list(owner, *, kind: str = "", q: str = "", contact_id: int | None = None) -> QuerySet[Interaction]:
+def interaction_list(
+    owner, *, kind: str = "", q: str = "", contact_id: int | None = None
+) -> QuerySet[Interaction]:
     """The owner's interactions, newest first, with their contacts prefetched."""
     queryset = Interaction.objects.filter(owner=owner)
     if kind:
@@ -17,25 +19,39 @@ def interaction_list(owner, *, kind: str = "", q: str = "", contact_id: int | No
         queryset = queryset.filter(contacts__id=contact_id)
     if q:
         queryset = queryset.filter(
-            Q(summary__icontains=q) | Q(notes__icontains=q)
-            | Q(pk__in=Interaction.contacts.through.objects.filter(contact__name__icontains=q)
-                .values("interaction_id"))
+            Q(summary__icontains=q)
+            | Q(notes__icontains=q)
+            | Q(
+                pk__in=Interaction.contacts.through.objects.filter(
+                    contact__name__icontains=q
+                ).values("interaction_id")
+            )
         )
-    return queryset.select_related("event").prefetch_related(
-        Prefetch("contacts", queryset=Contact.objects.only("id", "name", "preferred_name"))
-    ).order_by("-occurred_at", "-id")
+    return (
+        queryset.select_related("event")
+        .prefetch_related(
+            Prefetch("contacts", queryset=Contact.objects.only("id", "name", "preferred_name"))
+        )
+        .order_by("-occurred_at", "-id")
+    )
 
 
 def interaction_detail(owner) -> QuerySet[Interaction]:
     """The owner's interactions (for get_owned_or_404) with contacts, gives and follow-ups."""
-    return Interaction.objects.filter(owner=owner).select_related("event").prefetch_related(
-        "contacts",
-        Prefetch("supports", queryset=Support.objects.select_related("contact", "intro_to")),
-        Prefetch("follow_ups", queryset=FollowUp.objects.select_related("contact")),
+    return (
+        Interaction.objects.filter(owner=owner)
+        .select_related("event")
+        .prefetch_related(
+            "contacts",
+            Prefetch("supports", queryset=Support.objects.select_related("contact", "intro_to")),
+            Prefetch("follow_ups", queryset=FollowUp.objects.select_related("contact")),
+        )
     )
 
 
-def support_list(owner, *, direction: str = "", status: str = "", contact_id: int | None = None) -> QuerySet[Support]:
+def support_list(
+    owner, *, direction: str = "", status: str = "", contact_id: int | None = None
+) -> QuerySet[Support]:
     """Gives, received and asks, open ones first then newest, with both people loaded."""
     queryset = Support.objects.filter(owner=owner)
     if direction:
@@ -70,4 +86,8 @@ def contacts_by_ids(owner, ids) -> list[Contact]:
     clean = [int(v) for v in ids if str(v).isdigit()]
     if not clean:
         return []
-    return list(Contact.objects.filter(owner=owner, pk__in=clean).only("id", "name", "company").order_by("name"))
+    return list(
+        Contact.objects.filter(owner=owner, pk__in=clean)
+        .only("id", "name", "company")
+        .order_by("name")
+    )

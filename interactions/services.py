@@ -23,16 +23,37 @@ from .models import (
 )
 
 INTERACTION_FIELDS = [
-    "kind", "initiated_by", "summary", "notes", "working_on", "why_it_matters", "event",
-    "follow_up_on", "follow_up_note",
+    "kind",
+    "initiated_by",
+    "summary",
+    "notes",
+    "working_on",
+    "why_it_matters",
+    "event",
+    "follow_up_on",
+    "follow_up_note",
 ]
 SUPPORT_FIELDS = [
-    "direction", "contact", "kind", "intro_to", "status", "description", "notes", "offered_on",
-    "due_on", "done_on",
+    "direction",
+    "contact",
+    "kind",
+    "intro_to",
+    "status",
+    "description",
+    "notes",
+    "offered_on",
+    "due_on",
+    "done_on",
 ]
 MENTORSHIP_FIELDS = [
-    "mentor", "mentee", "goals", "session_cadence_days", "started_on", "last_session_on",
-    "active", "notes",
+    "mentor",
+    "mentee",
+    "goals",
+    "session_cadence_days",
+    "started_on",
+    "last_session_on",
+    "active",
+    "notes",
 ]
 # One-click micro-networking logs from the dashboard: kind in the URL → summary.
 QUICK_LOGS = {
@@ -125,7 +146,9 @@ def update_interaction(interaction: Interaction, data: dict) -> Interaction:
     interaction.save()
     contacts = list(data.get("contacts", interaction.contacts.all()))
     interaction.contacts.set(contacts)
-    _copy_curiosity([c.pk for c in contacts], data.get("working_on") or "", data.get("why_it_matters") or "")
+    _copy_curiosity(
+        [c.pk for c in contacts], data.get("working_on") or "", data.get("why_it_matters") or ""
+    )
     followups.on_interaction_saved(interaction)
     removed = before - {c.pk for c in contacts}
     if removed:
@@ -142,7 +165,9 @@ def delete_interaction(interaction: Interaction) -> None:
 
 
 @transaction.atomic
-def save_support(owner, data: dict, support: Support | None = None, *, today: date | None = None) -> Support:
+def save_support(
+    owner, data: dict, support: Support | None = None, *, today: date | None = None
+) -> Support:
     """Create or update a give/received/ask; a status of done without a date is done today."""
     support = support or Support(owner=owner)
     for field in SUPPORT_FIELDS:

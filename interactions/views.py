@@ -48,6 +48,7 @@ def _int_param(request, name):
 
 # --- interactions and the Log form -----------------------------------------------------------
 
+
 @require_GET
 def interaction_list(request):
     kind = request.GET.get("kind", "")
@@ -74,13 +75,23 @@ def interaction_create(request):
         contacts = list(form.cleaned_data["contacts"])
         names = ", ".join(c.display_name for c in contacts)
         if is_htmx(request):
-            response = render(request, "interactions/log.html#logged", {
-                "interaction": interaction, "names": names, "next": next_url(request, ""),
-            })
-            return trigger_client_event(response, INTERACTION_LOGGED, {
-                "contacts": [c.pk for c in contacts],
-                "message": f"Logged: {interaction} with {names}.",
-            })
+            response = render(
+                request,
+                "interactions/log.html#logged",
+                {
+                    "interaction": interaction,
+                    "names": names,
+                    "next": next_url(request, ""),
+                },
+            )
+            return trigger_client_event(
+                response,
+                INTERACTION_LOGGED,
+                {
+                    "contacts": [c.pk for c in contacts],
+                    "message": f"Logged: {interaction} with {names}.",
+                },
+            )
         messages.success(request, f"Logged: {interaction} with {names}.")
         return redirect(next_url(request, reverse("contacts:detail", args=[contacts[0].pk])))
     context = {
@@ -91,7 +102,11 @@ def interaction_create(request):
     if is_htmx(request):
         # Only a GET aimed at base.html's #modal needs the dialog frame; the dashboard's own
         # <dialog> and the "Log another" link want the bare form.
-        partial = "log_modal" if request.method == "GET" and request.htmx.target == "modal" else "log_form"
+        partial = (
+            "log_modal"
+            if request.method == "GET" and request.htmx.target == "modal"
+            else "log_form"
+        )
         return render(request, f"interactions/log.html#{partial}", context)
     return render(request, "interactions/log.html", context)
 
@@ -103,12 +118,22 @@ def quick_log(request, contact_pk, kind):
     contact = get_owned_or_404(Contact, request.user, pk=contact_pk)
     interaction = services.quick_log(request.user, contact, kind)
     if is_htmx(request):
-        response = render(request, "interactions/quick_log_done.html", {
-            "interaction": interaction, "contact": contact,
-        })
-        return trigger_client_event(response, INTERACTION_LOGGED, {
-            "contacts": [contact.pk], "message": f"Logged: {interaction.summary}.",
-        })
+        response = render(
+            request,
+            "interactions/quick_log_done.html",
+            {
+                "interaction": interaction,
+                "contact": contact,
+            },
+        )
+        return trigger_client_event(
+            response,
+            INTERACTION_LOGGED,
+            {
+                "contacts": [contact.pk],
+                "message": f"Logged: {interaction.summary}.",
+            },
+        )
     messages.success(request, f"Logged: {interaction} ({contact.display_name}).")
     return redirect(next_url(request, reverse("contacts:detail", args=[contact.pk])))
 
@@ -124,17 +149,25 @@ def interaction_edit(request, pk):
     interaction = get_owned_or_404(Interaction, request.user, pk=pk)
     local_day = interaction.occurred_at.astimezone(get_profile(request.user).zone).date()
     form = InteractionForm(
-        request.POST or None, instance=interaction, owner=request.user,
-        today=today_for(request.user), initial={"occurred_on": local_day},
+        request.POST or None,
+        instance=interaction,
+        owner=request.user,
+        today=today_for(request.user),
+        initial={"occurred_on": local_day},
     )
     if request.method == "POST" and form.is_valid():
         services.update_interaction(interaction, form.cleaned_data)
         messages.success(request, "Interaction saved.")
         return redirect(next_url(request, reverse("interactions:detail", args=[pk])))
-    return render(request, "interactions/form.html", {
-        "form": form, "interaction": interaction,
-        "selected": selectors.contacts_by_ids(request.user, form["contacts"].value() or []),
-    })
+    return render(
+        request,
+        "interactions/form.html",
+        {
+            "form": form,
+            "interaction": interaction,
+            "selected": selectors.contacts_by_ids(request.user, form["contacts"].value() or []),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -146,12 +179,16 @@ def interaction_delete(request, pk):
             request, reverse("interactions:list"), "Interaction deleted.", INTERACTION_LOGGED
         )
     return confirm_delete(
-        request, interaction, action=reverse("interactions:delete", args=[pk]),
-        cancel=reverse("interactions:detail", args=[pk]), what="interaction",
+        request,
+        interaction,
+        action=reverse("interactions:delete", args=[pk]),
+        cancel=reverse("interactions:detail", args=[pk]),
+        what="interaction",
     )
 
 
 # --- gives, received, asks ------------------------------------------------------------------
+
 
 @require_GET
 def support_list(request):
@@ -159,12 +196,22 @@ def support_list(request):
     direction = direction if direction in Direction.values else ""
     status = request.GET.get("status", "")
     status = status if status in SupportStatus.values else ""
-    page, query = _page(request, selectors.support_list(request.user, direction=direction, status=status))
+    page, query = _page(
+        request, selectors.support_list(request.user, direction=direction, status=status)
+    )
     context = {
-        "page": page, "query": query, "direction": direction, "status": status,
-        "directions": Direction.choices, "statuses": SupportStatus.choices,
+        "page": page,
+        "query": query,
+        "direction": direction,
+        "status": status,
+        "directions": Direction.choices,
+        "statuses": SupportStatus.choices,
     }
-    template = "interactions/support_list.html#results" if is_htmx(request) else "interactions/support_list.html"
+    template = (
+        "interactions/support_list.html#results"
+        if is_htmx(request)
+        else "interactions/support_list.html"
+    )
     return render(request, template, context)
 
 
@@ -179,12 +226,20 @@ def support_create(request):
         initial["contact"] = contact_id
     form = SupportForm(request.POST or None, owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
-        support = services.save_support(request.user, form.cleaned_data, today=today_for(request.user))
+        support = services.save_support(
+            request.user, form.cleaned_data, today=today_for(request.user)
+        )
         messages.success(request, f"{support.get_direction_display()} saved.")
         return redirect(next_url(request, reverse("contacts:detail", args=[support.contact_id])))
-    return render(request, "interactions/support_form.html", {
-        "form": form, "support": None, "next": request.GET.get("next", ""),
-    })
+    return render(
+        request,
+        "interactions/support_form.html",
+        {
+            "form": form,
+            "support": None,
+            "next": request.GET.get("next", ""),
+        },
+    )
 
 
 @require_GET
@@ -198,7 +253,9 @@ def support_edit(request, pk):
     support = get_owned_or_404(Support, request.user, pk=pk)
     form = SupportForm(request.POST or None, instance=support, owner=request.user)
     if request.method == "POST" and form.is_valid():
-        services.save_support(request.user, form.cleaned_data, support, today=today_for(request.user))
+        services.save_support(
+            request.user, form.cleaned_data, support, today=today_for(request.user)
+        )
         messages.success(request, "Saved.")
         return redirect(next_url(request, reverse("interactions:support_detail", args=[pk])))
     return render(request, "interactions/support_form.html", {"form": form, "support": support})
@@ -209,7 +266,9 @@ def support_mark_done(request, pk):
     support = get_owned_or_404(selectors.support_detail(request.user), request.user, pk=pk)
     services.mark_support_done(support, today_for(request.user))
     if is_htmx(request):
-        response = render(request, "interactions/support_list.html#support_row", {"support": support})
+        response = render(
+            request, "interactions/support_list.html#support_row", {"support": support}
+        )
         return trigger_client_event(response, PROMISE_CHANGED, {"id": support.pk})
     messages.success(request, f"Marked done: {support}.")
     return redirect(next_url(request, reverse("interactions:support_list")))
@@ -220,9 +279,13 @@ def support_delete(request, pk):
     support = get_owned_or_404(Support, request.user, pk=pk)
     if request.method == "POST":
         services.delete_support(support)
-        return deleted_response(request, reverse("interactions:support_list"), "Deleted.", PROMISE_CHANGED)
+        return deleted_response(
+            request, reverse("interactions:support_list"), "Deleted.", PROMISE_CHANGED
+        )
     return confirm_delete(
-        request, support, action=reverse("interactions:support_delete", args=[pk]),
+        request,
+        support,
+        action=reverse("interactions:support_delete", args=[pk]),
         cancel=reverse("interactions:support_detail", args=[pk]),
         what=support.get_direction_display().lower(),
     )
@@ -230,11 +293,16 @@ def support_delete(request, pk):
 
 # --- mentorships -----------------------------------------------------------------------------
 
+
 @require_GET
 def mentorship_list(request):
-    return render(request, "interactions/mentorship_list.html", {
-        "groups": selectors.mentorship_groups(request.user),
-    })
+    return render(
+        request,
+        "interactions/mentorship_list.html",
+        {
+            "groups": selectors.mentorship_groups(request.user),
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -262,7 +330,9 @@ def mentorship_edit(request, pk):
         services.save_mentorship(request.user, form.cleaned_data, mentorship)
         messages.success(request, "Mentorship saved.")
         return redirect(reverse("interactions:mentorship_detail", args=[pk]))
-    return render(request, "interactions/mentorship_form.html", {"form": form, "mentorship": mentorship})
+    return render(
+        request, "interactions/mentorship_form.html", {"form": form, "mentorship": mentorship}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -271,21 +341,33 @@ def mentorship_delete(request, pk):
     if request.method == "POST":
         services.delete_mentorship(mentorship)
         return deleted_response(
-            request, reverse("interactions:mentorship_list"), "Mentorship deleted.", "mentorshipChanged"
+            request,
+            reverse("interactions:mentorship_list"),
+            "Mentorship deleted.",
+            "mentorshipChanged",
         )
     return confirm_delete(
-        request, mentorship, action=reverse("interactions:mentorship_delete", args=[pk]),
-        cancel=reverse("interactions:mentorship_detail", args=[pk]), what="mentorship",
+        request,
+        mentorship,
+        action=reverse("interactions:mentorship_delete", args=[pk]),
+        cancel=reverse("interactions:mentorship_detail", args=[pk]),
+        what="mentorship",
     )
 
 
 # --- follow-up actions (the engine in interactions.followups does the work) -------------------
 
+
 def _follow_up_done(request, follow_up: FollowUp, text: str):
     if is_htmx(request):
-        response = render(request, "interactions/followup_result.html", {
-            "follow_up": follow_up, "text": text,
-        })
+        response = render(
+            request,
+            "interactions/followup_result.html",
+            {
+                "follow_up": follow_up,
+                "text": text,
+            },
+        )
         return trigger_client_event(response, FOLLOW_UP_CHANGED, {"id": follow_up.pk})
     messages.success(request, text)
     return redirect(next_url(request, reverse("dashboard")))
@@ -316,9 +398,15 @@ def followup_snooze(request, pk):
     if not form.is_valid():
         text = "; ".join(form.errors.get("until", ["Pick when to be reminded again."]))
         if is_htmx(request):
-            response = render(request, "interactions/followup_result.html", {
-                "follow_up": follow_up, "text": text, "error": True,
-            })
+            response = render(
+                request,
+                "interactions/followup_result.html",
+                {
+                    "follow_up": follow_up,
+                    "text": text,
+                    "error": True,
+                },
+            )
             return response
         messages.error(request, text)
         return redirect(next_url(request, reverse("dashboard")))

@@ -4,6 +4,7 @@ choice of another row scoped to the owner."""
 import datetime
 
 import pytest
+
 from contacts.forms import (
     BriefForm,
     BulkActionForm,
@@ -25,15 +26,23 @@ def _fast_passwords(settings):
 
 def contact_data(**overrides):
     data = {
-        "name": "Ada Lovelace", "circle": "industry_peer", "discipline": "engineering",
-        "tier": "network", "emails": "", "phones": "", "tags": "",
+        "name": "Ada Lovelace",
+        "circle": "industry_peer",
+        "discipline": "engineering",
+        "tier": "network",
+        "emails": "",
+        "phones": "",
+        "tags": "",
     }
     data.update(overrides)
     return data
 
 
 def test_labelled_lines_split_label_from_value():
-    assert parse_labelled_lines("work: a@x.org\n\n b@y.org ") == [("work", "a@x.org"), ("", "b@y.org")]
+    assert parse_labelled_lines("work: a@x.org\n\n b@y.org ") == [
+        ("work", "a@x.org"),
+        ("", "b@y.org"),
+    ]
 
 
 def test_tags_are_trimmed_and_deduplicated_case_insensitively():
@@ -50,7 +59,7 @@ def test_contact_form_invalid_email_is_reported_on_the_field_and_text_kept(owner
     form = ContactForm(contact_data(emails="not-an-email"), owner=owner)
     assert not form.is_valid()
     assert "not a valid email" in form.errors["emails"][0]
-    assert 'not-an-email' in str(form["emails"])
+    assert "not-an-email" in str(form["emails"])
 
 
 def test_contact_form_rejects_a_strangers_event(owner, stranger):
@@ -97,7 +106,11 @@ def test_contact_form_rejects_unknown_time_zone(owner):
 
 def test_brief_form_scopes_event_choices(owner, stranger):
     contact = ContactFactory(owner=owner)
-    form = BriefForm({"tier": "network", "met_at": EventFactory(owner=stranger).pk}, instance=contact, owner=owner)
+    form = BriefForm(
+        {"tier": "network", "met_at": EventFactory(owner=stranger).pk},
+        instance=contact,
+        owner=owner,
+    )
     assert not form.is_valid()
     assert "met_at" in form.errors
 
@@ -117,18 +130,29 @@ def test_bulk_tag_needs_a_tag_name(owner):
 
 
 def test_event_form_rejects_a_strangers_contact_as_person_met(owner, stranger):
-    form = EventForm({
-        "name": "KubeCon", "kind": "conference", "starts_on": "2026-03-01",
-        "people_met": [ContactFactory(owner=stranger).pk],
-    }, owner=owner)
+    form = EventForm(
+        {
+            "name": "KubeCon",
+            "kind": "conference",
+            "starts_on": "2026-03-01",
+            "people_met": [ContactFactory(owner=stranger).pk],
+        },
+        owner=owner,
+    )
     assert not form.is_valid()
     assert "people_met" in form.errors
 
 
 def test_event_form_rejects_end_before_start(owner):
-    form = EventForm({
-        "name": "KubeCon", "kind": "conference", "starts_on": "2026-03-05", "ends_on": "2026-03-01",
-    }, owner=owner)
+    form = EventForm(
+        {
+            "name": "KubeCon",
+            "kind": "conference",
+            "starts_on": "2026-03-05",
+            "ends_on": "2026-03-01",
+        },
+        owner=owner,
+    )
     assert not form.is_valid()
     assert form.errors["ends_on"] == ["The event cannot end before it starts."]
 
@@ -144,10 +168,17 @@ def test_link_form_rejects_a_duplicate_link(owner):
     from contacts.models import ContactLink
 
     contact, friend = ContactFactory(owner=owner), ContactFactory(owner=owner)
-    ContactLink.objects.create(owner=owner, from_contact=contact, to_contact=friend, kind=LinkKind.COLLEAGUES)
+    ContactLink.objects.create(
+        owner=owner, from_contact=contact, to_contact=friend, kind=LinkKind.COLLEAGUES
+    )
     form = ContactLinkForm(
-        {"to_contact": friend.pk, "kind": LinkKind.COLLEAGUES, "since": str(datetime.date(2025, 1, 1))},
-        owner=owner, from_contact=contact,
+        {
+            "to_contact": friend.pk,
+            "kind": LinkKind.COLLEAGUES,
+            "since": str(datetime.date(2025, 1, 1)),
+        },
+        owner=owner,
+        from_contact=contact,
     )
     assert not form.is_valid()
     assert "already exists" in str(form.non_field_errors())

@@ -23,6 +23,7 @@ def _fast_passwords(settings):
     # Users are created per test; the production hasher costs about a second each.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+
 TODAY = datetime.date(2026, 6, 15)
 
 
@@ -31,7 +32,7 @@ def names(queryset):
 
 
 def test_search_matches_name_company_email_and_tag(owner):
-    ada = ContactFactory(owner=owner, name="Ada", company="Analytical")
+    ContactFactory(owner=owner, name="Ada", company="Analytical")
     bob = ContactFactory(owner=owner, name="Bob", company="Initech")
     cy = ContactFactory(owner=owner, name="Cy", company="Umbrella")
     ContactEmailFactory(contact=bob, email="bob@engine.org")
@@ -106,8 +107,12 @@ def test_brief_splits_open_promises_by_direction_and_counts_balance(owner):
     contact = ContactFactory(owner=owner)
     mine = SupportFactory(owner=owner, contact=contact, direction=Direction.GIVE)
     theirs = SupportFactory(owner=owner, contact=contact, direction=Direction.ASK)
-    SupportFactory(owner=owner, contact=contact, direction=Direction.GIVE, status=SupportStatus.DONE)
-    SupportFactory(owner=owner, contact=contact, direction=Direction.RECEIVED, status=SupportStatus.DONE)
+    SupportFactory(
+        owner=owner, contact=contact, direction=Direction.GIVE, status=SupportStatus.DONE
+    )
+    SupportFactory(
+        owner=owner, contact=contact, direction=Direction.RECEIVED, status=SupportStatus.DONE
+    )
     brief = selectors.contact_brief(contact)
     assert brief["my_promises"] == [mine]
     assert brief["their_promises"] == [theirs]
@@ -117,10 +122,14 @@ def test_brief_splits_open_promises_by_direction_and_counts_balance(owner):
 def test_brief_shows_the_latest_interaction_and_next_open_follow_up(owner):
     contact = ContactFactory(owner=owner)
     now = timezone.now()
-    InteractionFactory(owner=owner, contacts=[contact], occurred_at=now - datetime.timedelta(days=30))
+    InteractionFactory(
+        owner=owner, contacts=[contact], occurred_at=now - datetime.timedelta(days=30)
+    )
     latest = InteractionFactory(owner=owner, contacts=[contact], occurred_at=now)
     FollowUpFactory(owner=owner, contact=contact, due_on=TODAY, status=FollowUpStatus.DONE)
-    upcoming = FollowUpFactory(owner=owner, contact=contact, due_on=TODAY + datetime.timedelta(days=3))
+    upcoming = FollowUpFactory(
+        owner=owner, contact=contact, due_on=TODAY + datetime.timedelta(days=3)
+    )
     brief = selectors.contact_brief(contact)
     assert brief["last_interaction"] == latest
     assert brief["next_follow_up"] == upcoming
@@ -132,14 +141,18 @@ def test_timeline_merges_interactions_supports_and_follow_ups_newest_first(owner
     InteractionFactory(owner=owner, contacts=[contact], occurred_at=base)
     SupportFactory(owner=owner, contact=contact, offered_on=datetime.date(2026, 6, 12))
     FollowUpFactory(owner=owner, contact=contact, due_on=datetime.date(2026, 6, 20))
-    InteractionFactory(owner=owner, contacts=[contact], occurred_at=base - datetime.timedelta(days=20))
+    InteractionFactory(
+        owner=owner, contacts=[contact], occurred_at=base - datetime.timedelta(days=20)
+    )
     kinds = [e["type"] for e in selectors.contact_timeline(contact)]
     assert kinds == ["follow_up", "support", "interaction", "interaction"]
 
 
 def test_events_split_into_upcoming_soonest_first_and_past_newest_first(owner):
     EventFactory(owner=owner, name="Past", starts_on=TODAY - datetime.timedelta(days=10))
-    EventFactory(owner=owner, name="Ongoing", starts_on=TODAY - datetime.timedelta(days=1), ends_on=TODAY)
+    EventFactory(
+        owner=owner, name="Ongoing", starts_on=TODAY - datetime.timedelta(days=1), ends_on=TODAY
+    )
     EventFactory(owner=owner, name="Soon", starts_on=TODAY + datetime.timedelta(days=5))
     upcoming, past = selectors.event_lists(owner, TODAY)
     assert [e.name for e in upcoming] == ["Ongoing", "Soon"]

@@ -14,15 +14,25 @@ def _fast_passwords(settings):
 
 
 def base_data(**overrides):
-    data = {"name": "Grace Hopper", "circle": "community", "discipline": "engineering", "tier": "peer"}
+    data = {
+        "name": "Grace Hopper",
+        "circle": "community",
+        "discipline": "engineering",
+        "tier": "peer",
+    }
     data.update(overrides)
     return data
 
 
 def test_create_contact_stores_emails_phones_and_tags(owner):
-    contact = services.create_contact(owner, base_data(
-        emails=[("work", "grace@navy.mil")], phones=[("", "+1 555 0100")], tags=["cobol", "speaker"],
-    ))
+    contact = services.create_contact(
+        owner,
+        base_data(
+            emails=[("work", "grace@navy.mil")],
+            phones=[("", "+1 555 0100")],
+            tags=["cobol", "speaker"],
+        ),
+    )
     assert [(e.label, e.email) for e in contact.emails.all()] == [("work", "grace@navy.mil")]
     assert [p.number for p in contact.phones.all()] == ["+1 555 0100"]
     assert sorted(t.name for t in contact.tags.all()) == ["cobol", "speaker"]
@@ -53,7 +63,9 @@ def test_tags_are_created_for_the_owner_not_shared_with_a_stranger(owner, strang
 
 def test_changing_cadence_recomputes_the_next_follow_up(owner, monkeypatch):
     calls = []
-    monkeypatch.setattr("interactions.followups.refresh_contact_schedule", lambda ids, **kw: calls.append(list(ids)))
+    monkeypatch.setattr(
+        "interactions.followups.refresh_contact_schedule", lambda ids, **kw: calls.append(list(ids))
+    )
     contact = ContactFactory(owner=owner)
     services.update_contact(contact, {"cadence_days": 7})
     assert calls == [[contact.pk]]
@@ -61,7 +73,9 @@ def test_changing_cadence_recomputes_the_next_follow_up(owner, monkeypatch):
 
 def test_editing_notes_only_does_not_touch_the_schedule(owner, monkeypatch):
     calls = []
-    monkeypatch.setattr("interactions.followups.refresh_contact_schedule", lambda ids, **kw: calls.append(ids))
+    monkeypatch.setattr(
+        "interactions.followups.refresh_contact_schedule", lambda ids, **kw: calls.append(ids)
+    )
     contact = ContactFactory(owner=owner)
     services.update_contact(contact, {"notes": "Likes climbing"})
     assert calls == []

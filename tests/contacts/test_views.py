@@ -46,6 +46,7 @@ def make_contacts(owner, n):
 
 # --- contacts list ---------------------------------------------------------------------------
 
+
 def test_list_shows_the_owners_contacts_only(owner_client, owner, stranger):
     ContactFactory(owner=owner, name="Ada Lovelace")
     ContactFactory(owner=stranger, name="Secret Person")
@@ -102,11 +103,22 @@ def _bulk_contacts(owner, n, start=0):
     from contacts.models import ContactEmail, Tag
 
     contacts = Contact.objects.bulk_create(
-        [Contact(owner=owner, name=f"Person {start + i:04}", next_follow_up_on=datetime.date(2026, 1, 1)) for i in range(n)]
+        [
+            Contact(
+                owner=owner,
+                name=f"Person {start + i:04}",
+                next_follow_up_on=datetime.date(2026, 1, 1),
+            )
+            for i in range(n)
+        ]
     )
-    ContactEmail.objects.bulk_create([ContactEmail(contact=c, email=f"p{c.pk}@example.org") for c in contacts])
+    ContactEmail.objects.bulk_create(
+        [ContactEmail(contact=c, email=f"p{c.pk}@example.org") for c in contacts]
+    )
     tag = Tag.objects.get_or_create(owner=owner, name="bulk")[0]
-    Contact.tags.through.objects.bulk_create([Contact.tags.through(contact=c, tag=tag) for c in contacts])
+    Contact.tags.through.objects.bulk_create(
+        [Contact.tags.through(contact=c, tag=tag) for c in contacts]
+    )
 
 
 def test_list_uses_the_same_queries_for_10_and_1000_contacts(owner_client, owner):
@@ -119,17 +131,22 @@ def test_list_uses_the_same_queries_for_10_and_1000_contacts(owner_client, owner
 
 def test_list_column_headers_sort_and_keep_the_filters(owner_client, owner):
     ContactFactory(owner=owner)
-    body = owner_client.get(reverse("contacts:list"), {"circle": "community", "sort": "name"}).content.decode()
+    body = owner_client.get(
+        reverse("contacts:list"), {"circle": "community", "sort": "name"}
+    ).content.decode()
     assert 'href="?circle=community&amp;sort=last"' in body
     assert 'aria-sort="ascending"' in body
 
 
 # --- bulk --------------------------------------------------------------------------------------
 
+
 def test_bulk_archive_redirects_back_to_the_list(owner_client, owner):
     a, b = ContactFactory(owner=owner), ContactFactory(owner=owner)
     back = reverse("contacts:list") + "?circle=community"
-    response = owner_client.post(reverse("contacts:bulk"), {"ids": [a.pk, b.pk], "action": "archive", "next": back})
+    response = owner_client.post(
+        reverse("contacts:bulk"), {"ids": [a.pk, b.pk], "action": "archive", "next": back}
+    )
     assert response.status_code == 302 and response["Location"] == back
     assert Contact.objects.filter(owner=owner, archived=True).count() == 2
 
@@ -142,7 +159,9 @@ def test_bulk_tag_adds_the_tag(owner_client, owner):
 
 def test_bulk_set_cadence(owner_client, owner):
     a = ContactFactory(owner=owner)
-    owner_client.post(reverse("contacts:bulk"), {"ids": [a.pk], "action": "cadence", "cadence_days": "45"})
+    owner_client.post(
+        reverse("contacts:bulk"), {"ids": [a.pk], "action": "cadence", "cadence_days": "45"}
+    )
     a.refresh_from_db()
     assert a.cadence_days == 45
 
@@ -157,12 +176,14 @@ def test_bulk_on_a_strangers_contact_changes_nothing(stranger_client, owner):
 def test_bulk_ignores_an_offsite_next(owner_client, owner):
     a = ContactFactory(owner=owner)
     response = owner_client.post(
-        reverse("contacts:bulk"), {"ids": [a.pk], "action": "archive", "next": "https://evil.example/"}
+        reverse("contacts:bulk"),
+        {"ids": [a.pk], "action": "archive", "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("contacts:list")
 
 
 # --- search (picker) ---------------------------------------------------------------------------
+
 
 def test_search_returns_checkboxes_named_contacts(owner_client, owner):
     ada = ContactFactory(owner=owner, name="Ada Lovelace")
@@ -183,11 +204,20 @@ def test_search_never_returns_a_strangers_contact(stranger_client, owner):
 
 # --- create / edit / delete ------------------------------------------------------------------
 
+
 def test_create_contact_redirects_to_its_page(owner_client, owner):
-    response = owner_client.post(reverse("contacts:create"), {
-        "name": "Ada Lovelace", "circle": "community", "discipline": "engineering", "tier": "peer",
-        "emails": "work: ada@example.org", "phones": "", "tags": "math, speaker",
-    })
+    response = owner_client.post(
+        reverse("contacts:create"),
+        {
+            "name": "Ada Lovelace",
+            "circle": "community",
+            "discipline": "engineering",
+            "tier": "peer",
+            "emails": "work: ada@example.org",
+            "phones": "",
+            "tags": "math, speaker",
+        },
+    )
     contact = Contact.objects.get(owner=owner)
     assert response.status_code == 302
     assert response["Location"] == reverse("contacts:detail", args=[contact.pk])
@@ -196,10 +226,17 @@ def test_create_contact_redirects_to_its_page(owner_client, owner):
 
 
 def test_create_contact_with_errors_keeps_what_was_typed(owner_client, owner):
-    response = owner_client.post(reverse("contacts:create"), {
-        "name": "", "circle": "community", "discipline": "engineering", "tier": "peer",
-        "emails": "broken-address", "company": "Analytical Engines",
-    })
+    response = owner_client.post(
+        reverse("contacts:create"),
+        {
+            "name": "",
+            "circle": "community",
+            "discipline": "engineering",
+            "tier": "peer",
+            "emails": "broken-address",
+            "company": "Analytical Engines",
+        },
+    )
     body = response.content.decode()
     assert response.status_code == 200
     assert "This field is required." in body
@@ -210,27 +247,45 @@ def test_create_contact_with_errors_keeps_what_was_typed(owner_client, owner):
 
 def test_edit_page_saves_and_redirects(owner_client, owner):
     contact = ContactFactory(owner=owner, name="Old Name")
-    response = owner_client.post(reverse("contacts:edit", args=[contact.pk]), {
-        "name": "New Name", "circle": "community", "discipline": "engineering", "tier": "peer",
-    })
+    response = owner_client.post(
+        reverse("contacts:edit", args=[contact.pk]),
+        {
+            "name": "New Name",
+            "circle": "community",
+            "discipline": "engineering",
+            "tier": "peer",
+        },
+    )
     contact.refresh_from_db()
     assert response.status_code == 302 and contact.name == "New Name"
 
 
 def test_edit_in_place_get_returns_the_brief_form_fragment(owner_client, owner):
     contact = ContactFactory(owner=owner)
-    body = owner_client.get(reverse("contacts:edit", args=[contact.pk]), {"part": "brief"}, **HTMX).content.decode()
+    body = owner_client.get(
+        reverse("contacts:edit", args=[contact.pk]), {"part": "brief"}, **HTMX
+    ).content.decode()
     assert 'id="brief"' in body and "<form" in body and "<html" not in body
     assert 'name="working_on"' in body and 'name="emails"' not in body
 
 
 def test_edit_in_place_post_returns_the_updated_brief_card(owner_client, owner):
     contact = ContactFactory(owner=owner)
-    response = owner_client.post(reverse("contacts:edit", args=[contact.pk]), {
-        "part": "brief", "tier": "close", "working_on": "Migrating to Rust",
-    }, **HTMX)
+    response = owner_client.post(
+        reverse("contacts:edit", args=[contact.pk]),
+        {
+            "part": "brief",
+            "tier": "close",
+            "working_on": "Migrating to Rust",
+        },
+        **HTMX,
+    )
     body = response.content.decode()
-    assert "Migrating to Rust" in body and "Before you talk" in body and "<form" not in body.split("Before you talk")[1][:300]
+    assert (
+        "Migrating to Rust" in body
+        and "Before you talk" in body
+        and "<form" not in body.split("Before you talk")[1][:300]
+    )
     assert "contactChanged" in response["HX-Trigger"]
     contact.refresh_from_db()
     assert contact.working_on == "Migrating to Rust"
@@ -238,9 +293,16 @@ def test_edit_in_place_post_returns_the_updated_brief_card(owner_client, owner):
 
 def test_edit_in_place_with_an_error_returns_the_form_again(owner_client, owner, stranger):
     contact = ContactFactory(owner=owner)
-    response = owner_client.post(reverse("contacts:edit", args=[contact.pk]), {
-        "part": "brief", "tier": "close", "met_at": EventFactory(owner=stranger).pk, "working_on": "Kept text",
-    }, **HTMX)
+    response = owner_client.post(
+        reverse("contacts:edit", args=[contact.pk]),
+        {
+            "part": "brief",
+            "tier": "close",
+            "met_at": EventFactory(owner=stranger).pk,
+            "working_on": "Kept text",
+        },
+        **HTMX,
+    )
     body = response.content.decode()
     assert "Select a valid choice" in body and "Kept text" in body
 
@@ -267,13 +329,25 @@ def test_delete_with_htmx_returns_an_empty_fragment(owner_client, owner):
 
 # --- contact page ------------------------------------------------------------------------------
 
+
 def test_contact_page_shows_the_brief_and_timeline(owner_client, owner):
-    contact = ContactFactory(owner=owner, working_on="Platform rewrite", why_it_matters="Promotion case")
-    InteractionFactory(owner=owner, contacts=[contact], summary="Lunch at Joe's", notes="Talked about hiring")
+    contact = ContactFactory(
+        owner=owner, working_on="Platform rewrite", why_it_matters="Promotion case"
+    )
+    InteractionFactory(
+        owner=owner, contacts=[contact], summary="Lunch at Joe's", notes="Talked about hiring"
+    )
     SupportFactory(owner=owner, contact=contact, description="Send the RFC template")
     body = owner_client.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
-    for text in ("Before you talk", "Platform rewrite", "Promotion case", "Lunch at Joe&#x27;s",
-                 "Talked about hiring", "Send the RFC template", "Timeline"):
+    for text in (
+        "Before you talk",
+        "Platform rewrite",
+        "Promotion case",
+        "Lunch at Joe&#x27;s",
+        "Talked about hiring",
+        "Send the RFC template",
+        "Timeline",
+    ):
         assert text in body, text
 
 
@@ -281,7 +355,9 @@ def test_contact_page_offers_log_and_give_prefilled_for_the_contact(owner_client
     contact = ContactFactory(owner=owner)
     body = owner_client.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
     assert f"{reverse('interactions:create')}?contact={contact.pk}" in body
-    assert f"{reverse('interactions:support_create')}?direction=give&amp;contact={contact.pk}" in body
+    assert (
+        f"{reverse('interactions:support_create')}?direction=give&amp;contact={contact.pk}" in body
+    )
 
 
 def _fill_contact(owner, contact, n):
@@ -290,7 +366,9 @@ def _fill_contact(owner, contact, n):
         InteractionFactory(owner=owner, contacts=[contact, other])
         SupportFactory(owner=owner, contact=contact)
         FollowUpFactory(owner=owner, contact=contact)
-        ContactLink.objects.create(owner=owner, from_contact=contact, to_contact=other, kind=LinkKind.KNOWS)
+        ContactLink.objects.create(
+            owner=owner, from_contact=contact, to_contact=other, kind=LinkKind.KNOWS
+        )
         EventFactory(owner=owner).people_met.add(contact)
         ContactEmailFactory(contact=contact)
 
@@ -306,9 +384,12 @@ def test_contact_page_query_count_does_not_grow_with_history(owner_client, owner
 
 # --- links -------------------------------------------------------------------------------------
 
+
 def test_link_create_ties_two_contacts_and_redirects(owner_client, owner):
     a, b = ContactFactory(owner=owner), ContactFactory(owner=owner)
-    response = owner_client.post(reverse("contacts:link_create", args=[a.pk]), {"to_contact": b.pk, "kind": "colleagues"})
+    response = owner_client.post(
+        reverse("contacts:link_create", args=[a.pk]), {"to_contact": b.pk, "kind": "colleagues"}
+    )
     assert response["Location"] == reverse("contacts:detail", args=[a.pk])
     assert ContactLink.objects.filter(owner=owner, from_contact=a, to_contact=b).exists()
 
@@ -316,14 +397,17 @@ def test_link_create_ties_two_contacts_and_redirects(owner_client, owner):
 def test_link_create_rejects_a_strangers_contact(owner_client, owner, stranger):
     a = ContactFactory(owner=owner)
     response = owner_client.post(
-        reverse("contacts:link_create", args=[a.pk]), {"to_contact": ContactFactory(owner=stranger).pk, "kind": "knows"}
+        reverse("contacts:link_create", args=[a.pk]),
+        {"to_contact": ContactFactory(owner=stranger).pk, "kind": "knows"},
     )
     assert response.status_code == 200 and not ContactLink.objects.exists()
 
 
 def test_link_delete_removes_the_link(owner_client, owner):
     a, b = ContactFactory(owner=owner), ContactFactory(owner=owner)
-    link = ContactLink.objects.create(owner=owner, from_contact=a, to_contact=b, kind=LinkKind.KNOWS)
+    link = ContactLink.objects.create(
+        owner=owner, from_contact=a, to_contact=b, kind=LinkKind.KNOWS
+    )
     response = owner_client.post(reverse("contacts:link_delete", args=[link.pk]))
     assert response["Location"] == reverse("contacts:detail", args=[a.pk])
     assert not ContactLink.objects.exists()
@@ -331,9 +415,16 @@ def test_link_delete_removes_the_link(owner_client, owner):
 
 # --- events ------------------------------------------------------------------------------------
 
+
 def test_event_list_shows_upcoming_and_past(owner_client, owner):
-    EventFactory(owner=owner, name="FutureConf", starts_on=datetime.date.today() + datetime.timedelta(days=30))
-    EventFactory(owner=owner, name="PastConf", starts_on=datetime.date.today() - datetime.timedelta(days=30))
+    EventFactory(
+        owner=owner,
+        name="FutureConf",
+        starts_on=datetime.date.today() + datetime.timedelta(days=30),
+    )
+    EventFactory(
+        owner=owner, name="PastConf", starts_on=datetime.date.today() - datetime.timedelta(days=30)
+    )
     body = owner_client.get(reverse("contacts:event_list")).content.decode()
     assert body.index("FutureConf") < body.index("PastConf")
 
@@ -342,6 +433,7 @@ def test_event_list_query_count_does_not_grow(owner_client, owner):
     def add(n):
         for _ in range(n):
             EventFactory(owner=owner).people_met.add(ContactFactory(owner=owner))
+
     add(3)
     few = count_queries(owner_client, reverse("contacts:event_list"))
     add(30)
@@ -350,9 +442,15 @@ def test_event_list_query_count_does_not_grow(owner_client, owner):
 
 def test_event_create_with_people_met(owner_client, owner):
     ada = ContactFactory(owner=owner)
-    response = owner_client.post(reverse("contacts:event_create"), {
-        "name": "KubeCon", "kind": "conference", "starts_on": "2026-03-01", "people_met": [ada.pk],
-    })
+    response = owner_client.post(
+        reverse("contacts:event_create"),
+        {
+            "name": "KubeCon",
+            "kind": "conference",
+            "starts_on": "2026-03-01",
+            "people_met": [ada.pk],
+        },
+    )
     event = Event.objects.get(owner=owner)
     assert response["Location"] == reverse("contacts:event_detail", args=[event.pk])
     assert list(event.people_met.all()) == [ada]
@@ -360,9 +458,14 @@ def test_event_create_with_people_met(owner_client, owner):
 
 def test_event_edit_saves(owner_client, owner):
     event = EventFactory(owner=owner, name="Old")
-    owner_client.post(reverse("contacts:event_edit", args=[event.pk]), {
-        "name": "New", "kind": "meetup", "starts_on": "2026-03-01",
-    })
+    owner_client.post(
+        reverse("contacts:event_edit", args=[event.pk]),
+        {
+            "name": "New",
+            "kind": "meetup",
+            "starts_on": "2026-03-01",
+        },
+    )
     event.refresh_from_db()
     assert event.name == "New"
 
@@ -375,7 +478,9 @@ def test_event_detail_lists_people_met_and_the_follow_up_button(owner_client, ow
 
 
 def test_log_follow_ups_creates_one_per_person_met_once(owner_client, owner):
-    event = EventFactory(owner=owner, starts_on=datetime.date(2026, 3, 1), ends_on=datetime.date(2026, 3, 3))
+    event = EventFactory(
+        owner=owner, starts_on=datetime.date(2026, 3, 1), ends_on=datetime.date(2026, 3, 3)
+    )
     a, b = ContactFactory(owner=owner), ContactFactory(owner=owner)
     event.people_met.add(a, b)
     url = reverse("contacts:event_log_follow_ups", args=[event.pk])
@@ -385,7 +490,10 @@ def test_log_follow_ups_creates_one_per_person_met_once(owner_client, owner):
     follow_ups = FollowUp.objects.filter(owner=owner, reason=FollowUpReason.EVENT)
     assert sorted(f.contact_id for f in follow_ups) == sorted([a.pk, b.pk])
     assert all(f.due_on > event.last_day for f in follow_ups)
-    assert {f.source_key for f in follow_ups} == {f"event:{event.pk}:{a.pk}", f"event:{event.pk}:{b.pk}"}
+    assert {f.source_key for f in follow_ups} == {
+        f"event:{event.pk}:{a.pk}",
+        f"event:{event.pk}:{b.pk}",
+    }
 
 
 def test_log_follow_ups_with_htmx_returns_a_fragment_and_trigger(owner_client, owner):
@@ -407,13 +515,16 @@ def test_event_delete_keeps_the_contacts(owner_client, owner):
 
 # --- isolation and sign-in ---------------------------------------------------------------------
 
+
 @pytest.fixture
 def owned(owner):
     contact = ContactFactory(owner=owner)
     other = ContactFactory(owner=owner)
     event = EventFactory(owner=owner)
     event.people_met.add(contact)
-    link = ContactLink.objects.create(owner=owner, from_contact=contact, to_contact=other, kind=LinkKind.KNOWS)
+    link = ContactLink.objects.create(
+        owner=owner, from_contact=contact, to_contact=other, kind=LinkKind.KNOWS
+    )
     return {"contact": contact, "event": event, "link": link}
 
 
@@ -448,8 +559,12 @@ def test_stranger_post_changes_nothing(stranger_client, owned):
 
 
 ALL_URLS = [(n, k) for n, k, _ in OBJECT_URLS] + [
-    ("contacts:list", None), ("contacts:create", None), ("contacts:bulk", None),
-    ("contacts:search", None), ("contacts:event_list", None), ("contacts:event_create", None),
+    ("contacts:list", None),
+    ("contacts:create", None),
+    ("contacts:bulk", None),
+    ("contacts:search", None),
+    ("contacts:event_list", None),
+    ("contacts:event_create", None),
 ]
 
 
@@ -464,7 +579,9 @@ def test_signed_out_request_redirects_to_login(client, owned, name, key):
 def test_event_people_adds_picked_contacts(owner_client, owner):
     event = EventFactory(owner=owner)
     a, b = ContactFactory(owner=owner), ContactFactory(owner=owner)
-    response = owner_client.post(reverse("contacts:event_people", args=[event.pk]), {"contacts": [a.pk, b.pk]})
+    response = owner_client.post(
+        reverse("contacts:event_people", args=[event.pk]), {"contacts": [a.pk, b.pk]}
+    )
     assert response["Location"] == reverse("contacts:event_detail", args=[event.pk])
     assert set(event.people_met.all()) == {a, b}
 
@@ -473,7 +590,9 @@ def test_event_people_remove_with_htmx_returns_the_people_card(owner_client, own
     event = EventFactory(owner=owner)
     a = ContactFactory(owner=owner, name="Ada Lovelace")
     event.people_met.add(a)
-    response = owner_client.post(reverse("contacts:event_people", args=[event.pk]), {"remove": a.pk}, **HTMX)
+    response = owner_client.post(
+        reverse("contacts:event_people", args=[event.pk]), {"remove": a.pk}, **HTMX
+    )
     body = response.content.decode()
     assert 'id="event-people"' in body and "<html" not in body
     assert reverse("contacts:detail", args=[a.pk]) not in body
@@ -483,7 +602,8 @@ def test_event_people_remove_with_htmx_returns_the_people_card(owner_client, own
 def test_event_people_rejects_a_strangers_contact(owner_client, owner, stranger):
     event = EventFactory(owner=owner)
     response = owner_client.post(
-        reverse("contacts:event_people", args=[event.pk]), {"contacts": [ContactFactory(owner=stranger).pk]}
+        reverse("contacts:event_people", args=[event.pk]),
+        {"contacts": [ContactFactory(owner=stranger).pk]},
     )
     assert response.status_code == 200 and b"Select a valid choice" in response.content
     assert not event.people_met.exists()

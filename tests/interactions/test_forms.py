@@ -19,7 +19,9 @@ def _fast_passwords(settings):
 
 def log_data(contacts, **overrides):
     data = {
-        "contacts": [c.pk for c in contacts], "kind": "coffee", "occurred_on": "2026-06-15",
+        "contacts": [c.pk for c in contacts],
+        "kind": "coffee",
+        "occurred_on": "2026-06-15",
         "initiated_by": "me",
     }
     data.update(overrides)
@@ -44,26 +46,38 @@ def test_log_form_rejects_a_strangers_contact(owner, stranger):
 
 
 def test_log_form_rejects_a_strangers_event(owner, stranger):
-    form = LogForm(log_data([ContactFactory(owner=owner)], event=EventFactory(owner=stranger).pk), owner=owner, today=TODAY)
+    form = LogForm(
+        log_data([ContactFactory(owner=owner)], event=EventFactory(owner=stranger).pk),
+        owner=owner,
+        today=TODAY,
+    )
     assert not form.is_valid()
     assert "event" in form.errors
 
 
 def test_log_form_rejects_a_date_in_the_future(owner):
-    form = LogForm(log_data([ContactFactory(owner=owner)], occurred_on="2026-07-01"), owner=owner, today=TODAY)
+    form = LogForm(
+        log_data([ContactFactory(owner=owner)], occurred_on="2026-07-01"), owner=owner, today=TODAY
+    )
     assert not form.is_valid()
     assert "occurred_on" in form.errors
 
 
 def test_log_form_give_without_a_kind_is_an_error(owner):
-    form = LogForm(log_data([ContactFactory(owner=owner)], give_description="Send the deck"), owner=owner, today=TODAY)
+    form = LogForm(
+        log_data([ContactFactory(owner=owner)], give_description="Send the deck"),
+        owner=owner,
+        today=TODAY,
+    )
     assert not form.is_valid()
     assert form.errors["give_kind"] == ["Pick what kind of give this is."]
 
 
 def test_log_form_give_due_before_the_conversation_is_an_error(owner):
     form = LogForm(
-        log_data([ContactFactory(owner=owner)], give_kind="help", give_due_on="2026-06-01"), owner=owner, today=TODAY
+        log_data([ContactFactory(owner=owner)], give_kind="help", give_due_on="2026-06-01"),
+        owner=owner,
+        today=TODAY,
     )
     assert not form.is_valid()
     assert "give_due_on" in form.errors
@@ -76,8 +90,12 @@ def test_log_form_does_not_offer_an_intro_give(owner):
 
 def support_data(contact, **overrides):
     data = {
-        "direction": "give", "contact": contact.pk, "kind": "help", "status": "offered",
-        "offered_on": "2026-06-15", "description": "Review the design doc",
+        "direction": "give",
+        "contact": contact.pk,
+        "kind": "help",
+        "status": "offered",
+        "offered_on": "2026-06-15",
+        "description": "Review the design doc",
     }
     data.update(overrides)
     return data
@@ -98,7 +116,10 @@ def test_intro_to_the_same_person_is_an_error(owner):
 
 def test_intro_between_two_contacts_is_valid(owner):
     form = SupportForm(
-        support_data(ContactFactory(owner=owner), kind="intro", intro_to=ContactFactory(owner=owner).pk), owner=owner
+        support_data(
+            ContactFactory(owner=owner), kind="intro", intro_to=ContactFactory(owner=owner).pk
+        ),
+        owner=owner,
     )
     assert form.is_valid(), form.errors
 
@@ -116,7 +137,9 @@ def test_support_due_before_offered_is_an_error(owner):
 
 
 def test_mentorship_with_both_sides_blank_is_an_error(owner):
-    form = MentorshipForm({"session_cadence_days": 14, "started_on": "2026-06-01", "active": "on"}, owner=owner)
+    form = MentorshipForm(
+        {"session_cadence_days": 14, "started_on": "2026-06-01", "active": "on"}, owner=owner
+    )
     assert not form.is_valid()
     assert "one of them is not you" in form.errors["mentee"][0]
     assert not form.non_field_errors()
@@ -133,7 +156,13 @@ def test_mentorship_with_one_side_blank_means_me(owner):
 def test_mentorship_same_person_both_sides_is_an_error(owner):
     person = ContactFactory(owner=owner)
     form = MentorshipForm(
-        {"mentor": person.pk, "mentee": person.pk, "session_cadence_days": 14, "started_on": "2026-06-01"}, owner=owner
+        {
+            "mentor": person.pk,
+            "mentee": person.pk,
+            "session_cadence_days": 14,
+            "started_on": "2026-06-01",
+        },
+        owner=owner,
     )
     assert not form.is_valid()
     assert "two different people" in form.errors["mentee"][0]
@@ -141,19 +170,26 @@ def test_mentorship_same_person_both_sides_is_an_error(owner):
 
 def test_mentorship_rejects_a_strangers_contact(owner, stranger):
     form = MentorshipForm(
-        {"mentor": ContactFactory(owner=stranger).pk, "session_cadence_days": 14, "started_on": "2026-06-01"},
+        {
+            "mentor": ContactFactory(owner=stranger).pk,
+            "session_cadence_days": 14,
+            "started_on": "2026-06-01",
+        },
         owner=owner,
     )
     assert not form.is_valid()
     assert "mentor" in form.errors
 
 
-@pytest.mark.parametrize("until,expected", [
-    ("tomorrow", datetime.date(2026, 6, 16)),
-    ("week", datetime.date(2026, 6, 22)),
-    ("month", datetime.date(2026, 7, 15)),
-    ("2026-08-01", datetime.date(2026, 8, 1)),
-])
+@pytest.mark.parametrize(
+    "until,expected",
+    [
+        ("tomorrow", datetime.date(2026, 6, 16)),
+        ("week", datetime.date(2026, 6, 22)),
+        ("month", datetime.date(2026, 7, 15)),
+        ("2026-08-01", datetime.date(2026, 8, 1)),
+    ],
+)
 def test_snooze_until_understands_words_and_dates(until, expected):
     form = SnoozeForm({"until": until}, today=TODAY)
     assert form.is_valid() and form.cleaned_data["until"] == expected

@@ -22,7 +22,9 @@ def test_interaction_list_is_scoped_to_the_owner(owner, stranger):
 def test_interaction_list_search_matches_a_contacts_name(owner):
     ada = ContactFactory(owner=owner, name="Ada Lovelace")
     hit = InteractionFactory(owner=owner, contacts=[ada], summary="Coffee")
-    InteractionFactory(owner=owner, contacts=[ContactFactory(owner=owner, name="Bob")], summary="Lunch")
+    InteractionFactory(
+        owner=owner, contacts=[ContactFactory(owner=owner, name="Bob")], summary="Lunch"
+    )
     assert list(selectors.interaction_list(owner, q="lovelace")) == [hit]
 
 

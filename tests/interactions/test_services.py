@@ -38,10 +38,20 @@ def frozen():
 
 def log(owner, contacts, **extra):
     data = {
-        "contacts": contacts, "occurred_on": NOW.date(), "kind": InteractionKind.COFFEE,
-        "initiated_by": "me", "summary": "Coffee", "notes": "", "working_on": "",
-        "why_it_matters": "", "event": None, "follow_up_on": None, "follow_up_note": "",
-        "give_kind": "", "give_description": "", "give_due_on": None,
+        "contacts": contacts,
+        "occurred_on": NOW.date(),
+        "kind": InteractionKind.COFFEE,
+        "initiated_by": "me",
+        "summary": "Coffee",
+        "notes": "",
+        "working_on": "",
+        "why_it_matters": "",
+        "event": None,
+        "follow_up_on": None,
+        "follow_up_note": "",
+        "give_kind": "",
+        "give_description": "",
+        "give_due_on": None,
     }
     data.update(extra)
     return services.log_interaction(owner, data)
@@ -102,14 +112,23 @@ def test_log_interaction_calls_the_follow_up_engine_in_the_transaction(owner, fr
 def test_log_interaction_creates_an_offered_give_for_each_contact(owner, frozen):
     a, b = ContactFactory(owner=owner), ContactFactory(owner=owner)
     interaction = log(
-        owner, [a, b], give_kind="review", give_description="Review the RFC",
+        owner,
+        [a, b],
+        give_kind="review",
+        give_description="Review the RFC",
         give_due_on=datetime.date(2026, 6, 20),
     )
     gives = Support.objects.filter(owner=owner)
     assert sorted(g.contact_id for g in gives) == sorted([a.pk, b.pk])
     assert all(
         (g.direction, g.status, g.kind, g.interaction_id, g.due_on)
-        == (Direction.GIVE, SupportStatus.OFFERED, "review", interaction.pk, datetime.date(2026, 6, 20))
+        == (
+            Direction.GIVE,
+            SupportStatus.OFFERED,
+            "review",
+            interaction.pk,
+            datetime.date(2026, 6, 20),
+        )
         for g in gives
     )
 
@@ -132,7 +151,10 @@ def test_log_interaction_is_all_or_nothing(owner, frozen, monkeypatch):
 def test_quick_log_records_a_message_with_its_summary(owner, frozen):
     contact = ContactFactory(owner=owner)
     interaction = services.quick_log(owner, contact, "congratulated")
-    assert (interaction.kind, interaction.summary) == (InteractionKind.MESSAGE, "Congratulated them")
+    assert (interaction.kind, interaction.summary) == (
+        InteractionKind.MESSAGE,
+        "Congratulated them",
+    )
     contact.refresh_from_db()
     assert contact.last_interaction_at == NOW
 
@@ -140,7 +162,9 @@ def test_quick_log_records_a_message_with_its_summary(owner, frozen):
 def test_update_interaction_moves_the_date_and_refreshes_removed_contacts(owner, frozen):
     a, b = ContactFactory(owner=owner), ContactFactory(owner=owner)
     interaction = log(owner, [a, b])
-    services.update_interaction(interaction, {"contacts": [a], "occurred_on": datetime.date(2026, 6, 10)})
+    services.update_interaction(
+        interaction, {"contacts": [a], "occurred_on": datetime.date(2026, 6, 10)}
+    )
     b.refresh_from_db()
     assert list(interaction.contacts.all()) == [a]
     assert interaction.occurred_at.date() == datetime.date(2026, 6, 10)
@@ -156,7 +180,9 @@ def test_update_interaction_keeps_the_time_when_the_day_is_unchanged(owner, froz
 
 def test_delete_interaction_moves_the_last_contact_back(owner, frozen):
     contact = ContactFactory(owner=owner)
-    InteractionFactory(owner=owner, contacts=[contact], occurred_at=NOW - datetime.timedelta(days=40))
+    InteractionFactory(
+        owner=owner, contacts=[contact], occurred_at=NOW - datetime.timedelta(days=40)
+    )
     latest = log(owner, [contact])
     services.delete_interaction(latest)
     contact.refresh_from_db()
@@ -165,16 +191,25 @@ def test_delete_interaction_moves_the_last_contact_back(owner, frozen):
 
 def test_save_support_done_without_a_date_is_done_today(owner):
     support = SupportFactory(owner=owner)
-    services.save_support(owner, {"status": SupportStatus.DONE}, support, today=datetime.date(2026, 6, 15))
+    services.save_support(
+        owner, {"status": SupportStatus.DONE}, support, today=datetime.date(2026, 6, 15)
+    )
     assert support.done_on == datetime.date(2026, 6, 15)
 
 
 def test_mark_support_done_closes_its_follow_up(owner, frozen):
-    support = services.save_support(owner, {
-        "direction": Direction.GIVE, "contact": ContactFactory(owner=owner), "kind": "help",
-        "status": SupportStatus.OFFERED, "description": "Send deck", "offered_on": NOW.date(),
-        "due_on": NOW.date() + datetime.timedelta(days=3),
-    })
+    support = services.save_support(
+        owner,
+        {
+            "direction": Direction.GIVE,
+            "contact": ContactFactory(owner=owner),
+            "kind": "help",
+            "status": SupportStatus.OFFERED,
+            "description": "Send deck",
+            "offered_on": NOW.date(),
+            "due_on": NOW.date() + datetime.timedelta(days=3),
+        },
+    )
     services.mark_support_done(support, NOW.date())
     support.refresh_from_db()
     assert support.status == SupportStatus.DONE and support.done_on == NOW.date()
@@ -205,8 +240,15 @@ def test_create_event_follow_ups_fallback_without_the_engine(owner, monkeypatch)
 
 def test_save_mentorship_with_me_as_mentor(owner):
     mentee = ContactFactory(owner=owner)
-    mentorship = services.save_mentorship(owner, {
-        "mentor": None, "mentee": mentee, "goals": "Staff", "session_cadence_days": 14,
-        "started_on": timezone.localdate(), "active": True,
-    })
+    mentorship = services.save_mentorship(
+        owner,
+        {
+            "mentor": None,
+            "mentee": mentee,
+            "goals": "Staff",
+            "session_cadence_days": 14,
+            "started_on": timezone.localdate(),
+            "active": True,
+        },
+    )
     assert mentorship.role == "my_mentee"

@@ -45,14 +45,18 @@ def count_queries(client, url, **extra):
 
 def log_post(contacts, **extra):
     data = {
-        "contacts": [c.pk for c in contacts], "kind": "coffee",
-        "occurred_on": datetime.date.today().isoformat(), "initiated_by": "me", "summary": "Coffee chat",
+        "contacts": [c.pk for c in contacts],
+        "kind": "coffee",
+        "occurred_on": datetime.date.today().isoformat(),
+        "initiated_by": "me",
+        "summary": "Coffee chat",
     }
     data.update(extra)
     return data
 
 
 # --- the Log form ------------------------------------------------------------------------------
+
 
 def test_log_form_prefills_the_contact_from_the_query(owner_client, owner):
     ada = ContactFactory(owner=owner, name="Ada Lovelace")
@@ -70,7 +74,11 @@ def test_log_form_without_js_offers_a_plain_multi_select(owner_client, owner):
     ContactFactory(owner=owner, name="Ada Lovelace")
     body = owner_client.get(reverse("interactions:create")).content.decode()
     noscript = body.split("<noscript>")[1].split("</noscript>")[0]
-    assert '<select name="contacts"' in noscript and "multiple" in noscript and "Ada Lovelace" in noscript
+    assert (
+        '<select name="contacts"' in noscript
+        and "multiple" in noscript
+        and "Ada Lovelace" in noscript
+    )
 
 
 def test_log_form_picker_searches_contacts(owner_client):
@@ -80,7 +88,9 @@ def test_log_form_picker_searches_contacts(owner_client):
 
 def test_log_without_htmx_redirects_to_next(owner_client, owner):
     ada = ContactFactory(owner=owner)
-    response = owner_client.post(reverse("interactions:create"), log_post([ada], next="/contacts/?q=x"))
+    response = owner_client.post(
+        reverse("interactions:create"), log_post([ada], next="/contacts/?q=x")
+    )
     assert response.status_code == 302 and response["Location"] == "/contacts/?q=x"
     assert Interaction.objects.filter(owner=owner).count() == 1
 
@@ -93,7 +103,9 @@ def test_log_without_next_redirects_to_the_first_contact(owner_client, owner):
 
 def test_log_refuses_an_offsite_next(owner_client, owner):
     ada = ContactFactory(owner=owner)
-    response = owner_client.post(reverse("interactions:create"), log_post([ada], next="//evil.example/"))
+    response = owner_client.post(
+        reverse("interactions:create"), log_post([ada], next="//evil.example/")
+    )
     assert response["Location"] == reverse("contacts:detail", args=[ada.pk])
 
 
@@ -101,7 +113,12 @@ def test_log_with_htmx_returns_the_confirmation_and_trigger(owner_client, owner)
     ada = ContactFactory(owner=owner, name="Ada Lovelace")
     response = owner_client.post(reverse("interactions:create"), log_post([ada]), **HTMX)
     body = response.content.decode()
-    assert response.status_code == 200 and "<html" not in body and "Logged" in body and "Ada Lovelace" in body
+    assert (
+        response.status_code == 200
+        and "<html" not in body
+        and "Logged" in body
+        and "Ada Lovelace" in body
+    )
     trigger = json.loads(response["HX-Trigger"])
     assert trigger["interactionLogged"]["contacts"] == [ada.pk]
 
@@ -110,7 +127,8 @@ def test_log_with_an_error_keeps_what_was_typed_next_to_the_field(owner_client, 
     ada = ContactFactory(owner=owner, name="Ada Lovelace")
     response = owner_client.post(
         reverse("interactions:create"),
-        log_post([ada], summary="Lunch at Joe's", give_description="Send the deck"), **HTMX,
+        log_post([ada], summary="Lunch at Joe's", give_description="Send the deck"),
+        **HTMX,
     )
     body = response.content.decode()
     assert response.status_code == 200 and "<html" not in body
@@ -126,12 +144,16 @@ def test_log_with_no_contact_shows_the_error(owner_client):
 
 
 def test_log_htmx_get_into_the_modal_has_the_dialog_frame(owner_client):
-    body = owner_client.get(reverse("interactions:create"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="modal").content.decode()
+    body = owner_client.get(
+        reverse("interactions:create"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="modal"
+    ).content.decode()
     assert 'role="dialog"' in body and 'id="log-form"' in body and "<html" not in body
 
 
 def test_log_htmx_get_elsewhere_is_the_bare_form(owner_client):
-    body = owner_client.get(reverse("interactions:create"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="log-dialog-body").content.decode()
+    body = owner_client.get(
+        reverse("interactions:create"), HTTP_HX_REQUEST="true", HTTP_HX_TARGET="log-dialog-body"
+    ).content.decode()
     assert 'role="dialog"' not in body and 'id="log-form"' in body
 
 
@@ -144,15 +166,21 @@ def test_log_copies_working_on_to_the_contact(owner_client, owner):
 
 def test_log_with_a_give_creates_it(owner_client, owner):
     ada = ContactFactory(owner=owner)
-    owner_client.post(reverse("interactions:create"), log_post([ada], give_kind="knowledge", give_description="Article"))
+    owner_client.post(
+        reverse("interactions:create"),
+        log_post([ada], give_kind="knowledge", give_description="Article"),
+    )
     assert Support.objects.get().description == "Article"
 
 
 # --- quick log ---------------------------------------------------------------------------------
 
+
 def test_quick_log_with_htmx_returns_a_fragment_and_trigger(owner_client, owner):
     ada = ContactFactory(owner=owner)
-    response = owner_client.post(reverse("interactions:quick_log", args=[ada.pk, "thanked"]), **HTMX)
+    response = owner_client.post(
+        reverse("interactions:quick_log", args=[ada.pk, "thanked"]), **HTMX
+    )
     assert b"Thanked them" in response.content and b"<html" not in response.content
     assert "interactionLogged" in response["HX-Trigger"]
     assert Interaction.objects.get().summary == "Thanked them"
@@ -166,10 +194,14 @@ def test_quick_log_without_htmx_redirects_to_the_contact(owner_client, owner):
 
 def test_quick_log_unknown_kind_is_404(owner_client, owner):
     ada = ContactFactory(owner=owner)
-    assert owner_client.post(reverse("interactions:quick_log", args=[ada.pk, "hugged"])).status_code == 404
+    assert (
+        owner_client.post(reverse("interactions:quick_log", args=[ada.pk, "hugged"])).status_code
+        == 404
+    )
 
 
 # --- interactions list / edit / delete ---------------------------------------------------------
+
 
 def test_interaction_list_htmx_returns_the_results_fragment(owner_client, owner):
     InteractionFactory(owner=owner, contacts=[ContactFactory(owner=owner)], summary="Lunch talk")
@@ -180,7 +212,10 @@ def test_interaction_list_htmx_returns_the_results_fragment(owner_client, owner)
 def test_interaction_list_query_count_does_not_grow(owner_client, owner):
     def add(n):
         for _ in range(n):
-            InteractionFactory(owner=owner, contacts=[ContactFactory(owner=owner), ContactFactory(owner=owner)])
+            InteractionFactory(
+                owner=owner, contacts=[ContactFactory(owner=owner), ContactFactory(owner=owner)]
+            )
+
     add(3)
     few = count_queries(owner_client, reverse("interactions:list"))
     add(30)
@@ -190,7 +225,9 @@ def test_interaction_list_query_count_does_not_grow(owner_client, owner):
 def test_interaction_edit_saves_and_redirects(owner_client, owner):
     ada = ContactFactory(owner=owner)
     interaction = InteractionFactory(owner=owner, contacts=[ada])
-    response = owner_client.post(reverse("interactions:edit", args=[interaction.pk]), log_post([ada], summary="Edited"))
+    response = owner_client.post(
+        reverse("interactions:edit", args=[interaction.pk]), log_post([ada], summary="Edited")
+    )
     interaction.refresh_from_db()
     assert response["Location"] == reverse("interactions:detail", args=[interaction.pk])
     assert interaction.summary == "Edited"
@@ -217,18 +254,28 @@ def test_interaction_delete_without_htmx_redirects(owner_client, owner):
 
 # --- supports ----------------------------------------------------------------------------------
 
+
 def test_support_create_prefills_direction_and_contact(owner_client, owner):
     ada = ContactFactory(owner=owner)
-    form = owner_client.get(reverse("interactions:support_create"), {"direction": "ask", "contact": ada.pk}).context["form"]
+    form = owner_client.get(
+        reverse("interactions:support_create"), {"direction": "ask", "contact": ada.pk}
+    ).context["form"]
     assert form.initial["direction"] == "ask" and form.initial["contact"] == ada.pk
 
 
 def test_support_create_redirects_to_the_contact(owner_client, owner):
     ada = ContactFactory(owner=owner)
-    response = owner_client.post(reverse("interactions:support_create"), {
-        "direction": "received", "contact": ada.pk, "kind": "review", "status": "done",
-        "offered_on": "2026-06-01", "description": "Reviewed my talk",
-    })
+    response = owner_client.post(
+        reverse("interactions:support_create"),
+        {
+            "direction": "received",
+            "contact": ada.pk,
+            "kind": "review",
+            "status": "done",
+            "offered_on": "2026-06-01",
+            "description": "Reviewed my talk",
+        },
+    )
     support = Support.objects.get()
     assert response["Location"] == reverse("contacts:detail", args=[ada.pk])
     assert support.direction == Direction.RECEIVED and support.done_on is not None
@@ -236,16 +283,25 @@ def test_support_create_redirects_to_the_contact(owner_client, owner):
 
 def test_support_intro_without_second_person_shows_the_message(owner_client, owner):
     ada = ContactFactory(owner=owner)
-    response = owner_client.post(reverse("interactions:support_create"), {
-        "direction": "give", "contact": ada.pk, "kind": "intro", "status": "offered", "offered_on": "2026-06-01",
-    })
+    response = owner_client.post(
+        reverse("interactions:support_create"),
+        {
+            "direction": "give",
+            "contact": ada.pk,
+            "kind": "intro",
+            "status": "offered",
+            "offered_on": "2026-06-01",
+        },
+    )
     assert b"An intro needs a second person" in response.content and not Support.objects.exists()
 
 
 def test_support_list_filters_by_direction(owner_client, owner):
     SupportFactory(owner=owner, direction=Direction.ASK, description="Asked for a referral")
     SupportFactory(owner=owner, direction=Direction.GIVE, description="Gave a review")
-    body = owner_client.get(reverse("interactions:support_list"), {"direction": "ask"}).content.decode()
+    body = owner_client.get(
+        reverse("interactions:support_list"), {"direction": "ask"}
+    ).content.decode()
     assert "Asked for a referral" in body and "Gave a review" not in body
 
 
@@ -253,6 +309,7 @@ def test_support_list_query_count_does_not_grow(owner_client, owner):
     def add(n):
         for _ in range(n):
             SupportFactory(owner=owner, kind="intro", intro_to=ContactFactory(owner=owner))
+
     add(3)
     few = count_queries(owner_client, reverse("interactions:support_list"))
     add(30)
@@ -261,17 +318,24 @@ def test_support_list_query_count_does_not_grow(owner_client, owner):
 
 def test_mark_done_with_htmx_returns_the_row_and_trigger(owner_client, owner):
     support = SupportFactory(owner=owner)
-    response = owner_client.post(reverse("interactions:support_mark_done", args=[support.pk]), **HTMX)
+    response = owner_client.post(
+        reverse("interactions:support_mark_done", args=[support.pk]), **HTMX
+    )
     support.refresh_from_db()
     assert support.status == SupportStatus.DONE
-    assert f'id="support-{support.pk}"' in response.content.decode() and b"<html" not in response.content
+    assert (
+        f'id="support-{support.pk}"' in response.content.decode()
+        and b"<html" not in response.content
+    )
     assert "promiseChanged" in response["HX-Trigger"]
 
 
 def test_mark_done_without_htmx_redirects_to_next(owner_client, owner):
     support = SupportFactory(owner=owner)
     url = reverse("contacts:detail", args=[support.contact_id])
-    response = owner_client.post(reverse("interactions:support_mark_done", args=[support.pk]), {"next": url})
+    response = owner_client.post(
+        reverse("interactions:support_mark_done", args=[support.pk]), {"next": url}
+    )
     assert response["Location"] == url
 
 
@@ -283,11 +347,19 @@ def test_support_delete(owner_client, owner):
 
 # --- mentorships -------------------------------------------------------------------------------
 
+
 def test_mentorship_list_groups_roles(owner_client, owner):
-    MentorshipFactory(owner=owner, mentor=ContactFactory(owner=owner, name="Mia Mentor"), mentee=None)
+    MentorshipFactory(
+        owner=owner, mentor=ContactFactory(owner=owner, name="Mia Mentor"), mentee=None
+    )
     MentorshipFactory(owner=owner, mentee=ContactFactory(owner=owner, name="Mo Mentee"))
     body = owner_client.get(reverse("interactions:mentorship_list")).content.decode()
-    assert body.index("My mentors") < body.index("Mia Mentor") < body.index("My mentees") < body.index("Mo Mentee")
+    assert (
+        body.index("My mentors")
+        < body.index("Mia Mentor")
+        < body.index("My mentees")
+        < body.index("Mo Mentee")
+    )
 
 
 def test_mentorship_list_query_count_does_not_grow(owner_client, owner):
@@ -295,6 +367,7 @@ def test_mentorship_list_query_count_does_not_grow(owner_client, owner):
         for _ in range(n):
             MentorshipFactory(owner=owner, mentor=ContactFactory(owner=owner))
             MentorshipFactory(owner=owner, mentor=ContactFactory(owner=owner), mentee=None)
+
     add(2)
     few = count_queries(owner_client, reverse("interactions:mentorship_list"))
     add(15)
@@ -302,27 +375,43 @@ def test_mentorship_list_query_count_does_not_grow(owner_client, owner):
 
 
 def test_mentorship_create_with_both_blank_shows_the_error(owner_client):
-    response = owner_client.post(reverse("interactions:mentorship_create"), {
-        "session_cadence_days": 14, "started_on": "2026-06-01",
-    })
+    response = owner_client.post(
+        reverse("interactions:mentorship_create"),
+        {
+            "session_cadence_days": 14,
+            "started_on": "2026-06-01",
+        },
+    )
     assert b"one of them is not you" in response.content and not Mentorship.objects.exists()
 
 
 def test_mentorship_create_and_edit(owner_client, owner):
     mentee = ContactFactory(owner=owner)
-    response = owner_client.post(reverse("interactions:mentorship_create"), {
-        "mentee": mentee.pk, "session_cadence_days": 14, "started_on": "2026-06-01", "active": "on",
-    })
+    response = owner_client.post(
+        reverse("interactions:mentorship_create"),
+        {
+            "mentee": mentee.pk,
+            "session_cadence_days": 14,
+            "started_on": "2026-06-01",
+            "active": "on",
+        },
+    )
     mentorship = Mentorship.objects.get()
     assert response["Location"] == reverse("interactions:mentorship_detail", args=[mentorship.pk])
-    owner_client.post(reverse("interactions:mentorship_edit", args=[mentorship.pk]), {
-        "mentee": mentee.pk, "session_cadence_days": 30, "started_on": "2026-06-01",
-    })
+    owner_client.post(
+        reverse("interactions:mentorship_edit", args=[mentorship.pk]),
+        {
+            "mentee": mentee.pk,
+            "session_cadence_days": 30,
+            "started_on": "2026-06-01",
+        },
+    )
     mentorship.refresh_from_db()
     assert mentorship.session_cadence_days == 30 and mentorship.active is False
 
 
 # --- follow-up actions -------------------------------------------------------------------------
+
 
 def test_follow_up_done_with_htmx_marks_it_and_triggers(owner_client, owner):
     follow_up = FollowUpFactory(owner=owner)
@@ -342,7 +431,9 @@ def test_follow_up_dismiss_without_htmx_redirects_to_the_dashboard(owner_client,
 
 def test_follow_up_snooze_a_week(owner_client, owner):
     follow_up = FollowUpFactory(owner=owner)
-    owner_client.post(reverse("interactions:followup_snooze", args=[follow_up.pk]), {"until": "week"})
+    owner_client.post(
+        reverse("interactions:followup_snooze", args=[follow_up.pk]), {"until": "week"}
+    )
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.SNOOZED
     assert follow_up.snoozed_until == datetime.date.today() + datetime.timedelta(days=7)
@@ -350,12 +441,15 @@ def test_follow_up_snooze_a_week(owner_client, owner):
 
 def test_follow_up_snooze_with_a_bad_date_changes_nothing(owner_client, owner):
     follow_up = FollowUpFactory(owner=owner)
-    response = owner_client.post(reverse("interactions:followup_snooze", args=[follow_up.pk]), {"until": "someday"}, **HTMX)
+    response = owner_client.post(
+        reverse("interactions:followup_snooze", args=[follow_up.pk]), {"until": "someday"}, **HTMX
+    )
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.OPEN and b"Snooze until" in response.content
 
 
 # --- isolation and sign-in ---------------------------------------------------------------------
+
 
 @pytest.fixture
 def owned(owner):
@@ -389,14 +483,18 @@ OBJECT_URLS = [
 @pytest.mark.parametrize("name,key,methods", OBJECT_URLS)
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_stranger_gets_404_on_the_owners_object(stranger_client, owned, name, key, methods, method):
-    response = getattr(stranger_client, method)(reverse(name, args=[owned[key].pk]), {"until": "week"}, HTTP_HX_REQUEST="true")
+    response = getattr(stranger_client, method)(
+        reverse(name, args=[owned[key].pk]), {"until": "week"}, HTTP_HX_REQUEST="true"
+    )
     # A method the view does not take is refused (405) before anything is looked up.
     assert response.status_code == (404 if method in methods else 405)
 
 
 @pytest.mark.parametrize("kind", ["congratulated", "shared_article", "thanked"])
 def test_stranger_gets_404_on_quick_log_for_the_owners_contact(stranger_client, owned, kind):
-    response = stranger_client.post(reverse("interactions:quick_log", args=[owned["contact"].pk, kind]))
+    response = stranger_client.post(
+        reverse("interactions:quick_log", args=[owned["contact"].pk, kind])
+    )
     assert response.status_code == 404
     assert Interaction.objects.count() == 1
 
@@ -416,9 +514,13 @@ def test_stranger_cannot_log_for_the_owners_contact(stranger_client, owned):
 
 
 ALL_URLS = [(n, (owned_key,)) for n, owned_key, _ in OBJECT_URLS] + [
-    ("interactions:list", ()), ("interactions:create", ()), ("interactions:support_list", ()),
-    ("interactions:support_create", ()), ("interactions:mentorship_list", ()),
-    ("interactions:mentorship_create", ()), ("interactions:quick_log", ("contact", "thanked")),
+    ("interactions:list", ()),
+    ("interactions:create", ()),
+    ("interactions:support_list", ()),
+    ("interactions:support_create", ()),
+    ("interactions:mentorship_list", ()),
+    ("interactions:mentorship_create", ()),
+    ("interactions:quick_log", ("contact", "thanked")),
 ]
 
 
