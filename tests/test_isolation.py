@@ -1,0 +1,170 @@
+"""Every URL that names an object, found by walking the URL configuration (so new views are
+covered without editing this file), is requested by a second user on the first user's objects:
+404 or 403, never data. Every such URL refuses a POST without a CSRF token.
+"""
+
+import itertools
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from contacts.models import ContactLink, LinkKind
+from interactions.models import Direction, SupportKind
+from tests.factories import (
+    ContactEmailFactory,
+    ContactFactory,
+    EventFactory,
+    FollowUpFactory,
+    InteractionFactory,
+    MentorshipFactory,
+    SupportFactory,
+    TagFactory,
+    UserFactory,
+)
+
+# Public by design: the secret in the URL is the credential, and each has its own tests.
+TOKEN_URLS = {
+    "calendar_feed": "the iCalendar feed; its token is the secret (tests/interactions)",
+    "digest:action": "signed one-click digest links (tests/interactions/test_digest_views.py)",
+    "digest:unsubscribe": "signed RFC 8058 unsubscribe (tests/interactions/test_digest_views.py)",
+}
+# Values for non-numeric URL parameters.
+WORD_VALUES = {
+    "kind": ["congratulated", "shared_article", "thanked"],
+    "fmt": ["json", "csv", "vcard"],
+    "format": ["json", "csv", "vcard"],
+}
+
+
+def _word_values(key):
+    if key == "card":
+        from interactions.dashboard_views import CARDS
+
+        return sorted(CARDS)
+    return WORD_VALUES.get(key, ["x"])
+
+
+def _walk(patterns, namespace=""):
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace == "admin":
+                continue  # the admin has its own owner-scoping tests
+            ns = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, ns)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", getattr(entry.pattern, "converters", {})
+
+
+ALL_URLS = dict(_walk(get_resolver().url_patterns))
+OBJECT_URLS = sorted((name, conv) for name, conv in ALL_URLS.items() if conv)
+PAGE_URLS = sorted(name for name, conv in ALL_URLS.items() if not conv)
+
+
+def _build_world(user):
+    """One of everything a user can own, so each object URL has something to point at."""
+    contact = ContactFactory(owner=user, name=f"{user.username} contact")
+    other = ContactFactory(owner=user, name=f"{user.username} other")
+    ContactEmailFactory(contact=contact)
+    tag = TagFactory(owner=user, name="vip")
+    contact.tags.add(tag)
+    event = EventFactory(owner=user)
+    event.people_met.add(contact)
+    ContactLink.objects.create(owner=user, from_contact=contact, to_contact=other, kind=LinkKind.COLLEAGUES)
+    interaction = InteractionFactory(owner=user, contacts=[contact], follow_up_on=timezone.localdate())
+    SupportFactory(owner=user, contact=contact, interaction=interaction)
+    SupportFactory(owner=user, contact=contact, intro_to=other, kind=SupportKind.INTRO, direction=Direction.GIVE)
+    MentorshipFactory(owner=user, mentee=contact)
+    FollowUpFactory(owner=user, contact=contact, due_on=timezone.localdate() - timedelta(days=1))
+
+
+def _body(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode(errors="replace")
+
+
+def _candidates(converters, world_ids):
+    keys = list(converters)
+    values = []
+    for key in keys:
+        converter = type(converters[key]).__name__
+        if converter == "IntConverter":
+            values.append(world_ids)
+        else:
+            values.append(_word_values(key))
+    for combo in itertools.product(*values):
+        yield dict(zip(keys, combo))
+
+
+@pytest.fixture
+def worlds(db):
+    owner = UserFactory(username="owner")
+    stranger = UserFactory(username="stranger")
+    _build_world(owner)
+    _build_world(stranger)
+    from django.apps import apps
+
+    # The ids of the owner's rows in every owned table: what a stranger might try.
+    ids = set()
+    for app_label in ("contacts", "interactions"):
+        for model in apps.get_app_config(app_label).get_models():
+            if any(f.name == "owner" for f in model._meta.fields):
+                ids |= set(model.objects.filter(owner=owner).values_list("pk", flat=True))
+    return owner, stranger, sorted(ids)
+
+
+def test_the_walk_finds_object_urls():
+    names = [name for name, _ in OBJECT_URLS]
+    assert "contacts:detail" in names
+    assert len(names) >= 10
+
+
+@pytest.mark.parametrize("name, converters", OBJECT_URLS, ids=[n for n, _ in OBJECT_URLS])
+def test_second_user_gets_404_on_every_object_url(name, converters, worlds):
+    if name in TOKEN_URLS:
+        pytest.skip(TOKEN_URLS[name])
+    owner, stranger, world_ids = worlds
+    owner_client, stranger_client = Client(), Client()
+    owner_client.force_login(owner)
+    stranger_client.force_login(stranger)
+
+    owner_reached = False
+    for kwargs in _candidates(converters, world_ids):
+        url = reverse(name, kwargs=kwargs)
+        # The stranger may also own a row with this id; only the owner's rows are in question.
+        stranger_get = stranger_client.get(url)
+        owner_get = owner_client.get(url)
+        if owner_get.status_code < 400 or owner_get.status_code == 405:
+            owner_reached = True
+        for response in (stranger_get, stranger_client.post(url, {})):
+            if response.status_code < 400:
+                body = _body(response)
+                assert "owner contact" not in body and "owner other" not in body, (
+                    f"{url} showed the owner's data to the stranger"
+                )
+    assert owner_reached, f"no object in the test world answers {name}; extend _build_world"
+
+
+@pytest.mark.parametrize("name, converters", OBJECT_URLS, ids=[n for n, _ in OBJECT_URLS])
+def test_post_without_csrf_token_is_refused(name, converters, worlds):
+    if name in TOKEN_URLS:
+        pytest.skip(TOKEN_URLS[name])
+    owner, _, world_ids = worlds
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(owner)
+    kwargs = next(_candidates(converters, world_ids))
+    response = strict.post(reverse(name, kwargs=kwargs), {})
+    assert response.status_code in (403, 405), f"{name} accepted a POST without a CSRF token"
+
+
+@pytest.mark.parametrize("name", PAGE_URLS)
+def test_pages_without_ids_never_show_another_users_rows(name, worlds):
+    owner, stranger, world_ids = worlds
+    stranger_client = Client()
+    stranger_client.force_login(stranger)
+    url = reverse(name)
+    for response in (stranger_client.get(url), stranger_client.get(url, {"contact": world_ids[0], "q": "contact"})):
+        body = _body(response)
+        assert "owner contact" not in body and "owner other" not in body, f"{url} leaked the owner's rows"
