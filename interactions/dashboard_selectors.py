@@ -73,16 +73,6 @@ def reach_out(user, today: date, limit: int = REACH_OUT_LIMIT) -> list[FollowUp]
     )
 
 
-def is_on_reach_out(follow_up: FollowUp, today: date) -> bool:
-    """Whether this follow-up belongs on the Reach out card today (same rule as `reach_out`)."""
-    return (
-        not follow_up.contact.archived
-        and follow_up.status in (FollowUpStatus.OPEN, FollowUpStatus.SNOOZED)
-        and follow_up.due_on <= today
-        and (follow_up.snoozed_until is None or follow_up.snoozed_until <= today)
-    )
-
-
 def open_promises(user, limit: int = PROMISES_LIMIT) -> list[Support]:
     """Gives offered but not yet done, oldest offer first (partial index `support_open`)."""
     return list(

@@ -2,7 +2,7 @@
 
 Each card is a `{% partialdef %}` of templates/interactions/dashboard.html that reloads itself
 when an HX-Trigger event says its data changed (see the `hx-trigger` of each card). Row
-actions return the changed row (or nothing when it leaves the card) and fire the event.
+actions take their row off the card (every action moves it out of today) and fire the event.
 """
 
 from datetime import date, timedelta
@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -187,43 +186,32 @@ def dashboard_card(request, card):
 # --- row actions -----------------------------------------------------------------------------
 
 
-def _follow_up_row_response(request, follow_up: FollowUp, message: str) -> HttpResponse:
-    """htmx: the row again if it is still due today, else nothing (the row leaves the card);
-    without htmx: back to the dashboard with a message."""
+def _follow_up_row_response(request, message: str) -> HttpResponse:
+    """htmx: an empty row (done, dismissed or snoozed, it has left Reach out) and the event
+    that refreshes the other cards; without htmx: back to the dashboard with a message."""
     if not request.htmx:
         messages.success(request, message)
         return redirect("dashboard")
-    profile, today = selectors.profile_and_today(request.user)
-    body = ""
-    if selectors.is_on_reach_out(follow_up, today):
-        context = _common_context(profile, today) | {
-            "row": _reach_out_rows([follow_up], profile, today, RowUrls())[0]
-        }
-        body = render_to_string(f"{TEMPLATE}#reach_out_row", context, request=request)
-    return trigger_client_event(HttpResponse(body), FOLLOW_UP_CHANGED)
+    return trigger_client_event(HttpResponse(""), FOLLOW_UP_CHANGED)
 
 
 def _owned_follow_up(request, pk) -> FollowUp:
-    return get_owned_or_404(
-        FollowUp.objects.select_related("contact", "event", "mentorship"), request.user, pk=pk
-    )
+    return get_owned_or_404(FollowUp.objects.select_related("contact"), request.user, pk=pk)
 
 
 @require_POST
 def follow_up_done(request, pk):
     follow_up = _owned_follow_up(request, pk)
     followups.mark_done(follow_up)
-    follow_up.refresh_from_db()
-    return _follow_up_row_response(request, follow_up, f"Done: {follow_up.contact.display_name}.")
+    return _follow_up_row_response(request, f"Done: {follow_up.contact.display_name}.")
 
 
 @require_POST
 def follow_up_dismiss(request, pk):
     follow_up = _owned_follow_up(request, pk)
     followups.dismiss(follow_up)
-    follow_up.refresh_from_db()
     return _follow_up_row_response(
-        request, follow_up, f"Dismissed the reminder for {follow_up.contact.display_name}."
+        request, f"Dismissed the reminder for {follow_up.contact.display_name}."
     )
 
 
@@ -242,10 +230,8 @@ def follow_up_snooze(request, pk):
         messages.error(request, error)
         return redirect("dashboard")
     followups.snooze(follow_up, until)
-    follow_up.refresh_from_db()
     return _follow_up_row_response(
         request,
-        follow_up,
         f"Snoozed {follow_up.contact.display_name} until {until.day} {until:%b}.",
     )
 

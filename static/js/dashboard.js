@@ -96,6 +96,14 @@
     else toast("Could not log that. Try again.", "error");
   });
 
+  // A refused row action (for example a snooze date in the past) says why.
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const elt = event.detail.elt;
+    if (!elt.closest || !elt.closest(".dash-card")) return;
+    const text = (event.detail.xhr && event.detail.xhr.responseText) || "";
+    toast(text.length < 200 ? text : "That did not work. Reload the page and try again.", "error");
+  });
+
   // --- Rows and cards keep keyboard focus -------------------------------------------------
   // When a row leaves or a card reloads under the keyboard focus, move focus to the same place
   // in the new content (the next row, else the card's heading) instead of losing it to <body>.

@@ -8,10 +8,15 @@ Run them with `pytest -m browser`; they skip with a reason when /usr/bin/chromiu
 
 import os
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
+from django.db import connection
 from django.test import Client
+from django.test.testcases import LiveServerThread
+from pytest_django.live_server_helper import LiveServer
 
 # Playwright's sync API runs an asyncio loop in this thread; Django's ORM refuses to run
 # where a loop is running unless told that this (test-only) use is safe.
@@ -46,6 +51,33 @@ def chromium():
         )
         yield browser
         browser.close()
+
+
+class _SerialWSGIServer(WSGIServer):
+    """A live server that answers one request at a time (see `live_server`)."""
+
+    def __init__(self, *args, connections_override=None, **kwargs):
+        # LiveServerThread.run() has already put the shared connections in this thread.
+        super().__init__(*args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def live_server(request, django_db_setup):
+    """pytest-django's live server, except on in-memory SQLite (the default test database)
+    where it answers one request at a time: the dashboard reloads several cards at once, and
+    concurrent requests on the one shared SQLite connection fail with "table is locked".
+    Asks for the test database first, so that it is the one shared with the server."""
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    serial = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    server_class = _SerialWSGIServer if serial else LiveServerThread.server_class
+    with mock.patch.object(LiveServerThread, "server_class", server_class):
+        server = LiveServer(addr)
+    yield server
+    server.stop()
 
 
 @pytest.fixture(autouse=True)
