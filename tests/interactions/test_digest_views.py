@@ -114,6 +114,16 @@ def test_action_link_post_marks_done_without_signing_in(client, owner):
     assert FollowUp.objects.get(pk=follow_up.pk).status == FollowUpStatus.DONE
 
 
+def test_action_confirm_page_posts_with_its_own_csrf_token(owner):
+    browser = Client(enforce_csrf_checks=True)
+    follow_up = FollowUpFactory(owner=owner)
+    path = action_path(follow_up, "done")
+    page = browser.get(path)
+    token = page.text.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+    assert browser.post(path, {"csrfmiddlewaretoken": token}).status_code == 200
+    assert FollowUp.objects.get(pk=follow_up.pk).status == FollowUpStatus.DONE
+
+
 def test_action_link_does_not_sign_the_user_in(client, owner):
     client.post(action_path(FollowUpFactory(owner=owner), "done"))
     assert client.get(reverse("settings")).status_code == 302
