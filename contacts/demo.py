@@ -624,6 +624,9 @@ class _Builder:
                 due_on = offered_on + dt.timedelta(days=rng.randint(5, 30))
             if status == SupportStatus.DONE:
                 done_on = min(offered_on + dt.timedelta(days=rng.randint(0, 20)), self.today)
+                # Most delivered promises had a date, so "promises kept on time" means something.
+                if rng.random() < 0.75:
+                    due_on = min(offered_on + dt.timedelta(days=rng.randint(3, 24)), self.today)
             support = Support(
                 owner=self.user, direction=direction, contact=contact, intro_to=intro_to, kind=kind,
                 status=status, interaction_id=interaction, offered_on=offered_on, due_on=due_on,
