@@ -21,16 +21,24 @@ def record_scheduler_tick() -> None:
     )
 
 
+def _record_run(name: str) -> None:
+    # One row per scanner: when each last completed, for anyone checking a silent reminder.
+    SchedulerTick.objects.update_or_create(name=name, defaults={"ticked_at": timezone.now()})
+
+
 @shared_task(ignore_result=True)
 def scan_follow_ups() -> dict:
     """Wake snoozed follow-ups and create due cadence and mentorship follow-ups (idempotent)."""
-    return followups.scan_follow_ups()
+    result = followups.scan_follow_ups()
+    _record_run("scan-follow-ups")
+    return result
 
 
 @shared_task(ignore_result=True)
 def scan_digests() -> list[int]:
     """Create the digests whose local moment has come and queue one send per ready digest."""
     ready = digests.scan_due_digests()
+    _record_run("scan-digests")
     for digest_id in ready:
         # Queued only once the rows are committed, so a fast worker never misses its row.
         transaction.on_commit(lambda digest_id=digest_id: send_digest.delay(digest_id))

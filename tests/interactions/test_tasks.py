@@ -45,6 +45,15 @@ def test_follow_up_scan_task_run_twice_creates_one_follow_up(owner):
     assert FollowUp.objects.filter(contact=contact).count() == 1
 
 
+def test_scanners_record_when_they_last_completed():
+    with time_machine.travel(at(2026, 3, 30, 7), tick=False):
+        tasks.scan_follow_ups.run()
+        tasks.scan_digests.run()
+    assert set(SchedulerTick.objects.values_list("name", "ticked_at")) == {
+        ("scan-follow-ups", at(2026, 3, 30, 7)), ("scan-digests", at(2026, 3, 30, 7))
+    }
+
+
 def test_digest_scan_task_queues_one_send_per_due_digest_after_commit(monkeypatch, django_capture_on_commit_callbacks):
     ProfileFactory(owner=UserFactory(), digest_weekday=0, digest_hour=7)
     queued = []
