@@ -128,8 +128,8 @@ def settings_view(request):
             # New cadences or a new zone move every contact's next follow-up.
             ids = Contact.objects.filter(owner=request.user).values_list("pk", flat=True)
             followups.refresh_contact_schedule(list(ids))
-        messages.success(request, "Settings saved.")
-        if not request.htmx:
+        if not request.htmx:  # with htmx the form fragment says it inline
+            messages.success(request, "Settings saved.")
             return redirect("settings")
     now = timezone.now()
     context = {
