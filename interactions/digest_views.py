@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.access import get_owned_or_404
-from contacts.models import Contact, Profile, _new_token
+from contacts.models import Profile
 from contacts.services import get_profile
 
 from . import digests, followups, ical
@@ -111,8 +111,7 @@ def digest_unsubscribe(request, token):
     if profile is None:
         raise Http404("No such user")
     if request.method == "POST":
-        Profile.objects.filter(pk=profile.pk).update(digest_enabled=False)
-        profile.digest_enabled = False
+        digests.turn_digest_off(profile)
         return render(request, "interactions/digest_unsubscribe.html", {"done": True, "profile": profile})
     return render(request, "interactions/digest_unsubscribe.html", {"done": False, "profile": profile})
 
@@ -126,8 +125,7 @@ def settings_view(request):
         form.save()
         if form.schedule_changed():
             # New cadences or a new zone move every contact's next follow-up.
-            ids = Contact.objects.filter(owner=request.user).values_list("pk", flat=True)
-            followups.refresh_contact_schedule(list(ids))
+            followups.refresh_owner_schedule(request.user)
         if not request.htmx:  # with htmx the form fragment says it inline
             messages.success(request, "Settings saved.")
             return redirect("settings")
@@ -148,8 +146,7 @@ def settings_view(request):
 @require_POST
 def rotate_calendar_token(request):
     """Give the calendar feed a new secret URL; every old subscription stops working."""
-    profile = get_profile(request.user)
-    Profile.objects.filter(pk=profile.pk).update(calendar_token=_new_token())
+    digests.rotate_calendar_token(get_profile(request.user))
     messages.success(request, "New calendar link created. The old one no longer works.")
     return redirect("settings")
 

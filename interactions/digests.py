@@ -326,6 +326,20 @@ def retry_delay(retries: int) -> int:
     return min(600, 30 * 2**retries)
 
 
+def turn_digest_off(profile: Profile) -> None:
+    """Stop the weekly digest (the unsubscribe link); settings can turn it back on."""
+    Profile.objects.filter(pk=profile.pk).update(digest_enabled=False)
+    profile.digest_enabled = False
+
+
+def rotate_calendar_token(profile: Profile) -> str:
+    """Give the calendar feed a new secret; every old subscription stops working."""
+    token = Profile._meta.get_field("calendar_token").get_default()
+    Profile.objects.filter(pk=profile.pk).update(calendar_token=token)
+    profile.calendar_token = token
+    return token
+
+
 def last_digest(owner) -> Digest | None:
     """The user's most recent digest row, for the settings page."""
     return Digest.objects.filter(owner=owner).first()

@@ -78,6 +78,11 @@ def refresh_contact_schedule(contact_ids, *, now: datetime | None = None) -> Non
         _refresh_chunk(ids[start:start + REFRESH_CHUNK], now)
 
 
+def refresh_owner_schedule(owner) -> None:
+    """Recompute every contact of a user, after their time zone or tier cadences changed."""
+    refresh_contact_schedule(Contact.objects.filter(owner=owner).values_list("pk", flat=True))
+
+
 def _refresh_chunk(contact_ids: list, now: datetime) -> None:
     contacts = list(
         Contact.objects.filter(pk__in=contact_ids).annotate(
