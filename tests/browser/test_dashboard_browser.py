@@ -2,6 +2,7 @@
 console error and no CSP violation. Screenshots go to test-results/screenshots/."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.utils import timezone
@@ -128,4 +129,22 @@ def test_dashboard_fits_a_phone_screen(owner_phone_page, seeded, browser_errors,
     screenshot(page, "dashboard-phone")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+    assert browser_errors == []
+
+
+def test_signing_in_through_the_form_opens_the_dashboard(
+    chromium, live_server, owner, seeded, browser_errors
+):
+    context = chromium.new_context(base_url=live_server.url)
+    page = browser_errors.watch(context.new_page())
+    try:
+        page.goto("/")
+        expect(page).to_have_url(re.compile(r"/accounts/login/"))
+        page.get_by_label("Username").fill("owner")
+        page.get_by_label("Password").fill("correct horse battery")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="Today")).to_be_visible()
+        expect(page.locator("#card-reach-out li.reach-row")).to_have_count(3)
+    finally:
+        context.close()
     assert browser_errors == []

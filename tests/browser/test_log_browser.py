@@ -89,3 +89,22 @@ def test_escape_closes_the_log_dialog_and_gives_focus_back(owner_page, due_conta
     expect(dialog).to_be_hidden()
     expect(page.locator("a[data-shortcut='l']")).to_be_focused()
     assert browser_errors == []
+
+
+def test_log_a_touch_on_a_row_opens_the_form_for_that_person(
+    owner_page, due_contact, browser_errors
+):
+    page = owner_page
+    page.goto("/")
+    row = page.locator("#card-reach-out li.reach-row", has_text="Radia Perlman")
+    row.get_by_role("link", name="Log a touch").click()
+
+    dialog = page.locator("dialog#log-dialog")
+    expect(dialog.locator("[data-picker-selected]")).to_contain_text("Radia Perlman")
+    dialog.get_by_label("Summary").fill("Caught up on her new book")
+    dialog.get_by_role("button", name="Save").click()
+
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#card-reach-out")).not_to_contain_text("Radia Perlman")
+    expect(row.get_by_role("link", name="Log a touch")).to_have_count(0)
+    assert browser_errors == []
