@@ -148,3 +148,18 @@ def test_signing_in_through_the_form_opens_the_dashboard(
     finally:
         context.close()
     assert browser_errors == []
+
+
+def test_a_name_on_reach_out_opens_the_before_you_talk_brief(
+    owner_page, seeded, browser_errors, screenshot
+):
+    page = owner_page
+    page.goto("/")
+    reach_out_row(page, "Grace Hopper").get_by_role("link", name="Grace Hopper", exact=True).click()
+
+    expect(page.get_by_role("heading", name="Grace Hopper", level=1)).to_be_visible()
+    brief = page.locator("#brief")
+    expect(brief).to_contain_text("Before you talk")
+    expect(brief).to_contain_text("Review her team's hiring rubric")
+    screenshot(page, "contact-page-desktop")
+    assert browser_errors == []
