@@ -37,7 +37,13 @@ def insert(model, rows: list[dict], defaults: dict | None = None, batch_size: in
             [meta.db_table, meta.pk.column, len(rows)],
         )
         ids = [pk for (pk,) in cursor.fetchall()]
+        template_row = [None, *(default for _, _, default in columns)]
+        position = {attname: i for i, (attname, _, _) in enumerate(columns, start=1)}
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
             for pk, row in zip(ids, rows):
-                copy.write_row([pk, *(row.get(attname, default) for attname, _, default in columns)])
+                values = template_row.copy()
+                values[0] = pk
+                for attname, value in row.items():
+                    values[position[attname]] = value
+                copy.write_row(values)
     return ids

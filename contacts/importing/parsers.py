@@ -142,9 +142,11 @@ def parse_linkedin(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
             linkedin_url=g("url") or g("profile url"),
         )
         record.add_email(g("email address"), "LinkedIn")
-        if not record.is_empty():
-            record.how_we_met = linkedin_how_we_met(g("connected on"))
-        yield _finish(line, record, raw)
+        if record.is_empty():
+            yield ParsedRow(line=line, skip="empty row", raw=raw)
+            continue
+        record.how_we_met = linkedin_how_we_met(g("connected on"))
+        yield ParsedRow(line=line, record=record, raw=raw)
 
 
 # ---------------------------------------------------------------- Google Contacts CSV
