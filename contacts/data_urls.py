@@ -1,4 +1,4 @@
-"""The user's data: merging contacts, possible duplicates, and export downloads (mounted at /data/)."""
+"""The user's data, mounted at /data/: merging contacts, possible duplicates, export downloads."""
 
 from django.urls import path
 

@@ -17,7 +17,9 @@ SEARCH_LIMIT = 20
 
 
 def _contact(request, pk):
-    return get_owned_or_404(Contact.objects.prefetch_related("emails", "phones", "tags"), request.user, pk=pk)
+    return get_owned_or_404(
+        Contact.objects.prefetch_related("emails", "phones", "tags"), request.user, pk=pk
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -30,18 +32,31 @@ def merge(request, pk):
         candidates = []
         if query:
             candidates = list(
-                Contact.objects.filter(owner=request.user).exclude(pk=contact.pk)
-                .filter(Q(name__icontains=query) | Q(company__icontains=query) | Q(emails__email__icontains=query))
-                .distinct().order_by("name")[:SEARCH_LIMIT]
+                Contact.objects.filter(owner=request.user)
+                .exclude(pk=contact.pk)
+                .filter(
+                    Q(name__icontains=query)
+                    | Q(company__icontains=query)
+                    | Q(emails__email__icontains=query)
+                )
+                .distinct()
+                .order_by("name")[:SEARCH_LIMIT]
             )
         suggestions = [
             p.second if p.first.pk == contact.pk else p.first
             for p in possible_duplicates(request.user)
             if contact.pk in (p.first.pk, p.second.pk)
         ]
-        return render(request, "contacts/merge_pick.html", {
-            "contact": contact, "query": query, "candidates": candidates, "suggestions": suggestions,
-        })
+        return render(
+            request,
+            "contacts/merge_pick.html",
+            {
+                "contact": contact,
+                "query": query,
+                "candidates": candidates,
+                "suggestions": suggestions,
+            },
+        )
     other = _contact(request, int(other_id))
     keep = request.POST.get("keep") or request.GET.get("keep") or str(contact.pk)
     survivor, merged = (other, contact) if keep == str(other.pk) else (contact, other)
@@ -62,7 +77,9 @@ def merge(request, pk):
 @require_GET
 def duplicates(request):
     """Pairs of contacts that are probably the same person."""
-    return render(request, "contacts/merge_duplicates.html", {"pairs": possible_duplicates(request.user)})
+    return render(
+        request, "contacts/merge_duplicates.html", {"pairs": possible_duplicates(request.user)}
+    )
 
 
 @require_GET
@@ -82,14 +99,22 @@ def _stamp() -> str:
 
 @require_GET
 def export_vcard(request):
-    return _download(exporting.export_vcard(request.user), f"contacts-{_stamp()}.vcf", "text/vcard; charset=utf-8")
+    return _download(
+        exporting.export_vcard(request.user),
+        f"contacts-{_stamp()}.vcf",
+        "text/vcard; charset=utf-8",
+    )
 
 
 @require_GET
 def export_csv(request):
-    return _download(exporting.export_csv(request.user), f"contacts-{_stamp()}.csv", "text/csv; charset=utf-8")
+    return _download(
+        exporting.export_csv(request.user), f"contacts-{_stamp()}.csv", "text/csv; charset=utf-8"
+    )
 
 
 @require_GET
 def export_json(request):
-    return _download([exporting.export_json(request.user)], f"network_crm-{_stamp()}.json", "application/json")
+    return _download(
+        [exporting.export_json(request.user)], f"network_crm-{_stamp()}.json", "application/json"
+    )

@@ -59,15 +59,35 @@ class ContactResource(resources.ModelResource):
     time_zone = fields.Field(attribute="time_zone", column_name="Time zone")
     cadence_days = fields.Field(attribute="cadence_days", column_name="Cadence (days)")
     archived = fields.Field(attribute="archived", column_name="Archived")
-    last_interaction_at = fields.Field(attribute="last_interaction_at", column_name="Last interaction")
+    last_interaction_at = fields.Field(
+        attribute="last_interaction_at", column_name="Last interaction"
+    )
 
     class Meta:
         model = Contact
         fields = (
-            "name", "preferred_name", "emails", "phones", "company", "title", "department",
-            "location", "linkedin_url", "website", "how_we_met", "notes", "tags", "circle",
-            "discipline", "tier", "working_on", "why_it_matters", "time_zone", "cadence_days",
-            "archived", "last_interaction_at",
+            "name",
+            "preferred_name",
+            "emails",
+            "phones",
+            "company",
+            "title",
+            "department",
+            "location",
+            "linkedin_url",
+            "website",
+            "how_we_met",
+            "notes",
+            "tags",
+            "circle",
+            "discipline",
+            "tier",
+            "working_on",
+            "why_it_matters",
+            "time_zone",
+            "cadence_days",
+            "archived",
+            "last_interaction_at",
         )
         export_order = fields
 
@@ -109,8 +129,12 @@ def export_csv(owner) -> Iterator[str]:
 
 def _vescape(value: str) -> str:
     return (
-        value.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-        .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+        value.replace("\\", "\\\\")
+        .replace(",", "\\,")
+        .replace(";", "\\;")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
     )
 
 
@@ -158,7 +182,9 @@ def contact_vcard(contact) -> str:
     tags = [t.name for t in contact.tags.all()]
     if tags:
         lines.append("CATEGORIES:" + ",".join(_vescape(t) for t in tags))
-    note = "\n".join(p for p in (contact.how_we_met and f"How we met: {contact.how_we_met}", contact.notes) if p)
+    note = "\n".join(
+        p for p in (contact.how_we_met and f"How we met: {contact.how_we_met}", contact.notes) if p
+    )
     if note:
         lines.append(f"NOTE:{_vescape(note)}")
     lines.append(f"UID:urn:network-crm:contact:{contact.pk}")
@@ -229,7 +255,7 @@ def _parse_value(field, value):
     if value is None:
         return None
     if isinstance(field, models.DateTimeField):
-        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        return datetime.datetime.fromisoformat(value)
     if isinstance(field, models.DateField):
         return datetime.date.fromisoformat(value)
     return value
@@ -242,8 +268,13 @@ def import_document(owner, document: dict) -> dict:
         raise ExportError("This is not a network_crm JSON export.")
     if document.get("version") != JSON_VERSION:
         raise ExportError(f"Unsupported export version {document.get('version')!r}.")
-    if Contact.objects.filter(owner=owner).exists() or Interaction.objects.filter(owner=owner).exists():
-        raise ExportError("A JSON export can only be restored into an empty account (this one has contacts).")
+    if (
+        Contact.objects.filter(owner=owner).exists()
+        or Interaction.objects.filter(owner=owner).exists()
+    ):
+        raise ExportError(
+            "A JSON export can only be restored into an empty account (this one has contacts)."
+        )
     ids: dict[type, dict] = {model: {} for _, model, _, _ in SECTIONS}
     counts = {}
     # Foreign keys to rows of the same section (contact.introduced_by) are set in a second pass.
@@ -282,7 +313,10 @@ def import_document(owner, document: dict) -> dict:
                             continue
                         else:
                             if value not in ids[target]:
-                                raise ExportError(f"{key}: row {row.get('id')} points at a missing {target.__name__} {value}.")
+                                missing = f"{target.__name__} {value}"
+                                raise ExportError(
+                                    f"{key}: row {row.get('id')} points at a missing {missing}."
+                                )
                             setattr(obj, field.attname, ids[target][value])
                     else:
                         setattr(obj, field.name, _parse_value(field, value))

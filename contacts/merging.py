@@ -21,8 +21,19 @@ from .models import Contact, ContactEmail, ContactLink, ContactPhone, Event
 
 # Fields filled from the other contact when the survivor's is blank.
 FILL_FIELDS = (
-    "preferred_name", "company", "title", "department", "location", "time_zone", "linkedin_url",
-    "website", "how_we_met", "working_on", "why_it_matters", "met_at", "introduced_by",
+    "preferred_name",
+    "company",
+    "title",
+    "department",
+    "location",
+    "time_zone",
+    "linkedin_url",
+    "website",
+    "how_we_met",
+    "working_on",
+    "why_it_matters",
+    "met_at",
+    "introduced_by",
     "cadence_days",
 )
 # Long text where both sides are kept, the other's appended.
@@ -81,30 +92,67 @@ def plan_merge(survivor: Contact, other: Contact) -> MergePlan:
     move (a handful of count queries)."""
     _check(survivor, other)
     plan = MergePlan(survivor=survivor, other=other)
-    plan.fields.append(FieldPlan("name", "Name", survivor.name, other.name, survivor.name,
-                                 "same" if survivor.name == other.name else "kept"))
+    plan.fields.append(
+        FieldPlan(
+            "name",
+            "Name",
+            survivor.name,
+            other.name,
+            survivor.name,
+            "same" if survivor.name == other.name else "kept",
+        )
+    )
     for name in FILL_FIELDS:
         value, source = _merged_value(survivor, other, name)
         label = Contact._meta.get_field(name).verbose_name.capitalize()
-        plan.fields.append(FieldPlan(name, label, _display(survivor, name), _display(other, name),
-                                     "" if value is None else str(value), source))
+        plan.fields.append(
+            FieldPlan(
+                name,
+                label,
+                _display(survivor, name),
+                _display(other, name),
+                "" if value is None else str(value),
+                source,
+            )
+        )
     for name in APPEND_FIELDS:
         mine, theirs = getattr(survivor, name), getattr(other, name)
         if mine and theirs and theirs not in mine:
             result, source = f"{mine}\n\n{theirs}", "combined"
         else:
-            result, source = mine or theirs, "from other" if theirs and not mine else ("same" if mine == theirs else "kept")
+            result, source = (
+                mine or theirs,
+                "from other" if theirs and not mine else ("same" if mine == theirs else "kept"),
+            )
         plan.fields.append(FieldPlan(name, name.capitalize(), mine, theirs, result, source))
     emails = sorted({e.email for c in (survivor, other) for e in c.emails.all()})
     phones = sorted({p.number for c in (survivor, other) for p in c.phones.all()})
     tags = sorted({t.name for c in (survivor, other) for t in c.tags.all()})
     for label, values, own, theirs in (
-        ("Emails", emails, [e.email for e in survivor.emails.all()], [e.email for e in other.emails.all()]),
-        ("Phones", phones, [p.number for p in survivor.phones.all()], [p.number for p in other.phones.all()]),
+        (
+            "Emails",
+            emails,
+            [e.email for e in survivor.emails.all()],
+            [e.email for e in other.emails.all()],
+        ),
+        (
+            "Phones",
+            phones,
+            [p.number for p in survivor.phones.all()],
+            [p.number for p in other.phones.all()],
+        ),
         ("Tags", tags, [t.name for t in survivor.tags.all()], [t.name for t in other.tags.all()]),
     ):
-        plan.fields.append(FieldPlan(label.lower(), label, ", ".join(own), ", ".join(theirs), ", ".join(values),
-                                     "combined" if set(theirs) - set(own) else "kept"))
+        plan.fields.append(
+            FieldPlan(
+                label.lower(),
+                label,
+                ", ".join(own),
+                ", ".join(theirs),
+                ", ".join(values),
+                "combined" if set(theirs) - set(own) else "kept",
+            )
+        )
     plan.moves = {
         "interactions": other.interactions.count(),
         "gives, asks and support received": Support.objects.filter(contact=other).count()
@@ -136,12 +184,16 @@ def merge_contacts(survivor: Contact, other: Contact) -> dict[str, int]:
     of each kind moved."""
     _check(survivor, other)
     # Lock both rows so a concurrent edit or second merge waits for this one.
-    locked = {c.pk: c for c in Contact.objects.select_for_update().filter(pk__in=[survivor.pk, other.pk])}
+    locked = {
+        c.pk: c for c in Contact.objects.select_for_update().filter(pk__in=[survivor.pk, other.pk])
+    }
     if len(locked) != 2:
         raise MergeError("One of the contacts no longer exists.")
     survivor, other = locked[survivor.pk], locked[other.pk]
     plan = plan_merge(survivor, other)
-    moved = dict.fromkeys(("interactions", "supports", "follow_ups", "links", "mentorships", "events"), 0)
+    moved = dict.fromkeys(
+        ("interactions", "supports", "follow_ups", "links", "mentorships", "events"), 0
+    )
     s_id, o_id = survivor.pk, other.pk
 
     # Fields: fill blanks, append notes.
@@ -174,7 +226,11 @@ def merge_contacts(survivor: Contact, other: Contact) -> dict[str, int]:
     # Interactions (many-to-many): add the survivor where it is not already a participant.
     through = Interaction.contacts.through
     already = set(through.objects.filter(contact_id=s_id).values_list("interaction_id", flat=True))
-    moved["interactions"] = through.objects.filter(contact_id=o_id).exclude(interaction_id__in=already).update(contact_id=s_id)
+    moved["interactions"] = (
+        through.objects.filter(contact_id=o_id)
+        .exclude(interaction_id__in=already)
+        .update(contact_id=s_id)
+    )
     through.objects.filter(contact_id=o_id).delete()
 
     # Supports: an intro from the survivor to the other would become an intro to themselves.
@@ -185,7 +241,9 @@ def merge_contacts(survivor: Contact, other: Contact) -> dict[str, int]:
 
     # Follow-ups: keys naming the other contact are rewritten; a key the survivor already
     # has (unique per owner) means the same reminder exists: the other's copy is dropped.
-    taken = set(FollowUp.objects.filter(owner_id=survivor.owner_id).values_list("source_key", flat=True))
+    taken = set(
+        FollowUp.objects.filter(owner_id=survivor.owner_id).values_list("source_key", flat=True)
+    )
     for follow_up in FollowUp.objects.filter(contact_id=o_id):
         key = _rewrite_key(follow_up.source_key, o_id, s_id)
         if key != follow_up.source_key and key in taken:
@@ -198,7 +256,8 @@ def merge_contacts(survivor: Contact, other: Contact) -> dict[str, int]:
     # Links between contacts: drop self-links and ones the survivor already has.
     existing = set(
         ContactLink.objects.filter(owner_id=survivor.owner_id)
-        .exclude(from_contact_id=o_id).exclude(to_contact_id=o_id)
+        .exclude(from_contact_id=o_id)
+        .exclude(to_contact_id=o_id)
         .values_list("from_contact_id", "to_contact_id", "kind")
     )
     for link in ContactLink.objects.filter(Q(from_contact_id=o_id) | Q(to_contact_id=o_id)):
@@ -208,7 +267,9 @@ def merge_contacts(survivor: Contact, other: Contact) -> dict[str, int]:
             link.delete()
             continue
         existing.add((new_from, new_to, link.kind))
-        ContactLink.objects.filter(pk=link.pk).update(from_contact_id=new_from, to_contact_id=new_to)
+        ContactLink.objects.filter(pk=link.pk).update(
+            from_contact_id=new_from, to_contact_id=new_to
+        )
         moved["links"] += 1
 
     # Mentorships: one between the two would make a person their own mentor.
@@ -254,7 +315,9 @@ def _similar_names(a: str, b: str) -> bool:
 def possible_duplicates(owner, limit: int = 200) -> list[DuplicatePair]:
     """Pairs of the owner's contacts that are probably one person: same email, same LinkedIn
     URL, or very similar names at the same company. Three queries whatever the size."""
-    rows = list(Contact.objects.filter(owner=owner).values_list("id", "name", "company", "linkedin_url"))
+    rows = list(
+        Contact.objects.filter(owner=owner).values_list("id", "name", "company", "linkedin_url")
+    )
     reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
 
     def add(ids, reason):
@@ -263,11 +326,16 @@ def possible_duplicates(owner, limit: int = 200) -> list[DuplicatePair]:
                 reasons[(a, b)].append(reason)
 
     shared = (
-        ContactEmail.objects.filter(contact__owner=owner).values("email")
-        .annotate(n=Count("contact_id", distinct=True)).filter(n__gt=1).values_list("email", flat=True)
+        ContactEmail.objects.filter(contact__owner=owner)
+        .values("email")
+        .annotate(n=Count("contact_id", distinct=True))
+        .filter(n__gt=1)
+        .values_list("email", flat=True)
     )
     by_email = defaultdict(list)
-    for email, contact_id in ContactEmail.objects.filter(contact__owner=owner, email__in=shared).values_list("email", "contact_id"):
+    for email, contact_id in ContactEmail.objects.filter(
+        contact__owner=owner, email__in=shared
+    ).values_list("email", "contact_id"):
         by_email[email].append(contact_id)
     for email, ids in by_email.items():
         add(ids, f"same email {email}")

@@ -24,7 +24,9 @@ PREVIEW_PAGE_SIZE = 200
 
 def method_decorator_http(methods):
     """require_http_methods for a ModelAdmin method (self comes first)."""
-    decorator = {("GET",): require_GET, ("POST",): require_POST}.get(tuple(methods)) or require_http_methods(methods)
+    decorator = {("GET",): require_GET, ("POST",): require_POST}.get(
+        tuple(methods)
+    ) or require_http_methods(methods)
 
     def wrap(method):
         def inner(self, request, *args, **kwargs):
@@ -47,10 +49,26 @@ class ContactImportAdminMixin:
         return [
             path("import/", view(self.import_upload_view), name=f"{name}_import"),
             path("import/<int:job_id>/", view(self.import_job_view), name=f"{name}_import_job"),
-            path("import/<int:job_id>/columns/", view(self.import_mapping_view), name=f"{name}_import_mapping"),
-            path("import/<int:job_id>/confirm/", view(self.import_confirm_view), name=f"{name}_import_confirm"),
-            path("import/<int:job_id>/progress/", view(self.import_progress_view), name=f"{name}_import_progress"),
-            path("import/<int:job_id>/refused.csv", view(self.import_refused_view), name=f"{name}_import_refused"),
+            path(
+                "import/<int:job_id>/columns/",
+                view(self.import_mapping_view),
+                name=f"{name}_import_mapping",
+            ),
+            path(
+                "import/<int:job_id>/confirm/",
+                view(self.import_confirm_view),
+                name=f"{name}_import_confirm",
+            ),
+            path(
+                "import/<int:job_id>/progress/",
+                view(self.import_progress_view),
+                name=f"{name}_import_progress",
+            ),
+            path(
+                "import/<int:job_id>/refused.csv",
+                view(self.import_refused_view),
+                name=f"{name}_import_refused",
+            ),
             path("merge/<int:pk>/<int:other_pk>/", view(self.merge_view), name=f"{name}_merge"),
             *super().get_urls(),
         ]
@@ -77,7 +95,9 @@ class ContactImportAdminMixin:
         form = ImportUploadForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             try:
-                job = jobs.create_job(request.user, form.cleaned_data["file"], form.cleaned_data["format"])
+                job = jobs.create_job(
+                    request.user, form.cleaned_data["file"], form.cleaned_data["format"]
+                )
             except ImportFileError as exc:
                 form.add_error("file", str(exc))
             else:
@@ -86,8 +106,11 @@ class ContactImportAdminMixin:
                 jobs.start(job, apply=False)
                 return redirect(self._url("import_job", job.pk))
         recent = ImportJob.objects.filter(owner=request.user)[:10]
-        return TemplateResponse(request, "admin/contacts/contact/import_upload.html",
-                                self._context(request, form=form, recent=recent, title="Import contacts"))
+        return TemplateResponse(
+            request,
+            "admin/contacts/contact/import_upload.html",
+            self._context(request, form=form, recent=recent, title="Import contacts"),
+        )
 
     @method_decorator_http(["GET", "POST"])
     def import_mapping_view(self, request, job_id):
@@ -95,14 +118,19 @@ class ContactImportAdminMixin:
         if job.status not in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.FAILED):
             return redirect(self._url("import_job", job.pk))
         header = jobs.header_of(job)
-        form = ColumnMappingForm(request.POST or None, header=header, initial_mapping=job.mapping or None)
+        form = ColumnMappingForm(
+            request.POST or None, header=header, initial_mapping=job.mapping or None
+        )
         if request.method == "POST" and form.is_valid():
             job.mapping = form.mapping()
             job.save(update_fields=["mapping"])
             jobs.start(job, apply=False)
             return redirect(self._url("import_job", job.pk))
-        return TemplateResponse(request, "admin/contacts/contact/import_mapping.html",
-                                self._context(request, form=form, job=job, title="Choose the columns"))
+        return TemplateResponse(
+            request,
+            "admin/contacts/contact/import_mapping.html",
+            self._context(request, form=form, job=job, title="Choose the columns"),
+        )
 
     @method_decorator_http(["GET"])
     def import_job_view(self, request, job_id):
@@ -115,11 +143,20 @@ class ContactImportAdminMixin:
             total = counts.get(status, 0) if status else sum(counts.values())
             paginator = Paginator(range(total), PREVIEW_PAGE_SIZE)
             page = paginator.get_page(request.GET.get("page"))
-            page.rows = jobs.report_rows(job, status, page.start_index() - 1 if total else 0, PREVIEW_PAGE_SIZE)
+            page.rows = jobs.report_rows(
+                job, status, page.start_index() - 1 if total else 0, PREVIEW_PAGE_SIZE
+            )
         done, total = jobs.progress_of(job)
         context = self._context(
-            request, job=job, page=page, status=status, statuses=Status.ALL, done=done, total=total,
-            title=f"Import of {job.original_name}", refused=sum((job.report or {}).get("counts", {}).get(s, 0) for s in Status.REFUSED),
+            request,
+            job=job,
+            page=page,
+            status=status,
+            statuses=Status.ALL,
+            done=done,
+            total=total,
+            title=f"Import of {job.original_name}",
+            refused=sum((job.report or {}).get("counts", {}).get(s, 0) for s in Status.REFUSED),
         )
         return TemplateResponse(request, "admin/contacts/contact/import_job.html", context)
 
@@ -132,8 +169,11 @@ class ContactImportAdminMixin:
             response["HX-Redirect"] = self._url("import_job", job.pk)
             return response if request.htmx else redirect(self._url("import_job", job.pk))
         done, total = jobs.progress_of(job)
-        return TemplateResponse(request, "admin/contacts/contact/import_job.html#progress",
-                                self._context(request, job=job, done=done, total=total))
+        return TemplateResponse(
+            request,
+            "admin/contacts/contact/import_job.html#progress",
+            self._context(request, job=job, done=done, total=total),
+        )
 
     @method_decorator_http(["POST"])
     def import_confirm_view(self, request, job_id):
@@ -143,7 +183,9 @@ class ContactImportAdminMixin:
         else:
             job.refresh_from_db()
             if job.status == ImportStatus.DONE:
-                messages.success(request, f"Imported: {job.report.get('counts', {}).get('new', 0)} new contacts.")
+                messages.success(
+                    request, f"Imported: {job.report.get('counts', {}).get('new', 0)} new contacts."
+                )
             elif job.status != ImportStatus.IMPORTING:
                 messages.error(request, job.error or "This import was already confirmed.")
         return redirect(self._url("import_job", job.pk))
@@ -151,7 +193,9 @@ class ContactImportAdminMixin:
     @method_decorator_http(["GET"])
     def import_refused_view(self, request, job_id):
         job = self._job(request, job_id)
-        response = StreamingHttpResponse(jobs.refused_rows_csv(job), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            jobs.refused_rows_csv(job), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="refused-rows-{job.pk}.csv"'
         return response
 
@@ -172,7 +216,9 @@ class ContactImportAdminMixin:
             self.message_user(request, "Select exactly two contacts to merge.", messages.ERROR)
             return None
         if contacts[0].owner_id != contacts[1].owner_id:
-            self.message_user(request, "Only contacts of the same user can be merged.", messages.ERROR)
+            self.message_user(
+                request, "Only contacts of the same user can be merged.", messages.ERROR
+            )
             return None
         return redirect(self._url("merge", contacts[0].pk, contacts[1].pk))
 
@@ -195,7 +241,14 @@ class ContactImportAdminMixin:
             merge_contacts(survivor, other)
             self.message_user(request, f"Merged “{name}” into “{survivor.name}”.", messages.SUCCESS)
             return redirect(self._url("change", survivor.pk))
-        return TemplateResponse(request, "admin/contacts/contact/merge.html", self._context(
-            request, plan=plan, first=first, second=second, title="Merge two contacts",
-        ))
-
+        return TemplateResponse(
+            request,
+            "admin/contacts/contact/merge.html",
+            self._context(
+                request,
+                plan=plan,
+                first=first,
+                second=second,
+                title="Merge two contacts",
+            ),
+        )

@@ -5,7 +5,9 @@ from django.db import connection
 from django.utils import timezone
 
 
-def insert(model, rows: list[dict], defaults: dict | None = None, batch_size: int = 2000) -> list[int]:
+def insert(
+    model, rows: list[dict], defaults: dict | None = None, batch_size: int = 2000
+) -> list[int]:
     """Insert rows given as {attname: plain value}; every other column takes `defaults` or the
     model's default. Returns the new primary keys, in order."""
     if not rows:

@@ -10,7 +10,8 @@ MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 class ImportUploadForm(forms.Form):
     file = forms.FileField(
-        help_text="LinkedIn Connections.csv, Google or Outlook CSV, a .vcf file, or any CSV with a header row."
+        help_text="LinkedIn Connections.csv, Google or Outlook CSV, a .vcf file, "
+        "or any CSV with a header row."
     )
     format = forms.ChoiceField(choices=Format.CHOICES, initial=Format.AUTO)
 
@@ -24,21 +25,27 @@ class ImportUploadForm(forms.Form):
 class ColumnMappingForm(forms.Form):
     """One choice per column of the file: which contact field it fills, if any."""
 
-    def __init__(self, *args, header: list[str], initial_mapping: list[str] | None = None, **kwargs):
+    def __init__(
+        self, *args, header: list[str], initial_mapping: list[str] | None = None, **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.header = header
         guessed = initial_mapping or auto_mapping(header)
         choices = [(key, label) for key, (label, _) in MAPPING_TARGETS.items()]
         for index, column in enumerate(header):
             self.fields[f"col_{index}"] = forms.ChoiceField(
-                label=column or f"Column {index + 1}", choices=choices, required=False,
+                label=column or f"Column {index + 1}",
+                choices=choices,
+                required=False,
                 initial=guessed[index] if index < len(guessed) else "",
             )
 
     def clean(self):
         cleaned = super().clean()
         if not mapping_is_usable(self.mapping()):
-            raise forms.ValidationError("Pick at least one column for the name or the email address.")
+            raise forms.ValidationError(
+                "Pick at least one column for the name or the email address."
+            )
         return cleaned
 
     def mapping(self) -> list[str]:

@@ -51,9 +51,15 @@ def start(job: ImportJob, *, apply: bool) -> bool:
     """Start the preview (or, after a preview, the import) of a job. Runs it now for a small
     file; queues the Celery task for a large one and returns True."""
     running = ImportStatus.IMPORTING if apply else ImportStatus.PREVIEWING
-    allowed = [ImportStatus.PREVIEWED] if apply else [
-        ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.FAILED,
-    ]
+    allowed = (
+        [ImportStatus.PREVIEWED]
+        if apply
+        else [
+            ImportStatus.UPLOADED,
+            ImportStatus.PREVIEWED,
+            ImportStatus.FAILED,
+        ]
+    )
     # Claimed by a conditional update so a double click never starts two runs.
     claimed = ImportJob.objects.filter(pk=job.pk, status__in=allowed).update(
         status=running, rows_done=0, error="", finished_at=None
@@ -99,7 +105,10 @@ def run_job(job_id: int, apply: bool) -> None:
     try:
         with open(tmp, "w", encoding="utf-8") as out:
             summary = run_import(
-                job.path, job.owner, format=job.format, mapping=job.mapping or None,
+                job.path,
+                job.owner,
+                format=job.format,
+                mapping=job.mapping or None,
                 dry_run=not apply,
                 sink=lambda row: out.write(json.dumps(row.as_dict(), ensure_ascii=False) + "\n"),
                 progress=lambda done: _write_progress(job, done),

@@ -16,9 +16,32 @@ from ..models import Contact, ContactEmail, ContactPhone, Tag
 from .records import TEXT_FIELDS, ContactRecord
 
 LEGAL_SUFFIXES = {
-    "inc", "incorporated", "ltd", "limited", "llc", "llp", "gmbh", "ag", "sa", "sas", "sarl",
-    "plc", "corp", "corporation", "co", "company", "pty", "bv", "nv", "oy", "ab", "as", "srl",
-    "spa", "kg", "se",
+    "inc",
+    "incorporated",
+    "ltd",
+    "limited",
+    "llc",
+    "llp",
+    "gmbh",
+    "ag",
+    "sa",
+    "sas",
+    "sarl",
+    "plc",
+    "corp",
+    "corporation",
+    "co",
+    "company",
+    "pty",
+    "bv",
+    "nv",
+    "oy",
+    "ab",
+    "as",
+    "srl",
+    "spa",
+    "kg",
+    "se",
 }
 
 
@@ -55,7 +78,9 @@ def norm_phone(number: str) -> str:
 
 
 # The usual shape of a LinkedIn URL, checked before the general (slower) URL parsing.
-_LINKEDIN = re.compile(r"(?:https?://)?(?:[a-z]{2,3}\.|www\.)?linkedin\.com/([^?#\s%]*?)/?(?:[?#]\S*)?", re.I)
+_LINKEDIN = re.compile(
+    r"(?:https?://)?(?:[a-z]{2,3}\.|www\.)?linkedin\.com/([^?#\s%]*?)/?(?:[?#]\S*)?", re.IGNORECASE
+)
 
 
 def norm_linkedin(url: str) -> str:
@@ -87,8 +112,18 @@ class ContactState:
     what this import adds to it. Filling only blanks is enforced here."""
 
     __slots__ = (
-        "id", "line", "fields", "emails", "phones", "tags", "new_emails", "new_phones",
-        "new_tags", "changed", "created", "keys",
+        "changed",
+        "created",
+        "emails",
+        "fields",
+        "id",
+        "keys",
+        "line",
+        "new_emails",
+        "new_phones",
+        "new_tags",
+        "phones",
+        "tags",
     )
 
     def __init__(self, id=None, line=None, fields=None, emails=(), phones=(), tags=()):
@@ -167,7 +202,8 @@ class MatchIndex:
         keys = self.keys
         # Oldest first with setdefault: when two contacts share a key, the older one matches.
         for contact_id, name, company, linkedin in (
-            Contact.objects.filter(owner=owner).order_by("id")
+            Contact.objects.filter(owner=owner)
+            .order_by("id")
             .values_list("id", "name", "company", "linkedin_url")
         ):
             if link := norm_linkedin(linkedin):
@@ -175,7 +211,8 @@ class MatchIndex:
             if nk := name_key(name, company):
                 keys.setdefault(("name", nk), contact_id)
         for email, contact_id in (
-            ContactEmail.objects.filter(contact__owner=owner).order_by("contact_id")
+            ContactEmail.objects.filter(contact__owner=owner)
+            .order_by("contact_id")
             .values_list("email", "contact_id")
         ):
             keys.setdefault(("email", norm_email(email)), contact_id)
@@ -215,12 +252,18 @@ def load_states(owner, ids) -> dict[int, ContactState]:
         contact_id = row.pop("id")
         states[contact_id] = ContactState(id=contact_id, fields=row)
     found = _id_list(states)
-    for contact_id, email in ContactEmail.objects.filter(contact_id__in=found).values_list("contact_id", "email"):
+    for contact_id, email in ContactEmail.objects.filter(contact_id__in=found).values_list(
+        "contact_id", "email"
+    ):
         states[contact_id].emails.add(norm_email(email))
-    for contact_id, number in ContactPhone.objects.filter(contact_id__in=found).values_list("contact_id", "number"):
+    for contact_id, number in ContactPhone.objects.filter(contact_id__in=found).values_list(
+        "contact_id", "number"
+    ):
         states[contact_id].phones.add(norm_phone(number))
     through = Contact.tags.through
-    for contact_id, name in through.objects.filter(contact_id__in=found).values_list("contact_id", "tag__name"):
+    for contact_id, name in through.objects.filter(contact_id__in=found).values_list(
+        "contact_id", "tag__name"
+    ):
         states[contact_id].tags.add(name.lower())
     for state in states.values():
         state.created = False

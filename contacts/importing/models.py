@@ -29,11 +29,17 @@ class ImportJob(models.Model):
     original_name = models.CharField(max_length=255, blank=True)
     format = models.CharField(max_length=20, default="auto", help_text="Requested format.")
     detected_format = models.CharField(max_length=20, blank=True)
-    mapping = models.JSONField(default=list, blank=True, help_text="Generic CSV: a target per column.")
-    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED)
+    mapping = models.JSONField(
+        default=list, blank=True, help_text="Generic CSV: a target per column."
+    )
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.UPLOADED
+    )
     rows_estimate = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
-    report = models.JSONField(default=dict, blank=True, help_text="Counts of the last preview or import.")
+    report = models.JSONField(
+        default=dict, blank=True, help_text="Counts of the last preview or import."
+    )
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -13,9 +13,20 @@ import vobject
 from .records import ContactRecord, ParsedRow, clean, join_name
 from .sniff import Format, Sniffed, norm_header, open_text
 
-MONTHS = (
-    "January February March April May June July August September October November December"
-).split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 # ---------------------------------------------------------------- helpers shared by formats
@@ -103,6 +114,11 @@ def iter_dict_rows(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow | tuple[i
         yield line, raw
 
 
+def _cell_getter(raw: dict):
+    """g("first name") → the trimmed cell of that column, '' when absent."""
+    return lambda key: clean(raw.get(key))
+
+
 def _finish(line: int, record: ContactRecord, raw: dict) -> ParsedRow:
     if record.is_empty():
         return ParsedRow(line=line, skip="empty row", raw=raw)
@@ -134,7 +150,7 @@ def parse_linkedin(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
             yield item
             continue
         line, raw = item
-        g = lambda key: clean(raw.get(key))  # noqa: E731
+        g = _cell_getter(raw)
         record = ContactRecord(
             name=join_name(g("first name"), g("last name")),
             company=g("company"),
@@ -151,6 +167,7 @@ def parse_linkedin(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
 
 # ---------------------------------------------------------------- Google Contacts CSV
 
+
 def _multi(value: str) -> list[str]:
     """Google puts several values in one cell separated by ' ::: '."""
     return [v for v in (clean(x) for x in clean(value).split(":::")) if v]
@@ -162,12 +179,17 @@ def parse_google(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
             yield item
             continue
         line, raw = item
-        g = lambda key: clean(raw.get(key))  # noqa: E731
-        name = join_name(
-            g("first name") or g("given name"),
-            g("middle name") or g("additional name"),
-            g("last name") or g("family name"),
-        ) or g("name") or g("nickname") or g("file as")
+        g = _cell_getter(raw)
+        name = (
+            join_name(
+                g("first name") or g("given name"),
+                g("middle name") or g("additional name"),
+                g("last name") or g("family name"),
+            )
+            or g("name")
+            or g("nickname")
+            or g("file as")
+        )
         record = ContactRecord(
             name=name,
             preferred_name=g("nickname") if g("nickname") != name else "",
@@ -186,8 +208,10 @@ def parse_google(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
                 set_url(record, url)
         city = g("address 1 - city")
         country = g("address 1 - country")
-        record.location = join_name(city, country).replace(" ", ", ", 1) if city and country else (
-            city or country or g("location")
+        record.location = (
+            join_name(city, country).replace(" ", ", ", 1)
+            if city and country
+            else (city or country or g("location"))
         )
         for label in _multi(raw.get("labels") or raw.get("group membership") or ""):
             label = label.lstrip("* ").strip()
@@ -202,24 +226,32 @@ def parse_google(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
 
 # ---------------------------------------------------------------- Outlook CSV
 
+
 def parse_outlook(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
     for item in iter_dict_rows(path, sniffed):
         if isinstance(item, ParsedRow):
             yield item
             continue
         line, raw = item
-        g = lambda key: clean(raw.get(key))  # noqa: E731
+        g = _cell_getter(raw)
         record = ContactRecord(
-            name=join_name(g("first name"), g("middle name"), g("last name")) or g("e-mail display name"),
+            name=join_name(g("first name"), g("middle name"), g("last name"))
+            or g("e-mail display name"),
             preferred_name=g("nickname"),
             company=g("company"),
             title=g("job title"),
             department=g("department"),
-            location=join_name(g("business city"), g("business country/region")).replace(" ", ", ", 1)
+            location=join_name(g("business city"), g("business country/region")).replace(
+                " ", ", ", 1
+            )
             if g("business city") and g("business country/region")
             else g("business city") or g("home city") or g("location"),
         )
-        for key, label in (("e-mail address", ""), ("e-mail 2 address", ""), ("e-mail 3 address", "")):
+        for key, label in (
+            ("e-mail address", ""),
+            ("e-mail 2 address", ""),
+            ("e-mail 3 address", ""),
+        ):
             record.add_email(g(key), label)
         for key, label in (
             ("mobile phone", "mobile"),
@@ -245,17 +277,44 @@ def parse_outlook(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
 # Column targets the mapping step offers, with header names that map to each automatically.
 MAPPING_TARGETS = {
     "": ("(ignore)", ()),
-    "name": ("Full name", ("name", "full name", "display name", "contact", "contact name", "person")),
-    "first_name": ("First name", ("first name", "first", "given name", "firstname", "vorname", "prénom")),
-    "last_name": ("Last name", ("last name", "last", "surname", "family name", "lastname", "nachname", "nom")),
+    "name": (
+        "Full name",
+        ("name", "full name", "display name", "contact", "contact name", "person"),
+    ),
+    "first_name": (
+        "First name",
+        ("first name", "first", "given name", "firstname", "vorname", "prénom"),
+    ),
+    "last_name": (
+        "Last name",
+        ("last name", "last", "surname", "family name", "lastname", "nachname", "nom"),
+    ),
     "preferred_name": ("Preferred name", ("preferred name", "nickname", "goes by")),
-    "email": ("Email", ("email", "e-mail", "email address", "e-mail address", "mail", "work email", "personal email", "email 2")),
-    "phone": ("Phone", ("phone", "telephone", "mobile", "cell", "phone number", "mobile phone", "work phone")),
+    "email": (
+        "Email",
+        (
+            "email",
+            "e-mail",
+            "email address",
+            "e-mail address",
+            "mail",
+            "work email",
+            "personal email",
+            "email 2",
+        ),
+    ),
+    "phone": (
+        "Phone",
+        ("phone", "telephone", "mobile", "cell", "phone number", "mobile phone", "work phone"),
+    ),
     "company": ("Company", ("company", "organization", "organisation", "employer", "org", "firma")),
     "title": ("Title", ("title", "job title", "position", "role")),
     "department": ("Department", ("department", "team", "dept")),
     "location": ("Location", ("location", "city", "place", "based in")),
-    "linkedin_url": ("LinkedIn URL", ("linkedin", "linkedin url", "linkedin profile", "profile url")),
+    "linkedin_url": (
+        "LinkedIn URL",
+        ("linkedin", "linkedin url", "linkedin profile", "profile url"),
+    ),
     "website": ("Website", ("website", "web", "url", "homepage", "web page", "site")),
     "how_we_met": ("How we met", ("how we met", "met", "source")),
     "notes": ("Notes", ("notes", "note", "comments", "comment", "description")),
@@ -363,7 +422,9 @@ def _logical_lines(lines: list[str]) -> list[str]:
     for line in lines:
         if line[:1] in (" ", "\t") and out:
             out[-1] += line[1:]
-        elif out and out[-1].endswith("=") and "QUOTED-PRINTABLE" in out[-1].split(":", 1)[0].upper():
+        elif (
+            out and out[-1].endswith("=") and "QUOTED-PRINTABLE" in out[-1].split(":", 1)[0].upper()
+        ):
             out[-1] = out[-1][:-1] + line
         elif line.strip():
             out.append(line)
@@ -377,9 +438,10 @@ def _logical_lines(lines: list[str]) -> list[str]:
             # vCard 2.1 bare parameters: QUOTED-PRINTABLE means ENCODING=QUOTED-PRINTABLE.
             params = head.split(";")
             params = [
-                "ENCODING=QUOTED-PRINTABLE" if p.upper() == "QUOTED-PRINTABLE" else p for p in params
+                "ENCODING=QUOTED-PRINTABLE" if p.upper() == "QUOTED-PRINTABLE" else p
+                for p in params
             ]
-            line = ";".join(params) + line[len(head):]
+            line = ";".join(params) + line[len(head) :]
         kept.append(line)
     return kept
 
@@ -393,7 +455,8 @@ def _label(prop, labels: dict) -> str:
     if prop.group and prop.group in labels:
         return _apple_label(labels[prop.group])
     types = [
-        t for t in prop.params.get("TYPE", [])
+        t
+        for t in prop.params.get("TYPE", [])
         if t.lower() not in {"internet", "pref", "voice", "x400"}
     ]
     # vCard 2.1 writes types as bare parameters (TEL;CELL:…), which vobject files under TYPE.
@@ -402,7 +465,10 @@ def _label(prop, labels: dict) -> str:
 
 def card_to_record(card) -> ContactRecord:
     c = card.contents
-    first = lambda key: c[key][0].value if key in c and c[key] else ""  # noqa: E731
+
+    def first(key):
+        return c[key][0].value if c.get(key) else ""
+
     labels = {p.group: p.value for p in c.get("x-ablabel", []) if p.group}
     record = ContactRecord()
     name = clean(first("fn"))
@@ -430,7 +496,9 @@ def card_to_record(card) -> ContactRecord:
                 record.linkedin_url = record.linkedin_url or clean(prop.value)
     if "adr" in c:
         adr = c["adr"][0].value
-        record.location = ", ".join(p for p in (clean(adr.city), clean(adr.region), clean(adr.country)) if p)
+        record.location = ", ".join(
+            p for p in (clean(adr.city), clean(adr.region), clean(adr.country)) if p
+        )
     for prop in c.get("categories", []):
         values = prop.value if isinstance(prop.value, list) else str(prop.value).split(",")
         for tag in values:
@@ -446,7 +514,9 @@ def parse_vcard(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
     for number, start, lines in iter_cards(path, sniffed):
         raw = {"card": str(number), "line": str(start)}
         if lines is None:
-            yield ParsedRow(line=number, error=f"card starting on line {start} has no END:VCARD", raw=raw)
+            yield ParsedRow(
+                line=number, error=f"card starting on line {start} has no END:VCARD", raw=raw
+            )
             continue
         text = "\r\n".join(_logical_lines(lines)) + "\r\n"
         raw["vcard"] = text[:2000]
@@ -456,7 +526,9 @@ def parse_vcard(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
         except Exception as exc:  # vobject raises many types for damaged cards
             reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
             yield ParsedRow(
-                line=number, error=f"card starting on line {start} cannot be read: {reason}", raw=raw
+                line=number,
+                error=f"card starting on line {start} cannot be read: {reason}",
+                raw=raw,
             )
             continue
         raw["name"] = record.name

@@ -50,9 +50,7 @@ class ContactRecord:
             self.tags.append(name)
 
     def is_empty(self) -> bool:
-        return not (
-            any(getattr(self, f) for f in TEXT_FIELDS) or self.emails or self.phones
-        )
+        return not (any(getattr(self, f) for f in TEXT_FIELDS) or self.emails or self.phones)
 
 
 @dataclass(slots=True)

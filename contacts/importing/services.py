@@ -7,9 +7,9 @@ The same function backs the admin preview and confirm steps, the Celery task and
 
 import itertools
 import re
-from contextlib import nullcontext
 from collections import Counter
 from collections.abc import Callable, Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -30,7 +30,9 @@ from .records import TEXT_FIELDS, ContactRecord, ParsedRow
 from .sniff import Format, ImportFileError, sniff
 
 BATCH_SIZE = 2000
-MAX_LENGTHS = {f.name: f.max_length for f in Contact._meta.fields if f.name in TEXT_FIELDS and f.max_length}
+MAX_LENGTHS = {
+    f.name: f.max_length for f in Contact._meta.fields if f.name in TEXT_FIELDS and f.max_length
+}
 _url = URLValidator()
 
 
@@ -88,14 +90,17 @@ class ImportSummary:
         }
 
     def text(self) -> str:
-        verb = "would be" if self.dry_run else "were"
+        """One line: the counts per status, as the admin's preview shows them."""
+        if not self.total:
+            verb = "would be" if self.dry_run else "was"
+            return f"No contacts found in the file; nothing {verb} imported."
         c = self.counts
+        label = Format.LABELS.get(self.format, self.format)
         return (
-            f"{self.total} rows ({Format.LABELS.get(self.format, self.format)}): "
-            f"{c[Status.NEW]} new, {c[Status.UPDATE]} updated, {c[Status.DUPLICATE]} duplicates, "
-            f"{c[Status.SKIPPED]} skipped, {c[Status.ERROR]} errors"
-            + (" (dry run: nothing written)" if self.dry_run else "")
-        ) if self.total else f"No contacts found in the file; nothing {verb} imported."
+            f"{self.total} rows ({label}): {c[Status.NEW]} new, {c[Status.UPDATE]} updated, "
+            f"{c[Status.DUPLICATE]} duplicates, {c[Status.SKIPPED]} skipped, "
+            f"{c[Status.ERROR]} errors" + (" (dry run: nothing written)" if self.dry_run else "")
+        )
 
 
 # Plain addresses, accepted without the (slower) full validator.
@@ -118,7 +123,11 @@ def validate_record(record: ContactRecord) -> str:
         if value:
             if "://" not in value:
                 value = "https://" + value
-            if name == "linkedin_url" and value.startswith(("https://", "http://")) and _LINKEDIN.fullmatch(value):
+            if (
+                name == "linkedin_url"
+                and value.startswith(("https://", "http://"))
+                and _LINKEDIN.fullmatch(value)
+            ):
                 continue  # a well-formed LinkedIn URL; the general validator is slow
             try:
                 _url(value)
@@ -178,10 +187,14 @@ class Importer:
             return
         record = row.record
         if record is None:
-            self.emit(RowResult(row.line, Status.SKIPPED, reason=row.skip or "empty row", raw=row.raw))
+            self.emit(
+                RowResult(row.line, Status.SKIPPED, reason=row.skip or "empty row", raw=row.raw)
+            )
             return
         if not record.name:
-            self.emit(RowResult(row.line, Status.SKIPPED, reason="no name or email address", raw=row.raw))
+            self.emit(
+                RowResult(row.line, Status.SKIPPED, reason="no name or email address", raw=row.raw)
+            )
             return
         if reason := validate_record(record):
             self.emit(RowResult(row.line, Status.ERROR, record.name, reason, raw=row.raw))
@@ -197,7 +210,11 @@ class Importer:
         if isinstance(ref, int) and ref < 0:
             # A dry run's contact created earlier in the file: it is the same person.
             line = self.created_lines[ref]
-            self.emit(RowResult(row.line, Status.DUPLICATE, record.name, f"same person as line {line}; merged"))
+            self.emit(
+                RowResult(
+                    row.line, Status.DUPLICATE, record.name, f"same person as line {line}; merged"
+                )
+            )
             return
         state = ref if isinstance(ref, ContactState) else self.cache.get(ref)
         if state is None:
@@ -229,7 +246,8 @@ class Importer:
         now = timezone.now()
         # A contact never contacted is due one cadence after it was added (follow-up engine).
         ids = bulk.insert(
-            Contact, [state.fields for state in new],
+            Contact,
+            [state.fields for state in new],
             defaults={"owner": self.owner, "next_follow_up_on": self.first_due},
         )
         for state, contact_id in zip(new, ids):
@@ -239,17 +257,31 @@ class Importer:
         if dirty:
             fields = sorted(set().union(*(s.changed for s in dirty)))
             Contact.objects.bulk_update(
-                [Contact(id=s.id, updated_at=now, **{f: s.fields[f] for f in fields}) for s in dirty],
-                [*fields, "updated_at"], batch_size=BATCH_SIZE,
+                [
+                    Contact(id=s.id, updated_at=now, **{f: s.fields[f] for f in fields})
+                    for s in dirty
+                ],
+                [*fields, "updated_at"],
+                batch_size=BATCH_SIZE,
             )
         # Emails and phones are new to their contact by construction (ContactState keeps the
         # known ones), so no conflict handling is needed.
-        bulk.insert(ContactEmail, [
-            {"contact_id": s.id, "email": e, "label": l} for s in touched for e, l in s.new_emails
-        ])
-        bulk.insert(ContactPhone, [
-            {"contact_id": s.id, "number": n, "label": l} for s in touched for n, l in s.new_phones
-        ])
+        bulk.insert(
+            ContactEmail,
+            [
+                {"contact_id": s.id, "email": e, "label": label}
+                for s in touched
+                for e, label in s.new_emails
+            ],
+        )
+        bulk.insert(
+            ContactPhone,
+            [
+                {"contact_id": s.id, "number": n, "label": label}
+                for s in touched
+                for n, label in s.new_phones
+            ],
+        )
         self.write_tags(touched)
         # Keys now point at ids; states are dropped so memory does not grow with the file.
         for state in touched:
@@ -262,16 +294,23 @@ class Importer:
         wanted = {t.lower(): t for s in touched for t in s.new_tags}
         missing = [name for low, name in wanted.items() if low not in self.index.tag_ids]
         if missing:
-            Tag.objects.bulk_create([Tag(owner=self.owner, name=n) for n in missing], ignore_conflicts=True)
-            for tag_id, name in Tag.objects.filter(owner=self.owner, name__in=missing).values_list("id", "name"):
+            Tag.objects.bulk_create(
+                [Tag(owner=self.owner, name=n) for n in missing], ignore_conflicts=True
+            )
+            for tag_id, name in Tag.objects.filter(owner=self.owner, name__in=missing).values_list(
+                "id", "name"
+            ):
                 self.index.tag_ids[name.lower()] = tag_id
         through = Contact.tags.through
         through.objects.bulk_create(
             [
                 through(contact_id=s.id, tag_id=self.index.tag_ids[t.lower()])
-                for s in touched for t in s.new_tags if t.lower() in self.index.tag_ids
+                for s in touched
+                for t in s.new_tags
+                if t.lower() in self.index.tag_ids
             ],
-            batch_size=BATCH_SIZE, ignore_conflicts=True,
+            batch_size=BATCH_SIZE,
+            ignore_conflicts=True,
         )
 
 

@@ -119,11 +119,15 @@ def detect_csv_format(header: list[str]) -> str:
         "url" in names or "profile url" in names or "email address" in names
     ):
         return Format.LINKEDIN
-    if any(re.fullmatch(r"e-mail \d+ - value", n) for n in names) or {
-        "given name",
-        "family name",
-    } <= names or "organization 1 - name" in names or (
-        "organization name" in names and "labels" in names
+    if (
+        any(re.fullmatch(r"e-mail \d+ - value", n) for n in names)
+        or {
+            "given name",
+            "family name",
+        }
+        <= names
+        or "organization 1 - name" in names
+        or ("organization name" in names and "labels" in names)
     ):
         return Format.GOOGLE
     if "e-mail address" in names and (
@@ -194,7 +198,11 @@ def sniff(path: Path, requested: str = Format.AUTO) -> Sniffed:
             best = (index, delimiter, cells, fmt)
             # A generic header is only trusted if the next line splits the same way.
             following = next((ln for ln in lines[index + 1 :] if ln.strip()), "")
-            if following and _count_outside_quotes(following, delimiter) == 0 and "\n" not in following[:-2]:
+            if (
+                following
+                and _count_outside_quotes(following, delimiter) == 0
+                and "\n" not in following[:-2]
+            ):
                 best = None
                 continue
             break
@@ -213,7 +221,9 @@ def sniff(path: Path, requested: str = Format.AUTO) -> Sniffed:
                 f"This file does not look like a {Format.LABELS[requested]} file "
                 f"(it looks like {Format.LABELS[fmt]}). Choose “Detect automatically”."
             )
-    return Sniffed(encoding=encoding, format=fmt, delimiter=delimiter, header=header, header_line=index)
+    return Sniffed(
+        encoding=encoding, format=fmt, delimiter=delimiter, header=header, header_line=index
+    )
 
 
 def estimate_rows(path: Path, fmt: str) -> int:

@@ -14,8 +14,15 @@ from contacts.importing.services import run_import
 from contacts.models import Contact, ContactLink, LinkKind
 from interactions.models import Direction
 from tests.factories import (
-    ContactEmailFactory, ContactFactory, EventFactory, FollowUpFactory, InteractionFactory,
-    MentorshipFactory, SupportFactory, TagFactory, UserFactory,
+    ContactEmailFactory,
+    ContactFactory,
+    EventFactory,
+    FollowUpFactory,
+    InteractionFactory,
+    MentorshipFactory,
+    SupportFactory,
+    TagFactory,
+    UserFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +35,9 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def account(owner):
-    ada = ContactFactory(owner=owner, name="Ada Lovelace", company="Analytical", notes="=HYPERLINK(\"x\")")
+    ada = ContactFactory(
+        owner=owner, name="Ada Lovelace", company="Analytical", notes='=HYPERLINK("x")'
+    )
     bob = ContactFactory(owner=owner, name="Bob Ng", company="Acme", introduced_by=ada)
     ContactEmailFactory(contact=ada, email="ada@example.com", label="work")
     bob.phones.create(number="+44 20 7946 0000", label="mobile")
@@ -38,17 +47,27 @@ def account(owner):
     ada.met_at = event
     ada.save()
     interaction = InteractionFactory(owner=owner, contacts=[ada, bob], summary="Lunch", event=event)
-    support = SupportFactory(owner=owner, contact=bob, intro_to=ada, interaction=interaction, direction=Direction.GIVE)
+    support = SupportFactory(
+        owner=owner, contact=bob, intro_to=ada, interaction=interaction, direction=Direction.GIVE
+    )
     mentorship = MentorshipFactory(owner=owner, mentee=bob)
     FollowUpFactory(owner=owner, contact=ada, support=support, source_key="give:1")
     FollowUpFactory(owner=owner, contact=bob, mentorship=mentorship, source_key="mentorship:1")
-    ContactLink.objects.create(owner=owner, from_contact=ada, to_contact=bob, kind=LinkKind.INTRODUCED)
+    ContactLink.objects.create(
+        owner=owner, from_contact=ada, to_contact=bob, kind=LinkKind.INTRODUCED
+    )
     return owner
 
 
 def test_escape_cell_prefixes_formula_starts():
     assert [escape_cell(v) for v in ["=1+1", "+49", "-2", "@SUM", "\tx", "\rx", "plain"]] == [
-        "'=1+1", "'+49", "'-2", "'@SUM", "'\tx", "'\rx", "plain",
+        "'=1+1",
+        "'+49",
+        "'-2",
+        "'@SUM",
+        "'\tx",
+        "'\rx",
+        "plain",
     ]
 
 
@@ -96,15 +115,35 @@ def test_vcard_lines_are_folded_at_75_octets(owner):
 def _normalised(document):
     """The document with ids replaced by positions, so two accounts can be compared."""
     positions = {}
-    for key in ("tags", "events", "contacts", "contact_emails", "contact_phones", "contact_links",
-                "interactions", "supports", "mentorships", "follow_ups"):
+    for key in (
+        "tags",
+        "events",
+        "contacts",
+        "contact_emails",
+        "contact_phones",
+        "contact_links",
+        "interactions",
+        "supports",
+        "mentorships",
+        "follow_ups",
+    ):
         positions[key] = {row["id"]: i for i, row in enumerate(document[key])}
     refs = {
-        "contact_id": "contacts", "from_contact_id": "contacts", "to_contact_id": "contacts",
-        "intro_to_id": "contacts", "introduced_by_id": "contacts", "mentor_id": "contacts",
-        "mentee_id": "contacts", "met_at_id": "events", "event_id": "events",
-        "interaction_id": "interactions", "support_id": "supports", "mentorship_id": "mentorships",
-        "people_met": "contacts", "contacts": "contacts", "tags": "tags",
+        "contact_id": "contacts",
+        "from_contact_id": "contacts",
+        "to_contact_id": "contacts",
+        "intro_to_id": "contacts",
+        "introduced_by_id": "contacts",
+        "mentor_id": "contacts",
+        "mentee_id": "contacts",
+        "met_at_id": "events",
+        "event_id": "events",
+        "interaction_id": "interactions",
+        "support_id": "supports",
+        "mentorship_id": "mentorships",
+        "people_met": "contacts",
+        "contacts": "contacts",
+        "tags": "tags",
     }
     out = {}
     for key, pos in positions.items():
@@ -115,7 +154,11 @@ def _normalised(document):
             for name, section in refs.items():
                 if name in row and row[name] is not None:
                     value = row[name]
-                    row[name] = sorted(positions[section][v] for v in value) if isinstance(value, list) else positions[section][value]
+                    row[name] = (
+                        sorted(positions[section][v] for v in value)
+                        if isinstance(value, list)
+                        else positions[section][value]
+                    )
             rows.append(row)
         out[key] = rows
     out["profile"] = document["profile"]
@@ -147,9 +190,22 @@ def test_json_document_excludes_other_users_rows(account, stranger):
 
 
 def test_export_data_command_writes_each_format(account, tmp_path):
-    for fmt, marker in (("json", '"network_crm-export"'), ("csv", "Name,"), ("vcard", "BEGIN:VCARD")):
+    for fmt, marker in (
+        ("json", '"network_crm-export"'),
+        ("csv", "Name,"),
+        ("vcard", "BEGIN:VCARD"),
+    ):
         path = tmp_path / f"out.{fmt}"
-        call_command("export_data", "--user", "owner", "--format", fmt, "--output", str(path), stderr=StringIO())
+        call_command(
+            "export_data",
+            "--user",
+            "owner",
+            "--format",
+            fmt,
+            "--output",
+            str(path),
+            stderr=StringIO(),
+        )
         assert marker in path.read_text(encoding="utf-8")
 
 

@@ -4,10 +4,16 @@ import pytest
 
 from contacts.merging import MergeError, merge_contacts, plan_merge, possible_duplicates
 from contacts.models import Contact, ContactLink, LinkKind
-from interactions.models import FollowUp, Mentorship, Support
+from interactions.models import FollowUp, Mentorship
 from tests.factories import (
-    ContactEmailFactory, ContactFactory, EventFactory, FollowUpFactory, InteractionFactory,
-    MentorshipFactory, SupportFactory, TagFactory,
+    ContactEmailFactory,
+    ContactFactory,
+    EventFactory,
+    FollowUpFactory,
+    InteractionFactory,
+    MentorshipFactory,
+    SupportFactory,
+    TagFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +26,16 @@ def fast_password_hashing(settings):
 
 @pytest.fixture
 def pair(owner):
-    survivor = ContactFactory(owner=owner, name="Ben Carter", company="Atlassian", title="", notes="Likes chess")
-    other = ContactFactory(owner=owner, name="Benjamin Carter", company="Atlassian", title="Senior EM", notes="Runs a meetup")
+    survivor = ContactFactory(
+        owner=owner, name="Ben Carter", company="Atlassian", title="", notes="Likes chess"
+    )
+    other = ContactFactory(
+        owner=owner,
+        name="Benjamin Carter",
+        company="Atlassian",
+        title="Senior EM",
+        notes="Runs a meetup",
+    )
     return survivor, other
 
 
@@ -31,7 +45,11 @@ def test_merge_fills_blanks_and_keeps_survivor_values(pair):
     other.save()
     merge_contacts(survivor, other)
     survivor.refresh_from_db()
-    assert (survivor.name, survivor.company, survivor.title) == ("Ben Carter", "Atlassian", "Senior EM")
+    assert (survivor.name, survivor.company, survivor.title) == (
+        "Ben Carter",
+        "Atlassian",
+        "Senior EM",
+    )
 
 
 def test_merge_appends_notes(pair):
@@ -80,20 +98,33 @@ def test_merge_drops_follow_up_whose_key_collides(owner, pair):
     FollowUpFactory(owner=owner, contact=survivor, source_key=f"cadence:{survivor.pk}:2026-01-01")
     FollowUpFactory(owner=owner, contact=other, source_key=f"cadence:{other.pk}:2026-01-01")
     merge_contacts(survivor, other)
-    assert list(FollowUp.objects.values_list("source_key", flat=True)) == [f"cadence:{survivor.pk}:2026-01-01"]
+    assert list(FollowUp.objects.values_list("source_key", flat=True)) == [
+        f"cadence:{survivor.pk}:2026-01-01"
+    ]
 
 
 def test_merge_moves_links_dropping_self_and_duplicate_links(owner, pair):
     survivor, other = pair
     third = ContactFactory(owner=owner)
-    ContactLink.objects.create(owner=owner, from_contact=survivor, to_contact=other, kind=LinkKind.COLLEAGUES)
-    ContactLink.objects.create(owner=owner, from_contact=survivor, to_contact=third, kind=LinkKind.KNOWS)
-    ContactLink.objects.create(owner=owner, from_contact=other, to_contact=third, kind=LinkKind.KNOWS)
-    ContactLink.objects.create(owner=owner, from_contact=third, to_contact=other, kind=LinkKind.MENTOR_OF)
+    ContactLink.objects.create(
+        owner=owner, from_contact=survivor, to_contact=other, kind=LinkKind.COLLEAGUES
+    )
+    ContactLink.objects.create(
+        owner=owner, from_contact=survivor, to_contact=third, kind=LinkKind.KNOWS
+    )
+    ContactLink.objects.create(
+        owner=owner, from_contact=other, to_contact=third, kind=LinkKind.KNOWS
+    )
+    ContactLink.objects.create(
+        owner=owner, from_contact=third, to_contact=other, kind=LinkKind.MENTOR_OF
+    )
     merge_contacts(survivor, other)
-    assert sorted(ContactLink.objects.values_list("from_contact", "to_contact", "kind")) == sorted([
-        (survivor.pk, third.pk, LinkKind.KNOWS), (third.pk, survivor.pk, LinkKind.MENTOR_OF),
-    ])
+    assert sorted(ContactLink.objects.values_list("from_contact", "to_contact", "kind")) == sorted(
+        [
+            (survivor.pk, third.pk, LinkKind.KNOWS),
+            (third.pk, survivor.pk, LinkKind.MENTOR_OF),
+        ]
+    )
 
 
 def test_merge_moves_mentorships_and_drops_one_between_them(owner, pair):
@@ -117,7 +148,10 @@ def test_merge_moves_events_emails_phones_and_tags(owner, pair):
     other.tags.add(TagFactory(owner=owner, name="mentors"))
     merge_contacts(survivor, other)
     assert list(event.people_met.all()) == [survivor]
-    assert sorted(survivor.emails.values_list("email", flat=True)) == ["ben@example.com", "benjamin@example.com"]
+    assert sorted(survivor.emails.values_list("email", flat=True)) == [
+        "ben@example.com",
+        "benjamin@example.com",
+    ]
     assert list(survivor.phones.values_list("number", flat=True)) == ["+1 555 0100"]
     assert list(survivor.tags.values_list("name", flat=True)) == ["mentors"]
 
@@ -154,8 +188,12 @@ def test_possible_duplicates_by_email_linkedin_and_similar_names(owner, pair):
     b = ContactFactory(owner=owner, name="Annie Zhou", company="Y")
     ContactEmailFactory(contact=a, email="ann@example.com")
     ContactEmailFactory(contact=b, email="ann@example.com")
-    c = ContactFactory(owner=owner, name="C One", company="", linkedin_url="https://www.linkedin.com/in/cee")
-    d = ContactFactory(owner=owner, name="D Two", company="", linkedin_url="http://linkedin.com/in/CEE/")
+    c = ContactFactory(
+        owner=owner, name="C One", company="", linkedin_url="https://www.linkedin.com/in/cee"
+    )
+    d = ContactFactory(
+        owner=owner, name="D Two", company="", linkedin_url="http://linkedin.com/in/CEE/"
+    )
     ContactFactory(owner=owner, name="Zed Unrelated", company="Atlassian")
     found = {(p.first.pk, p.second.pk): p.reasons for p in possible_duplicates(owner)}
     assert found == {

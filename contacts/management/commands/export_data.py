@@ -12,7 +12,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--user", required=True)
         parser.add_argument("--format", default="json", choices=["json", "csv", "vcard"])
-        parser.add_argument("--output", required=True, help="File to write; '-' for standard output.")
+        parser.add_argument(
+            "--output", required=True, help="File to write; '-' for standard output."
+        )
 
     def handle(self, *args, **options):
         User = get_user_model()

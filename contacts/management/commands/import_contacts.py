@@ -17,10 +17,21 @@ class Command(BaseCommand):
         parser.add_argument("file")
         parser.add_argument("--user", required=True, help="Username who will own the contacts.")
         parser.add_argument(
-            "--format", default=Format.AUTO,
-            choices=[Format.AUTO, Format.LINKEDIN, Format.GOOGLE, Format.OUTLOOK, Format.VCARD, Format.CSV, Format.JSON],
+            "--format",
+            default=Format.AUTO,
+            choices=[
+                Format.AUTO,
+                Format.LINKEDIN,
+                Format.GOOGLE,
+                Format.OUTLOOK,
+                Format.VCARD,
+                Format.CSV,
+                Format.JSON,
+            ],
         )
-        parser.add_argument("--dry-run", action="store_true", help="Show what would happen, write nothing.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Show what would happen, write nothing."
+        )
 
     def handle(self, *args, **options):
         User = get_user_model()
@@ -38,14 +49,21 @@ class Command(BaseCommand):
 
         try:
             summary = run_import(
-                options["file"], owner, format=options["format"], dry_run=options["dry_run"], sink=sink
+                options["file"],
+                owner,
+                format=options["format"],
+                dry_run=options["dry_run"],
+                sink=sink,
             )
         except ImportFileError as exc:
             raise CommandError(str(exc)) from None
         except OSError as exc:
             raise CommandError(f"Cannot read {options['file']}: {exc.strerror}") from None
         for row in refused:
-            self.stdout.write(f"line {row.line}: {row.status} — {row.reason}" + (f" ({row.name})" if row.name else ""))
+            self.stdout.write(
+                f"line {row.line}: {row.status} — {row.reason}"
+                + (f" ({row.name})" if row.name else "")
+            )
         self.stdout.write(summary.text())
 
     def restore_json(self, owner, options):
@@ -60,4 +78,6 @@ class Command(BaseCommand):
             counts = import_document(owner, document)
         except ExportError as exc:
             raise CommandError(str(exc)) from None
-        self.stdout.write("Restored: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
+        self.stdout.write(
+            "Restored: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
+        )

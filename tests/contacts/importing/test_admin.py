@@ -23,7 +23,9 @@ def media_root(settings, tmp_path):
 @pytest.fixture
 def staff(db):
     user = UserFactory(username="staff", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="contacts", codename__endswith="contact"))
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label="contacts", codename__endswith="contact")
+    )
     return user
 
 
@@ -34,9 +36,13 @@ def superuser(db):
 
 def upload(client, fixture_path, name, fmt="auto"):
     data = fixture_path(name).read_bytes()
-    return client.post(reverse("admin:contacts_contact_import"), {
-        "file": SimpleUploadedFile(name, data), "format": fmt,
-    })
+    return client.post(
+        reverse("admin:contacts_contact_import"),
+        {
+            "file": SimpleUploadedFile(name, data),
+            "format": fmt,
+        },
+    )
 
 
 def job_page(client, job, **params):
@@ -106,7 +112,10 @@ def test_same_file_twice_through_admin_changes_nothing(client, staff, fixture_pa
 def test_refused_rows_download_as_csv(client, staff, fixture_path):
     client.force_login(staff)
     mapping_url = upload(client, fixture_path, "generic_ragged.csv").url
-    client.post(mapping_url, {"col_0": "name", "col_1": "email", "col_2": "company", "col_3": "notes", "col_4": "tags"})
+    client.post(
+        mapping_url,
+        {"col_0": "name", "col_1": "email", "col_2": "company", "col_3": "notes", "col_4": "tags"},
+    )
     job = ImportJob.objects.get()
     response = client.get(reverse("admin:contacts_contact_import_refused", args=[job.pk]))
     text = b"".join(response.streaming_content).decode()
@@ -139,7 +148,11 @@ def test_unknown_csv_goes_through_column_mapping(client, staff, fixture_path):
     assert "Pick at least one column" in refused.content.decode()
     client.post(mapping_url, {"col_0": "", "col_1": "", "col_2": "name"})
     job.refresh_from_db()
-    assert (job.status, job.mapping, job.report["counts"]["new"]) == ("previewed", ["", "", "name"], 2)
+    assert (job.status, job.mapping, job.report["counts"]["new"]) == (
+        "previewed",
+        ["", "", "name"],
+        2,
+    )
 
 
 def test_another_users_job_is_404(client, staff, fixture_path):
@@ -149,7 +162,9 @@ def test_another_users_job_is_404(client, staff, fixture_path):
     job = ImportJob.objects.get()
     client.force_login(staff)
     for name in ("import_job", "import_progress", "import_refused", "import_mapping"):
-        assert client.get(reverse(f"admin:contacts_contact_{name}", args=[job.pk])).status_code == 404
+        assert (
+            client.get(reverse(f"admin:contacts_contact_{name}", args=[job.pk])).status_code == 404
+        )
     assert confirm(client, job).status_code == 404
 
 
@@ -158,17 +173,26 @@ def test_signed_out_upload_redirects_to_login(client):
     assert response.status_code == 302 and "login" in response.url
 
 
-def test_large_file_runs_in_task_with_progress(client, staff, settings, tmp_path, django_capture_on_commit_callbacks, monkeypatch):
+def test_large_file_runs_in_task_with_progress(
+    client, staff, settings, tmp_path, django_capture_on_commit_callbacks, monkeypatch
+):
     settings.IMPORT_SYNC_MAX_ROWS = 1000
     lines = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
-    lines += [f"Person,{i},https://www.linkedin.com/in/p{i},,Co {i % 50},EM,01 Feb 2024" for i in range(5000)]
+    lines += [
+        f"Person,{i},https://www.linkedin.com/in/p{i},,Co {i % 50},EM,01 Feb 2024"
+        for i in range(5000)
+    ]
     queued = []
     monkeypatch.setattr(run_import_job, "delay", lambda *args: queued.append(args))
     client.force_login(staff)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("admin:contacts_contact_import"), {
-            "file": SimpleUploadedFile("Connections.csv", "\n".join(lines).encode()), "format": "auto",
-        })
+        client.post(
+            reverse("admin:contacts_contact_import"),
+            {
+                "file": SimpleUploadedFile("Connections.csv", "\n".join(lines).encode()),
+                "format": "auto",
+            },
+        )
     job = ImportJob.objects.get()
     assert (job.status, queued) == (ImportStatus.PREVIEWING, [(job.pk, False)])
     running = job_page(client, job).content.decode()
@@ -194,7 +218,9 @@ def test_progress_view_reports_running_job_and_redirects_when_done(client, staff
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.IMPORTING)
     job.side_file(".progress").write_text("1 2")
     url = reverse("admin:contacts_contact_import_progress", args=[job.pk])
-    assert '<progress max="2" value="1">' in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert (
+        '<progress max="2" value="1">' in client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    )
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE)
     done = client.get(url, HTTP_HX_REQUEST="true")
     assert done["HX-Redirect"] == reverse("admin:contacts_contact_import_job", args=[job.pk])
@@ -219,9 +245,13 @@ def test_merge_action_redirects_to_merge_preview(client, staff):
     a = ContactFactory(owner=staff, name="Ben Carter")
     b = ContactFactory(owner=staff, name="Benjamin Carter", title="Senior EM")
     client.force_login(staff)
-    response = client.post(reverse("admin:contacts_contact_changelist"), {
-        "action": "merge_selected_contacts", "_selected_action": [a.pk, b.pk],
-    })
+    response = client.post(
+        reverse("admin:contacts_contact_changelist"),
+        {
+            "action": "merge_selected_contacts",
+            "_selected_action": [a.pk, b.pk],
+        },
+    )
     assert response.url == reverse("admin:contacts_contact_merge", args=[a.pk, b.pk])
     preview = client.get(response.url).content.decode()
     assert "Senior EM" in preview
@@ -230,9 +260,14 @@ def test_merge_action_redirects_to_merge_preview(client, staff):
 def test_merge_action_needs_exactly_two(client, staff):
     a = ContactFactory(owner=staff)
     client.force_login(staff)
-    response = client.post(reverse("admin:contacts_contact_changelist"), {
-        "action": "merge_selected_contacts", "_selected_action": [a.pk],
-    }, follow=True)
+    response = client.post(
+        reverse("admin:contacts_contact_changelist"),
+        {
+            "action": "merge_selected_contacts",
+            "_selected_action": [a.pk],
+        },
+        follow=True,
+    )
     assert "Select exactly two contacts" in response.content.decode()
 
 

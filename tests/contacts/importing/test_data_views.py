@@ -40,7 +40,9 @@ def test_merge_preview_shows_field_by_field(owner_client, pair):
 
 
 def test_merge_preview_with_htmx_returns_fragment(owner_client, pair):
-    response = owner_client.get(merge_url(pair[0]), {"other": pair[1].pk, "keep": pair[1].pk}, HTTP_HX_REQUEST="true")
+    response = owner_client.get(
+        merge_url(pair[0]), {"other": pair[1].pk, "keep": pair[1].pk}, HTTP_HX_REQUEST="true"
+    )
     body = response.content.decode()
     assert body.lstrip().startswith('<div id="merge-plan">')
     assert "into “Benjamin Carter”" in body
@@ -76,7 +78,9 @@ def test_duplicates_page_shows_only_own_pairs(stranger_client, pair):
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_duplicates_page_query_count_is_flat(owner_client, owner, count, django_assert_max_num_queries):
+def test_duplicates_page_query_count_is_flat(
+    owner_client, owner, count, django_assert_max_num_queries
+):
     for i in range(count):
         c = ContactFactory(owner=owner, name=f"Twin {i}", company=f"Co{i}")
         ContactEmailFactory(contact=c, email=f"twin{i}@example.com")
@@ -93,9 +97,14 @@ def test_export_page_links_downloads(owner_client):
         assert reverse(name) in page
 
 
-@pytest.mark.parametrize("name, marker", [
-    ("data:export_vcard", "BEGIN:VCARD"), ("data:export_csv", "Ben Carter"), ("data:export_json", '"network_crm-export"'),
-])
+@pytest.mark.parametrize(
+    "name, marker",
+    [
+        ("data:export_vcard", "BEGIN:VCARD"),
+        ("data:export_csv", "Ben Carter"),
+        ("data:export_json", '"network_crm-export"'),
+    ],
+)
 def test_export_downloads_own_data_only(owner_client, pair, stranger, name, marker):
     ContactFactory(owner=stranger, name="Someone Else")
     response = owner_client.get(reverse(name))
@@ -109,10 +118,17 @@ def test_stranger_export_does_not_contain_owners_contacts(stranger_client, pair)
     assert json.loads(body)["contacts"] == []
 
 
-@pytest.mark.parametrize("name, args", [
-    ("data:merge", [1]), ("data:duplicates", []), ("data:export", []), ("data:export_vcard", []),
-    ("data:export_csv", []), ("data:export_json", []),
-])
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("data:merge", [1]),
+        ("data:duplicates", []),
+        ("data:export", []),
+        ("data:export_vcard", []),
+        ("data:export_csv", []),
+        ("data:export_json", []),
+    ],
+)
 def test_signed_out_redirects_to_login(client, name, args):
     response = client.get(reverse(name, args=args))
     assert response.status_code == 302 and "/accounts/login/" in response.url

@@ -34,8 +34,15 @@ def test_google_current_headers(fixture_path):
     sniffed, rows = records(fixture_path("google_contacts.csv"))
     laura = rows[0].record
     assert sniffed.format == Format.GOOGLE
-    assert (laura.name, laura.company, laura.title) == ("Laura Schmidt", "Zalando", "Head of Platform")
-    assert [e for e, _ in laura.emails] == ["laura.schmidt@zalando.example", "laura@schmidt.example"]
+    assert (laura.name, laura.company, laura.title) == (
+        "Laura Schmidt",
+        "Zalando",
+        "Head of Platform",
+    )
+    assert [e for e, _ in laura.emails] == [
+        "laura.schmidt@zalando.example",
+        "laura@schmidt.example",
+    ]
     assert laura.linkedin_url == "https://www.linkedin.com/in/lauraschmidt"
     assert "Birthday: 15 April 1985" in laura.notes
     assert laura.tags == ["Work"]
@@ -48,7 +55,10 @@ def test_google_quoted_newlines_keep_line_numbers(fixture_path):
 
 def test_google_multi_value_cells_split(fixture_path):
     _, rows = records(fixture_path("google_contacts.csv"))
-    assert [e for e, _ in rows[1].record.emails] == ["daniel.kim@netflix.example", "dkim@gmail.example"]
+    assert [e for e, _ in rows[1].record.emails] == [
+        "daniel.kim@netflix.example",
+        "dkim@gmail.example",
+    ]
     assert len(rows[1].record.phones) == 2
 
 
@@ -65,7 +75,11 @@ def test_outlook_cp1252(fixture_path):
     sniffed, rows = records(fixture_path("outlook_contacts.csv"))
     assert (sniffed.format, sniffed.encoding) == (Format.OUTLOOK, "cp1252")
     jurgen = rows[0].record
-    assert (jurgen.name, jurgen.company, jurgen.location) == ("Jürgen Müller", "Siemens AG", "München, Germany")
+    assert (jurgen.name, jurgen.company, jurgen.location) == (
+        "Jürgen Müller",
+        "Siemens AG",
+        "München, Germany",
+    )
     assert jurgen.notes == "Prefers email – no calls before 10:00"
     assert rows[1].record.notes == "Birthday: 15 April 1979"
 
@@ -93,7 +107,10 @@ def test_vcard_broken_card_is_one_error_row(fixture_path):
 def test_vcard30_apple_item_labels_and_folded_lines(fixture_path):
     _, rows = records(fixture_path("contacts_v30_apple.vcf"))
     astrid = rows[0].record
-    assert astrid.emails == [("astrid@spotify.example", "Work"), ("astrid.l@proton.example", "Conference")]
+    assert astrid.emails == [
+        ("astrid@spotify.example", "Work"),
+        ("astrid.l@proton.example", "Conference"),
+    ]
     assert astrid.title == "Engineering Manager, Developer Experience and Internal Tooling"
     assert astrid.linkedin_url == "https://www.linkedin.com/in/astridlindqvist"
 

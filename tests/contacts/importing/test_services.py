@@ -23,7 +23,13 @@ def test_preview_writes_nothing(owner, fixture_path):
 def test_preview_lists_every_row_with_its_line(owner, fixture_path):
     summary = run_import(fixture_path("linkedin_connections.csv"), owner)
     assert statuses(summary) == [
-        (5, "new"), (6, "new"), (7, "new"), (8, "new"), (9, "new"), (10, "skipped"), (11, "new"),
+        (5, "new"),
+        (6, "new"),
+        (7, "new"),
+        (8, "new"),
+        (9, "new"),
+        (10, "skipped"),
+        (11, "new"),
     ]
     assert summary.rows[5].reason == "no name or email address"
 
@@ -50,9 +56,15 @@ def test_importing_same_file_twice_changes_nothing(owner, fixture_path):
 @pytest.mark.parametrize(
     "name",
     [
-        "contacts_v21.vcf", "contacts_v30_apple.vcf", "contacts_v40.vcf", "outlook_contacts.csv",
-        "google_contacts_legacy.csv", "excel_unicode_text.txt", "excel_semicolon.csv",
-        "generic_ragged.csv", "linkedin_connections.csv",
+        "contacts_v21.vcf",
+        "contacts_v30_apple.vcf",
+        "contacts_v40.vcf",
+        "outlook_contacts.csv",
+        "google_contacts_legacy.csv",
+        "excel_unicode_text.txt",
+        "excel_semicolon.csv",
+        "generic_ragged.csv",
+        "linkedin_connections.csv",
     ],
 )
 def test_second_import_of_each_format_is_all_duplicates_or_refused(owner, fixture_path, name):
@@ -87,8 +99,15 @@ def test_match_by_normalised_name_and_company(owner, fixture_path):
 
 
 def test_existing_contact_with_nothing_new_is_duplicate(owner, fixture_path):
-    contact = ContactFactory(owner=owner, name="Zoë Papadopoulos", company="Workable", title="x",
-                             preferred_name="Zo", notes="n", linkedin_url="https://www.linkedin.com/in/zoepapa")
+    contact = ContactFactory(
+        owner=owner,
+        name="Zoë Papadopoulos",
+        company="Workable",
+        title="x",
+        preferred_name="Zo",
+        notes="n",
+        linkedin_url="https://www.linkedin.com/in/zoepapa",
+    )
     ContactEmailFactory(contact=contact, email="zoe@example.gr")
     contact.phones.create(number="+30 690 000 0000")
     summary = run_import(fixture_path("contacts_v40.vcf"), owner)
@@ -98,7 +117,12 @@ def test_existing_contact_with_nothing_new_is_duplicate(owner, fixture_path):
 def test_duplicates_inside_one_file_become_one_contact(owner, fixture_path):
     summary = run_import(fixture_path("duplicates.csv"), owner, dry_run=False)
     assert statuses(summary) == [
-        (2, "new"), (3, "duplicate"), (4, "new"), (5, "duplicate"), (6, "new"), (7, "duplicate"),
+        (2, "new"),
+        (3, "duplicate"),
+        (4, "new"),
+        (5, "duplicate"),
+        (6, "new"),
+        (7, "duplicate"),
     ]
     assert Contact.objects.count() == 3
     ben = Contact.objects.get(name="Ben Carter")
@@ -135,7 +159,10 @@ def test_broken_vcard_does_not_stop_the_others(owner, fixture_path):
 def test_tags_are_created_once_per_owner(owner, fixture_path):
     run_import(fixture_path("generic_ragged.csv"), owner, dry_run=False)
     run_import(fixture_path("generic_ragged.csv"), owner, dry_run=False)
-    assert sorted(Tag.objects.filter(owner=owner).values_list("name", flat=True)) == ["fintech", "mentors"]
+    assert sorted(Tag.objects.filter(owner=owner).values_list("name", flat=True)) == [
+        "fintech",
+        "mentors",
+    ]
     assert Contact.objects.get(name="Olivia Brown").tags.count() == 2
 
 
