@@ -295,3 +295,20 @@ def test_uploaded_file_is_deleted_once_imported(client, staff, fixture_path):
     confirm(client, job)
     assert not job.path.exists()
     assert job.side_file(".result.jsonl").exists()
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_preview_page_query_count_does_not_grow_with_rows(
+    client, staff, tmp_path, rows, django_assert_max_num_queries
+):
+    lines = ["Name,Email"] + [f"Person {i},p{i}@example.com" for i in range(rows)]
+    client.force_login(staff)
+    mapping_url = client.post(
+        reverse("admin:contacts_contact_import"),
+        {"file": SimpleUploadedFile("people.csv", "\n".join(lines).encode()), "format": "auto"},
+    ).url
+    client.post(mapping_url, {"col_0": "name", "col_1": "email"})
+    job = ImportJob.objects.get()
+    with django_assert_max_num_queries(8):
+        page = job_page(client, job)
+    assert page.content.decode().count("<td>new</td>") == rows
