@@ -5,6 +5,7 @@ web process can read them while the worker's single import transaction is still 
 import csv
 import io
 import json
+import logging
 import os
 from collections.abc import Iterator
 from itertools import islice
@@ -16,6 +17,8 @@ from django.utils import timezone
 from .models import ImportJob, ImportStatus
 from .services import Status, run_import
 from .sniff import ImportFileError, estimate_rows, sniff
+
+logger = logging.getLogger(__name__)
 
 
 def sync_max_rows() -> int:
@@ -121,13 +124,15 @@ def run_job(job_id: int, apply: bool) -> None:
         )
         return
     except Exception:
+        # Logged, and told to the user on the job page; the transaction rolled back.
+        logger.exception("Import job %s failed", job.pk)
         tmp.unlink(missing_ok=True)
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportStatus.FAILED if not apply else ImportStatus.PREVIEWED,
             error="The import stopped on an unexpected error; nothing was written.",
             finished_at=timezone.now(),
         )
-        raise
+        return
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.DONE if apply else ImportStatus.PREVIEWED,
         detected_format=summary.format,

@@ -312,3 +312,20 @@ def test_preview_page_query_count_does_not_grow_with_rows(
     with django_assert_max_num_queries(8):
         page = job_page(client, job)
     assert page.content.decode().count("<td>new</td>") == rows
+
+
+def test_failure_during_import_writes_nothing_and_is_shown(client, staff, fixture_path, monkeypatch):
+    from contacts.importing import services
+
+    def broken_flush(self, touched):
+        raise RuntimeError("database went away")
+
+    client.force_login(staff)
+    upload(client, fixture_path, "contacts_v40.vcf")
+    job = ImportJob.objects.get()
+    monkeypatch.setattr(services.Importer, "flush", broken_flush)
+    page = client.get(confirm(client, job).url).content.decode()
+    job.refresh_from_db()
+    assert job.status == ImportStatus.PREVIEWED
+    assert "nothing was written" in page
+    assert not Contact.objects.exists()
