@@ -16,7 +16,9 @@ def _time_zone_choices():
 
 class ProfileForm(forms.ModelForm):
     email = forms.EmailField(
-        required=False, label="Your email", help_text="Where the weekly digest goes; none, no digest."
+        required=False,
+        label="Your email",
+        help_text="Where the weekly digest goes; none, no digest.",
     )
     time_zone = forms.ChoiceField(
         choices=_time_zone_choices, help_text="Digest times and “today” follow this zone."
@@ -26,9 +28,17 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = Profile
         fields = [
-            "time_zone", "digest_enabled", "digest_weekday", "digest_hour",
-            "cadence_close", "cadence_peer", "cadence_network", "cadence_dormant",
-            "own_discipline", "own_company", "own_team",
+            "time_zone",
+            "digest_enabled",
+            "digest_weekday",
+            "digest_hour",
+            "cadence_close",
+            "cadence_peer",
+            "cadence_network",
+            "cadence_dormant",
+            "own_discipline",
+            "own_company",
+            "own_team",
         ]
         labels = {
             "digest_enabled": "Send me the weekly digest",
@@ -58,7 +68,13 @@ class ProfileForm(forms.ModelForm):
         return profile
 
     # Changing these moves every contact's next follow-up.
-    SCHEDULE_FIELDS = ("time_zone", "cadence_close", "cadence_peer", "cadence_network", "cadence_dormant")
+    SCHEDULE_FIELDS = (
+        "time_zone",
+        "cadence_close",
+        "cadence_peer",
+        "cadence_network",
+        "cadence_dormant",
+    )
 
     def schedule_changed(self) -> bool:
         return any(name in self.changed_data for name in self.SCHEDULE_FIELDS)

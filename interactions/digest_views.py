@@ -44,10 +44,16 @@ def digest_preview(request):
 # The email's own HTML uses inline styles (mail clients ignore stylesheets); this one response
 # allows them, and nothing else: no scripts, no remote loads, sandboxed.
 @require_GET
-@csp_override({
-    "default-src": [CSP.NONE], "style-src": [CSP.UNSAFE_INLINE], "img-src": ["data:"],
-    "sandbox": True, "form-action": [CSP.NONE], "frame-ancestors": [CSP.NONE],
-})
+@csp_override(
+    {
+        "default-src": [CSP.NONE],
+        "style-src": [CSP.UNSAFE_INLINE],
+        "img-src": ["data:"],
+        "sandbox": True,
+        "form-action": [CSP.NONE],
+        "frame-ancestors": [CSP.NONE],
+    }
+)
 def digest_preview_email(request):
     """The digest email's HTML part, exactly as sent (without live one-click links)."""
     context = digests.build_digest(request.user, timezone.now(), links=False)
@@ -79,7 +85,9 @@ def digest_action(request, token):
     until = today + timedelta(days=SNOOZE_DAYS)
     is_open = follow_up.status in followups.OPEN_STATUSES
     already = not is_open or (
-        action == "snooze" and follow_up.status == FollowUpStatus.SNOOZED and follow_up.snoozed_until >= until
+        action == "snooze"
+        and follow_up.status == FollowUpStatus.SNOOZED
+        and follow_up.snoozed_until >= until
     )
     done = False
     if request.method == "POST" and not already:
@@ -88,11 +96,19 @@ def digest_action(request, token):
         else:
             followups.snooze(follow_up, until)
         done = True
-    return render(request, "interactions/digest_action.html", {
-        "follow_up": follow_up, "action": action, "action_label": digests.ACTIONS[action],
-        "until": until, "done": done, "already": already,
-        "reason": follow_up_reason_text(follow_up, today, profile=profile),
-    })
+    return render(
+        request,
+        "interactions/digest_action.html",
+        {
+            "follow_up": follow_up,
+            "action": action,
+            "action_label": digests.ACTIONS[action],
+            "until": until,
+            "done": done,
+            "already": already,
+            "reason": follow_up_reason_text(follow_up, today, profile=profile),
+        },
+    )
 
 
 # Mail clients POST here without a CSRF token (RFC 8058 one-click); the signed token is the
@@ -112,8 +128,12 @@ def digest_unsubscribe(request, token):
         raise Http404("No such user")
     if request.method == "POST":
         digests.turn_digest_off(profile)
-        return render(request, "interactions/digest_unsubscribe.html", {"done": True, "profile": profile})
-    return render(request, "interactions/digest_unsubscribe.html", {"done": False, "profile": profile})
+        return render(
+            request, "interactions/digest_unsubscribe.html", {"done": True, "profile": profile}
+        )
+    return render(
+        request, "interactions/digest_unsubscribe.html", {"done": False, "profile": profile}
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -136,7 +156,9 @@ def settings_view(request):
         "next_digest_at": digests.next_digest_at(profile, now),
         "now": now,
         "last_digest": digests.last_digest(request.user),
-        "calendar_url": request.build_absolute_uri(reverse("calendar_feed", args=[profile.calendar_token])),
+        "calendar_url": request.build_absolute_uri(
+            reverse("calendar_feed", args=[profile.calendar_token])
+        ),
     }
     if request.htmx:
         return render(request, "interactions/settings.html#settings_form", context)

@@ -31,7 +31,7 @@ from contacts.models import Contact, Profile
 from contacts.services import get_profile
 
 from .followups import OPEN_STATUSES, local_today
-from .models import Digest, DigestStatus, FollowUp, Interaction, Support, SupportStatus, Direction
+from .models import Digest, DigestStatus, Direction, FollowUp, Interaction, Support, SupportStatus
 from .selectors_followups import (
     follow_up_reason_text,
     one_person_this_week,
@@ -86,9 +86,11 @@ def next_digest_at(profile: Profile, now: datetime) -> datetime | None:
     if not profile.digest_enabled:
         return None
     window = digest_window(profile, now)
-    sent = Digest.objects.filter(
-        owner_id=profile.owner_id, period=window.period
-    ).exclude(status__in=UNFINISHED).exists()
+    sent = (
+        Digest.objects.filter(owner_id=profile.owner_id, period=window.period)
+        .exclude(status__in=UNFINISHED)
+        .exists()
+    )
     if not sent and now < window.ends_at:
         return max(window.due_at, now)
     return digest_window(profile, window.ends_at + timedelta(hours=1)).due_at
@@ -110,7 +112,9 @@ def contact_url(contact_id: int) -> str:
 
 def make_action_token(follow_up: FollowUp, action: str) -> str:
     """A signed token for one action on one follow-up of one user; it expires (ACTION_MAX_AGE)."""
-    return signing.dumps({"u": follow_up.owner_id, "f": follow_up.pk, "a": action}, salt=ACTION_SALT)
+    return signing.dumps(
+        {"u": follow_up.owner_id, "f": follow_up.pk, "a": action}, salt=ACTION_SALT
+    )
 
 
 def read_action_token(token: str) -> tuple[int, int, str]:
@@ -141,7 +145,9 @@ def unsubscribe_url(user_id: int) -> str:
     return _absolute(reverse("digest:unsubscribe", args=[make_unsubscribe_token(user_id)]))
 
 
-def build_digest(owner, now: datetime, *, profile: Profile | None = None, links: bool = True) -> dict:
+def build_digest(
+    owner, now: datetime, *, profile: Profile | None = None, links: bool = True
+) -> dict:
     """Everything the digest says for the week starting today (user's zone): who to reach out
     to and why, open promises both ways, one person to connect with, events, stats."""
     profile = profile or get_profile(owner)
@@ -164,9 +170,13 @@ def build_digest(owner, now: datetime, *, profile: Profile | None = None, links:
     mine, theirs = open_promises(owner)
     person = one_person_this_week(owner, today, profile=profile)
     stats = {
-        "touches_7d": Interaction.objects.filter(owner=owner, occurred_at__gte=now - timedelta(days=7)).count(),
+        "touches_7d": Interaction.objects.filter(
+            owner=owner, occurred_at__gte=now - timedelta(days=7)
+        ).count(),
         "gives_done_30d": Support.objects.filter(
-            owner=owner, direction=Direction.GIVE, status=SupportStatus.DONE,
+            owner=owner,
+            direction=Direction.GIVE,
+            status=SupportStatus.DONE,
             done_on__gte=today - timedelta(days=30),
         ).count(),
         "open_follow_ups": FollowUp.objects.filter(owner=owner, status__in=OPEN_STATUSES).count(),
@@ -191,7 +201,9 @@ def build_digest(owner, now: datetime, *, profile: Profile | None = None, links:
     }
 
 
-def render_digest_message(owner, context: dict, *, period: date | None = None) -> EmailMultiAlternatives:
+def render_digest_message(
+    owner, context: dict, *, period: date | None = None
+) -> EmailMultiAlternatives:
     """The digest as an email: subject / text / html templates, one-click unsubscribe headers
     (RFC 8058) and a Message-ID fixed per user and week so mail clients fold any duplicate."""
     subject = " ".join(render_to_string("emails/digest-subject.txt", context).split())
@@ -221,7 +233,9 @@ def _ensure_profiles() -> None:
 
 
 def _finish(digest_id: int, status: str, error: str, *, only=UNFINISHED) -> bool:
-    changed = Digest.objects.filter(pk=digest_id, status__in=only).update(status=status, error=error[:300])
+    changed = Digest.objects.filter(pk=digest_id, status__in=only).update(
+        status=status, error=error[:300]
+    )
     if changed and status == DigestStatus.FAILED:
         logger.error("digest %s failed: %s", digest_id, error)
     return bool(changed)
@@ -232,9 +246,11 @@ def scan_due_digests(now: datetime | None = None, *, user_ids=None) -> list[int]
     close rows that can no longer be sent, and return the ids ready for a worker to claim."""
     now = now or timezone.now()
     _ensure_profiles()
-    profiles = Profile.objects.filter(
-        digest_enabled=True, owner__is_active=True
-    ).exclude(owner__email="").select_related("owner")
+    profiles = (
+        Profile.objects.filter(digest_enabled=True, owner__is_active=True)
+        .exclude(owner__email="")
+        .select_related("owner")
+    )
     if user_ids is not None:
         profiles = profiles.filter(owner_id__in=user_ids)
     windows = {}
@@ -260,8 +276,12 @@ def scan_due_digests(now: datetime | None = None, *, user_ids=None) -> list[int]
         elif digest.status == DigestStatus.SENDING:
             if digest.claimed_at and digest.claimed_at < lease_cut:
                 # Handed to the mail server by a worker that died: it may have gone out.
-                _finish(digest.pk, DigestStatus.FAILED, "interrupted while sending; not resent to avoid a duplicate",
-                        only=[DigestStatus.SENDING])
+                _finish(
+                    digest.pk,
+                    DigestStatus.FAILED,
+                    "interrupted while sending; not resent to avoid a duplicate",
+                    only=[DigestStatus.SENDING],
+                )
         elif digest.attempts >= MAX_ATTEMPTS:
             _finish(digest.pk, DigestStatus.FAILED, f"gave up after {digest.attempts} attempts")
         elif digest.claimed_at is None or digest.claimed_at < lease_cut:
@@ -283,24 +303,39 @@ def deliver_digest(digest_id: int, now: datetime | None = None) -> str:
     profile = get_profile(owner)
     window = digest_window(profile, now)
     if digest.period != window.period or now >= window.ends_at:
-        _finish(digest.pk, DigestStatus.SKIPPED, "the week ended before it could be sent",
-                only=[DigestStatus.PENDING, DigestStatus.CLAIMED])
+        _finish(
+            digest.pk,
+            DigestStatus.SKIPPED,
+            "the week ended before it could be sent",
+            only=[DigestStatus.PENDING, DigestStatus.CLAIMED],
+        )
         return "stale"
     if not profile.digest_enabled or not owner.email or not owner.is_active:
-        _finish(digest.pk, DigestStatus.SKIPPED, "digest turned off before it was sent",
-                only=[DigestStatus.PENDING, DigestStatus.CLAIMED])
+        _finish(
+            digest.pk,
+            DigestStatus.SKIPPED,
+            "digest turned off before it was sent",
+            only=[DigestStatus.PENDING, DigestStatus.CLAIMED],
+        )
         return "turned off"
-    claimable = Q(status=DigestStatus.PENDING) | Q(status=DigestStatus.CLAIMED, claimed_at__lt=now - CLAIM_LEASE)
+    claimable = Q(status=DigestStatus.PENDING) | Q(
+        status=DigestStatus.CLAIMED, claimed_at__lt=now - CLAIM_LEASE
+    )
     claimed = Digest.objects.filter(claimable, pk=digest.pk, attempts__lt=MAX_ATTEMPTS).update(
         status=DigestStatus.CLAIMED, claimed_at=now, attempts=F("attempts") + 1
     )
     if claimed != 1:
         return "claimed elsewhere"
-    message = render_digest_message(owner, build_digest(owner, now, profile=profile), period=digest.period)
+    message = render_digest_message(
+        owner, build_digest(owner, now, profile=profile), period=digest.period
+    )
     # Point of no return: from here on a crash must not lead to a second send.
-    if Digest.objects.filter(pk=digest.pk, status=DigestStatus.CLAIMED, claimed_at=now).update(
-        status=DigestStatus.SENDING
-    ) != 1:
+    if (
+        Digest.objects.filter(pk=digest.pk, status=DigestStatus.CLAIMED, claimed_at=now).update(
+            status=DigestStatus.SENDING
+        )
+        != 1
+    ):
         return "claimed elsewhere"
     try:
         message.send()
@@ -312,13 +347,17 @@ def deliver_digest(digest_id: int, now: datetime | None = None) -> str:
             status=DigestStatus.PENDING, error=f"{type(exc).__name__}: {exc}"[:300]
         )
         raise
-    Digest.objects.filter(pk=digest.pk).update(status=DigestStatus.SENT, sent_at=timezone.now(), error="")
+    Digest.objects.filter(pk=digest.pk).update(
+        status=DigestStatus.SENT, sent_at=timezone.now(), error=""
+    )
     return "sent"
 
 
 def give_up_digest(digest_id: int, exc: BaseException) -> None:
     """After the last retry: the digest is marked failed (logged, shown in settings)."""
-    _finish(digest_id, DigestStatus.FAILED, f"{type(exc).__name__}: {exc}", only=[DigestStatus.PENDING])
+    _finish(
+        digest_id, DigestStatus.FAILED, f"{type(exc).__name__}: {exc}", only=[DigestStatus.PENDING]
+    )
 
 
 def retry_delay(retries: int) -> int:

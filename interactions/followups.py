@@ -41,13 +41,17 @@ EVENT_FOLLOW_UP_DELAY_DAYS = 3
 
 
 def _zones_by_owner(owner_ids) -> dict:
-    zones = dict(Profile.objects.filter(owner_id__in=set(owner_ids)).values_list("owner_id", "time_zone"))
+    zones = dict(
+        Profile.objects.filter(owner_id__in=set(owner_ids)).values_list("owner_id", "time_zone")
+    )
     return {owner_id: zones.get(owner_id, "UTC") for owner_id in owner_ids}
 
 
 def _profiles_by_owner(owner_ids) -> dict:
     profiles = {p.owner_id: p for p in Profile.objects.filter(owner_id__in=set(owner_ids))}
-    return {owner_id: profiles.get(owner_id) or Profile(owner_id=owner_id) for owner_id in owner_ids}
+    return {
+        owner_id: profiles.get(owner_id) or Profile(owner_id=owner_id) for owner_id in owner_ids
+    }
 
 
 def _local_date(moment: datetime, zone) -> date:
@@ -75,7 +79,7 @@ def refresh_contact_schedule(contact_ids, *, now: datetime | None = None) -> Non
     ids = list(dict.fromkeys(contact_ids))
     now = now or timezone.now()
     for start in range(0, len(ids), REFRESH_CHUNK):
-        _refresh_chunk(ids[start:start + REFRESH_CHUNK], now)
+        _refresh_chunk(ids[start : start + REFRESH_CHUNK], now)
 
 
 def refresh_owner_schedule(owner) -> None:
@@ -95,9 +99,15 @@ def _refresh_chunk(contact_ids: list, now: datetime) -> None:
     # restarts from there. One grouped query for all contacts.
     anchors = dict(
         FollowUp.objects.filter(
-            contact_id__in=contact_ids, reason=FollowUpReason.CADENCE,
-            status__in=CLOSED_BY_USER, interaction__isnull=True, closed_at__isnull=False,
-        ).values("contact_id").annotate(last=Max("closed_at")).values_list("contact_id", "last")
+            contact_id__in=contact_ids,
+            reason=FollowUpReason.CADENCE,
+            status__in=CLOSED_BY_USER,
+            interaction__isnull=True,
+            closed_at__isnull=False,
+        )
+        .values("contact_id")
+        .annotate(last=Max("closed_at"))
+        .values_list("contact_id", "last")
     )
     profiles = _profiles_by_owner({c.owner_id for c in contacts})
     stale_open = []  # open cadence follow-ups no longer due after the recomputation
@@ -117,7 +127,9 @@ def _refresh_chunk(contact_ids: list, now: datetime) -> None:
             silenced.append(contact.pk)
         elif due > _local_date(now, zone):
             stale_open.append((contact.pk, due))
-    Contact.objects.bulk_update(contacts, ["last_interaction_at", "next_follow_up_on"], batch_size=1000)
+    Contact.objects.bulk_update(
+        contacts, ["last_interaction_at", "next_follow_up_on"], batch_size=1000
+    )
     if silenced:
         # Archived or "no reminders": nothing left to nag about.
         FollowUp.objects.filter(
@@ -127,7 +139,8 @@ def _refresh_chunk(contact_ids: list, now: datetime) -> None:
         # A longer cadence (or a newer touch) means an untouched reminder is no longer due; it
         # was made by the scanner, so it goes away and the scanner makes the next one in time.
         FollowUp.objects.filter(
-            contact_id__in=[pk for pk, _ in stale_open], reason=FollowUpReason.CADENCE,
+            contact_id__in=[pk for pk, _ in stale_open],
+            reason=FollowUpReason.CADENCE,
             status=FollowUpStatus.OPEN,
         ).delete()
 
@@ -167,7 +180,11 @@ def _sync_promise_follow_ups(interaction, contacts) -> None:
     promises = FollowUp.objects.filter(
         owner_id=interaction.owner_id, interaction=interaction, reason=FollowUpReason.PROMISE
     )
-    keep = {f"interaction:{interaction.pk}:{c.pk}" for c in contacts} if interaction.follow_up_on else set()
+    keep = (
+        {f"interaction:{interaction.pk}:{c.pk}" for c in contacts}
+        if interaction.follow_up_on
+        else set()
+    )
     # Promise withdrawn, or the contact taken off the interaction: the open reminder goes.
     promises.filter(status__in=OPEN_STATUSES).exclude(source_key__in=keep).delete()
     if not keep:
@@ -177,7 +194,9 @@ def _sync_promise_follow_ups(interaction, contacts) -> None:
     # snooze (editing the notes must not wake it) unless the promise now falls after it.
     day = interaction.follow_up_on
     current = promises.filter(source_key__in=keep)
-    current.filter(status=FollowUpStatus.OPEN).exclude(due_on=day, note=note).update(due_on=day, note=note)
+    current.filter(status=FollowUpStatus.OPEN).exclude(due_on=day, note=note).update(
+        due_on=day, note=note
+    )
     current.filter(status=FollowUpStatus.SNOOZED, snoozed_until__lt=day).update(
         due_on=day, note=note, status=FollowUpStatus.OPEN, snoozed_until=None
     )
@@ -185,8 +204,12 @@ def _sync_promise_follow_ups(interaction, contacts) -> None:
     FollowUp.objects.bulk_create(
         [
             FollowUp(
-                owner_id=interaction.owner_id, contact=contact, reason=FollowUpReason.PROMISE,
-                due_on=interaction.follow_up_on, note=note, interaction=interaction,
+                owner_id=interaction.owner_id,
+                contact=contact,
+                reason=FollowUpReason.PROMISE,
+                due_on=interaction.follow_up_on,
+                note=note,
+                interaction=interaction,
                 source_key=f"interaction:{interaction.pk}:{contact.pk}",
             )
             for contact in contacts
@@ -208,8 +231,11 @@ def on_support_saved(support) -> None:
     )
     if support.status in (SupportStatus.DONE, SupportStatus.DECLINED):
         existing.filter(status__in=OPEN_STATUSES).update(
-            status=FollowUpStatus.DONE if support.status == SupportStatus.DONE else FollowUpStatus.DISMISSED,
-            snoozed_until=None, closed_at=timezone.now(),
+            status=FollowUpStatus.DONE
+            if support.status == SupportStatus.DONE
+            else FollowUpStatus.DISMISSED,
+            snoozed_until=None,
+            closed_at=timezone.now(),
         )
         return
     if not wanted:
@@ -220,19 +246,26 @@ def on_support_saved(support) -> None:
         # An open reminder follows the give; a snoozed one keeps its snooze unless the give is
         # now due after it; a closed one stays closed (the user already dealt with it).
         changes = {"contact_id": support.contact_id, "note": note}
-        existing.filter(status=FollowUpStatus.OPEN).exclude(due_on=support.due_on, **changes).update(
+        existing.filter(status=FollowUpStatus.OPEN).exclude(
             due_on=support.due_on, **changes
-        )
+        ).update(due_on=support.due_on, **changes)
         existing.filter(status=FollowUpStatus.SNOOZED, snoozed_until__lt=support.due_on).update(
             due_on=support.due_on, status=FollowUpStatus.OPEN, snoozed_until=None, **changes
         )
         existing.filter(status=FollowUpStatus.SNOOZED).update(**changes)
         return
     FollowUp.objects.bulk_create(
-        [FollowUp(
-            owner_id=support.owner_id, contact_id=support.contact_id, reason=FollowUpReason.GIVE,
-            due_on=support.due_on, note=note, support=support, source_key=key,
-        )],
+        [
+            FollowUp(
+                owner_id=support.owner_id,
+                contact_id=support.contact_id,
+                reason=FollowUpReason.GIVE,
+                due_on=support.due_on,
+                note=note,
+                support=support,
+                source_key=key,
+            )
+        ],
         ignore_conflicts=True,
     )
 
@@ -244,13 +277,19 @@ def create_event_follow_ups(event) -> int:
     people = list(event.people_met.filter(owner_id=event.owner_id).values_list("pk", flat=True))
     keys = {pk: f"event:{event.pk}:{pk}" for pk in people}
     existing = set(
-        FollowUp.objects.filter(owner_id=event.owner_id, source_key__in=keys.values())
-        .values_list("source_key", flat=True)
+        FollowUp.objects.filter(owner_id=event.owner_id, source_key__in=keys.values()).values_list(
+            "source_key", flat=True
+        )
     )
     rows = [
         FollowUp(
-            owner_id=event.owner_id, contact_id=pk, reason=FollowUpReason.EVENT, due_on=due_on,
-            note=f"Met at {event.name}"[:300], source_key=key, event=event,
+            owner_id=event.owner_id,
+            contact_id=pk,
+            reason=FollowUpReason.EVENT,
+            due_on=due_on,
+            note=f"Met at {event.name}"[:300],
+            source_key=key,
+            event=event,
         )
         for pk, key in keys.items()
         if key not in existing
@@ -278,7 +317,11 @@ def snooze(follow_up, until: date) -> None:
         status=FollowUpStatus.SNOOZED, snoozed_until=until, due_on=until
     )
     if changed:
-        follow_up.status, follow_up.snoozed_until, follow_up.due_on = FollowUpStatus.SNOOZED, until, until
+        follow_up.status, follow_up.snoozed_until, follow_up.due_on = (
+            FollowUpStatus.SNOOZED,
+            until,
+            until,
+        )
 
 
 @transaction.atomic
@@ -307,7 +350,10 @@ def dismiss(follow_up) -> None:
     """Close a follow-up without doing it. A dismissed cadence reminder comes back one cadence
     later (counted from today)."""
     now = timezone.now()
-    if _close(follow_up, FollowUpStatus.DISMISSED, now) and follow_up.reason == FollowUpReason.CADENCE:
+    if (
+        _close(follow_up, FollowUpStatus.DISMISSED, now)
+        and follow_up.reason == FollowUpReason.CADENCE
+    ):
         refresh_contact_schedule([follow_up.contact_id], now=now)
 
 
@@ -354,11 +400,21 @@ def create_due_cadence_follow_ups(now: datetime | None = None) -> int:
     created = 0
     with connection.cursor() as cursor:
         for zone_name, today in sorted(_zone_groups(now).items()):
-            cursor.execute(sql, [
-                FollowUpReason.CADENCE.value, FollowUpStatus.OPEN.value, now, False, False, today,
-                zone_name, FollowUpReason.CADENCE.value, FollowUpStatus.OPEN.value,
-                FollowUpStatus.SNOOZED.value,
-            ])
+            cursor.execute(
+                sql,
+                [
+                    FollowUpReason.CADENCE.value,
+                    FollowUpStatus.OPEN.value,
+                    now,
+                    False,
+                    False,
+                    today,
+                    zone_name,
+                    FollowUpReason.CADENCE.value,
+                    FollowUpStatus.OPEN.value,
+                    FollowUpStatus.SNOOZED.value,
+                ],
+            )
             created += max(cursor.rowcount, 0)
     return created
 
@@ -393,7 +449,12 @@ def create_due_mentorship_follow_ups(now: datetime | None = None) -> int:
     now = now or timezone.now()
     mentorships = list(
         Mentorship.objects.filter(active=True).only(
-            "id", "owner_id", "mentor_id", "mentee_id", "session_cadence_days", "started_on",
+            "id",
+            "owner_id",
+            "mentor_id",
+            "mentee_id",
+            "session_cadence_days",
+            "started_on",
             "last_session_on",
         )
     )
@@ -407,9 +468,15 @@ def create_due_mentorship_follow_ups(now: datetime | None = None) -> int:
     )
     anchors = dict(
         FollowUp.objects.filter(
-            mentorship_id__in=ids, reason=FollowUpReason.MENTORSHIP, status__in=CLOSED_BY_USER,
-            interaction__isnull=True, closed_at__isnull=False,
-        ).values("mentorship_id").annotate(last=Max("closed_at")).values_list("mentorship_id", "last")
+            mentorship_id__in=ids,
+            reason=FollowUpReason.MENTORSHIP,
+            status__in=CLOSED_BY_USER,
+            interaction__isnull=True,
+            closed_at__isnull=False,
+        )
+        .values("mentorship_id")
+        .annotate(last=Max("closed_at"))
+        .values_list("mentorship_id", "last")
     )
     zones = {k: ZoneInfo(v) for k, v in _zones_by_owner({m.owner_id for m in mentorships}).items()}
     rows = []
@@ -420,11 +487,16 @@ def create_due_mentorship_follow_ups(now: datetime | None = None) -> int:
         due = mentorship_due_on(m, anchors.get(m.pk), zone)
         if due > _local_date(now, zone):
             continue
-        rows.append(FollowUp(
-            owner_id=m.owner_id, contact_id=m.mentee_id or m.mentor_id,
-            reason=FollowUpReason.MENTORSHIP, due_on=due, mentorship_id=m.pk,
-            source_key=f"mentorship:{m.pk}:{due.isoformat()}",
-        ))
+        rows.append(
+            FollowUp(
+                owner_id=m.owner_id,
+                contact_id=m.mentee_id or m.mentor_id,
+                reason=FollowUpReason.MENTORSHIP,
+                due_on=due,
+                mentorship_id=m.pk,
+                source_key=f"mentorship:{m.pk}:{due.isoformat()}",
+            )
+        )
     created = FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
     return len(created)
 

@@ -19,8 +19,12 @@ PAST_EVENT_DAYS = 90
 def escape_text(value: str) -> str:
     """Escape a TEXT value (RFC 5545 §3.3.11)."""
     return (
-        value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-        .replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+        value.replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
     )
 
 
@@ -51,8 +55,16 @@ def _host() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
 
 
-def _vevent(uid: str, start: date, end: date, summary: str, stamp: str, description: str = "",
-            location: str = "", url: str = "") -> list[str]:
+def _vevent(
+    uid: str,
+    start: date,
+    end: date,
+    summary: str,
+    stamp: str,
+    description: str = "",
+    location: str = "",
+    url: str = "",
+) -> list[str]:
     lines = [
         "BEGIN:VEVENT",
         f"UID:{uid}@{_host()}",
@@ -95,18 +107,31 @@ def calendar_for(profile: Profile, now: datetime) -> str:
     for follow_up in follow_ups:
         url = contact_url(follow_up.contact_id)
         lines += _vevent(
-            f"followup-{follow_up.pk}", follow_up.due_on, follow_up.due_on + timedelta(days=1),
-            f"Reach out: {follow_up.contact.display_name}", stamp,
-            description=f"{follow_up_reason_text(follow_up, today, profile=profile)}\n{url}", url=url,
+            f"followup-{follow_up.pk}",
+            follow_up.due_on,
+            follow_up.due_on + timedelta(days=1),
+            f"Reach out: {follow_up.contact.display_name}",
+            stamp,
+            description=f"{follow_up_reason_text(follow_up, today, profile=profile)}\n{url}",
+            url=url,
         )
-    events = Event.objects.filter(owner_id=profile.owner_id).filter(
-        Q(starts_on__gte=today - timedelta(days=PAST_EVENT_DAYS))
-        | Q(ends_on__gte=today - timedelta(days=PAST_EVENT_DAYS))
-    ).order_by("starts_on")
+    events = (
+        Event.objects.filter(owner_id=profile.owner_id)
+        .filter(
+            Q(starts_on__gte=today - timedelta(days=PAST_EVENT_DAYS))
+            | Q(ends_on__gte=today - timedelta(days=PAST_EVENT_DAYS))
+        )
+        .order_by("starts_on")
+    )
     for event in events:
         lines += _vevent(
-            f"event-{event.pk}", event.starts_on, event.last_day + timedelta(days=1), event.name,
-            stamp, description=event.goals, location=event.place,
+            f"event-{event.pk}",
+            event.starts_on,
+            event.last_day + timedelta(days=1),
+            event.name,
+            stamp,
+            description=event.goals,
+            location=event.place,
         )
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

@@ -30,9 +30,11 @@ def profile_for(owner_id) -> Profile:
     return Profile.objects.filter(owner_id=owner_id).first() or Profile(owner_id=owner_id)
 
 
-def follow_up_reason_text(follow_up: FollowUp, today: date, *, profile: Profile | None = None) -> str:
-    """Why this follow-up exists, in words: "last talked 94 days ago, cadence 60".
-    Load follow-ups with `select_related("contact", "event", "mentorship")` to avoid a query each."""
+def follow_up_reason_text(
+    follow_up: FollowUp, today: date, *, profile: Profile | None = None
+) -> str:
+    """Why this follow-up exists, in words: "last talked 94 days ago, cadence 60". Load
+    follow-ups with `select_related("contact", "event", "mentorship")` to avoid a query each."""
     reason = follow_up.reason
     if reason == FollowUpReason.CADENCE:
         profile = profile or profile_for(follow_up.owner_id)
@@ -55,7 +57,9 @@ def follow_up_reason_text(follow_up: FollowUp, today: date, *, profile: Profile 
     if reason == FollowUpReason.MENTORSHIP:
         mentorship = follow_up.mentorship if follow_up.mentorship_id else None
         if mentorship and mentorship.last_session_on:
-            return f"mentoring session due, last one {_ago((today - mentorship.last_session_on).days)}"
+            return (
+                f"mentoring session due, last one {_ago((today - mentorship.last_session_on).days)}"
+            )
         return "mentoring session due"
     return follow_up.note or "reminder"
 
@@ -73,7 +77,9 @@ def open_follow_ups(owner, until: date):
 def open_promises(owner):
     """Promises both ways that are not kept yet: (what I offered, what was offered to me or
     asked by me), oldest first."""
-    base = Support.objects.filter(owner=owner, status=SupportStatus.OFFERED).select_related("contact")
+    base = Support.objects.filter(owner=owner, status=SupportStatus.OFFERED).select_related(
+        "contact"
+    )
     mine = base.filter(direction=Direction.GIVE).order_by("offered_on", "id")
     theirs = base.exclude(direction=Direction.GIVE).order_by("offered_on", "id")
     return mine, theirs
@@ -81,9 +87,11 @@ def open_promises(owner):
 
 def upcoming_events(owner, today: date, days: int = 21):
     """Events starting within the next `days` days (or running today)."""
-    return Event.objects.filter(
-        owner=owner, starts_on__lte=today + timedelta(days=days)
-    ).filter(Q(starts_on__gte=today) | Q(ends_on__gte=today)).order_by("starts_on", "name")
+    return (
+        Event.objects.filter(owner=owner, starts_on__lte=today + timedelta(days=days))
+        .filter(Q(starts_on__gte=today) | Q(ends_on__gte=today))
+        .order_by("starts_on", "name")
+    )
 
 
 @dataclass(frozen=True)
@@ -96,7 +104,10 @@ class PersonSuggestion:
 
 # A give that tends to land well with each discipline, when nothing better is known.
 _GIVE_BY_DISCIPLINE = {
-    Discipline.ENGINEERING: (SupportKind.KNOWLEDGE, "share an article or tool that would help their team"),
+    Discipline.ENGINEERING: (
+        SupportKind.KNOWLEDGE,
+        "share an article or tool that would help their team",
+    ),
     Discipline.PRODUCT: (SupportKind.REVIEW, "offer feedback on what they are shipping"),
     Discipline.DESIGN: (SupportKind.AMPLIFY, "amplify their latest work"),
     Discipline.DATA: (SupportKind.KNOWLEDGE, "share a paper or a dataset they would enjoy"),
@@ -110,7 +121,9 @@ def _tie_break(contact_id: int, today: date) -> str:
     return hashlib.sha256(f"{contact_id}:{year}-{week}".encode()).hexdigest()
 
 
-def one_person_this_week(owner, today: date, *, profile: Profile | None = None) -> PersonSuggestion | None:
+def one_person_this_week(
+    owner, today: date, *, profile: Profile | None = None
+) -> PersonSuggestion | None:
     """The active contact (reminders on) longest out of touch relative to their cadence, with a
     suggested give. Deterministic for a given day; ties broken by a hash of the ISO week."""
     profile = profile or profile_for(owner.pk)
@@ -141,7 +154,10 @@ def one_person_this_week(owner, today: date, *, profile: Profile | None = None) 
     if balance["received"] > balance["given"]:
         kind, give = SupportKind.HELP, "return the favour: they have helped you more than you them"
     elif contact.working_on:
-        kind, give = SupportKind.HELP, f"ask how “{contact.working_on[:80]}” is going and offer help"
+        kind, give = (
+            SupportKind.HELP,
+            f"ask how “{contact.working_on[:80]}” is going and offer help",
+        )
     else:
         kind, give = _GIVE_BY_DISCIPLINE.get(contact.discipline, _DEFAULT_GIVE)
     return PersonSuggestion(contact=contact, reason=reason, suggested_give=give, give_kind=kind)

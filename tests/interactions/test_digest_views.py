@@ -65,11 +65,17 @@ def test_signed_out_rotate_redirects_to_login(client):
 
 
 def test_preview_shows_the_users_follow_ups_with_reasons(owner_client, owner):
-    FollowUpFactory(owner=owner, contact=ContactFactory(owner=owner, name="Grace Hopper"),
-                    reason=FollowUpReason.PROMISE, note="send the RFC template")
+    FollowUpFactory(
+        owner=owner,
+        contact=ContactFactory(owner=owner, name="Grace Hopper"),
+        reason=FollowUpReason.PROMISE,
+        note="send the RFC template",
+    )
     response = owner_client.get(reverse("digest:preview"))
     assert response.status_code == 200
-    assert "Grace Hopper" in response.text and "you promised: send the RFC template" in response.text
+    assert (
+        "Grace Hopper" in response.text and "you promised: send the RFC template" in response.text
+    )
 
 
 def test_preview_never_shows_another_users_follow_ups(stranger_client, owner):
@@ -164,7 +170,9 @@ def test_tampered_action_link_is_refused(client, owner):
     assert response.status_code == 400
 
 
-def test_action_link_signed_for_the_stranger_cannot_touch_the_owners_follow_up(client, owner, stranger):
+def test_action_link_signed_for_the_stranger_cannot_touch_the_owners_follow_up(
+    client, owner, stranger
+):
     follow_up = FollowUpFactory(owner=owner)
     forged = FollowUp(pk=follow_up.pk, owner=stranger)  # a stranger's own valid token, owner's id
     response = client.post(action_path(forged, "done"))
@@ -186,7 +194,8 @@ def test_one_click_unsubscribe_post_without_csrf_turns_the_digest_off(owner):
     ProfileFactory(owner=owner)
     mail_client = Client(enforce_csrf_checks=True)
     response = mail_client.post(
-        unsubscribe_path(owner), data="List-Unsubscribe=One-Click",
+        unsubscribe_path(owner),
+        data="List-Unsubscribe=One-Click",
         content_type="application/x-www-form-urlencoded",
     )
     assert response.status_code == 200
@@ -209,9 +218,18 @@ def test_bad_unsubscribe_token_is_refused(client):
 
 def _settings_data(**overrides):
     data = {
-        "time_zone": "Europe/Berlin", "digest_enabled": "on", "digest_weekday": "0", "digest_hour": "7",
-        "cadence_close": "14", "cadence_peer": "30", "cadence_network": "90", "cadence_dormant": "180",
-        "own_discipline": "engineering", "own_company": "", "own_team": "", "email": "owner@example.com",
+        "time_zone": "Europe/Berlin",
+        "digest_enabled": "on",
+        "digest_weekday": "0",
+        "digest_hour": "7",
+        "cadence_close": "14",
+        "cadence_peer": "30",
+        "cadence_network": "90",
+        "cadence_dormant": "180",
+        "own_discipline": "engineering",
+        "own_company": "",
+        "own_team": "",
+        "email": "owner@example.com",
     }
     data.update(overrides)
     return data
@@ -232,10 +250,16 @@ def test_settings_says_a_missed_digest_of_this_week_is_on_its_way(owner_client, 
 
 
 def test_settings_post_saves_and_redirects(owner_client, owner):
-    response = owner_client.post(reverse("settings"), _settings_data(digest_weekday="4", digest_hour="9"))
+    response = owner_client.post(
+        reverse("settings"), _settings_data(digest_weekday="4", digest_hour="9")
+    )
     assert response.status_code == 302 and response["Location"] == reverse("settings")
     profile = Profile.objects.get(owner=owner)
-    assert (profile.time_zone, profile.digest_weekday, profile.digest_hour) == ("Europe/Berlin", 4, 9)
+    assert (profile.time_zone, profile.digest_weekday, profile.digest_hour) == (
+        "Europe/Berlin",
+        4,
+        9,
+    )
 
 
 def test_settings_sets_the_digest_email_address(owner_client, owner):
@@ -245,13 +269,17 @@ def test_settings_sets_the_digest_email_address(owner_client, owner):
 
 
 def test_settings_with_htmx_returns_the_form_fragment(owner_client):
-    response = owner_client.post(reverse("settings"), _settings_data(), headers={"HX-Request": "true"})
+    response = owner_client.post(
+        reverse("settings"), _settings_data(), headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     assert response.text.lstrip().startswith("<form") and "<html" not in response.text
 
 
 def test_settings_unknown_time_zone_shows_an_error_and_keeps_input(owner_client, owner):
-    response = owner_client.post(reverse("settings"), _settings_data(time_zone="Mars/Olympus", own_team="Platform"))
+    response = owner_client.post(
+        reverse("settings"), _settings_data(time_zone="Mars/Olympus", own_team="Platform")
+    )
     assert response.status_code == 200 and "errorlist" in response.text
     assert 'value="Platform"' in response.text
     assert Profile.objects.get(owner=owner).time_zone == "UTC"
@@ -279,9 +307,16 @@ def test_rotating_the_calendar_token_revokes_the_old_feed(owner_client, owner, c
 def test_calendar_feed_parses_and_lists_follow_ups_and_events(client, owner):
     ProfileFactory(owner=owner)
     contact = ContactFactory(owner=owner, name="Grace Hopper")
-    FollowUpFactory(owner=owner, contact=contact, reason=FollowUpReason.PROMISE,
-                    note="send the RFC template, with notes; and more", due_on=date(2026, 4, 2))
-    EventFactory(owner=owner, name="KubeCon EU", starts_on=date(2099, 4, 1), ends_on=date(2099, 4, 3))
+    FollowUpFactory(
+        owner=owner,
+        contact=contact,
+        reason=FollowUpReason.PROMISE,
+        note="send the RFC template, with notes; and more",
+        due_on=date(2026, 4, 2),
+    )
+    EventFactory(
+        owner=owner, name="KubeCon EU", starts_on=date(2099, 4, 1), ends_on=date(2099, 4, 3)
+    )
     response = client.get(feed_path(owner))
     assert response["Content-Type"].startswith("text/calendar")
     calendar = vobject.readOne(response.content.decode())

@@ -83,15 +83,44 @@ def flaky(settings):
 # When it is due -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("zone, week_before, before_utc, week_after, after_utc", [
-    # Europe/Berlin: summer time from Sunday 29 March 2026, back on Sunday 25 October.
-    ("Europe/Berlin", date(2026, 3, 23), at(2026, 3, 23, 6), date(2026, 3, 30), at(2026, 3, 30, 5)),
-    ("Europe/Berlin", date(2026, 10, 19), at(2026, 10, 19, 5), date(2026, 10, 26), at(2026, 10, 26, 6)),
-    # America/New_York: daylight time from Sunday 8 March 2026, back on Sunday 1 November.
-    ("America/New_York", date(2026, 3, 2), at(2026, 3, 2, 12), date(2026, 3, 9), at(2026, 3, 9, 11)),
-    ("America/New_York", date(2026, 10, 26), at(2026, 10, 26, 11), date(2026, 11, 2), at(2026, 11, 2, 12)),
-])
-def test_monday_7am_digest_moves_in_utc_across_daylight_saving(zone, week_before, before_utc, week_after, after_utc):
+@pytest.mark.parametrize(
+    "zone, week_before, before_utc, week_after, after_utc",
+    [
+        # Europe/Berlin: summer time from Sunday 29 March 2026, back on Sunday 25 October.
+        (
+            "Europe/Berlin",
+            date(2026, 3, 23),
+            at(2026, 3, 23, 6),
+            date(2026, 3, 30),
+            at(2026, 3, 30, 5),
+        ),
+        (
+            "Europe/Berlin",
+            date(2026, 10, 19),
+            at(2026, 10, 19, 5),
+            date(2026, 10, 26),
+            at(2026, 10, 26, 6),
+        ),
+        # America/New_York: daylight time from Sunday 8 March 2026, back on Sunday 1 November.
+        (
+            "America/New_York",
+            date(2026, 3, 2),
+            at(2026, 3, 2, 12),
+            date(2026, 3, 9),
+            at(2026, 3, 9, 11),
+        ),
+        (
+            "America/New_York",
+            date(2026, 10, 26),
+            at(2026, 10, 26, 11),
+            date(2026, 11, 2),
+            at(2026, 11, 2, 12),
+        ),
+    ],
+)
+def test_monday_7am_digest_moves_in_utc_across_daylight_saving(
+    zone, week_before, before_utc, week_after, after_utc
+):
     profile = ProfileFactory(owner=UserFactory(), time_zone=zone, digest_weekday=0, digest_hour=7)
     assert digests.digest_window(profile, before_utc + timedelta(hours=3)).due_at == before_utc
     assert digests.digest_window(profile, after_utc + timedelta(hours=3)).due_at == after_utc
@@ -100,14 +129,19 @@ def test_monday_7am_digest_moves_in_utc_across_daylight_saving(zone, week_before
 
 def test_a_local_hour_skipped_by_spring_forward_sends_an_hour_later():
     # Sunday 29 March 2026 02:00 does not exist in Berlin; it goes out at 03:00 CEST.
-    profile = ProfileFactory(owner=UserFactory(), time_zone="Europe/Berlin", digest_weekday=6, digest_hour=2)
+    profile = ProfileFactory(
+        owner=UserFactory(), time_zone="Europe/Berlin", digest_weekday=6, digest_hour=2
+    )
     assert digests.digest_window(profile, at(2026, 3, 29, 12)).due_at == at(2026, 3, 29, 1)
 
 
-@pytest.mark.parametrize("zone, due_utc", [
-    ("Europe/Berlin", at(2026, 3, 30, 5)),  # first Monday of summer time
-    ("America/New_York", at(2026, 11, 2, 12)),  # first Monday of standard time
-])
+@pytest.mark.parametrize(
+    "zone, due_utc",
+    [
+        ("Europe/Berlin", at(2026, 3, 30, 5)),  # first Monday of summer time
+        ("America/New_York", at(2026, 11, 2, 12)),  # first Monday of standard time
+    ],
+)
 def test_digest_goes_out_at_the_chosen_local_hour(zone, due_utc):
     subscriber(time_zone=zone, weekday=0, hour=7)
     with time_machine.travel(due_utc - timedelta(minutes=1), tick=False):
@@ -154,7 +188,9 @@ def test_redelivered_send_task_after_a_send_sends_nothing():
     now = at(2026, 3, 30, 7, 5)
     (digest_id,) = digests.scan_due_digests(now)
     assert digests.deliver_digest(digest_id, now) == "sent"
-    assert digests.deliver_digest(digest_id, now + timedelta(minutes=1)) == "sent"  # status, not a send
+    assert (
+        digests.deliver_digest(digest_id, now + timedelta(minutes=1)) == "sent"
+    )  # status, not a send
     assert len(mail.outbox) == 1
 
 
@@ -172,7 +208,9 @@ def test_worker_killed_after_claiming_is_replaced_after_the_lease_and_sends_once
     now = at(2026, 3, 30, 7, 5)
     (digest_id,) = digests.scan_due_digests(now)
     # The first worker claimed and died before talking to the mail server.
-    Digest.objects.filter(pk=digest_id).update(status=DigestStatus.CLAIMED, claimed_at=now, attempts=1)
+    Digest.objects.filter(pk=digest_id).update(
+        status=DigestStatus.CLAIMED, claimed_at=now, attempts=1
+    )
     assert digests.scan_due_digests(now + timedelta(minutes=5)) == []
     later = now + digests.CLAIM_LEASE + timedelta(minutes=1)
     assert send_due(later) == ["sent"]
@@ -184,7 +222,9 @@ def test_worker_killed_while_sending_is_never_resent_and_is_marked_failed():
     subscriber()
     now = at(2026, 3, 30, 7, 5)
     (digest_id,) = digests.scan_due_digests(now)
-    Digest.objects.filter(pk=digest_id).update(status=DigestStatus.SENDING, claimed_at=now, attempts=1)
+    Digest.objects.filter(pk=digest_id).update(
+        status=DigestStatus.SENDING, claimed_at=now, attempts=1
+    )
     assert digests.deliver_digest(digest_id, now + timedelta(minutes=1)) == DigestStatus.SENDING
     assert send_due(now + digests.CLAIM_LEASE + timedelta(minutes=1)) == []
     digest = Digest.objects.get(pk=digest_id)
@@ -323,9 +363,16 @@ def sent_digest():
     followups.refresh_contact_schedule([grace.pk])
     followups.scan_follow_ups(at(2026, 3, 30, 6))
     linus = ContactFactory(owner=user, name="Linus", company="")
-    FollowUpFactory(owner=user, contact=linus, reason=FollowUpReason.PROMISE, note="send the RFC template",
-                    due_on=date(2026, 4, 2))
-    SupportFactory(owner=user, contact=linus, direction=Direction.GIVE, description="Review their talk")
+    FollowUpFactory(
+        owner=user,
+        contact=linus,
+        reason=FollowUpReason.PROMISE,
+        note="send the RFC template",
+        due_on=date(2026, 4, 2),
+    )
+    SupportFactory(
+        owner=user, contact=linus, direction=Direction.GIVE, description="Review their talk"
+    )
     SupportFactory(owner=user, direction=Direction.RECEIVED, description="Intro to their CTO")
     EventFactory(owner=user, name="KubeCon EU", starts_on=date(2026, 4, 10), place="Amsterdam")
     now = at(2026, 3, 30, 5, 5)
@@ -335,7 +382,11 @@ def sent_digest():
 
 
 def _parts(parsed):
-    return {part.get_content_type(): part.get_content() for part in parsed.walk() if not part.is_multipart()}
+    return {
+        part.get_content_type(): part.get_content()
+        for part in parsed.walk()
+        if not part.is_multipart()
+    }
 
 
 def test_digest_is_a_multipart_message_with_text_and_html_parts(sent_digest):
@@ -396,8 +447,12 @@ def test_digest_html_loads_nothing_external_and_runs_no_script(sent_digest):
 def test_digest_links_are_signed_one_click_actions_for_that_user(sent_digest):
     user, parsed = sent_digest
     text = _parts(parsed)["text/plain"]
-    done_url = next(line.split(": ", 1)[1] for line in text.splitlines() if line.strip().startswith("Done:"))
-    user_id, follow_up_id, action = digests.read_action_token(done_url.rstrip("/").rsplit("/", 1)[-1])
+    done_url = next(
+        line.split(": ", 1)[1] for line in text.splitlines() if line.strip().startswith("Done:")
+    )
+    user_id, follow_up_id, action = digests.read_action_token(
+        done_url.rstrip("/").rsplit("/", 1)[-1]
+    )
     assert (user_id, action) == (user.pk, "done")
     assert user.follow_ups.filter(pk=follow_up_id).exists()
 
@@ -406,9 +461,11 @@ def test_action_tokens_expire_after_two_weeks():
     follow_up = FollowUpFactory()
     with time_machine.travel(at(2026, 3, 30, 7), tick=False):
         token = digests.make_action_token(follow_up, "done")
-    with time_machine.travel(at(2026, 4, 14, 8), tick=False):
-        with pytest.raises(signing.SignatureExpired):
-            digests.read_action_token(token)
+    with (
+        time_machine.travel(at(2026, 4, 14, 8), tick=False),
+        pytest.raises(signing.SignatureExpired),
+    ):
+        digests.read_action_token(token)
 
 
 def test_next_digest_is_next_week_once_this_weeks_is_sent():

@@ -151,7 +151,9 @@ def test_scanner_uses_each_owners_local_date():
 def test_scanner_skips_archived_and_reminders_off_contacts(owner):
     archived = ContactFactory(owner=owner, archived=True)
     silenced = ContactFactory(owner=owner, reminders_off=True)
-    Contact.objects.filter(pk__in=[archived.pk, silenced.pk]).update(next_follow_up_on=date(2026, 1, 1))
+    Contact.objects.filter(pk__in=[archived.pk, silenced.pk]).update(
+        next_follow_up_on=date(2026, 1, 1)
+    )
     followups.scan_follow_ups(at(2026, 6, 1, 12))
     assert not FollowUp.objects.exists()
 
@@ -258,7 +260,9 @@ def test_snooze_hides_until_the_day_and_shows_it_due_then(owner):
     followups.snooze(follow_up, date(2026, 2, 8))
     follow_up.refresh_from_db()
     assert (follow_up.status, follow_up.snoozed_until, follow_up.due_on) == (
-        FollowUpStatus.SNOOZED, date(2026, 2, 8), date(2026, 2, 8)
+        FollowUpStatus.SNOOZED,
+        date(2026, 2, 8),
+        date(2026, 2, 8),
     )
 
 
@@ -298,11 +302,17 @@ def test_reminders_off_closes_the_open_cadence_follow_up(owner):
 
 def test_interaction_follow_up_date_creates_a_promise_per_contact(owner):
     a, b = ContactFactory.create_batch(2, owner=owner)
-    interaction = log(owner, [a, b], at(2026, 1, 1, 12), follow_up_on=date(2026, 1, 8),
-                      follow_up_note="send the RFC template")
+    interaction = log(
+        owner,
+        [a, b],
+        at(2026, 1, 1, 12),
+        follow_up_on=date(2026, 1, 8),
+        follow_up_note="send the RFC template",
+    )
     promises = FollowUp.objects.filter(reason=FollowUpReason.PROMISE).order_by("contact_id")
     assert [p.source_key for p in promises] == [
-        f"interaction:{interaction.pk}:{a.pk}", f"interaction:{interaction.pk}:{b.pk}"
+        f"interaction:{interaction.pk}:{a.pk}",
+        f"interaction:{interaction.pk}:{b.pk}",
     ]
     assert {(p.due_on, p.note) for p in promises} == {(date(2026, 1, 8), "send the RFC template")}
 
@@ -341,7 +351,9 @@ def test_offered_give_with_due_date_creates_a_follow_up(owner):
     followups.on_support_saved(support)
     follow_up = FollowUp.objects.get(source_key=f"give:{support.pk}")
     assert (follow_up.reason, follow_up.due_on, follow_up.support_id) == (
-        FollowUpReason.GIVE, date(2099, 1, 5), support.pk
+        FollowUpReason.GIVE,
+        date(2099, 1, 5),
+        support.pk,
     )
 
 
@@ -370,9 +382,10 @@ def test_ask_with_due_date_creates_no_follow_up(owner):
     assert not FollowUp.objects.exists()
 
 
-@pytest.mark.parametrize("status, closed", [
-    (SupportStatus.DONE, FollowUpStatus.DONE), (SupportStatus.DECLINED, FollowUpStatus.DISMISSED)
-])
+@pytest.mark.parametrize(
+    "status, closed",
+    [(SupportStatus.DONE, FollowUpStatus.DONE), (SupportStatus.DECLINED, FollowUpStatus.DISMISSED)],
+)
 def test_give_done_or_declined_closes_its_follow_up(owner, status, closed):
     support = SupportFactory(owner=owner, direction=Direction.GIVE, due_on=date(2099, 1, 5))
     followups.on_support_saved(support)
@@ -402,8 +415,12 @@ def test_event_follow_ups_one_per_person_three_days_after_it_ends(owner):
 
 
 def test_mentorship_session_comes_due_on_its_cadence_once(owner):
-    mentorship = MentorshipFactory(owner=owner, session_cadence_days=14, started_on=date(2026, 1, 1),
-                                   last_session_on=date(2026, 2, 1))
+    mentorship = MentorshipFactory(
+        owner=owner,
+        session_cadence_days=14,
+        started_on=date(2026, 1, 1),
+        last_session_on=date(2026, 2, 1),
+    )
     followups.scan_follow_ups(at(2026, 2, 14, 12))
     assert not FollowUp.objects.exists()
     followups.scan_follow_ups(at(2026, 2, 15, 12))
@@ -414,7 +431,9 @@ def test_mentorship_session_comes_due_on_its_cadence_once(owner):
 
 
 def test_mentoring_interaction_records_the_session_and_closes_the_reminder(owner):
-    mentorship = MentorshipFactory(owner=owner, session_cadence_days=14, started_on=date(2026, 1, 1))
+    mentorship = MentorshipFactory(
+        owner=owner, session_cadence_days=14, started_on=date(2026, 1, 1)
+    )
     followups.scan_follow_ups(at(2026, 1, 20, 12))
     log(owner, [mentorship.mentee], at(2026, 1, 21, 12), kind=InteractionKind.MENTORING)
     mentorship.refresh_from_db()
@@ -442,8 +461,12 @@ def test_reason_for_a_cadence_follow_up_says_days_and_cadence(owner):
 
 
 def test_reason_for_a_promise_quotes_it(owner):
-    follow_up = FollowUpFactory(owner=owner, reason=FollowUpReason.PROMISE, note="send the RFC template")
-    assert follow_up_reason_text(follow_up, date(2026, 1, 1)) == "you promised: send the RFC template"
+    follow_up = FollowUpFactory(
+        owner=owner, reason=FollowUpReason.PROMISE, note="send the RFC template"
+    )
+    assert (
+        follow_up_reason_text(follow_up, date(2026, 1, 1)) == "you promised: send the RFC template"
+    )
 
 
 def test_reason_for_an_event_names_it_and_when(owner):

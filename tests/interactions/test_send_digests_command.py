@@ -17,6 +17,7 @@ def fast_hashing(settings):
     # Users are created in almost every test; the real hasher would dominate the run time.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+
 DUE = "2026-03-30T07:05:00+00:00"  # Monday, just after a 07:00 UTC digest hour
 
 

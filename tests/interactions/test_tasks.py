@@ -50,17 +50,22 @@ def test_scanners_record_when_they_last_completed():
         tasks.scan_follow_ups.run()
         tasks.scan_digests.run()
     assert set(SchedulerTick.objects.values_list("name", "ticked_at")) == {
-        ("scan-follow-ups", at(2026, 3, 30, 7)), ("scan-digests", at(2026, 3, 30, 7))
+        ("scan-follow-ups", at(2026, 3, 30, 7)),
+        ("scan-digests", at(2026, 3, 30, 7)),
     }
 
 
-def test_digest_scan_task_queues_one_send_per_due_digest_after_commit(monkeypatch, django_capture_on_commit_callbacks):
+def test_digest_scan_task_queues_one_send_per_due_digest_after_commit(
+    monkeypatch, django_capture_on_commit_callbacks
+):
     ProfileFactory(owner=UserFactory(), digest_weekday=0, digest_hour=7)
     queued = []
     monkeypatch.setattr(tasks.send_digest, "delay", lambda digest_id: queued.append(digest_id))
-    with time_machine.travel(at(2026, 3, 30, 7, 5), tick=False):
-        with django_capture_on_commit_callbacks(execute=True):
-            tasks.scan_digests.run()
+    with (
+        time_machine.travel(at(2026, 3, 30, 7, 5), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        tasks.scan_digests.run()
     assert queued == [Digest.objects.get().pk]
 
 
@@ -95,7 +100,11 @@ def _settings_in_subprocess(**env) -> subprocess.CompletedProcess:
         "e = s.CELERY_BEAT_SCHEDULE['scan-digests']; print(e['schedule'], e['options']['expires'])"
     )
     return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, "DJANGO_SETTINGS_MODULE": "network_crm.settings", **env},
         cwd=settings.BASE_DIR,
     )

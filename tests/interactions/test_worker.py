@@ -32,14 +32,16 @@ def _redis_url_or_skip() -> str:
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except Exception as exc:  # any failure to reach it means: not available here
+    except (redis.exceptions.RedisError, OSError) as exc:
         pytest.skip(f"Redis at {url} is not reachable: {exc}")
     return url
 
 
 def _database_url_or_skip() -> str:
     if connection.vendor != "postgresql":
-        pytest.skip("DATABASE_URL is not PostgreSQL: worker processes cannot share an in-memory test database")
+        pytest.skip(
+            "DATABASE_URL is not PostgreSQL: workers cannot share an in-memory test database"
+        )
     db = connection.settings_dict
     auth = quote(db["USER"] or "")
     if db.get("PASSWORD"):
@@ -51,7 +53,10 @@ def _database_url_or_skip() -> str:
 def _start(args: list[str], env: dict, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "network_crm", *args],
-        cwd=settings.BASE_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 
@@ -86,7 +91,10 @@ def test_worker_and_beat_tick_scan_and_send_a_due_digest_exactly_once(tmp_path):
     database_url = _database_url_or_skip()
     now = timezone.now()
     if (now + timedelta(minutes=3)).date() != now.date():
-        time.sleep((timezone.now().replace(hour=23, minute=59, second=59) - timezone.now()).total_seconds() + 2)
+        time.sleep(
+            (timezone.now().replace(hour=23, minute=59, second=59) - timezone.now()).total_seconds()
+            + 2
+        )
         now = timezone.now()
     # Due since the top of the current UTC hour, today.
     user = UserFactory(username="worker-test")
@@ -109,16 +117,35 @@ def test_worker_and_beat_tick_scan_and_send_a_due_digest_exactly_once(tmp_path):
     }
     worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
     worker = _start(
-        ["worker", "--loglevel=INFO", "--concurrency=2", "--without-gossip", "--without-mingle",
-         "--hostname=network-crm-test@%h"],
-        env, worker_log,
+        [
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=2",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname=network-crm-test@%h",
+        ],
+        env,
+        worker_log,
     )
-    beat = _start(["beat", "--loglevel=INFO", "--schedule", str(tmp_path / "beat-schedule")], env, beat_log)
+    beat = _start(
+        ["beat", "--loglevel=INFO", "--schedule", str(tmp_path / "beat-schedule")], env, beat_log
+    )
     try:
         logs = [worker_log, beat_log]
-        _wait_for(lambda: SchedulerTick.objects.filter(name="scheduler-tick").exists(), "a scheduler tick", logs)
-        _wait_for(lambda: FollowUp.objects.filter(contact=contact).exists(), "the cadence follow-up", logs)
-        _wait_for(lambda: Digest.objects.filter(owner=user, status=DigestStatus.SENT).exists(), "the digest", logs)
+        _wait_for(
+            lambda: SchedulerTick.objects.filter(name="scheduler-tick").exists(),
+            "a scheduler tick",
+            logs,
+        )
+        _wait_for(
+            lambda: FollowUp.objects.filter(contact=contact).exists(), "the cadence follow-up", logs
+        )
+        _wait_for(
+            lambda: Digest.objects.filter(owner=user, status=DigestStatus.SENT).exists(),
+            "the digest",
+            logs,
+        )
         _wait_for(lambda: _sent_messages(mail_dir) >= 1, "the digest in the mail folder", logs)
         # Several more scans run; none may send it again.
         time.sleep(6)

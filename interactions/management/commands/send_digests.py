@@ -14,7 +14,9 @@ def _parse_now(value: str) -> datetime:
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        raise CommandError(f"--now {value!r} is not an ISO time (e.g. 2026-11-30T07:05+01:00)") from None
+        raise CommandError(
+            f"--now {value!r} is not an ISO time (e.g. 2026-11-30T07:05+01:00)"
+        ) from None
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
@@ -23,8 +25,14 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--user", help="Only this username.")
-        parser.add_argument("--dry-run", action="store_true", help="Print what would be sent; send and record nothing.")
-        parser.add_argument("--now", help="Pretend it is this ISO time (default: now). Naive times are UTC.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Print what would be sent; send and record nothing.",
+        )
+        parser.add_argument(
+            "--now", help="Pretend it is this ISO time (default: now). Naive times are UTC."
+        )
 
     def handle(self, *args, user=None, dry_run=False, now=None, **options):
         now = _parse_now(now) if now else timezone.now()
@@ -57,7 +65,11 @@ class Command(BaseCommand):
         for account in users:
             profile = get_profile(account)
             window = digests.digest_window(profile, now)
-            done = account.digests.filter(period=window.period).exclude(status__in=digests.UNFINISHED).first()
+            done = (
+                account.digests.filter(period=window.period)
+                .exclude(status__in=digests.UNFINISHED)
+                .first()
+            )
             if not profile.digest_enabled:
                 state = "digest turned off"
             elif not account.email:
