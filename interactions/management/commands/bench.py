@@ -1,0 +1,46 @@
+"""Measure the app at scale in a database of its own (see README, "Benchmark").
+
+    python manage.py bench [--quick] [--output PATH]
+
+Prints a table of figures next to issue 7's targets and writes them as JSON. The real database
+is never touched; the measuring code is network_crm.bench.
+"""
+
+import argparse
+import json
+from datetime import date
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from network_crm.bench.runner import SIZES, Bench, format_table
+
+
+class Command(BaseCommand):
+    help = (
+        "Benchmark pages, load, import, follow-up scanner and digests on a generated data set "
+        "in a database of its own; print the figures next to their targets and save them as JSON."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--quick", action="store_true",
+            help="A reduced data set (under two minutes), as in CI; targets are for the full run.",
+        )
+        parser.add_argument("--output", help="JSON file to write (default: bench-<date>.json).")
+        parser.add_argument("--seed", type=int, default=0, help=argparse.SUPPRESS)
+        # For the test suite (a few seconds) and for profiling a slow figure afterwards.
+        parser.add_argument("--size", choices=sorted(SIZES), help=argparse.SUPPRESS)
+        parser.add_argument("--keep-db", action="store_true", help=argparse.SUPPRESS)
+
+    def handle(self, *args, quick, output, seed, size, keep_db, **options):
+        size = SIZES[size or ("quick" if quick else "full")]
+        output = Path(output or f"bench-{date.today().isoformat()}.json")
+        bench = Bench(size, seed=seed, keep_db=keep_db, log=lambda text: self.stderr.write(text))
+        report = bench.run()
+        output.write_text(json.dumps(report, indent=2, default=str) + "\n")
+        self.stdout.write(format_table(report))
+        self.stdout.write(f"\nWritten to {output}.")
+        if report["errors"]:
+            failed = len(report["errors"])
+            raise CommandError(f"{failed} part(s) of the benchmark failed; see above.")

@@ -1,0 +1,58 @@
+"""One import measured in a process of its own, so its peak memory is its own:
+
+    DJANGO_SETTINGS_MODULE=network_crm.bench.settings NETWORK_CRM_BENCH_DATABASE=… \
+        python -m network_crm.bench.import_probe --user-id 1 --file Connections.csv
+
+Runs the same `run_import` as the admin, the Celery task and `import_contacts` (format sniffed,
+duplicate detection on, one transaction) and prints one JSON line: rows, seconds, counts, the
+process's resident memory before the import and its peak (ru_maxrss).
+"""
+
+import argparse
+import json
+import resource
+import time
+
+
+def _rss_mb() -> float:
+    try:
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[1])
+    except OSError:  # not Linux: the peak so far is the best we have
+        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return pages * resource.getpagesize() / 2**20
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--user-id", type=int, required=True)
+    parser.add_argument("--file", required=True)
+    args = parser.parse_args(argv)
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from contacts.importing.services import run_import
+
+    owner = get_user_model().objects.get(pk=args.user_id)
+    connection.ensure_connection()
+    before = _rss_mb()
+    started = time.perf_counter()
+    summary = run_import(args.file, owner, dry_run=False, sink=lambda row: None)
+    seconds = time.perf_counter() - started
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(json.dumps({
+        "rows": summary.total,
+        "seconds": seconds,
+        "format": summary.format,
+        "counts": dict(summary.counts),
+        "rss_before_mb": round(before, 1),
+        "peak_rss_mb": round(peak, 1),
+    }))
+
+
+if __name__ == "__main__":
+    main()

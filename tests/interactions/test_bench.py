@@ -1,0 +1,127 @@
+"""`manage.py bench` end to end on a tiny data set.
+
+The command runs in a subprocess, as a user runs it: it creates, fills and drops a database of
+its own and starts gunicorn and the load generator as further processes.
+"""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from network_crm.bench.load import percentile
+from network_crm.bench.runner import bench_database_name
+
+ROOT = Path(__file__).resolve().parents[2]
+FIGURES = {
+    "trivial view", "dashboard", "contacts list", "contacts search", "contacts filters",
+    "contact page", "network JSON", "insights", "dashboard under load", "LinkedIn import",
+    "follow-up scanner", "digest rendering",
+}
+
+
+@pytest.fixture(scope="module")
+def bench_run(tmp_path_factory):
+    output = tmp_path_factory.mktemp("bench") / "bench.json"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "bench", "--quick", "--size", "tiny",
+         "--output", str(output)],
+        cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )
+    report = json.loads(output.read_text()) if output.exists() else None
+    return result, report
+
+
+def test_bench_runs_every_phase_without_error(bench_run):
+    result, report = bench_run
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert report["errors"] == []
+
+
+def test_bench_reports_every_figure(bench_run):
+    _, report = bench_run
+    assert {r["name"] for r in report["results"]} == FIGURES
+
+
+def test_bench_prints_a_table_with_targets(bench_run):
+    result, _ = bench_run
+    assert "Measure" in result.stdout and "Target" in result.stdout
+    assert "p95 < 50 ms" in result.stdout and "≥ 100 requests/s" in result.stdout
+
+
+def test_page_figures_have_latency_and_query_counts(bench_run):
+    _, report = bench_run
+    pages = [r for r in report["results"] if r["kind"] == "page"]
+    assert len(pages) == 8
+    for page in pages:
+        assert 0 < page["p50_ms"] <= page["p95_ms"]
+        assert page["queries"] > 0
+
+
+def test_dashboard_is_judged_against_the_trivial_view(bench_run):
+    _, report = bench_run
+    dashboard = next(r for r in report["results"] if r["name"] == "dashboard")
+    assert dashboard["p95_vs_trivial"] > 0
+    assert {t["target"] for t in dashboard["targets"]} == {
+        "p95 < 50 ms", "p95 ≤ 10× trivial", "same queries at 1/10 the data"
+    }
+
+
+def test_load_phase_served_requests_from_gunicorn(bench_run):
+    _, report = bench_run
+    load = next(r for r in report["results"] if r["kind"] == "load")
+    assert load["requests"] > 0 and load["errors"] == 0
+
+
+def test_import_phase_reports_rows_memory_and_floor(bench_run):
+    _, report = bench_run
+    result = next(r for r in report["results"] if r["kind"] == "import")
+    assert result["rows"] == 200
+    assert result["counts"]["new"] > 0 and result["counts"]["duplicate"] > 0
+    assert result["peak_rss_mb"] > 0 and result["floor"]["seconds"] > 0
+
+
+def test_scanner_creates_follow_ups_once(bench_run):
+    _, report = bench_run
+    scanner = next(r for r in report["results"] if r["kind"] == "scanner")
+    assert scanner["created"]["cadence"] > 0
+    assert scanner["rerun_created"]["cadence"] == 0
+
+
+def test_bench_drops_its_database(bench_run):
+    _, report = bench_run
+    database = report["database"]
+    if database.endswith(".sqlite3"):
+        assert not Path(database).exists()
+    else:
+        import psycopg
+        from django.conf import settings
+
+        conf = settings.DATABASES["default"]
+        with psycopg.connect(
+            dbname="postgres", user=conf["USER"], password=conf["PASSWORD"] or None,
+            host=conf["HOST"] or None, port=conf["PORT"] or None,
+        ) as conn:
+            found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database])
+            assert found.fetchone() is None
+
+
+@pytest.mark.parametrize(
+    ("settings_dict", "expected"),
+    [
+        ({"ENGINE": "django.db.backends.postgresql", "NAME": "crm"}, "crm_bench"),
+        (
+            {"ENGINE": "django.db.backends.sqlite3", "NAME": "/srv/data/db.sqlite3"},
+            "/srv/data/db-bench.sqlite3",
+        ),
+    ],
+)
+def test_bench_database_is_never_the_configured_one(settings_dict, expected):
+    assert bench_database_name(settings_dict) == expected
+
+
+def test_percentile_is_nearest_rank():
+    assert percentile([5, 1, 4, 2, 3], 0.5) == 3
+    assert percentile(list(range(1, 101)), 0.95) == 95
