@@ -231,7 +231,7 @@ class Contact(models.Model):
         ordering = ["name"]
         indexes = [
             models.Index(fields=["owner", "name"], name="contact_owner_name"),
-            # Read by the cadence scanner (interactions.services.followups.scan_due_contacts):
+            # Read by the cadence scanner (interactions.followups.create_due_cadence_follow_ups):
             # due, active contacts with reminders on.
             models.Index(
                 fields=["next_follow_up_on"],

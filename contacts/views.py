@@ -314,7 +314,7 @@ def event_delete(request, pk):
 
 @require_POST
 def event_log_follow_ups(request, pk):
-    from interactions.services import create_event_follow_ups
+    from interactions.followups import create_event_follow_ups
 
     event = get_owned_or_404(Event, request.user, pk=pk)
     created = create_event_follow_ups(event)

@@ -443,6 +443,17 @@ def mentorship_due_on(mentorship, anchor: datetime | None, zone) -> date:
     return due
 
 
+def on_mentorship_saved(mentorship) -> None:
+    """After a mentorship is edited: close an open session reminder that a later last-session
+    date or the end of the mentorship made moot; the scanner creates the next one when due."""
+    moot = FollowUp.objects.filter(
+        mentorship=mentorship, reason=FollowUpReason.MENTORSHIP, status__in=OPEN_STATUSES
+    )
+    if mentorship.active:
+        moot = moot.filter(due_on__lt=mentorship_due_on(mentorship, None, None))
+    moot.update(status=FollowUpStatus.DISMISSED, snoozed_until=None, closed_at=timezone.now())
+
+
 def create_due_mentorship_follow_ups(now: datetime | None = None) -> int:
     """Create a "session due" follow-up for every active mentorship whose session has come due;
     idempotent by source key f"mentorship:{id}:{due}". Four queries whatever the number of rows."""

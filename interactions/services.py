@@ -2,19 +2,17 @@
 contact is next due goes through the follow-up engine (interactions.followups) in the same
 transaction, so a schedule is never left half-updated."""
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time
 
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.models import Contact, Event
+from contacts.models import Contact
 from contacts.services import get_profile
 
 from . import followups
 from .models import (
     Direction,
-    FollowUp,
-    FollowUpReason,
     Interaction,
     InteractionKind,
     Mentorship,
@@ -62,7 +60,6 @@ QUICK_LOGS = {
     "thanked": "Thanked them",
 }
 # Days after an event's last day when "follow up with everyone I met" is due.
-EVENT_FOLLOW_UP_DELAY_DAYS = 3
 
 
 def occurred_at_for(day: date, zone, now: datetime | None = None) -> datetime:
@@ -203,42 +200,10 @@ def save_mentorship(owner, data: dict, mentorship: Mentorship | None = None) -> 
         if field in data:
             setattr(mentorship, field, data[field])
     mentorship.save()
+    followups.on_mentorship_saved(mentorship)
     return mentorship
 
 
 def delete_mentorship(mentorship: Mentorship) -> None:
     """Delete a mentorship and its session follow-ups (cascade)."""
     mentorship.delete()
-
-
-@transaction.atomic
-def create_event_follow_ups(event: Event) -> int:
-    """One follow-up per person met at the event, a few days after it ends; running it twice
-    creates nothing new. Returns how many were created."""
-    engine = getattr(followups, "create_event_follow_ups", None)
-    if engine is not None:
-        return engine(event) or 0
-    due_on = event.last_day + timedelta(days=EVENT_FOLLOW_UP_DELAY_DAYS)
-    people = list(event.people_met.filter(owner=event.owner_id))
-    keys = {c.pk: f"event:{event.pk}:{c.pk}" for c in people}
-    existing = set(
-        FollowUp.objects.filter(owner=event.owner_id, source_key__in=keys.values()).values_list(
-            "source_key", flat=True
-        )
-    )
-    rows = [
-        FollowUp(
-            owner_id=event.owner_id,
-            contact=contact,
-            reason=FollowUpReason.EVENT,
-            due_on=due_on,
-            note=f"Met at {event.name}"[:300],
-            source_key=keys[contact.pk],
-            event=event,
-        )
-        for contact in people
-        if keys[contact.pk] not in existing
-    ]
-    # The unique (owner, source_key) constraint settles a race with a second click.
-    FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(rows)

@@ -262,6 +262,11 @@ def test_settings_post_saves_and_redirects(owner_client, owner):
     )
 
 
+def test_settings_new_time_zone_applies_to_the_next_page(owner_client):
+    owner_client.post(reverse("settings"), _settings_data(time_zone="Asia/Tokyo"))
+    assert owner_client.session["time_zone"] == "Asia/Tokyo"
+
+
 def test_settings_sets_the_digest_email_address(owner_client, owner):
     owner_client.post(reverse("settings"), _settings_data(email="ada@example.org"))
     owner.refresh_from_db()

@@ -441,6 +441,39 @@ def test_mentoring_interaction_records_the_session_and_closes_the_reminder(owner
     assert FollowUp.objects.get(reason=FollowUpReason.MENTORSHIP).status == FollowUpStatus.DONE
 
 
+def test_editing_the_last_session_closes_a_reminder_it_made_moot(owner):
+    mentorship = MentorshipFactory(
+        owner=owner, session_cadence_days=14, started_on=date(2026, 1, 1)
+    )
+    followups.scan_follow_ups(at(2026, 1, 20, 12))
+    mentorship.last_session_on = date(2026, 1, 19)
+    mentorship.save()
+    followups.on_mentorship_saved(mentorship)
+    assert FollowUp.objects.get().status == FollowUpStatus.DISMISSED
+
+
+def test_a_still_due_session_reminder_survives_an_unrelated_edit(owner):
+    mentorship = MentorshipFactory(
+        owner=owner, session_cadence_days=14, started_on=date(2026, 1, 1)
+    )
+    followups.scan_follow_ups(at(2026, 1, 20, 12))
+    mentorship.goals = "New goals"
+    mentorship.save()
+    followups.on_mentorship_saved(mentorship)
+    assert FollowUp.objects.get().status == FollowUpStatus.OPEN
+
+
+def test_ending_a_mentorship_closes_its_session_reminder(owner):
+    mentorship = MentorshipFactory(
+        owner=owner, session_cadence_days=14, started_on=date(2026, 1, 1)
+    )
+    followups.scan_follow_ups(at(2026, 1, 20, 12))
+    mentorship.active = False
+    mentorship.save()
+    followups.on_mentorship_saved(mentorship)
+    assert FollowUp.objects.get().status == FollowUpStatus.DISMISSED
+
+
 def test_inactive_mentorship_gets_no_reminder(owner):
     MentorshipFactory(owner=owner, active=False, started_on=date(2026, 1, 1))
     followups.scan_follow_ups(at(2026, 6, 1, 12))

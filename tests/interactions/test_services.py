@@ -13,13 +13,12 @@ from interactions import services
 from interactions.models import (
     Direction,
     FollowUp,
-    FollowUpReason,
     Interaction,
     InteractionKind,
     Support,
     SupportStatus,
 )
-from tests.factories import ContactFactory, EventFactory, InteractionFactory, SupportFactory
+from tests.factories import ContactFactory, InteractionFactory, SupportFactory
 
 NOW = datetime.datetime(2026, 6, 15, 10, 0, tzinfo=datetime.UTC)
 
@@ -214,28 +213,6 @@ def test_mark_support_done_closes_its_follow_up(owner, frozen):
     support.refresh_from_db()
     assert support.status == SupportStatus.DONE and support.done_on == NOW.date()
     assert not FollowUp.objects.filter(support=support, status="open").exists()
-
-
-def test_create_event_follow_ups_is_idempotent(owner):
-    event = EventFactory(owner=owner, starts_on=datetime.date(2026, 3, 1))
-    event.people_met.add(ContactFactory(owner=owner), ContactFactory(owner=owner))
-    services.create_event_follow_ups(event)
-    services.create_event_follow_ups(event)
-    follow_ups = FollowUp.objects.filter(owner=owner, event=event)
-    assert follow_ups.count() == 2
-    assert all(f.reason == FollowUpReason.EVENT and f.due_on > event.last_day for f in follow_ups)
-
-
-def test_create_event_follow_ups_fallback_without_the_engine(owner, monkeypatch):
-    monkeypatch.delattr("interactions.followups.create_event_follow_ups", raising=False)
-    event = EventFactory(owner=owner, starts_on=datetime.date(2026, 3, 1))
-    contact = ContactFactory(owner=owner)
-    event.people_met.add(contact)
-    assert services.create_event_follow_ups(event) == 1
-    assert services.create_event_follow_ups(event) == 0
-    follow_up = FollowUp.objects.get()
-    assert follow_up.source_key == f"event:{event.pk}:{contact.pk}"
-    assert follow_up.due_on == datetime.date(2026, 3, 4)
 
 
 def test_save_mentorship_with_me_as_mentor(owner):
