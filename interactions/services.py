@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
+from contacts.insights import recompute_strength
 from contacts.models import Contact
 from contacts.services import get_profile
 
@@ -71,6 +72,12 @@ def occurred_at_for(day: date, zone, now: datetime | None = None) -> datetime:
     return datetime.combine(day, time(12, 0), tzinfo=zone).astimezone(UTC)
 
 
+def _refresh_strength(owner_id, contact_ids) -> None:
+    # Strength shows on the contacts list and the map; a touch should move it at once rather
+    # than at the nightly recompute.
+    recompute_strength(owner_id=owner_id, contact_ids=contact_ids)
+
+
 def _copy_curiosity(contact_ids, working_on: str, why_it_matters: str) -> None:
     # Only non-empty answers overwrite what the contact page shows.
     changes = {}
@@ -113,6 +120,7 @@ def log_interaction(owner, data: dict) -> Interaction:
                 due_on=data.get("give_due_on"),
             )
             followups.on_support_saved(support)
+    _refresh_strength(owner.pk, ids)
     return interaction
 
 
@@ -150,6 +158,7 @@ def update_interaction(interaction: Interaction, data: dict) -> Interaction:
     removed = before - {c.pk for c in contacts}
     if removed:
         followups.refresh_contact_schedule(sorted(removed))
+    _refresh_strength(interaction.owner_id, before | {c.pk for c in contacts})
     return interaction
 
 
@@ -157,8 +166,10 @@ def update_interaction(interaction: Interaction, data: dict) -> Interaction:
 def delete_interaction(interaction: Interaction) -> None:
     """Delete an interaction and move its contacts' next follow-up back accordingly."""
     ids = list(interaction.contacts.values_list("pk", flat=True))
+    owner_id = interaction.owner_id
     interaction.delete()
     followups.refresh_contact_schedule(ids)
+    _refresh_strength(owner_id, ids)
 
 
 @transaction.atomic
@@ -174,6 +185,7 @@ def save_support(
         support.done_on = today or timezone.localdate()
     support.save()
     followups.on_support_saved(support)
+    _refresh_strength(support.owner_id, [support.contact_id])
     return support
 
 
@@ -184,12 +196,15 @@ def mark_support_done(support: Support, today: date) -> Support:
     support.done_on = support.done_on or today
     support.save(update_fields=["status", "done_on", "updated_at"])
     followups.on_support_saved(support)
+    _refresh_strength(support.owner_id, [support.contact_id])
     return support
 
 
 def delete_support(support: Support) -> None:
     """Delete a give/received/ask; its follow-ups go with it (cascade)."""
+    owner_id, contact_id = support.owner_id, support.contact_id
     support.delete()
+    _refresh_strength(owner_id, [contact_id])
 
 
 @transaction.atomic

@@ -229,3 +229,23 @@ def test_save_mentorship_with_me_as_mentor(owner):
         },
     )
     assert mentorship.role == "my_mentee"
+
+
+def test_logging_an_interaction_raises_the_contacts_strength_at_once(owner):
+    contact = ContactFactory(owner=owner)
+    assert contact.strength == 0
+    services.log_interaction(
+        owner, {"contacts": [contact], "occurred_on": timezone.localdate(), "kind": "coffee"}
+    )
+    contact.refresh_from_db()
+    assert contact.strength > 0
+
+
+def test_deleting_the_only_interaction_drops_the_strength_back(owner):
+    contact = ContactFactory(owner=owner)
+    interaction = services.log_interaction(
+        owner, {"contacts": [contact], "occurred_on": timezone.localdate(), "kind": "coffee"}
+    )
+    services.delete_interaction(interaction)
+    contact.refresh_from_db()
+    assert contact.strength == 0
