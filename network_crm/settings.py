@@ -196,6 +196,8 @@ SECURE_CSP = {
 MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL") or f"file://{DATA_DIR / 'mail'}")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "network_crm <crm@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Imports with more rows than this run in the Celery worker with a progress bar.
+IMPORT_SYNC_MAX_ROWS = env_int("NETWORK_CRM_IMPORT_SYNC_MAX_ROWS", 2000, minimum=1)
 # Absolute links in emails (digest one-click actions, password reset) start with this.
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
@@ -246,10 +248,13 @@ SCHEDULER_TICK_SECONDS = _every("SCHEDULER_TICK", 60)
 FOLLOW_UP_SCAN_SECONDS = _every("FOLLOW_UP_SCAN", 300)
 # Digests go out within this many seconds after the user's chosen local hour.
 DIGEST_SCAN_SECONDS = _every("DIGEST_SCAN", 300)
+STRENGTH_RECOMPUTE_SECONDS = _every("STRENGTH_RECOMPUTE", 24 * 3600)
 CELERY_BEAT_SCHEDULE = {
     "scheduler-tick": _scanner("interactions.tasks.record_scheduler_tick", SCHEDULER_TICK_SECONDS),
     "scan-follow-ups": _scanner("interactions.tasks.scan_follow_ups", FOLLOW_UP_SCAN_SECONDS),
     "scan-digests": _scanner("interactions.tasks.scan_digests", DIGEST_SCAN_SECONDS),
+    # Strength decays with time even when nothing is logged; one set-based pass a day.
+    "recompute-strength": _scanner("contacts.tasks.recompute_strength", STRENGTH_RECOMPUTE_SECONDS),
 }
 
 LOGGING = {

@@ -23,7 +23,7 @@ logger = logging.getLogger(__name__)
 
 def sync_max_rows() -> int:
     """Files with more rows than this are read by a Celery worker, with a progress bar."""
-    return int(getattr(settings, "IMPORT_SYNC_MAX_ROWS", 2000))
+    return settings.IMPORT_SYNC_MAX_ROWS
 
 
 def create_job(owner, uploaded_file, format: str = "auto") -> ImportJob:
