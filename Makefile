@@ -54,8 +54,8 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
 
-bench: install
-	$(BIN)/python manage.py bench $(BENCH_ARGS)
+bench: install $(DATA)/secret_key
+	@$(LOCAL_ENV) $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache

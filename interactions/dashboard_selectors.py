@@ -5,6 +5,7 @@ Every selector takes the signed-in user and the user's `today` (a date in their 
 zone, see `local_today`), and returns only that user's rows.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -226,6 +227,8 @@ class OnePerson:
 
 # The ranking (contacts.insights.one_person_this_week) reads every contact and every
 # interaction of the user, so it runs at most once a day per user, not on every page view.
+logger = logging.getLogger(__name__)
+
 ONE_PERSON_CACHE_SECONDS = 26 * 3600
 # "Nobody to suggest" is cached briefly: the user may be adding their first contacts.
 ONE_PERSON_EMPTY_CACHE_SECONDS = 60
@@ -236,13 +239,29 @@ def _one_person_key(user, today: date) -> str:
     return f"dashboard:one-person:{user.pk}:{today.isoformat()}"
 
 
+def _cache_get(key):
+    # The cache is only a shortcut: with Redis down the dashboard must still answer.
+    try:
+        return cache.get(key)
+    except Exception:
+        logger.warning("cache unavailable; ranking one person without it", exc_info=True)
+        return None
+
+
+def _cache_set(key, value, timeout) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except Exception:
+        logger.warning("cache unavailable; one person not cached", exc_info=True)
+
+
 def one_person(user, profile, today: date, *, compute: bool = True):
     """Today's "one person this week" (an OnePerson, or None when there is nobody to suggest).
     From the daily cache in one query; on a miss, ranked now, or NOT_READY when `compute` is
     False (the page then lets the card load itself). A cached suggestion is dropped once the
     user has talked to that person since it was made."""
     key = _one_person_key(user, today)
-    cached = cache.get(key)
+    cached = _cache_get(key)
     if cached is not None:
         if cached["contact_id"] is None:
             return None
@@ -261,9 +280,9 @@ def one_person(user, profile, today: date, *, compute: bool = True):
     made_at = timezone.now()
     suggestion = one_person_this_week(user, today, profile=profile)
     if suggestion is None:
-        cache.set(key, {"contact_id": None}, ONE_PERSON_EMPTY_CACHE_SECONDS)
+        _cache_set(key, {"contact_id": None}, ONE_PERSON_EMPTY_CACHE_SECONDS)
         return None
-    cache.set(
+    _cache_set(
         key,
         {
             "contact_id": suggestion.contact.pk,
