@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
@@ -319,7 +320,18 @@ def import_document(owner, document: dict) -> dict:
                                 )
                             setattr(obj, field.attname, ids[target][value])
                     else:
-                        setattr(obj, field.name, _parse_value(field, value))
+                        value = _parse_value(field, value)
+                        if value not in (None, "") and not field.is_relation:
+                            # A crafted file must not store what a form would refuse (for
+                            # example a javascript: URL in website).
+                            try:
+                                field.run_validators(value)
+                            except ValidationError as exc:
+                                raise ExportError(
+                                    f"{key}: row {row.get('id')}, {field.name}: "
+                                    f"{' '.join(exc.messages)}"
+                                ) from None
+                        setattr(obj, field.name, value)
                 obj.save()
                 ids[model][row["id"]] = obj.pk
                 m2m_pending.append((obj, m2m))

@@ -138,7 +138,6 @@ JS_URL_FROM_RESTORE = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=JS_URL_FROM_RESTORE)
 def test_json_restore_does_not_store_javascript_urls(owner, stranger):
     ContactFactory(owner=stranger, name="Ada", website="https://example.com/")
     document = json.loads(exporting.export_json(stranger))
