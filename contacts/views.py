@@ -151,7 +151,6 @@ def _detail_context(request, contact: Contact) -> dict:
         "timeline": selectors.contact_timeline(contact),
         "links": selectors.contact_links(contact),
         "events": selectors.contact_events(contact),
-        "link_form": ContactLinkForm(owner=request.user, from_contact=contact),
         "today": selectors.today_for(request.user),
     }
 
