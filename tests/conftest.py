@@ -12,6 +12,18 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _cache_of_its_own(settings):
+    """Each test gets a fresh cache namespace: with Redis, parallel workers share one server
+    and reuse the same user ids, so a cached row of another test must never be read."""
+    import uuid
+
+    settings.CACHES = {
+        alias: {**config, "KEY_PREFIX": uuid.uuid4().hex}
+        for alias, config in settings.CACHES.items()
+    }
+
+
 @pytest.fixture
 def owner(db):
     return UserFactory(username="owner")

@@ -38,18 +38,28 @@ SCREENSHOTS = Path(
 TIMEOUT_MS = 5_000
 
 
+_RUNNING: dict = {}
+
+
 @pytest.fixture(scope="session")
 def chromium():
     """One headless chromium for the whole session (starting it costs about a second)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"{CHROMIUM} is missing: `make browser` installs Debian's chromium")
+    # tests/hardening imports this fixture too; a second Playwright in one process would fail
+    # ("Sync API inside the asyncio loop"), so both share the first one's browser.
+    if "browser" in _RUNNING:
+        yield _RUNNING["browser"]
+        return
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
         )
+        _RUNNING["browser"] = browser
         yield browser
+        _RUNNING.clear()
         browser.close()
 
 
