@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from .models import Circle, Contact, ContactLink, Discipline, Event, LinkKind
+from .services import CONTACT_FIELDS
 
 # Widgets for dates: the browser's own picker, no JavaScript needed.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -59,29 +60,7 @@ class ContactForm(forms.ModelForm):
 
     class Meta:
         model = Contact
-        fields = [
-            "name",
-            "preferred_name",
-            "company",
-            "title",
-            "department",
-            "circle",
-            "discipline",
-            "tier",
-            "location",
-            "time_zone",
-            "linkedin_url",
-            "website",
-            "how_we_met",
-            "met_at",
-            "introduced_by",
-            "working_on",
-            "why_it_matters",
-            "notes",
-            "cadence_days",
-            "reminders_off",
-            "archived",
-        ]
+        fields = CONTACT_FIELDS
         widgets = {
             "how_we_met": TEXTAREA_SMALL,
             "working_on": TEXTAREA_SMALL,

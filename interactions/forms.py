@@ -9,6 +9,7 @@ from django import forms
 from contacts.models import Contact, Event
 
 from .models import Interaction, Mentorship, Support, SupportKind
+from .services import MENTORSHIP_FIELDS, SUPPORT_FIELDS
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -105,18 +106,7 @@ class LogForm(InteractionForm):
 class SupportForm(forms.ModelForm):
     class Meta:
         model = Support
-        fields = [
-            "direction",
-            "contact",
-            "kind",
-            "intro_to",
-            "status",
-            "description",
-            "notes",
-            "offered_on",
-            "due_on",
-            "done_on",
-        ]
+        fields = SUPPORT_FIELDS
         widgets = {
             "offered_on": DATE,
             "due_on": DATE,
@@ -160,16 +150,7 @@ class SupportForm(forms.ModelForm):
 class MentorshipForm(forms.ModelForm):
     class Meta:
         model = Mentorship
-        fields = [
-            "mentor",
-            "mentee",
-            "goals",
-            "session_cadence_days",
-            "started_on",
-            "last_session_on",
-            "active",
-            "notes",
-        ]
+        fields = MENTORSHIP_FIELDS
         widgets = {
             "started_on": DATE,
             "last_session_on": DATE,
