@@ -179,8 +179,11 @@ class Bench:
     """One run: `run()` fills `results` (one dict per figure, with its targets) and returns
     the report."""
 
-    def __init__(self, size: Size, *, seed: int = 0, log=print, keep_db: bool = False):
+    def __init__(
+        self, size: Size, *, seed: int = 0, log=print, keep_db: bool = False, only=None
+    ):
         self.size = size
+        self.phases = self.needed_phases(only)
         self.seed = seed
         self.log = log
         self.keep_db = keep_db
@@ -219,7 +222,7 @@ class Bench:
             self.database = database
             self.log(f"Bench database {database}; size {self.size.name}.")
             try:
-                for phase in self.PHASES:
+                for phase in self.phases:
                     phase_started = time.monotonic()
                     try:
                         getattr(self, phase)()
@@ -245,6 +248,20 @@ class Bench:
             "errors": self.errors,
             "all_targets_met": all(t["passed"] for r in self.results for t in r["targets"]),
         }
+
+    @classmethod
+    def needed_phases(cls, only=None) -> tuple[str, ...]:
+        """The phases to run for `only` (None: all), with the ones they build on: every
+        phase needs the accounts; pages, load and digests measure the scanner's users."""
+        if not only:
+            return cls.PHASES
+        unknown = set(only) - set(cls.PHASES)
+        if unknown:
+            raise ValueError(f"unknown phase(s): {', '.join(sorted(unknown))}")
+        wanted = {"accounts", *only}
+        if wanted & {"pages", "load", "digests"}:
+            wanted.add("scanner")
+        return tuple(phase for phase in cls.PHASES if phase in wanted)
 
     def add(self, name: str, figures: dict, targets=()) -> None:
         self.results.append({

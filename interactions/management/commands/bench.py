@@ -32,11 +32,22 @@ class Command(BaseCommand):
         # For the test suite (a few seconds) and for profiling a slow figure afterwards.
         parser.add_argument("--size", choices=sorted(SIZES), help=argparse.SUPPRESS)
         parser.add_argument("--keep-db", action="store_true", help=argparse.SUPPRESS)
+        parser.add_argument(
+            "--only", type=lambda text: [part.strip() for part in text.split(",") if part],
+            help=f"Run only these phases (comma-separated: {', '.join(Bench.PHASES)}) and the "
+            "ones they need; for working on one figure.",
+        )
 
-    def handle(self, *args, quick, output, seed, size, keep_db, **options):
+    def handle(self, *args, quick, output, seed, size, keep_db, only, **options):
         size = SIZES[size or ("quick" if quick else "full")]
         output = Path(output or f"bench-{date.today().isoformat()}.json")
-        bench = Bench(size, seed=seed, keep_db=keep_db, log=lambda text: self.stderr.write(text))
+        try:
+            bench = Bench(
+                size, seed=seed, keep_db=keep_db, only=only,
+                log=lambda text: self.stderr.write(text),
+            )
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         report = bench.run()
         output.write_text(json.dumps(report, indent=2, default=str) + "\n")
         self.stdout.write(format_table(report))
