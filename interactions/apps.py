@@ -4,3 +4,21 @@ from django.apps import AppConfig
 class InteractionsConfig(AppConfig):
     name = "interactions"
     verbose_name = "Interactions"
+
+    def ready(self):
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from contacts.models import Contact, Event, Profile
+
+        from . import dashboard_cache
+        from .models import FollowUp, Interaction, Mentorship, Support
+
+        # Every row a dashboard card shows (or counts) belongs to one of these.
+        forget = dashboard_cache.forget_cards
+        for model in (Contact, Event, Profile, Interaction, Support, FollowUp, Mentorship):
+            label = model._meta.label_lower
+            post_save.connect(forget, sender=model, dispatch_uid=f"dashboard-save-{label}")
+            post_delete.connect(forget, sender=model, dispatch_uid=f"dashboard-delete-{label}")
+        m2m_changed.connect(
+            forget, sender=Interaction.contacts.through, dispatch_uid="dashboard-contacts"
+        )

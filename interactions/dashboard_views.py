@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -19,6 +20,7 @@ from django_htmx.http import trigger_client_event
 from contacts.access import get_owned_or_404
 from network_crm.health import scheduler_state
 
+from . import dashboard_cache
 from . import dashboard_selectors as selectors
 from . import followups, services
 from .models import Direction, FollowUp, Support, SupportStatus
@@ -163,13 +165,36 @@ def _scheduler_banner(user) -> dict:
     }
 
 
+# Cards whose HTML is cached per user (dashboard_cache); "one person" keeps its own daily
+# cache and loads itself when not ranked yet, and "Show everyone due" is not cached.
+CACHED_CARDS = ("counts", "reach-out", "activity", "promises", "upcoming")
+
+
+def _render_card(request, slug, profile, today, *, page: bool, csrf_token=None):
+    partial, build = CARDS[slug]
+    context = _common_context(profile, today) | build(request, profile, today, page=page)
+    if csrf_token is not None:
+        context["csrf_token"] = csrf_token
+    return render_to_string(f"{TEMPLATE}#{partial}", context, request)
+
+
+def _cached_cards(request, profile, today, slugs, *, page: bool) -> dict[str, str]:
+    def render(slug, csrf_token):
+        return _render_card(request, slug, profile, today, page=page, csrf_token=csrf_token)
+
+    return dashboard_cache.cards_html(request, today, slugs, render)
+
+
 @require_GET
 def dashboard(request):
     profile, today = selectors.profile_and_today(request.user)
-    context = _common_context(profile, today)
-    for _, build in CARDS.values():
-        context.update(build(request, profile, today, page=True))
-    context.update(_scheduler_banner(request.user))
+    cards = _cached_cards(request, profile, today, CACHED_CARDS, page=True)
+    context = {
+        "today": today,
+        "cards": {CARDS[slug][0]: html for slug, html in cards.items()},  # by partial name
+        **_one_person_context(request, profile, today, page=True),
+        **_scheduler_banner(request.user),
+    }
     return render(request, TEMPLATE, context)
 
 
@@ -177,10 +202,10 @@ def dashboard(request):
 def dashboard_card(request, card):
     if card not in CARDS:
         raise Http404("No such card.")
-    partial, build = CARDS[card]
     profile, today = selectors.profile_and_today(request.user)
-    context = _common_context(profile, today) | build(request, profile, today, page=False)
-    return render(request, f"{TEMPLATE}#{partial}", context)
+    if card in CACHED_CARDS and request.GET.get("all") != "1":
+        return HttpResponse(_cached_cards(request, profile, today, [card], page=False)[card])
+    return HttpResponse(_render_card(request, card, profile, today, page=False))
 
 
 # --- row actions -----------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from contacts.models import Contact, Profile
 
+from . import dashboard_cache
 from .models import (
     Direction,
     FollowUp,
@@ -307,6 +308,7 @@ def _close(follow_up, status: str, now: datetime) -> bool:
     )
     if changed:
         follow_up.status, follow_up.snoozed_until, follow_up.closed_at = status, None, now
+        dashboard_cache.invalidate(follow_up.owner_id)  # also from an emailed link
     return bool(changed)
 
 
@@ -317,6 +319,7 @@ def snooze(follow_up, until: date) -> None:
         status=FollowUpStatus.SNOOZED, snoozed_until=until, due_on=until
     )
     if changed:
+        dashboard_cache.invalidate(follow_up.owner_id)
         follow_up.status, follow_up.snoozed_until, follow_up.due_on = (
             FollowUpStatus.SNOOZED,
             until,
@@ -516,8 +519,11 @@ def scan_follow_ups(now: datetime | None = None) -> dict:
     """The follow-up scanner: wake snoozed reminders, then create due cadence and mentorship
     follow-ups. Safe to run any number of times."""
     now = now or timezone.now()
-    return {
+    created = {
         "woken": wake_snoozed_follow_ups(now),
         "cadence": create_due_cadence_follow_ups(now),
         "mentorship": create_due_mentorship_follow_ups(now),
     }
+    if any(created.values()):
+        dashboard_cache.invalidate_everyone()
+    return created
