@@ -3,14 +3,25 @@
 Sending protocol (a row per user and week, `Digest`, unique on (owner, period)):
 1. The scanner creates the week's row once the user's local weekday and hour have come
    (bulk_create with ignore_conflicts: a second beat or a rerun creates nothing).
-2. A worker claims it with a conditional UPDATE (pending → claimed, or a claim whose lease ran
-   out because its worker died before sending); only the worker whose UPDATE changed one row
-   goes on. `claimed_at` doubles as a fencing token.
-3. Just before talking to the mail server the row moves claimed → sending. A worker killed
-   after this point may or may not have sent: the row is then marked failed, never resent
-   (a missing digest is visible on the settings page; a doubled one cannot be taken back).
-4. A transient SMTP/network error moves it back to pending and the task retries with backoff.
-5. A row not sent by the end of the user's local week is skipped: never a stale digest.
+2. A worker claims it with a conditional UPDATE: a pending row, or a claimed or sending row
+   whose lease (CLAIM_LEASE) ran out because its worker died. Only the worker whose UPDATE
+   changed one row goes on; `claimed_at` is its fencing token for every later write.
+3. It builds the message, moves the row claimed -> sending, opens the mail connection, sends,
+   and marks the row sent as soon as the server has accepted the message, before QUIT, so the
+   only window in which a kill leaves a delivered digest marked `sending` is one local UPDATE.
+4. A worker killed while `sending` is replaced after the lease: the scanner queues the row
+   again and the next worker re-claims and resends it. Nearly always the dead worker had not
+   had the server's "250 queued" (the SMTP conversation is the slow part; the UPDATE after it
+   is one local round-trip), so this is the user's only copy. If the kill fell in that one
+   round-trip, or the connection dropped after the server accepted the message but before
+   its reply arrived (a transient error, 5.), the user gets a second copy with the same
+   Message-ID (fixed per user and week), by which the receiving side can tell it is the same
+   message (Gmail, for one, shows it once).
+   That rare, folded duplicate is the price of never silently losing a digest (the earlier
+   rule, "mark it failed, never resend", lost every digest whose worker died mid-send).
+5. A transient SMTP/network error moves it back to pending and the task retries with backoff;
+   a refused recipient fails at once. MAX_ATTEMPTS claims in all, then it is marked failed.
+6. A row not sent by the end of the user's local week is skipped: never a stale digest.
 """
 
 import logging
@@ -20,7 +31,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core import signing
+from django.core import mail, signing
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -57,6 +68,8 @@ ACTION_MAX_AGE = timedelta(days=14)
 UNSUBSCRIBE_SALT = "interactions.digest.unsubscribe"
 ACTIONS = {"done": "Mark done", "snooze": "Snooze a week"}
 UNFINISHED = (DigestStatus.PENDING, DigestStatus.CLAIMED, DigestStatus.SENDING)
+TURNED_OFF = "digest turned off before it was sent"
+WEEK_ENDED = "the week ended before it could be sent"
 
 
 # When ----------------------------------------------------------------------------------------
@@ -232,10 +245,16 @@ def _ensure_profiles() -> None:
     Profile.objects.bulk_create([Profile(owner=user) for user in missing], ignore_conflicts=True)
 
 
-def _finish(digest_id: int, status: str, error: str, *, only=UNFINISHED) -> bool:
-    changed = Digest.objects.filter(pk=digest_id, status__in=only).update(
-        status=status, error=error[:300]
+def _unclaimed(now: datetime) -> Q:
+    """Rows no live worker holds: pending, or claimed/sending by a worker whose lease ran out."""
+    return Q(status=DigestStatus.PENDING) | Q(
+        status__in=[DigestStatus.CLAIMED, DigestStatus.SENDING],
+        claimed_at__lt=now - CLAIM_LEASE,
     )
+
+
+def _finish(digest_id: int, status: str, error: str, *, where: Q) -> bool:
+    changed = Digest.objects.filter(where, pk=digest_id).update(status=status, error=error[:300])
     if changed and status == DigestStatus.FAILED:
         logger.error("digest %s failed: %s", digest_id, error)
     return bool(changed)
@@ -243,7 +262,8 @@ def _finish(digest_id: int, status: str, error: str, *, only=UNFINISHED) -> bool
 
 def scan_due_digests(now: datetime | None = None, *, user_ids=None) -> list[int]:
     """The digest scanner: create this week's row for every user whose digest moment has come,
-    close rows that can no longer be sent, and return the ids ready for a worker to claim."""
+    close rows that can no longer be sent, and return the ids ready for a worker to claim
+    (including rows whose worker died, claimed or mid-send, once their lease ran out)."""
     now = now or timezone.now()
     _ensure_profiles()
     profiles = (
@@ -262,31 +282,33 @@ def scan_due_digests(now: datetime | None = None, *, user_ids=None) -> list[int]
             new_rows.append(Digest(owner_id=profile.owner_id, period=window.period))
     Digest.objects.bulk_create(new_rows, ignore_conflicts=True)
 
-    unfinished = Digest.objects.filter(status__in=UNFINISHED)
+    # Rows a live worker holds are its business: it sends them or releases them.
+    unclaimed = _unclaimed(now)
+    rows = Digest.objects.filter(unclaimed)
     if user_ids is not None:
-        unfinished = unfinished.filter(owner_id__in=user_ids)
-    lease_cut = now - CLAIM_LEASE
+        rows = rows.filter(owner_id__in=user_ids)
     ready = []
-    for digest in unfinished.only("id", "owner_id", "period", "status", "claimed_at", "attempts"):
+    for digest in rows.only("id", "owner_id", "period", "attempts"):
         window = windows.get(digest.owner_id)
         if window is None:  # turned off (or the account closed) since the row was made
-            _finish(digest.pk, DigestStatus.SKIPPED, "digest turned off before it was sent")
+            closed = (DigestStatus.SKIPPED, TURNED_OFF)
         elif digest.period != window.period:
-            _finish(digest.pk, DigestStatus.SKIPPED, "the week ended before it could be sent")
-        elif digest.status == DigestStatus.SENDING:
-            if digest.claimed_at and digest.claimed_at < lease_cut:
-                # Handed to the mail server by a worker that died: it may have gone out.
-                _finish(
-                    digest.pk,
-                    DigestStatus.FAILED,
-                    "interrupted while sending; not resent to avoid a duplicate",
-                    only=[DigestStatus.SENDING],
-                )
+            closed = (DigestStatus.SKIPPED, WEEK_ENDED)
         elif digest.attempts >= MAX_ATTEMPTS:
-            _finish(digest.pk, DigestStatus.FAILED, f"gave up after {digest.attempts} attempts")
-        elif digest.claimed_at is None or digest.claimed_at < lease_cut:
+            closed = (DigestStatus.FAILED, f"gave up after {digest.attempts} attempts")
+        else:
             ready.append(digest.pk)
+            continue
+        _finish(digest.pk, *closed, where=unclaimed)
     return ready
+
+
+def _close_quietly(mailer) -> None:
+    # Once the server has answered the message, a failed QUIT changes nothing about it.
+    try:
+        mailer.close()
+    except Exception:
+        logger.warning("closing the mail connection failed", exc_info=True)
 
 
 def deliver_digest(digest_id: int, now: datetime | None = None) -> str:
@@ -297,66 +319,65 @@ def deliver_digest(digest_id: int, now: datetime | None = None) -> str:
     digest = Digest.objects.select_related("owner").filter(pk=digest_id).first()
     if digest is None:
         return "gone"
-    if digest.status not in (DigestStatus.PENDING, DigestStatus.CLAIMED):
+    if digest.status not in UNFINISHED:
         return digest.status
+    unclaimed = _unclaimed(now)
     owner = digest.owner
     profile = get_profile(owner)
     window = digest_window(profile, now)
     if digest.period != window.period or now >= window.ends_at:
-        _finish(
-            digest.pk,
-            DigestStatus.SKIPPED,
-            "the week ended before it could be sent",
-            only=[DigestStatus.PENDING, DigestStatus.CLAIMED],
-        )
-        return "stale"
+        skipped = _finish(digest.pk, DigestStatus.SKIPPED, WEEK_ENDED, where=unclaimed)
+        return "stale" if skipped else "claimed elsewhere"
     if not profile.digest_enabled or not owner.email or not owner.is_active:
-        _finish(
-            digest.pk,
-            DigestStatus.SKIPPED,
-            "digest turned off before it was sent",
-            only=[DigestStatus.PENDING, DigestStatus.CLAIMED],
-        )
-        return "turned off"
-    claimable = Q(status=DigestStatus.PENDING) | Q(
-        status=DigestStatus.CLAIMED, claimed_at__lt=now - CLAIM_LEASE
-    )
-    claimed = Digest.objects.filter(claimable, pk=digest.pk, attempts__lt=MAX_ATTEMPTS).update(
+        skipped = _finish(digest.pk, DigestStatus.SKIPPED, TURNED_OFF, where=unclaimed)
+        return "turned off" if skipped else "claimed elsewhere"
+    claimed = Digest.objects.filter(unclaimed, pk=digest.pk, attempts__lt=MAX_ATTEMPTS).update(
         status=DigestStatus.CLAIMED, claimed_at=now, attempts=F("attempts") + 1
     )
     if claimed != 1:
         return "claimed elsewhere"
+    if digest.status == DigestStatus.SENDING:
+        logger.warning(
+            "digest %s: its worker died while sending; sending again with the same Message-ID",
+            digest.pk,
+        )
+    mine = Digest.objects.filter(pk=digest.pk, claimed_at=now)
     message = render_digest_message(
         owner, build_digest(owner, now, profile=profile), period=digest.period
     )
-    # Point of no return: from here on a crash must not lead to a second send.
-    if (
-        Digest.objects.filter(pk=digest.pk, status=DigestStatus.CLAIMED, claimed_at=now).update(
-            status=DigestStatus.SENDING
-        )
-        != 1
-    ):
+    if mine.filter(status=DigestStatus.CLAIMED).update(status=DigestStatus.SENDING) != 1:
         return "claimed elsewhere"
+    mailer = mail.mailers.default
     try:
-        message.send()
+        # Opened here so that send_messages leaves it open: the row is marked sent as soon as
+        # the server has accepted the message, before the QUIT round-trip.
+        mailer.open()
+        mailer.send_messages([message])
     except PERMANENT_ERRORS as exc:
-        _finish(digest.pk, DigestStatus.FAILED, f"refused: {exc}", only=[DigestStatus.SENDING])
+        refused = Q(status=DigestStatus.SENDING, claimed_at=now)
+        _finish(digest.pk, DigestStatus.FAILED, f"refused: {exc}", where=refused)
         return "failed"
     except TRANSIENT_ERRORS as exc:
-        Digest.objects.filter(pk=digest.pk, status=DigestStatus.SENDING).update(
+        mine.filter(status=DigestStatus.SENDING).update(
             status=DigestStatus.PENDING, error=f"{type(exc).__name__}: {exc}"[:300]
         )
         raise
-    Digest.objects.filter(pk=digest.pk).update(
-        status=DigestStatus.SENT, sent_at=timezone.now(), error=""
-    )
-    return "sent"
+    else:
+        if not mine.update(status=DigestStatus.SENT, sent_at=timezone.now(), error=""):
+            # Only when the send outlasted the lease and another worker took the row over.
+            logger.warning("digest %s was sent after its claim had been taken over", digest.pk)
+        return "sent"
+    finally:
+        _close_quietly(mailer)
 
 
 def give_up_digest(digest_id: int, exc: BaseException) -> None:
     """After the last retry: the digest is marked failed (logged, shown in settings)."""
     _finish(
-        digest_id, DigestStatus.FAILED, f"{type(exc).__name__}: {exc}", only=[DigestStatus.PENDING]
+        digest_id,
+        DigestStatus.FAILED,
+        f"{type(exc).__name__}: {exc}",
+        where=Q(status=DigestStatus.PENDING),
     )
 
 

@@ -218,18 +218,86 @@ def test_worker_killed_after_claiming_is_replaced_after_the_lease_and_sends_once
     assert len(mail.outbox) == 1
 
 
-def test_worker_killed_while_sending_is_never_resent_and_is_marked_failed():
+def test_worker_killed_while_sending_is_left_alone_until_its_lease_runs_out():
     subscriber()
     now = at(2026, 3, 30, 7, 5)
     (digest_id,) = digests.scan_due_digests(now)
     Digest.objects.filter(pk=digest_id).update(
         status=DigestStatus.SENDING, claimed_at=now, attempts=1
     )
-    assert digests.deliver_digest(digest_id, now + timedelta(minutes=1)) == DigestStatus.SENDING
+    # Its worker may still be talking to the mail server: nobody else touches the row.
+    assert digests.scan_due_digests(now + timedelta(minutes=5)) == []
+    assert digests.deliver_digest(digest_id, now + timedelta(minutes=1)) == "claimed elsewhere"
+    assert Digest.objects.get(pk=digest_id).status == DigestStatus.SENDING
+    assert mail.outbox == []
+
+
+def test_worker_killed_while_sending_is_resent_once_after_the_lease_with_the_same_message_id():
+    user = subscriber()
+    now = at(2026, 3, 30, 7, 5)
+    (digest_id,) = digests.scan_due_digests(now)
+    # The first worker moved the row to sending and died before the server accepted the message.
+    Digest.objects.filter(pk=digest_id).update(
+        status=DigestStatus.SENDING, claimed_at=now, attempts=1
+    )
+    later = now + digests.CLAIM_LEASE + timedelta(minutes=1)
+    assert send_due(later) == ["sent"]
+    assert send_due(later + timedelta(minutes=5)) == []
+    digest = Digest.objects.get(pk=digest_id)
+    assert (digest.status, digest.attempts) == (DigestStatus.SENT, 2)
+    assert len(mail.outbox) == 1
+    # Had the first attempt reached the server after all, the two copies are one message.
+    message_id = mail.outbox[0].extra_headers["Message-ID"]
+    assert message_id.startswith(f"<digest.{user.pk}.2026-03-30@")
+
+
+def test_a_digest_whose_worker_keeps_dying_while_sending_fails_after_max_attempts():
+    subscriber()
+    now = at(2026, 3, 30, 7, 5)
+    (digest_id,) = digests.scan_due_digests(now)
+    Digest.objects.filter(pk=digest_id).update(
+        status=DigestStatus.SENDING, claimed_at=now, attempts=digests.MAX_ATTEMPTS
+    )
     assert send_due(now + digests.CLAIM_LEASE + timedelta(minutes=1)) == []
     digest = Digest.objects.get(pk=digest_id)
-    assert digest.status == DigestStatus.FAILED and "interrupted" in digest.error
+    assert digest.status == DigestStatus.FAILED and "gave up" in digest.error
     assert mail.outbox == []
+
+
+def test_a_sending_row_left_by_a_dead_worker_after_the_week_ended_is_skipped_not_sent():
+    subscriber(weekday=6, hour=20)  # Sunday evening
+    now = at(2026, 4, 5, 20, 5)
+    (digest_id,) = digests.scan_due_digests(now)
+    Digest.objects.filter(pk=digest_id).update(
+        status=DigestStatus.SENDING, claimed_at=now, attempts=1
+    )
+    assert send_due(at(2026, 4, 6, 0, 30)) == []
+    assert Digest.objects.get(pk=digest_id).status == DigestStatus.SKIPPED
+    assert mail.outbox == []
+
+
+class StatusAtQuitBackend(LocmemBackend):
+    """Records the digest's status when the connection is closed (the SMTP QUIT), then fails
+    the QUIT as a flaky server would."""
+
+    seen = []
+
+    def close(self):
+        StatusAtQuitBackend.seen.append(list(Digest.objects.values_list("status", flat=True)))
+        raise smtplib.SMTPServerDisconnected("gone before QUIT")
+
+
+def test_digest_is_marked_sent_before_the_connection_is_closed(settings):
+    use_backend(settings, "StatusAtQuitBackend")
+    StatusAtQuitBackend.seen = []
+    subscriber()
+    now = at(2026, 3, 30, 7, 5)
+    (digest_id,) = digests.scan_due_digests(now)
+    # A QUIT that fails after the server accepted the message is no reason to send it again.
+    assert digests.deliver_digest(digest_id, now) == "sent"
+    assert StatusAtQuitBackend.seen == [[DigestStatus.SENT]]
+    assert Digest.objects.get(pk=digest_id).status == DigestStatus.SENT
+    assert len(mail.outbox) == 1
 
 
 @pytest.mark.django_db(transaction=True)
