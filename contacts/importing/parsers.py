@@ -144,24 +144,73 @@ def linkedin_how_we_met(value: str) -> str:
     return f"Connected on LinkedIn on {value}"
 
 
+def _raw_builder(keys: list[str]):
+    """cells → {header key: cell} as `iter_dict_rows` builds it (first of repeated headers,
+    unnamed columns left out), with a zip for the usual row that has exactly the header's
+    columns."""
+    plain = all(keys) and len(set(keys)) == len(keys)
+    width = len(keys)
+
+    def build(cells: list[str]) -> dict:
+        if plain and len(cells) == width:
+            return dict(zip(keys, cells))
+        raw = {}
+        for key, cell in zip(keys, cells):
+            if key and key not in raw:
+                raw[key] = cell
+        return raw
+
+    return build
+
+
 def parse_linkedin(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
-    for item in iter_dict_rows(path, sniffed):
-        if isinstance(item, ParsedRow):
-            yield item
-            continue
-        line, raw = item
-        g = _cell_getter(raw)
-        record = ContactRecord(
-            name=join_name(g("first name"), g("last name")),
-            company=g("company"),
-            title=g("position"),
-            linkedin_url=g("url") or g("profile url"),
+    """LinkedIn's columns are few and fixed, and exports run to tens of thousands of rows, so
+    cells are read by position rather than through a dict per row."""
+    keys = [norm_header(h) for h in sniffed.header]
+    raw_of = _raw_builder(keys)
+    position = {}
+    for i, key in enumerate(keys):
+        position.setdefault(key, i)
+    # A column the file lacks reads from the blank cell appended to every row.
+    columns = [
+        position.get(name, -1)
+        for name in (
+            "first name",
+            "last name",
+            "url",
+            "profile url",
+            "email address",
+            "company",
+            "position",
+            "connected on",
         )
-        record.add_email(g("email address"), "LinkedIn")
-        if record.is_empty():
+    ]
+    width = max(columns) + 1
+    for line, cells, error in iter_csv(path, sniffed):
+        if error:
+            yield ParsedRow(line=line, error=error)
+            continue
+        if not cells:
+            continue  # a blank line is not a row
+        raw = raw_of(cells)
+        padded = cells if len(cells) >= width else cells + [""] * (width - len(cells))
+        padded.append("")
+        first, last, url, profile_url, email, company, title, connected = [
+            padded[i].replace("\x00", "").strip() for i in columns
+        ]
+        url = url or profile_url
+        if not (first or last or url or email or company or title):
             yield ParsedRow(line=line, skip="empty row", raw=raw)
             continue
-        record.how_we_met = linkedin_how_we_met(g("connected on"))
+        record = ContactRecord(
+            name=f"{first} {last}" if first and last else first or last,
+            company=company,
+            title=title,
+            linkedin_url=url,
+            how_we_met=linkedin_how_we_met(connected),
+        )
+        if email:
+            record.emails.append((email, "LinkedIn"))
         yield ParsedRow(line=line, record=record, raw=raw)
 
 
