@@ -137,27 +137,32 @@ def contact_brief(contact: Contact) -> dict:
     }
 
 
-def contact_timeline(contact: Contact, *, limit: int = 100) -> list[dict]:
-    """Interactions, supports and follow-ups of a contact, newest first: three bounded
-    queries merged in Python."""
+# The contact page shows the newest entries; "Show full history" loads up to the larger cap.
+TIMELINE_RECENT = 30
+TIMELINE_FULL = 500
+
+
+def contact_timeline(contact: Contact, *, limit: int = TIMELINE_RECENT) -> tuple[list[dict], bool]:
+    """Interactions, supports and follow-ups of a contact, newest first (three bounded queries
+    merged in Python), and whether older entries were left out."""
     from interactions.models import FollowUp, Support
 
     interactions = contact.interactions.order_by("-occurred_at", "-id").prefetch_related(
         "contacts"
-    )[:limit]
+    )[: limit + 1]
     supports = (
         Support.objects.filter(owner=contact.owner_id, contact=contact)
         .select_related("intro_to")
-        .order_by("-offered_on", "-id")[:limit]
+        .order_by("-offered_on", "-id")[: limit + 1]
     )
     follow_ups = FollowUp.objects.filter(owner=contact.owner_id, contact=contact).order_by(
         "-due_on", "-id"
-    )[:limit]
+    )[: limit + 1]
     entries = [{"type": "interaction", "when": i.occurred_at, "obj": i} for i in interactions]
     entries += [{"type": "support", "when": _as_datetime(s.offered_on), "obj": s} for s in supports]
     entries += [{"type": "follow_up", "when": _as_datetime(f.due_on), "obj": f} for f in follow_ups]
     entries.sort(key=lambda e: e["when"], reverse=True)
-    return entries[:limit]
+    return entries[:limit], len(entries) > limit
 
 
 def _as_datetime(day: date) -> datetime:

@@ -141,14 +141,22 @@ def contact_create(request):
 @require_GET
 def contact_detail(request, pk):
     contact = get_owned_or_404(selectors.contact_detail(request.user), request.user, pk=pk)
+    if is_htmx(request) and request.GET.get("part") == "timeline":
+        return render(request, "contacts/detail.html#timeline", _timeline_context(request, contact))
     return render(request, "contacts/detail.html", _detail_context(request, contact))
+
+
+def _timeline_context(request, contact: Contact) -> dict:
+    full = request.GET.get("history") == "all"
+    limit = selectors.TIMELINE_FULL if full else selectors.TIMELINE_RECENT
+    timeline, more = selectors.contact_timeline(contact, limit=limit)
+    return {"contact": contact, "timeline": timeline, "timeline_more": more, "timeline_full": full}
 
 
 def _detail_context(request, contact: Contact) -> dict:
     return {
-        "contact": contact,
+        **_timeline_context(request, contact),
         "brief": selectors.contact_brief(contact),
-        "timeline": selectors.contact_timeline(contact),
         "links": selectors.contact_links(contact),
         "events": selectors.contact_events(contact),
         "today": selectors.today_for(request.user),

@@ -144,8 +144,26 @@ def test_timeline_merges_interactions_supports_and_follow_ups_newest_first(owner
     InteractionFactory(
         owner=owner, contacts=[contact], occurred_at=base - datetime.timedelta(days=20)
     )
-    kinds = [e["type"] for e in selectors.contact_timeline(contact)]
-    assert kinds == ["follow_up", "support", "interaction", "interaction"]
+    timeline, more = selectors.contact_timeline(contact)
+    assert [e["type"] for e in timeline] == ["follow_up", "support", "interaction", "interaction"]
+    assert not more
+
+
+def test_timeline_keeps_the_newest_entries_and_says_when_older_ones_were_left_out(owner):
+    contact = ContactFactory(owner=owner)
+    base = datetime.datetime(2026, 6, 10, 9, tzinfo=datetime.UTC)
+    for days in range(5):
+        InteractionFactory(
+            owner=owner, contacts=[contact], occurred_at=base - datetime.timedelta(days=days)
+        )
+    SupportFactory(owner=owner, contact=contact, offered_on=datetime.date(2026, 6, 8))
+    timeline, more = selectors.contact_timeline(contact, limit=3)
+    assert [e["when"].date() for e in timeline] == [
+        datetime.date(2026, 6, 10), datetime.date(2026, 6, 9), datetime.date(2026, 6, 8)
+    ]
+    assert more
+    timeline, more = selectors.contact_timeline(contact, limit=6)
+    assert len(timeline) == 6 and not more
 
 
 def test_events_split_into_upcoming_soonest_first_and_past_newest_first(owner):

@@ -7,7 +7,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
+from contacts import selectors
 from contacts.models import Contact, ContactLink, Event, LinkKind
 from interactions.models import FollowUp, FollowUpReason
 from tests.factories import (
@@ -349,6 +351,33 @@ def test_contact_page_shows_the_brief_and_timeline(owner_client, owner):
         "Timeline",
     ):
         assert text in body, text
+
+
+def test_contact_page_shows_recent_history_and_loads_the_full_history_on_request(
+    owner_client, owner, stranger_client
+):
+    contact = ContactFactory(owner=owner)
+    base = timezone.now() - datetime.timedelta(days=1)
+    for day in range(selectors.TIMELINE_RECENT + 5):
+        InteractionFactory(
+            owner=owner, contacts=[contact], summary=f"Chat number {day}",
+            occurred_at=base - datetime.timedelta(days=day),
+        )
+    url = reverse("contacts:detail", args=[contact.pk])
+    body = owner_client.get(url).content.decode()
+    assert "Chat number 0<" in body and f"Chat number {selectors.TIMELINE_RECENT - 1}<" in body
+    assert f"Chat number {selectors.TIMELINE_RECENT}<" not in body
+    assert "Show full history" in body
+    fragment = owner_client.get(url, {"part": "timeline", "history": "all"}, **HTMX)
+    html = fragment.content.decode()
+    assert html.lstrip().startswith('<section class="card" id="timeline"')
+    assert f"Chat number {selectors.TIMELINE_RECENT + 4}<" in html
+    assert "Show full history" not in html
+    # Without htmx the link opens the whole page with the whole history.
+    assert f"Chat number {selectors.TIMELINE_RECENT + 4}<" in owner_client.get(
+        url, {"history": "all"}
+    ).content.decode()
+    assert stranger_client.get(url, {"part": "timeline", "history": "all"}, **HTMX).status_code == 404
 
 
 def test_contact_page_offers_log_and_give_prefilled_for_the_contact(owner_client, owner):
