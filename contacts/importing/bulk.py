@@ -48,11 +48,14 @@ def insert(
                 fixed[field.column] = value
         columns = [meta.pk.column, *(meta.get_field(a).column for a in given), *fixed]
         tail = list(fixed.values())
+        # The sequence looked up once (a scalar subquery), not once per id; the ids come back
+        # as one array.
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            "SELECT array_agg(nextval((SELECT pg_get_serial_sequence(%s, %s))::regclass)) "
+            "FROM generate_series(1, %s)",
             [meta.db_table, meta.pk.column, len(rows)],
         )
-        ids = [pk for (pk,) in cursor.fetchall()]
+        ids = cursor.fetchone()[0]
         # CSV, where an unquoted empty cell is NULL and a quoted one an empty string; the csv
         # module writes it far faster than psycopg adapts a row of Python values.
         buffer = io.StringIO()
