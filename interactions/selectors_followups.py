@@ -5,9 +5,10 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import Coalesce, RowNumber, TruncDate
 
-from contacts.models import Contact, Discipline, Event, Profile
+from contacts.models import Contact, Discipline, Event, Profile, Tier
 
 from .followups import OPEN_STATUSES, cadence_for
 from .models import Direction, FollowUp, FollowUpReason, Support, SupportKind, SupportStatus
@@ -74,15 +75,23 @@ def open_follow_ups(owner, until: date):
     )
 
 
-def open_promises(owner):
-    """Promises both ways that are not kept yet: (what I offered, what was offered to me or
-    asked by me), oldest first."""
-    base = Support.objects.filter(owner=owner, status=SupportStatus.OFFERED).select_related(
-        "contact"
+def open_promises(owner, limit: int = 10) -> tuple[list[Support], list[Support]]:
+    """Promises both ways that are not kept yet, the `limit` oldest each way: (what I offered,
+    what was offered to me or asked by me). One query."""
+    mine = Case(When(direction=Direction.GIVE, then=Value(True)), default=Value(False))
+    rows = (
+        Support.objects.filter(owner=owner, status=SupportStatus.OFFERED)
+        .select_related("contact")
+        .annotate(
+            rank=Window(RowNumber(), partition_by=[mine], order_by=[F("offered_on"), F("id")])
+        )
+        .filter(rank__lte=limit)
+        .order_by("offered_on", "id")
     )
-    mine = base.filter(direction=Direction.GIVE).order_by("offered_on", "id")
-    theirs = base.exclude(direction=Direction.GIVE).order_by("offered_on", "id")
-    return mine, theirs
+    given, other = [], []
+    for support in rows:
+        (given if support.direction == Direction.GIVE else other).append(support)
+    return given, other
 
 
 def upcoming_events(owner, today: date, days: int = 21):
@@ -127,31 +136,46 @@ def one_person_this_week(
     """The active contact (reminders on) longest out of touch relative to their cadence, with a
     suggested give. Deterministic for a given day; ties broken by a hash of the ISO week."""
     profile = profile or profile_for(owner.pk)
-    zone = profile.zone
-    rows = Contact.objects.filter(owner=owner, archived=False, reminders_off=False).values_list(
-        "pk", "tier", "cadence_days", "last_interaction_at", "created_at"
+    # The database does the per-contact work (local date of the last touch, cadence with the
+    # tier's default); Python only compares small ints for the user's few hundred contacts.
+    tier_default = Case(
+        *[When(tier=tier, then=Value(profile.default_cadence(tier))) for tier in Tier],
+        output_field=IntegerField(),
     )
-    best, best_key = None, None
-    for pk, tier, cadence_days, last_at, created_at in rows:
-        cadence = cadence_days or profile.default_cadence(tier)
-        since = (today - (last_at or created_at).astimezone(zone).date()).days
-        # Higher ratio first; among equals, a stable per-week shuffle.
-        key = (-since / cadence, _tie_break(pk, today))
-        if best_key is None or key < best_key:
-            best, best_key = (pk, since, cadence, last_at), key
-    if best is None:
+    rows = (
+        Contact.objects.filter(owner=owner, archived=False, reminders_off=False)
+        .annotate(
+            since_day=TruncDate(
+                Coalesce("last_interaction_at", "created_at"), tzinfo=profile.zone
+            ),
+            cadence=Coalesce("cadence_days", tier_default),
+        )
+        .values_list("pk", "cadence", "since_day")
+        .order_by()
+    )
+    best_ratio, tied = None, []
+    for pk, cadence, since_day in rows:
+        ratio = (today - since_day).days / cadence
+        if best_ratio is None or ratio > best_ratio:
+            best_ratio, tied = ratio, [(pk, cadence, since_day)]
+        elif ratio == best_ratio:
+            tied.append((pk, cadence, since_day))
+    if not tied:
         return None
-    pk, since, cadence, last_at = best
-    contact = Contact.objects.get(pk=pk)
-    if last_at:
+    # Among equals, a stable per-week shuffle.
+    pk, cadence, since_day = min(tied, key=lambda row: _tie_break(row[0], today))
+    since = (today - since_day).days
+    mine = Q(supports__owner=owner)
+    given = mine & Q(supports__direction=Direction.GIVE, supports__status=SupportStatus.DONE)
+    contact = Contact.objects.annotate(
+        given=Count("supports", filter=given),
+        received=Count("supports", filter=mine & Q(supports__direction=Direction.RECEIVED)),
+    ).get(pk=pk)
+    if contact.last_interaction_at:
         reason = f"last talked {_ago(since)}, cadence {cadence}"
     else:
         reason = f"not talked yet since you added them {_ago(since)}"
-    balance = Support.objects.filter(owner=owner, contact=contact).aggregate(
-        given=Count("pk", filter=Q(direction=Direction.GIVE, status=SupportStatus.DONE)),
-        received=Count("pk", filter=Q(direction=Direction.RECEIVED)),
-    )
-    if balance["received"] > balance["given"]:
+    if contact.received > contact.given:
         kind, give = SupportKind.HELP, "return the favour: they have helped you more than you them"
     elif contact.working_on:
         kind, give = (
