@@ -101,6 +101,7 @@ def _reach_out_context(request, profile, today, *, page: bool):
     follow_ups = selectors.reach_out(request.user, today, limit=limit + 1)
     return {
         "reach_out_rows": _reach_out_rows(follow_ups[:limit], profile, today, RowUrls()),
+        "dashboard_url": reverse("dashboard"),
         "reach_out_more": len(follow_ups) > limit,
         "reach_out_all": show_all,
     }

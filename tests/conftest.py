@@ -13,13 +13,20 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _cache_of_its_own(settings):
-    """Each test gets a fresh cache namespace: with Redis, parallel workers share one server
-    and reuse the same user ids, so a cached row of another test must never be read."""
+def _cache_of_its_own(settings, tmp_path_factory):
+    """Each test gets a fresh cache namespace: with Redis (or the file cache), parallel workers
+    share one store and reuse the same user ids, so a cached row of another test must never be
+    read. The file cache lives in pytest's temporary folder, not in the app's data folder.
+    (So no test may call cache.clear(): it would empty the other workers' namespaces too.)"""
     import uuid
 
+    folder = str(tmp_path_factory.getbasetemp() / "cache")
     settings.CACHES = {
-        alias: {**config, "KEY_PREFIX": uuid.uuid4().hex}
+        alias: {
+            **config,
+            "KEY_PREFIX": uuid.uuid4().hex,
+            **({"LOCATION": folder} if config["BACKEND"].endswith("FileBasedCache") else {}),
+        }
         for alias, config in settings.CACHES.items()
     }
 

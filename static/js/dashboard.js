@@ -90,9 +90,9 @@
 
   // --- Quick logs -------------------------------------------------------------------------
   document.body.addEventListener("htmx:afterRequest", (event) => {
-    const form = event.detail.elt.closest && event.detail.elt.closest("form[data-quick-log]");
-    if (!form) return;
-    if (event.detail.successful) toast(form.dataset.toast || "Logged.");
+    const button = event.detail.elt.closest && event.detail.elt.closest("[data-quick-log]");
+    if (!button) return;
+    if (event.detail.successful) toast(button.dataset.toast || "Logged.");
     else toast("Could not log that. Try again.", "error");
   });
 

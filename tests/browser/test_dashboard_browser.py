@@ -89,6 +89,30 @@ def test_snooze_takes_the_row_off_reach_out_without_a_reload(
     assert browser_errors == []
 
 
+def test_a_picked_snooze_date_and_enter_snooze_the_row_and_done_still_works(
+    owner_page, seeded, browser_errors
+):
+    # The date field belongs to a form of its own: Enter in it snoozes to that date, never
+    # submits the row's first button ("Done").
+    page = owner_page
+    page.goto("/")
+    until = timezone.localdate() + dt.timedelta(days=12)
+    row = reach_out_row(page, "Grace Hopper")
+    row.locator("summary", has_text="Snooze").click()
+    date_input = row.locator("input[type=date]")
+    date_input.fill(until.isoformat())
+    date_input.press("Enter")
+    expect(reach_out_row(page, "Grace Hopper")).to_have_count(0)
+    follow_up = FollowUp.objects.get(contact=seeded["Grace Hopper"])
+    assert (follow_up.status, follow_up.due_on) == (FollowUpStatus.SNOOZED, until)
+
+    reach_out_row(page, "Ada Lovelace").get_by_role("button", name="Done").click()
+    expect(reach_out_row(page, "Ada Lovelace")).to_have_count(0)
+    page.wait_for_load_state("networkidle")  # the cards' refreshes, before the test's teardown
+    assert FollowUp.objects.get(contact=seeded["Ada Lovelace"]).status == FollowUpStatus.DONE
+    assert browser_errors == []
+
+
 def test_congratulated_them_logs_and_shows_in_recent_activity(owner_page, seeded, browser_errors):
     page = owner_page
     page.goto("/")

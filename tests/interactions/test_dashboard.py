@@ -5,7 +5,6 @@ import re
 
 import pytest
 import time_machine
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -47,14 +46,6 @@ TODAY = NOON.date()
 def fast_password_hashing(settings):
     # The owner and stranger fixtures hash a password; PBKDF2 costs ~1s per test on CI cores.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # The one-person suggestion is cached per user and day; tests share the local cache.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -498,7 +489,7 @@ def test_page_and_card_query_counts_do_not_grow_with_rows(owner_client, owner, s
     seed(owner, 27)
     seed(stranger, 3)
     assert [count_queries(owner_client, url, **extra) for url, extra in urls] == few
-    assert few[0] <= 15, few
+    assert few[0] <= 16, few  # uncached: every card, the suggested person, the heartbeat
 
 
 def bulk_seed(owner, n):
