@@ -1,12 +1,13 @@
 """Network map and insights pages (read-only views over contacts.network and contacts.insights)."""
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from interactions.dashboard_selectors import one_person
 from interactions.models import Direction, Support, SupportStatus
 
 from . import insights
@@ -17,16 +18,16 @@ from .network import CIRCLE_COLOURS, DISCIPLINE_COLOURS, network, to_elements
 from .services import get_profile
 
 
-def _today_and_now(user):
-    zone = get_profile(user).zone
+def _today_and_now(user, profile=None):
+    zone = (profile or get_profile(user)).zone
     now = timezone.now()
     return timezone.localtime(now, zone).date(), now
 
 
 def _network_for(request):
     form = NetworkFilterForm(request.GET, owner=request.user)
-    today, now = _today_and_now(request.user)
-    net = network(request.user, today=today, now=now, **form.filters())
+    today, _ = _today_and_now(request.user)
+    net = network(request.user, today=today, **form.filters())
     return form, net
 
 
@@ -57,10 +58,11 @@ def _legend(choices, colours):
 def network_data(request):
     """The map's nodes and edges as Cytoscape.js elements, only ever the signed-in user's."""
     form, net = _network_for(request)
+    # One reverse() for thousands of nodes: the brief URL differs only by the contact's id.
+    marker = "2147483647"
+    brief = reverse("insights:contact_brief", args=[marker])
     elements = to_elements(
-        net,
-        me_label="Me",
-        brief_url=lambda pk: reverse("insights:contact_brief", args=[pk]),
+        net, me_label="Me", brief_url=lambda pk: brief.replace(marker, str(pk))
     )
     return JsonResponse(
         {
@@ -83,8 +85,8 @@ def network_data(request):
 def network_table(request):
     """The same data as the map, as a table for those who cannot use the graph."""
     form, net = _network_for(request)
-    nodes = sorted(net.nodes, key=lambda n: (-n.strength, n.contact.name.lower()))
-    names = {n.contact.id: n.contact.display_name for n in net.nodes}
+    nodes = sorted(net.nodes, key=lambda n: (-n.strength, n.name.lower()))
+    names = {n.id: n.display_name for n in net.nodes}
     links = [(names[link.source], link.label, names[link.target]) for link in net.links]
     return render(
         request,
@@ -114,14 +116,11 @@ def contact_brief(request, pk):
             "id", filter=Q(direction=Direction.GIVE, status=SupportStatus.OFFERED)
         ),
     )
-    last_at = contact.last_interaction_at or contact.interactions.aggregate(
-        last=Max("occurred_at")
-    )["last"]
-    strength = insights.strength_scores(request.user, now).get(contact.id, 0.0)
+    last_at = contact.last_interaction_at
     context = {
         "contact": contact,
         "counts": counts,
-        "strength": strength,
+        "strength": contact.strength,
         "last_at": last_at,
         "days_since": (now - last_at).days if last_at else None,
     }
@@ -129,32 +128,32 @@ def contact_brief(request, pk):
     return render(request, template, context)
 
 
+# Rows of "give before you ask" on the insights page.
+OWED_SHOWN = 10
+
+
 @require_GET
 def insights_page(request):
     """Strength, balance, diversity, dormant ties, rhythm and one person this week."""
     user = request.user
     profile = get_profile(user)
-    today, now = _today_and_now(user)
-    strengths = insights.strength_scores(user, now)
-    strongest_ids = sorted(strengths, key=lambda cid: -strengths[cid])[:10]
-    strongest = Contact.objects.filter(owner=user, archived=False, id__in=strongest_ids).in_bulk()
-    top = [(strongest[cid], strengths[cid]) for cid in strongest_ids if cid in strongest]
-    active = Contact.objects.filter(owner=user, archived=False).count()
-    scored = list(strengths.values())
+    today, now = _today_and_now(user, profile)
+    active, average_strength = insights.strength_summary(user)
     rhythm = insights.rhythm(user, today, profile.zone)
-    balance = insights.balance(user)
+    balance = insights.balance(user, limit=OWED_SHOWN)
     return render(
         request,
         "insights/insights.html",
         {
             "today": today,
-            "suggestion": insights.one_person_this_week(user, today, profile=profile),
-            "strongest": top,
-            "average_strength": round(sum(scored) / active, 1) if active else 0,
+            # The dashboard's daily pick (cached), so both pages name the same person all day.
+            "suggestion": one_person(user, profile, today),
+            "strongest": [(c, c.strength) for c in insights.strongest_ties(user, limit=10)],
+            "average_strength": average_strength,
             "active_contacts": active,
             "strength_explanation": insights.STRENGTH_EXPLANATION,
             "balance": balance,
-            "owed": balance.give_before_you_ask[:10],
+            "owed": balance.give_before_you_ask,
             "diversity": insights.diversity(user, profile),
             "dormant": insights.dormant_ties(user, now),
             "revived": insights.revived_ties(user, now),

@@ -15,7 +15,6 @@ from django.db.models.functions import Coalesce
 
 from interactions.models import Direction, Mentorship, Support, SupportKind, SupportStatus
 
-from .insights import strength_scores
 from .models import Circle, Contact, ContactLink, Discipline, LinkKind
 
 CIRCLE_COLOURS = {
@@ -36,6 +35,8 @@ DISCIPLINE_COLOURS = {
     Discipline.PEOPLE: "#1f7a4d",
     Discipline.OTHER: "#8a94a6",
 }
+CIRCLE_LABELS = dict(Circle.choices)
+DISCIPLINE_LABELS = dict(Discipline.choices)
 # Time windows offered for the support edges, in days (0 = all time).
 WINDOWS = (
     (30, "Last 30 days"),
@@ -54,7 +55,16 @@ INNER_RADIUS = 150
 
 @dataclass
 class Node:
-    contact: Contact
+    """One contact on the map: the few columns it shows (a row, not a model instance, since a
+    map holds thousands of them), with its support counts and position."""
+
+    id: int
+    name: str
+    preferred_name: str
+    company: str
+    title: str
+    circle: str
+    discipline: str
     strength: float
     gives: int = 0
     received: int = 0
@@ -62,6 +72,18 @@ class Node:
     links: int = 0
     x: float = 0.0
     y: float = 0.0
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.name
+
+    @property
+    def circle_label(self) -> str:
+        return CIRCLE_LABELS.get(self.circle, self.circle)
+
+    @property
+    def discipline_label(self) -> str:
+        return DISCIPLINE_LABELS.get(self.discipline, self.discipline)
 
     @property
     def size(self) -> float:
@@ -97,10 +119,10 @@ def network(
     discipline: str = "",
     tag_id: int | None = None,
     min_strength: float = 0,
-    now: datetime.datetime | None = None,
 ) -> Network:
-    """The owner's active contacts matching the filters, with strength, support each way within
-    the window, links among them and map positions (a fixed number of queries)."""
+    """The owner's active contacts matching the filters, with their stored strength, support
+    each way within the window, links among them and map positions (a fixed number of
+    queries)."""
     contacts = Contact.objects.filter(owner=owner, archived=False)
     total = contacts.count()
     if circle:
@@ -109,14 +131,13 @@ def network(
         contacts = contacts.filter(discipline=discipline)
     if tag_id:
         contacts = contacts.filter(tags__id=tag_id)
-    contacts = contacts.only(
-        "id", "name", "preferred_name", "company", "title", "circle", "discipline"
-    ).order_by("name", "id")
-
-    strengths = strength_scores(owner, now)
-    nodes = [Node(c, strengths.get(c.id, 0.0)) for c in contacts]
-    nodes = [n for n in nodes if n.strength >= min_strength]
-    by_id = {n.contact.id: n for n in nodes}
+    if min_strength:
+        contacts = contacts.filter(strength__gte=min_strength)
+    rows = contacts.order_by("name", "id").values_list(
+        "id", "name", "preferred_name", "company", "title", "circle", "discipline", "strength"
+    )
+    nodes = [Node(*row) for row in rows]
+    by_id = {n.id: n for n in nodes}
 
     supports = Support.objects.filter(owner=owner).exclude(status=SupportStatus.DECLINED)
     if window_days:
@@ -145,7 +166,7 @@ def network(
         total_contacts=total,
         gives=sum(n.gives for n in nodes),
         received=sum(n.received for n in nodes),
-        circle_counts=Counter(n.contact.circle for n in nodes),
+        circle_counts=Counter(n.circle for n in nodes),
     )
 
 
@@ -197,13 +218,13 @@ def _place(nodes: list[Node]) -> None:
     order = [key for key, _ in Circle.choices]
     groups = {key: [] for key in order}
     for node in nodes:
-        groups.setdefault(node.contact.circle, []).append(node)
+        groups.setdefault(node.circle, []).append(node)
     present = [key for key in groups if groups[key]]
     gap = 0.08 if len(present) > 1 else 0.0
     usable = 2 * math.pi - gap * len(present)
     angle = -math.pi / 2
     for key in present:
-        members = sorted(groups[key], key=lambda n: (-n.strength, n.contact.name, n.contact.id))
+        members = sorted(groups[key], key=lambda n: (-n.strength, n.name, n.id))
         span = usable * len(members) / len(nodes)
         _fill_sector(members, angle, span)
         angle += span + gap
@@ -238,31 +259,31 @@ def to_elements(net: Network, me_label: str, brief_url) -> list[dict]:
         }
     ]
     for node in net.nodes:
-        c = node.contact
+        cid = f"c{node.id}"
         elements.append(
             {
                 "group": "nodes",
                 "data": {
-                    "id": f"c{c.id}",
-                    "label": c.display_name,
-                    "company": c.company,
-                    "circle": c.get_circle_display(),
-                    "discipline": c.get_discipline_display(),
+                    "id": cid,
+                    "label": node.display_name,
+                    "company": node.company,
+                    "circle": node.circle_label,
+                    "discipline": node.discipline_label,
                     "strength": node.strength,
                     "size": node.size,
                     "gives": node.gives,
                     "received": node.received,
-                    "colorCircle": CIRCLE_COLOURS.get(c.circle, "#8a94a6"),
-                    "colorDiscipline": DISCIPLINE_COLOURS.get(c.discipline, "#8a94a6"),
-                    "brief": brief_url(c.id),
+                    "colorCircle": CIRCLE_COLOURS.get(node.circle, "#8a94a6"),
+                    "colorDiscipline": DISCIPLINE_COLOURS.get(node.discipline, "#8a94a6"),
+                    "brief": brief_url(node.id),
                 },
                 "position": {"x": node.x, "y": node.y},
             }
         )
         if node.gives:
-            elements.append(_flow_edge(f"g{c.id}", "me", f"c{c.id}", "give", node.gives))
+            elements.append(_flow_edge(f"g{node.id}", "me", cid, "give", node.gives))
         if node.received:
-            elements.append(_flow_edge(f"r{c.id}", f"c{c.id}", "me", "received", node.received))
+            elements.append(_flow_edge(f"r{node.id}", cid, "me", "received", node.received))
     for i, link in enumerate(net.links):
         elements.append(
             {

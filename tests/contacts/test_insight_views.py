@@ -3,11 +3,15 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.insight_views import bar_chart
+from contacts.insights import recompute_strength
 from contacts.models import Circle, ContactLink, Discipline, LinkKind, Profile
+from interactions.followups import refresh_contact_schedule
 from interactions.models import Direction, Initiator
 from tests.factories import ContactFactory, InteractionFactory, SupportFactory, TagFactory
 
@@ -220,3 +224,70 @@ def test_bar_chart_scales_bars_to_the_peak():
     assert chart["width"] == 34
     assert [(b["x"], b["y"], b["h"]) for b in chart["bars"]] == [(0, 104, 0), (12, 54.0, 50.0), (24, 4.0, 100.0)]
     assert [b["label"] for b in chart["bars"]] == ["a", "", "c"]
+
+
+def history(owner, contacts, touches_each, *, offset=0):
+    """`contacts` contacts with `touches_each` conversations spread over the last two years
+    (some mine, some theirs), a give, a received and an ask each, links between neighbours, and
+    what the contact rows store (last interaction, strength) brought up to date as logging
+    through interactions.services would. Every insights section then has rows to show: strong
+    ties, owed gives, dormant ties, revived ties, weeks with and without touches."""
+    now = timezone.now()
+    made = []
+    for i in range(contacts):
+        contact = ContactFactory(
+            owner=owner, circle=list(Circle)[i % 5], discipline=list(Discipline)[i % 9]
+        )
+        made.append(contact)
+        dormant = i % 3 == 0  # last touch 200+ days ago: a dormant tie
+        revived = i % 3 == 1  # one touch 20 days ago after a year of quiet: revived
+        for k in range(touches_each):
+            days = 200 + 9 * k + offset if dormant or (revived and k) else 3 + 11 * k + offset
+            if revived and k:
+                days += 200
+            InteractionFactory(
+                owner=owner, contacts=[contact], occurred_at=now - datetime.timedelta(days=days),
+                initiated_by=Initiator.ME if k % 2 else Initiator.THEM,
+            )
+        for direction in (Direction.GIVE, Direction.RECEIVED, Direction.ASK):
+            SupportFactory(owner=owner, contact=contact, direction=direction)
+        if i:
+            ContactLink.objects.create(
+                owner=owner, from_contact=made[i - 1], to_contact=contact, kind=LinkKind.KNOWS
+            )
+    ids = [c.pk for c in made]
+    refresh_contact_schedule(ids)
+    recompute_strength(owner_id=owner.pk, contact_ids=ids)
+
+
+def test_insights_page_queries_do_not_grow_with_history(owner_client, owner):
+    """The same queries for 3 contacts with 3 touches each as for 30 with 8 each (over 25 times
+    the history), every section showing rows."""
+    history(owner, 3, 3)
+    owner_client.get(reverse("insights:insights"))  # warm up: profile, today's one person
+    with CaptureQueriesContext(connection) as small:
+        owner_client.get(reverse("insights:insights"))
+    history(owner, 27, 8, offset=1)
+
+    with CaptureQueriesContext(connection) as large:
+        response = owner_client.get(reverse("insights:insights"))
+
+    html = response.content.decode()
+    assert "conversations · quiet for" in html  # dormant ties
+    assert "quiet days</span>" in html  # revived ties
+    assert 'id="owed-table"' in html and 'class="list strength-list"' in html
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_network_json_queries_do_not_grow_with_history(owner_client, owner):
+    history(owner, 3, 3)
+    owner_client.get(reverse("insights:network_data"), {"window": 0})
+    with CaptureQueriesContext(connection) as small:
+        owner_client.get(reverse("insights:network_data"), {"window": 0})
+    history(owner, 27, 8, offset=1)
+
+    with CaptureQueriesContext(connection) as large:
+        data = owner_client.get(reverse("insights:network_data"), {"window": 0}).json()
+
+    assert data["meta"]["shown"] == 30 and data["meta"]["links"] == 28
+    assert len(large.captured_queries) == len(small.captured_queries)

@@ -9,6 +9,7 @@ import pytest
 
 from contacts import insights
 from contacts.models import Circle, Contact, Discipline, Profile, Tier
+from interactions.followups import refresh_contact_schedule
 from interactions.models import Direction, Initiator, InteractionKind, SupportStatus
 from tests.factories import ContactFactory, InteractionFactory, SupportFactory, UserFactory
 
@@ -27,16 +28,32 @@ def ago(days, base=NOW):
     return base - datetime.timedelta(days=days)
 
 
-def touch(owner, contact, days, kind=InteractionKind.COFFEE, initiated_by=Initiator.ME):
-    return InteractionFactory(
+def stored(owner, contact):
+    """Update what the contact row stores (last interaction, strength) the way logging through
+    interactions.services does, at the tests' clock: the pages read those columns."""
+    refresh_contact_schedule([contact.id], now=NOW)
+    insights.recompute_strength(owner_id=owner.id, now=NOW, contact_ids=[contact.id])
+
+
+def touch(
+    owner, contact, days, kind=InteractionKind.COFFEE, initiated_by=Initiator.ME, *, store=True
+):
+    """An interaction `days` ago; with `store` off, only the history row (for the tests of the
+    recomputation itself)."""
+    interaction = InteractionFactory(
         owner=owner, contacts=[contact], occurred_at=ago(days), kind=kind, initiated_by=initiated_by
     )
+    if store:
+        stored(owner, contact)
+    return interaction
 
 
 def support(owner, contact, direction, **kwargs):
     kwargs.setdefault("status", SupportStatus.DONE)
     kwargs.setdefault("offered_on", TODAY - datetime.timedelta(days=5))
-    return SupportFactory(owner=owner, contact=contact, direction=direction, **kwargs)
+    given = SupportFactory(owner=owner, contact=contact, direction=direction, **kwargs)
+    stored(owner, contact)
+    return given
 
 
 # --- Strength -------------------------------------------------------------------------------
@@ -94,7 +111,7 @@ def test_recompute_strength_stores_scores_and_zeroes_contacts_gone_quiet(owner, 
     active = ContactFactory(owner=owner)
     quiet = ContactFactory(owner=owner, strength=42)
     other = ContactFactory(owner=stranger, strength=42)
-    touch(owner, active, 10)
+    touch(owner, active, 10, store=False)
 
     changed = insights.recompute_strength(owner_id=owner.id, now=NOW, batch_size=1)
 
@@ -107,8 +124,8 @@ def test_recompute_strength_stores_scores_and_zeroes_contacts_gone_quiet(owner, 
 def test_recompute_strength_for_some_contacts_leaves_the_others(owner):
     logged = ContactFactory(owner=owner)
     untouched = ContactFactory(owner=owner, strength=42)
-    touch(owner, logged, 10)
-    touch(owner, untouched, 10)
+    touch(owner, logged, 10, store=False)
+    touch(owner, untouched, 10, store=False)
 
     insights.recompute_strength(owner_id=owner.id, now=NOW, contact_ids=[logged.id])
 
@@ -118,7 +135,7 @@ def test_recompute_strength_for_some_contacts_leaves_the_others(owner):
 
 def test_recompute_strength_for_every_owner_updates_all(owner, stranger):
     other = ContactFactory(owner=stranger)
-    touch(stranger, other, 10)
+    touch(stranger, other, 10, store=False)
 
     insights.recompute_strength(now=NOW)
 
@@ -483,3 +500,72 @@ def test_one_person_never_suggests_another_users_contact(engineer):
     ContactFactory(owner=stranger)
 
     assert insights.one_person_this_week(engineer, TODAY) is None
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+
+def busy_history(owner, contacts):
+    """`contacts` contacts, each with touches over the 60 weeks before the last one and one of
+    each support, their stored columns up to date."""
+    for i in range(contacts):
+        contact = ContactFactory(owner=owner)
+        for week in range(1, 60, 1 + i % 3):
+            touch(owner, contact, 7 * week + 1, store=False)
+        for direction in (Direction.GIVE, Direction.RECEIVED, Direction.ASK):
+            support(owner, contact, direction, due_on=TODAY + datetime.timedelta(days=3))
+        stored(owner, contact)
+
+
+@pytest.mark.parametrize(
+    ("selector", "queries"),
+    [
+        (lambda owner, profile: insights.strength_summary(owner), 1),
+        (lambda owner, profile: insights.strongest_ties(owner), 1),
+        (lambda owner, profile: insights.balance(owner, limit=10), 3),
+        (lambda owner, profile: insights.diversity(owner, profile), 2),
+        (lambda owner, profile: insights.dormant_ties(owner, NOW), 1),
+        (lambda owner, profile: insights.revived_ties(owner, NOW), 1),
+        (lambda owner, profile: insights.one_person_this_week(owner, TODAY, profile=profile), 3),
+    ],
+    ids=["strength", "strongest", "balance", "diversity", "dormant", "revived", "one person"],
+)
+def test_selector_queries_do_not_grow_with_history(
+    owner, profile, django_assert_num_queries, selector, queries
+):
+    busy_history(owner, 2)
+    with django_assert_num_queries(queries):
+        selector(owner, profile)
+    busy_history(owner, 12)
+
+    with django_assert_num_queries(queries):
+        selector(owner, profile)
+
+
+def test_rhythm_runs_two_queries_with_a_streak_shorter_than_the_chart(
+    owner, django_assert_num_queries
+):
+    contact = ContactFactory(owner=owner)
+    for week in range(0, 60, 2):  # every other week: a streak of one at most
+        touch(owner, contact, 7 * week + 1, store=False)
+    support(owner, contact, Direction.GIVE, due_on=TODAY)
+
+    with django_assert_num_queries(2):
+        result = insights.rhythm(owner, TODAY, UTC)
+
+    assert result.streak_weeks == 1
+    assert result.touches_last_year == 26
+
+
+def test_rhythm_streak_longer_than_the_chart_reads_one_more_year_of_weeks(
+    owner, django_assert_num_queries
+):
+    contact = ContactFactory(owner=owner)
+    for week in range(60):  # 60 weeks in a row, this one included, then nothing
+        touch(owner, contact, 7 * week + 1, store=False)
+
+    with django_assert_num_queries(3):
+        result = insights.rhythm(owner, TODAY, UTC)
+
+    assert result.streak_weeks == 60
+    assert [b.count for b in result.weeks] == [1] * 52

@@ -6,6 +6,7 @@ import math
 import pytest
 
 from contacts.insight_forms import NetworkFilterForm
+from contacts.insights import recompute_strength
 from contacts.models import Circle, ContactLink, Discipline, LinkKind
 from contacts.network import edge_width, network, to_elements
 from interactions.models import Direction, SupportKind, SupportStatus
@@ -32,7 +33,14 @@ def days_ago(n):
 
 
 def build(owner, **kwargs):
-    return network(owner, today=TODAY, now=NOW, **kwargs)
+    return network(owner, today=TODAY, **kwargs)
+
+
+def touch_now(owner, contact):
+    """A coffee at NOW, with the contact's stored strength updated as logging it through
+    interactions.services would (17.3 for a single coffee today)."""
+    InteractionFactory(owner=owner, contacts=[contact], occurred_at=NOW)
+    recompute_strength(owner_id=owner.id, now=NOW, contact_ids=[contact.id])
 
 
 def test_network_counts_support_each_way_within_the_window(owner):
@@ -61,10 +69,10 @@ def test_network_filters_by_circle_discipline_tag_and_strength(owner):
     ContactFactory(owner=owner, archived=True, discipline=Discipline.DESIGN)
     mentor_tag = TagFactory(owner=owner, name="mentor")
     engineer.tags.add(mentor_tag)
-    InteractionFactory(owner=owner, contacts=[teammate], occurred_at=NOW)  # strength 17.3
+    touch_now(owner, teammate)  # strength 17.3
 
     def ids(net):
-        return {n.contact.id for n in net.nodes}
+        return {n.id for n in net.nodes}
 
     assert ids(build(owner)) == {designer.id, engineer.id, teammate.id}
     assert ids(build(owner, circle=Circle.COMMUNITY)) == {designer.id, engineer.id}
@@ -77,9 +85,9 @@ def test_network_filters_by_circle_discipline_tag_and_strength(owner):
 def test_network_node_size_grows_with_strength(owner):
     strong = ContactFactory(owner=owner)
     weak = ContactFactory(owner=owner)
-    InteractionFactory(owner=owner, contacts=[strong], occurred_at=NOW)
+    touch_now(owner, strong)
 
-    sizes = {n.contact.id: n.size for n in build(owner).nodes}
+    sizes = {n.id: n.size for n in build(owner).nodes}
 
     assert sizes[weak.id] == 14
     assert sizes[strong.id] == round(14 + 32 * 17.3 / 100, 1)
@@ -99,7 +107,7 @@ def test_network_links_only_between_shown_contacts_and_counts_intros(owner):
         (a.id, b.id, LinkKind.COLLEAGUES),  # the same tie recorded both ways is drawn once
         (b.id, c.id, LinkKind.INTRODUCED),
     ])
-    assert {n.contact.id: n.links for n in net.nodes} == {a.id: 1, b.id: 2, c.id: 1}
+    assert {n.id: n.links for n in net.nodes} == {a.id: 1, b.id: 2, c.id: 1}
 
 
 def test_network_draws_mentorships_the_user_matched_as_mentor_of(owner):
@@ -117,9 +125,9 @@ def test_network_draws_mentorships_the_user_matched_as_mentor_of(owner):
 def test_network_places_stronger_contacts_closer_to_the_user(owner):
     strong = ContactFactory(owner=owner)
     weak = ContactFactory.create_batch(40, owner=owner)
-    InteractionFactory(owner=owner, contacts=[strong], occurred_at=NOW)
+    touch_now(owner, strong)
 
-    nodes = {n.contact.id: n for n in build(owner).nodes}
+    nodes = {n.id: n for n in build(owner).nodes}
 
     def distance(node):
         return math.hypot(node.x, node.y)
@@ -139,7 +147,7 @@ def test_network_never_shows_another_users_contacts_links_or_support(owner, stra
 
     net = build(owner, window_days=0)
 
-    assert [n.contact.id for n in net.nodes] == [mine.id]
+    assert [n.id for n in net.nodes] == [mine.id]
     assert (net.links, net.gives, net.total_contacts) == ([], 0, 1)
 
 

@@ -1,0 +1,173 @@
+"""Diversity: the mix of circles, disciplines and companies among active contacts, compared with
+the user's own discipline, company and team, with nudges toward what is missing."""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+
+from ..models import Circle, Contact, Discipline, Profile
+from ..services import get_profile
+
+# How the nudge names the people of a discipline ("84% of your network are engineers").
+DISCIPLINE_PEOPLE = {
+    Discipline.ENGINEERING: "are engineers",
+    Discipline.PRODUCT: "are product people",
+    Discipline.DESIGN: "are designers",
+    Discipline.DATA: "are data people",
+    Discipline.LEADERSHIP: "are leaders",
+    Discipline.OPERATIONS: "work in operations",
+    Discipline.SALES_MARKETING: "work in sales & marketing",
+    Discipline.PEOPLE: "work in people & recruiting",
+    Discipline.OTHER: "work in other fields",
+}
+# Disciplines worth having someone in, in the order the nudge names them.
+# (An engineering manager's work crosses these daily; the others are nice to have.)
+CORE_DISCIPLINES = (
+    Discipline.DESIGN,
+    Discipline.PRODUCT,
+    Discipline.DATA,
+    Discipline.LEADERSHIP,
+    Discipline.ENGINEERING,
+)
+CONCENTRATION_PERCENT = 50
+
+
+@dataclass
+class Share:
+    key: str
+    label: str
+    count: int
+    percent: int
+
+
+@dataclass
+class Diversity:
+    total: int
+    circles: list[Share]
+    disciplines: list[Share]
+    companies: list[Share]
+    company_count: int
+    own_discipline_label: str
+    same_discipline_percent: int
+    own_company: str
+    same_company_percent: int
+    own_team: str
+    same_team_percent: int
+    missing_disciplines: list[str]
+    missing_circles: list[str]
+    nudges: list[str] = field(default_factory=list)
+
+
+def percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+def _join_words(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def diversity(owner, profile: Profile | None = None, top_companies: int = 8) -> Diversity:
+    """The mix of circles, disciplines and companies among active contacts, compared with the
+    user's own discipline, company and team, with concrete nudges toward what is missing (two
+    aggregate queries)."""
+    profile = profile or get_profile(owner)
+    contacts = Contact.objects.filter(owner=owner, archived=False)
+    own_company = profile.own_company.strip()
+    own_team = profile.own_team.strip()
+    # Same team: the circle says so, or the department matches the user's team.
+    same_team = Q(circle=Circle.SAME_TEAM)
+    if own_team:
+        same_team |= Q(department__iexact=own_team)
+    aggregates = {
+        "total": Count("id"),
+        "same_discipline": Count("id", filter=Q(discipline=profile.own_discipline)),
+        "same_team": Count("id", filter=same_team),
+        "companies": Count("company", distinct=True, filter=~Q(company="")),
+        **{f"circle_{key}": Count("id", filter=Q(circle=key)) for key in Circle.values},
+        **{f"discipline_{key}": Count("id", filter=Q(discipline=key)) for key in Discipline.values},
+    }
+    if own_company:
+        aggregates["same_company"] = Count("id", filter=Q(company__iexact=own_company))
+    totals = {"same_company": 0, **contacts.aggregate(**aggregates)}
+    total = totals["total"]
+    by_circle = {key: totals[f"circle_{key}"] for key in Circle.values}
+    by_discipline = {key: totals[f"discipline_{key}"] for key in Discipline.values}
+
+    circles = [
+        Share(key, label, by_circle[key], percent(by_circle[key], total))
+        for key, label in Circle.choices
+    ]
+    disciplines = sorted(
+        (
+            Share(key, label, by_discipline[key], percent(by_discipline[key], total))
+            for key, label in Discipline.choices
+        ),
+        key=lambda s: -s.count,
+    )
+    company_rows = (
+        contacts.exclude(company="")
+        .values_list("company")
+        .annotate(n=Count("id"))
+        .order_by("-n", "company")[:top_companies]
+    )
+    companies = [Share(name, name, n, percent(n, total)) for name, n in company_rows]
+
+    missing_disciplines = [
+        Discipline(key).label for key in CORE_DISCIPLINES if not by_discipline[key]
+    ]
+    missing_circles = [label for key, label in Circle.choices if not by_circle[key]]
+    result = Diversity(
+        total=total,
+        circles=circles,
+        disciplines=disciplines,
+        companies=companies,
+        company_count=totals["companies"],
+        own_discipline_label=Discipline(profile.own_discipline).label,
+        same_discipline_percent=percent(totals["same_discipline"], total),
+        own_company=own_company,
+        same_company_percent=percent(totals["same_company"], total),
+        own_team=own_team,
+        same_team_percent=percent(totals["same_team"], total),
+        missing_disciplines=missing_disciplines,
+        missing_circles=missing_circles,
+    )
+    result.nudges = _diversity_nudges(result)
+    return result
+
+
+def _diversity_nudges(d: Diversity) -> list[str]:
+    if not d.total:
+        return ["Add a few contacts to see the mix of your network."]
+    nudges = []
+    top = d.disciplines[0]
+    missing = [label.lower() for label in d.missing_disciplines]
+    if top.percent >= CONCENTRATION_PERCENT:
+        sentence = f"{top.percent}% of your network {DISCIPLINE_PEOPLE[top.key]}"
+        if missing:
+            sentence += f"; you have no one in {_join_words(missing)}"
+        nudges.append(sentence + ".")
+    elif missing:
+        nudges.append(f"You have no one in {_join_words(missing)}.")
+    if not missing:
+        # Nothing is missing: point at the thinnest discipline that matters, so there is
+        # always one concrete next step.
+        core = [s for s in d.disciplines if s.key in CORE_DISCIPLINES]
+        thinnest = min(core, key=lambda s: (s.count, CORE_DISCIPLINES.index(s.key)))
+        if thinnest.key != top.key:
+            nudges.append(
+                f"Only {thinnest.percent}% of your network {DISCIPLINE_PEOPLE[thinnest.key]} "
+                f"({thinnest.count}); meet one more this month."
+            )
+    if d.own_company and d.same_company_percent >= CONCENTRATION_PERCENT:
+        nudges.append(
+            f"{d.same_company_percent}% of your network work at {d.own_company}; "
+            f"meet someone at another company (a meetup or an online community)."
+        )
+    if d.same_team_percent >= CONCENTRATION_PERCENT:
+        nudges.append(
+            f"{d.same_team_percent}% of your network are in your own team; "
+            f"have coffee with someone from another department."
+        )
+    if d.missing_circles:
+        nudges.append(f"No one yet from: {_join_words([c.lower() for c in d.missing_circles])}.")
+    return nudges
