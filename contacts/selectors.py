@@ -27,17 +27,23 @@ def owner_tags(owner) -> QuerySet[Tag]:
     return Tag.objects.filter(owner=owner).order_by("name")
 
 
-def _matching(queryset: QuerySet[Contact], q: str) -> QuerySet[Contact]:
-    # Exists() rather than joins so a contact with two matching emails is listed once.
-    email_hit = ContactEmail.objects.filter(contact=OuterRef("pk"), email__icontains=q)
-    tag_hit = Contact.tags.through.objects.filter(contact=OuterRef("pk"), tag__name__icontains=q)
-    return queryset.filter(
-        Q(name__icontains=q)
-        | Q(preferred_name__icontains=q)
-        | Q(company__icontains=q)
-        | Exists(email_hit)
-        | Exists(tag_hit)
+def _matching(queryset: QuerySet[Contact], owner, q: str) -> QuerySet[Contact]:
+    """Contacts whose name, preferred name, company, an email or a tag contains `q` (any case).
+    Each branch is a query of ids, so on PostgreSQL it reads its trigram index (migration
+    0003) instead of testing every row; a contact with two matching emails is listed once."""
+    by_name = Contact.objects.filter(
+        Q(name__icontains=q) | Q(preferred_name__icontains=q) | Q(company__icontains=q),
+        owner=owner,
+    ).values("pk")
+    by_email = ContactEmail.objects.filter(email__icontains=q, contact__owner=owner).values(
+        "contact_id"
     )
+    by_tag = Contact.tags.through.objects.filter(
+        tag__name__icontains=q, tag__owner=owner
+    ).values("contact_id")
+    # One IN over the union: the database looks up the few matching ids, rather than testing
+    # three subqueries against every contact of the account.
+    return queryset.filter(pk__in=by_name.union(by_email, by_tag))
 
 
 def contact_list(
@@ -59,7 +65,7 @@ def contact_list(
     elif archived == "archived":
         queryset = queryset.filter(archived=True)
     if q:
-        queryset = _matching(queryset, q)
+        queryset = _matching(queryset, owner, q)
     if circle:
         queryset = queryset.filter(circle=circle)
     if discipline:
@@ -80,7 +86,7 @@ def search_contacts(owner, q: str, *, limit: int = 10, exclude_ids=()) -> list[C
     q = (q or "").strip()
     if not q:
         return []
-    queryset = _matching(Contact.objects.filter(owner=owner, archived=False), q)
+    queryset = _matching(Contact.objects.filter(owner=owner, archived=False), owner, q)
     if exclude_ids:
         queryset = queryset.exclude(pk__in=exclude_ids)
     return list(queryset.order_by("name", "id").prefetch_related("emails")[:limit])

@@ -3,9 +3,11 @@
 import datetime
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from contacts import selectors
+from contacts.models import ContactEmail, Tag
 from interactions.models import Direction, FollowUpStatus, SupportStatus
 from tests.factories import (
     ContactEmailFactory,
@@ -187,3 +189,24 @@ def test_today_follows_the_users_time_zone(owner):
     profile.save()
     with time_machine.travel(datetime.datetime(2026, 6, 15, 20, tzinfo=datetime.UTC), tick=False):
         assert selectors.today_for(owner) == datetime.date(2026, 6, 16)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_trgm is PostgreSQL's")
+def test_search_columns_have_trigram_indexes_on_postgresql(db):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE '%_trgm'")
+        found = dict(cursor.fetchall())
+    for name in ("contact_name_trgm", "contact_company_trgm", "contactemail_email_trgm"):
+        assert "gin_trgm_ops" in found[name], found
+
+
+def test_search_matches_each_field_once_whatever_the_case(owner, stranger):
+    hit = ContactFactory(owner=owner, name="Zed Quorra", company="Quorra Labs")
+    ContactEmail.objects.create(contact=hit, email="zed@quorra.example")
+    ContactEmail.objects.create(contact=hit, email="z.quorra@other.example")
+    by_tag = ContactFactory(owner=owner, name="Tagged One")
+    by_tag.tags.add(Tag.objects.create(owner=owner, name="quorra-alumni"))
+    ContactFactory(owner=stranger, name="Quorra Stranger")
+    ContactFactory(owner=owner, name="Nobody Else")
+    found = list(selectors.contact_list(owner, q="QUORRA"))
+    assert sorted(c.pk for c in found) == sorted([hit.pk, by_tag.pk])
