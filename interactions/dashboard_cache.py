@@ -30,6 +30,8 @@ from django.utils.safestring import mark_safe
 logger = logging.getLogger(__name__)
 
 TIMEOUT = 300
+# Generation tokens outlive any card; one that expires just starts a new generation.
+GENERATION_TIMEOUT = 30 * 24 * 3600
 CSRF_PLACEHOLDER = "dashboard-csrf-placeholder"
 GLOBAL_KEY = "dashboard:generation"
 
@@ -51,7 +53,9 @@ def invalidate(*user_ids) -> None:
 
     def bump():
         try:
-            cache.set_many({_user_key(user_id): _new_token() for user_id in user_ids}, None)
+            cache.set_many(
+                {_user_key(user_id): _new_token() for user_id in user_ids}, GENERATION_TIMEOUT
+            )
         except Exception:  # noqa: BLE001 - the cache is a shortcut; entries expire anyway
             logger.warning("cache unavailable; dashboard cards of %s not reset", user_ids)
 
@@ -67,7 +71,7 @@ def forget_cards(sender, instance, **kwargs) -> None:
 def invalidate_everyone() -> None:
     """Forget every user's cached cards (the scanner changed reminders for many users)."""
     try:
-        cache.set(GLOBAL_KEY, _new_token(), None)
+        cache.set(GLOBAL_KEY, _new_token(), GENERATION_TIMEOUT)
     except Exception:  # noqa: BLE001
         logger.warning("cache unavailable; dashboard cards not reset")
 
@@ -80,7 +84,7 @@ def _generations(user_id: int) -> str | None:
         missing = [key for key in keys if key not in found]
         if missing:
             for key in missing:  # add: a token another process set meanwhile wins
-                cache.add(key, _new_token(), None)
+                cache.add(key, _new_token(), GENERATION_TIMEOUT)
             found = cache.get_many(keys)
         if len(found) < len(keys):
             return None

@@ -23,6 +23,7 @@ from network_crm.health import scheduler_state
 from . import dashboard_cache
 from . import dashboard_selectors as selectors
 from . import followups, services
+from .forms import SnoozeForm, add_month
 from .models import Direction, FollowUp, Support, SupportStatus
 from .selectors_followups import follow_up_reason_text
 
@@ -34,22 +35,11 @@ PROMISE_CHANGED = "promiseChanged"
 # --- context for each card -------------------------------------------------------------------
 
 
-def _add_months(day: date, months: int) -> date:
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    for candidate in (day.day, 30, 29, 28):  # 31 Jan + 1 month is the last day of February
-        try:
-            return day.replace(year=year, month=month, day=candidate)
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
-
-
 def _snooze_choices(today: date) -> list[tuple[str, date]]:
     return [
         ("Tomorrow", today + timedelta(days=1)),
         ("1 week", today + timedelta(days=7)),
-        ("1 month", _add_months(today, 1)),
+        ("1 month", add_month(today)),
     ]
 
 
@@ -245,16 +235,14 @@ def follow_up_dismiss(request, pk):
 def follow_up_snooze(request, pk):
     follow_up = _owned_follow_up(request, pk)
     _, today = selectors.profile_and_today(request.user)
-    try:
-        until = date.fromisoformat(request.POST.get("until", ""))
-    except ValueError:
-        until = None
-    if until is None or until <= today:
-        error = "Pick a date after today to snooze until."
+    form = SnoozeForm(request.POST, today=today)
+    if not form.is_valid():
+        error = " ".join(form.errors["until"])
         if request.htmx:
             return HttpResponse(error, status=400)
         messages.error(request, error)
         return redirect("dashboard")
+    until = form.cleaned_data["until"]
     followups.snooze(follow_up, until)
     return _follow_up_row_response(
         request,

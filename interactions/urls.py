@@ -21,7 +21,4 @@ urlpatterns = [
     path("mentorships/<int:pk>/", views.mentorship_detail, name="mentorship_detail"),
     path("mentorships/<int:pk>/edit/", views.mentorship_edit, name="mentorship_edit"),
     path("mentorships/<int:pk>/delete/", views.mentorship_delete, name="mentorship_delete"),
-    path("follow-ups/<int:pk>/done/", views.followup_done, name="followup_done"),
-    path("follow-ups/<int:pk>/snooze/", views.followup_snooze, name="followup_snooze"),
-    path("follow-ups/<int:pk>/dismiss/", views.followup_dismiss, name="followup_dismiss"),
 ]

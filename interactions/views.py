@@ -16,11 +16,10 @@ from contacts.selectors import today_for
 from contacts.services import get_profile
 from contacts.views import confirm_delete, deleted_response, is_htmx, next_url
 
-from . import followups, selectors, services
-from .forms import InteractionForm, LogForm, MentorshipForm, SnoozeForm, SupportForm
+from . import selectors, services
+from .forms import InteractionForm, LogForm, MentorshipForm, SupportForm
 from .models import (
     Direction,
-    FollowUp,
     Interaction,
     InteractionKind,
     Mentorship,
@@ -31,7 +30,6 @@ from .models import (
 PAGE_SIZE = 50
 INTERACTION_LOGGED = "interactionLogged"
 PROMISE_CHANGED = "promiseChanged"
-FOLLOW_UP_CHANGED = "followUpChanged"
 
 
 def _page(request, queryset):
@@ -352,66 +350,4 @@ def mentorship_delete(request, pk):
         action=reverse("interactions:mentorship_delete", args=[pk]),
         cancel=reverse("interactions:mentorship_detail", args=[pk]),
         what="mentorship",
-    )
-
-
-# --- follow-up actions (the engine in interactions.followups does the work) -------------------
-
-
-def _follow_up_done(request, follow_up: FollowUp, text: str):
-    if is_htmx(request):
-        response = render(
-            request,
-            "interactions/followup_result.html",
-            {
-                "follow_up": follow_up,
-                "text": text,
-            },
-        )
-        return trigger_client_event(response, FOLLOW_UP_CHANGED, {"id": follow_up.pk})
-    messages.success(request, text)
-    return redirect(next_url(request, reverse("dashboard")))
-
-
-def _load_follow_up(request, pk) -> FollowUp:
-    return get_owned_or_404(FollowUp.objects.select_related("contact"), request.user, pk=pk)
-
-
-@require_POST
-def followup_done(request, pk):
-    follow_up = _load_follow_up(request, pk)
-    followups.mark_done(follow_up)
-    return _follow_up_done(request, follow_up, f"Done: {follow_up.contact.display_name}.")
-
-
-@require_POST
-def followup_dismiss(request, pk):
-    follow_up = _load_follow_up(request, pk)
-    followups.dismiss(follow_up)
-    return _follow_up_done(request, follow_up, f"Dismissed: {follow_up.contact.display_name}.")
-
-
-@require_POST
-def followup_snooze(request, pk):
-    follow_up = _load_follow_up(request, pk)
-    form = SnoozeForm(request.POST, today=today_for(request.user))
-    if not form.is_valid():
-        text = "; ".join(form.errors.get("until", ["Pick when to be reminded again."]))
-        if is_htmx(request):
-            response = render(
-                request,
-                "interactions/followup_result.html",
-                {
-                    "follow_up": follow_up,
-                    "text": text,
-                    "error": True,
-                },
-            )
-            return response
-        messages.error(request, text)
-        return redirect(next_url(request, reverse("dashboard")))
-    until = form.cleaned_data["until"]
-    followups.snooze(follow_up, until)
-    return _follow_up_done(
-        request, follow_up, f"Snoozed {follow_up.contact.display_name} until {until:%a %d %b}."
     )

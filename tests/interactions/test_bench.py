@@ -5,9 +5,12 @@ its own and starts gunicorn and the load generator as further processes.
 """
 
 import json
+import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -22,13 +25,26 @@ FIGURES = {
 }
 
 
+def _database_url_of_its_own(folder: Path) -> str:
+    """With xdist, each worker running this module starts a bench of its own: they must not
+    share (and drop) one bench database."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        return f"sqlite:///{folder / 'db.sqlite3'}"
+    parts = urlsplit(url)
+    name = f"{parts.path.lstrip('/')}_{uuid.uuid4().hex[:8]}"
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
 @pytest.fixture(scope="module")
 def bench_run(tmp_path_factory):
-    output = tmp_path_factory.mktemp("bench") / "bench.json"
+    folder = tmp_path_factory.mktemp("bench")
+    output = folder / "bench.json"
     result = subprocess.run(
         [sys.executable, "manage.py", "bench", "--quick", "--size", "tiny",
          "--output", str(output)],
         cwd=ROOT, capture_output=True, text=True, timeout=180,
+        env={**os.environ, "DATABASE_URL": _database_url_of_its_own(folder)},
     )
     report = json.loads(output.read_text()) if output.exists() else None
     return result, report

@@ -229,8 +229,17 @@ def test_snooze_to_today_or_the_past_is_refused(owner_client, owner):
     url = reverse("dashboard_follow_up_snooze", args=[follow_up.pk])
     for until in (TODAY.isoformat(), "2020-01-01", "not-a-date", ""):
         assert owner_client.post(url, {"until": until}, **HTMX).status_code == 400, until
+    refused = owner_client.post(url, {"until": "2020-01-01"}, follow=True).content.decode()
+    assert "Pick a date after today." in refused
     follow_up.refresh_from_db()
     assert follow_up.status == FollowUpStatus.OPEN
+
+
+def test_snooze_understands_a_week_as_well_as_a_date(owner_client, owner):
+    follow_up = due(owner)
+    owner_client.post(reverse("dashboard_follow_up_snooze", args=[follow_up.pk]), {"until": "week"})
+    follow_up.refresh_from_db()
+    assert follow_up.snoozed_until == TODAY + dt.timedelta(days=7)
 
 
 def test_snooze_buttons_offer_tomorrow_a_week_and_a_month(owner_client, owner):

@@ -410,44 +410,6 @@ def test_mentorship_create_and_edit(owner_client, owner):
     assert mentorship.session_cadence_days == 30 and mentorship.active is False
 
 
-# --- follow-up actions -------------------------------------------------------------------------
-
-
-def test_follow_up_done_with_htmx_marks_it_and_triggers(owner_client, owner):
-    follow_up = FollowUpFactory(owner=owner)
-    response = owner_client.post(reverse("interactions:followup_done", args=[follow_up.pk]), **HTMX)
-    follow_up.refresh_from_db()
-    assert follow_up.status == FollowUpStatus.DONE
-    assert "followUpChanged" in response["HX-Trigger"] and b"<html" not in response.content
-
-
-def test_follow_up_dismiss_without_htmx_redirects_to_the_dashboard(owner_client, owner):
-    follow_up = FollowUpFactory(owner=owner)
-    response = owner_client.post(reverse("interactions:followup_dismiss", args=[follow_up.pk]))
-    follow_up.refresh_from_db()
-    assert follow_up.status == FollowUpStatus.DISMISSED
-    assert response["Location"] == reverse("dashboard")
-
-
-def test_follow_up_snooze_a_week(owner_client, owner):
-    follow_up = FollowUpFactory(owner=owner)
-    owner_client.post(
-        reverse("interactions:followup_snooze", args=[follow_up.pk]), {"until": "week"}
-    )
-    follow_up.refresh_from_db()
-    assert follow_up.status == FollowUpStatus.SNOOZED
-    assert follow_up.snoozed_until == datetime.date.today() + datetime.timedelta(days=7)
-
-
-def test_follow_up_snooze_with_a_bad_date_changes_nothing(owner_client, owner):
-    follow_up = FollowUpFactory(owner=owner)
-    response = owner_client.post(
-        reverse("interactions:followup_snooze", args=[follow_up.pk]), {"until": "someday"}, **HTMX
-    )
-    follow_up.refresh_from_db()
-    assert follow_up.status == FollowUpStatus.OPEN and b"Snooze until" in response.content
-
-
 # --- isolation and sign-in ---------------------------------------------------------------------
 
 
@@ -474,9 +436,6 @@ OBJECT_URLS = [
     ("interactions:mentorship_detail", "mentorship", {"get"}),
     ("interactions:mentorship_edit", "mentorship", {"get", "post"}),
     ("interactions:mentorship_delete", "mentorship", {"get", "post"}),
-    ("interactions:followup_done", "follow_up", {"post"}),
-    ("interactions:followup_snooze", "follow_up", {"post"}),
-    ("interactions:followup_dismiss", "follow_up", {"post"}),
 ]
 
 
@@ -502,7 +461,7 @@ def test_stranger_gets_404_on_quick_log_for_the_owners_contact(stranger_client, 
 def test_stranger_posts_change_nothing(stranger_client, owned):
     stranger_client.post(reverse("interactions:delete", args=[owned["interaction"].pk]))
     stranger_client.post(reverse("interactions:support_mark_done", args=[owned["support"].pk]))
-    stranger_client.post(reverse("interactions:followup_done", args=[owned["follow_up"].pk]))
+    stranger_client.post(reverse("dashboard_follow_up_done", args=[owned["follow_up"].pk]))
     assert Interaction.objects.filter(pk=owned["interaction"].pk).exists()
     assert Support.objects.get().status == SupportStatus.OFFERED
     assert FollowUp.objects.get(pk=owned["follow_up"].pk).status == FollowUpStatus.OPEN
