@@ -1,12 +1,18 @@
 """Network map and insights pages (read-only views over contacts.network and contacts.insights)."""
 
+import hashlib
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from interactions import dashboard_cache
 from interactions.dashboard_selectors import one_person
 from interactions.models import Direction, Support, SupportStatus
 
@@ -54,31 +60,46 @@ def _legend(choices, colours):
     return [(label, colours[key]) for key, label in choices if key]
 
 
-@require_GET
-def network_data(request):
-    """The map's nodes and edges as Cytoscape.js elements, only ever the signed-in user's."""
-    form, net = _network_for(request)
+def _network_json(request, today) -> str:
+    form = NetworkFilterForm(request.GET, owner=request.user)
+    net = network(request.user, today=today, **form.filters())
     # One reverse() for thousands of nodes: the brief URL differs only by the contact's id.
     marker = "2147483647"
     brief = reverse("insights:contact_brief", args=[marker])
     elements = to_elements(
         net, me_label="Me", brief_url=lambda pk: brief.replace(marker, str(pk))
     )
-    return JsonResponse(
-        {
-            "elements": elements,
-            "meta": {
-                "shown": len(net.nodes),
-                "total": net.total_contacts,
-                "gives": net.gives,
-                "received": net.received,
-                "links": len(net.links),
-                "window_days": net.window_days,
-                "colour_by": form.colour_by,
-                "errors": form.errors.get_json_data(),
-            },
-        }
-    )
+    data = {
+        "elements": elements,
+        "meta": {
+            "shown": len(net.nodes),
+            "total": net.total_contacts,
+            "gives": net.gives,
+            "received": net.received,
+            "links": len(net.links),
+            "window_days": net.window_days,
+            "colour_by": form.colour_by,
+            "errors": form.errors.get_json_data(),
+        },
+    }
+    return json.dumps(data, cls=DjangoJSONEncoder)
+
+
+@require_GET
+def network_data(request):
+    """The map's nodes and edges as Cytoscape.js elements, only ever the signed-in user's.
+
+    Thousands of nodes make megabytes of JSON, so the answer for the same filters is kept like
+    the dashboard's cards (interactions.dashboard_cache): built again after any write of the
+    user's, on a new day, and at least every few minutes.
+    """
+    today, _ = _today_and_now(request.user)
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
+    slug = f"network-data:{query}"
+    body = dashboard_cache.cards_html(
+        request, today, [slug], lambda slug, csrf_token: _network_json(request, today)
+    )[slug]
+    return HttpResponse(body, content_type="application/json")
 
 
 @require_GET
@@ -132,14 +153,58 @@ def contact_brief(request, pk):
 OWED_SHOWN = 10
 
 
+def _ties_context(user, profile, today, now) -> dict:
+    return {
+        "dormant": insights.dormant_ties(user, now),
+        "revived": insights.revived_ties(user, now),
+        "revived_window_days": insights.REVIVED_WINDOW_DAYS,
+        "dormant_after_days": insights.DORMANT_AFTER_DAYS,
+        "dormant_min_touches": insights.DORMANT_MIN_TOUCHES,
+    }
+
+
+def _rhythm_context(user, profile, today, now) -> dict:
+    rhythm = insights.rhythm(user, today, profile.zone)
+    return {
+        "rhythm": rhythm,
+        "weeks_chart": bar_chart(
+            [b.count for b in rhythm.weeks],
+            # A date under every thirteenth week (about once a quarter) stays readable.
+            [b.label if i % 13 == 0 else "" for i, b in enumerate(rhythm.weeks)],
+            height=120, bar=10, gap=3,
+        ),
+        "months_chart": bar_chart(
+            [b.count for b in rhythm.months],
+            [b.start.strftime("%b") for b in rhythm.months],
+            height=120, bar=24, gap=8,
+        ),
+    }
+
+
+# The cards that read the whole history (touches per week, dormant and revived ties) are kept
+# as HTML like the dashboard's cards (interactions.dashboard_cache): rendered again after any
+# write of the user's, on a new day, and at least every few minutes, not on every view.
+# slug: (partial in insights/insights.html, context builder)
+HISTORY_CARDS = {
+    "insights-ties": ("ties_card", _ties_context),
+    "insights-rhythm": ("rhythm_card", _rhythm_context),
+}
+
+
 @require_GET
 def insights_page(request):
     """Strength, balance, diversity, dormant ties, rhythm and one person this week."""
     user = request.user
     profile = get_profile(user)
     today, now = _today_and_now(user, profile)
+
+    def render_card(slug, csrf_token):
+        partial, build = HISTORY_CARDS[slug]
+        context = build(user, profile, today, now) | {"csrf_token": csrf_token}
+        return render_to_string(f"insights/insights.html#{partial}", context, request)
+
+    cards = dashboard_cache.cards_html(request, today, list(HISTORY_CARDS), render_card)
     active, average_strength = insights.strength_summary(user)
-    rhythm = insights.rhythm(user, today, profile.zone)
     balance = insights.balance(user, limit=OWED_SHOWN)
     return render(
         request,
@@ -155,23 +220,7 @@ def insights_page(request):
             "balance": balance,
             "owed": balance.give_before_you_ask,
             "diversity": insights.diversity(user, profile),
-            "dormant": insights.dormant_ties(user, now),
-            "revived": insights.revived_ties(user, now),
-            "revived_window_days": insights.REVIVED_WINDOW_DAYS,
-            "rhythm": rhythm,
-            "weeks_chart": bar_chart(
-                [b.count for b in rhythm.weeks],
-                # A date under every thirteenth week (about once a quarter) stays readable.
-                [b.label if i % 13 == 0 else "" for i, b in enumerate(rhythm.weeks)],
-                height=120, bar=10, gap=3,
-            ),
-            "months_chart": bar_chart(
-                [b.count for b in rhythm.months],
-                [b.start.strftime("%b") for b in rhythm.months],
-                height=120, bar=24, gap=8,
-            ),
-            "dormant_after_days": insights.DORMANT_AFTER_DAYS,
-            "dormant_min_touches": insights.DORMANT_MIN_TOUCHES,
+            "cards": {HISTORY_CARDS[slug][0]: html for slug, html in cards.items()},
         },
     )
 

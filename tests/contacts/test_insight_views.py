@@ -1,6 +1,7 @@
 """Network map and insights views: isolation, sign-in, fragments and query counts."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -11,8 +12,10 @@ from django.utils import timezone
 from contacts.insight_views import bar_chart
 from contacts.insights import recompute_strength
 from contacts.models import Circle, ContactLink, Discipline, LinkKind, Profile
+from interactions import dashboard_cache
 from interactions.followups import refresh_contact_schedule
 from interactions.models import Direction, Initiator
+from interactions.services import log_interaction
 from tests.factories import ContactFactory, InteractionFactory, SupportFactory, TagFactory
 
 @pytest.fixture(autouse=True)
@@ -192,8 +195,10 @@ def test_page_queries_do_not_grow_with_contacts(owner_client, owner, django_asse
 
     with CaptureQueriesContext(connection) as few:
         owner_client.get(reverse(name))
+    few_queries = len(few.captured_queries)  # (the next request empties the log)
     populate_more(owner, 27)
-    with django_assert_num_queries(len(few.captured_queries)):
+    owner_client.get(reverse(name))  # the writes refreshed the insights' cached cards: warm up
+    with django_assert_num_queries(few_queries):
         response = owner_client.get(reverse(name))
     assert response.status_code == 200
 
@@ -260,34 +265,93 @@ def history(owner, contacts, touches_each, *, offset=0):
     recompute_strength(owner_id=owner.pk, contact_ids=ids)
 
 
+def without_csrf_tokens(html):
+    html = re.sub(r'"X-CSRFToken": "[^"]*"', "", html)
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+
+
+def page_queries(client, owner, name, params=None, *, cold):
+    """The queries of one view of a page (with its cached parts built again when `cold`, as
+    after a write) and the response."""
+    if cold:
+        dashboard_cache.invalidate(owner.pk)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse(name), params)
+    return len(captured.captured_queries), response
+
+
 def test_insights_page_queries_do_not_grow_with_history(owner_client, owner):
     """The same queries for 3 contacts with 3 touches each as for 30 with 8 each (over 25 times
-    the history), every section showing rows."""
+    the history), every section showing rows; fewer once the history cards are cached."""
     history(owner, 3, 3)
     owner_client.get(reverse("insights:insights"))  # warm up: profile, today's one person
-    with CaptureQueriesContext(connection) as small:
-        owner_client.get(reverse("insights:insights"))
+    small_cold, _ = page_queries(owner_client, owner, "insights:insights", cold=True)
+    small_warm, _ = page_queries(owner_client, owner, "insights:insights", cold=False)
     history(owner, 27, 8, offset=1)
 
-    with CaptureQueriesContext(connection) as large:
-        response = owner_client.get(reverse("insights:insights"))
+    large_cold, cold = page_queries(owner_client, owner, "insights:insights", cold=True)
+    large_warm, warm = page_queries(owner_client, owner, "insights:insights", cold=False)
 
-    html = response.content.decode()
+    html = cold.content.decode()
     assert "conversations · quiet for" in html  # dormant ties
     assert "quiet days</span>" in html  # revived ties
     assert 'id="owed-table"' in html and 'class="list strength-list"' in html
-    assert len(large.captured_queries) == len(small.captured_queries)
+    assert (large_cold, large_warm) == (small_cold, small_warm)
+    assert large_warm < large_cold
+    assert without_csrf_tokens(warm.content.decode()) == without_csrf_tokens(html)
+
+
+def test_insights_history_cards_show_a_conversation_logged_since_they_were_cached(
+    owner_client, owner
+):
+    contact = ContactFactory(owner=owner, name="Grace Hopper")
+    log_interaction(owner, {"contacts": [contact], "occurred_at": timezone.now(), "kind": "call"})
+    before = owner_client.get(reverse("insights:insights")).content.decode()
+
+    owner_client.post(
+        reverse("interactions:create"),
+        {"contacts": [contact.pk], "occurred_on": timezone.localdate().isoformat(), "kind": "call",
+         "initiated_by": Initiator.ME},
+    )
+    after = owner_client.get(reverse("insights:insights")).content.decode()
+
+    assert '<span class="big-number">1</span><span class="muted small">conversations in 52 weeks' in before
+    assert '<span class="big-number">2</span><span class="muted small">conversations in 52 weeks' in after
 
 
 def test_network_json_queries_do_not_grow_with_history(owner_client, owner):
     history(owner, 3, 3)
     owner_client.get(reverse("insights:network_data"), {"window": 0})
-    with CaptureQueriesContext(connection) as small:
-        owner_client.get(reverse("insights:network_data"), {"window": 0})
+    small_cold, _ = page_queries(owner_client, owner, "insights:network_data", {"window": 0}, cold=True)
+    small_warm, _ = page_queries(owner_client, owner, "insights:network_data", {"window": 0}, cold=False)
     history(owner, 27, 8, offset=1)
 
-    with CaptureQueriesContext(connection) as large:
-        data = owner_client.get(reverse("insights:network_data"), {"window": 0}).json()
+    large_cold, cold = page_queries(owner_client, owner, "insights:network_data", {"window": 0}, cold=True)
+    large_warm, warm = page_queries(owner_client, owner, "insights:network_data", {"window": 0}, cold=False)
 
-    assert data["meta"]["shown"] == 30 and data["meta"]["links"] == 28
-    assert len(large.captured_queries) == len(small.captured_queries)
+    assert cold.json()["meta"]["shown"] == 30 and cold.json()["meta"]["links"] == 28
+    assert (large_cold, large_warm) == (small_cold, small_warm)
+    assert large_warm < large_cold
+    assert warm.json() == cold.json()
+
+
+def test_network_json_shows_a_contact_added_since_it_was_cached(owner_client, owner):
+    ContactFactory(owner=owner, name="Ada Lovelace")
+    before = owner_client.get(reverse("insights:network_data")).json()
+
+    owner_client.post(reverse("contacts:create"), {"name": "Grace Hopper", "circle": Circle.COMMUNITY,
+                                                  "discipline": Discipline.ENGINEERING, "tier": "network"})
+    after = owner_client.get(reverse("insights:network_data")).json()
+
+    assert [e["data"]["label"] for e in before["elements"]] == ["Me", "Ada Lovelace"]
+    assert [e["data"]["label"] for e in after["elements"]] == ["Me", "Ada Lovelace", "Grace Hopper"]
+
+
+def test_network_json_is_cached_per_filter(owner_client, owner):
+    ContactFactory(owner=owner, circle=Circle.COMMUNITY)
+    ContactFactory(owner=owner, circle=Circle.SAME_TEAM)
+
+    everyone = owner_client.get(reverse("insights:network_data")).json()
+    team = owner_client.get(reverse("insights:network_data"), {"circle": Circle.SAME_TEAM}).json()
+
+    assert (everyone["meta"]["shown"], team["meta"]["shown"]) == (2, 1)
