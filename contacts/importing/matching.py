@@ -214,11 +214,6 @@ class ContactState:
             keys.append(("name", nk))
         return keys
 
-    def reset_pending(self) -> None:
-        self.new_emails, self.new_phones, self.new_tags = [], [], []
-        self.changed = set()
-        self.created = False
-
 
 def record_keys(record: ContactRecord) -> list[tuple[str, str]]:
     """The keys a row is looked up by, strongest first."""

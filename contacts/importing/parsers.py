@@ -195,8 +195,11 @@ def parse_linkedin(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
         raw = raw_of(cells)
         padded = cells if len(cells) >= width else cells + [""] * (width - len(cells))
         padded.append("")
+        cells = [padded[i] for i in columns]
+        if "\x00" in "".join(cells):
+            cells = [cell.replace("\x00", "") for cell in cells]
         first, last, url, profile_url, email, company, title, connected = [
-            padded[i].replace("\x00", "").strip() for i in columns
+            cell.strip() for cell in cells
         ]
         url = url or profile_url
         if not (first or last or url or email or company or title):

@@ -186,3 +186,41 @@ def test_requesting_the_wrong_format_is_explained(fixture_path):
 )
 def test_birthday_formats(value, text):
     assert format_birthday(value) == text
+
+
+def test_linkedin_odd_rows_read_by_position(tmp_path):
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\r\n"
+        "Ada,Lovelace\r\n"  # short: the missing cells are blank
+        "Alan,Turing,,,Bletchley,,23 Jun 1940,extra,cells\r\n"
+        " , ,,,,,01 Jan 2020\r\n"  # only a date: nothing to import
+        + "Filler,Row,,,,,\r\n" * 30  # a NUL in the first lines would read as a binary file
+        + "Gr\x00ace,Hopper, https://linkedin.com/in/grace ,grace@navy.example,,,\r\n",
+        encoding="utf-8",
+    )
+    sniffed, rows = records(path)
+    assert sniffed.format == Format.LINKEDIN
+    ada, alan, blank, *_, grace = rows
+    assert (ada.record.name, ada.record.company, ada.record.emails) == ("Ada Lovelace", "", [])
+    assert ada.raw == {"first name": "Ada", "last name": "Lovelace"}
+    assert alan.record.how_we_met == "Connected on LinkedIn on 23 Jun 1940"
+    assert alan.raw["connected on"] == "23 Jun 1940" and len(alan.raw) == 7
+    assert (blank.skip, blank.record) == ("empty row", None)
+    assert blank.raw["connected on"] == "01 Jan 2020"
+    assert grace.record.name == "Grace Hopper"
+    assert grace.record.linkedin_url == "https://linkedin.com/in/grace"
+    assert grace.record.emails == [("grace@navy.example", "LinkedIn")]
+    assert grace.record.how_we_met == "Connected on LinkedIn"
+
+
+def test_linkedin_profile_url_column_and_missing_columns(tmp_path):
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        "First Name,Last Name,Profile URL,Connected On\r\n"
+        "Ada,Lovelace,https://www.linkedin.com/in/ada,10 Dec 2015\r\n",
+        encoding="utf-8",
+    )
+    _, rows = records(path)
+    assert rows[0].record.linkedin_url == "https://www.linkedin.com/in/ada"
+    assert (rows[0].record.company, rows[0].record.title) == ("", "")

@@ -212,3 +212,33 @@ def test_new_contacts_are_due_one_cadence_after_import(owner, fixture_path):
     run_import(fixture_path("contacts_v40.vcf"), owner, dry_run=False)
     contact = Contact.objects.get(name="Ravi Shankar")
     assert contact.next_follow_up_on == timezone.localdate() + timedelta(days=90)
+
+
+def test_error_while_contacts_are_still_being_written_rolls_everything_back(
+    owner, fixture_path, monkeypatch
+):
+    # On PostgreSQL a batch's contacts are still being copied while the next batch is read:
+    # an error then must abort that COPY and roll back, not leave the connection stuck.
+    from contacts.importing import services
+
+    parse = services.parse
+
+    def rows_then_failure(*args):
+        for number, row in enumerate(parse(*args)):
+            if number == 3:
+                raise RuntimeError("disk full")
+            yield row
+
+    monkeypatch.setattr(services, "parse", rows_then_failure)
+    with pytest.raises(RuntimeError, match="disk full"):
+        run_import(fixture_path("linkedin_connections.csv"), owner, dry_run=False, batch_size=2)
+    assert Contact.objects.count() == 0
+    assert Contact.objects.filter(owner=owner).count() == 0  # the connection still answers
+
+
+def test_multi_batch_import_links_emails_to_their_contacts(owner, fixture_path):
+    run_import(fixture_path("linkedin_connections.csv"), owner, dry_run=False, batch_size=2)
+    assert sorted(ContactEmail.objects.values_list("contact__name", "email")) == [
+        ("Aisha Okafor", "aisha@okafor.dev"),
+        ("Priya Raman", "priya.raman@example.com"),
+    ]
