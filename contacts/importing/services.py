@@ -11,7 +11,7 @@ import operator
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from contextlib import ExitStack, contextmanager, nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -160,7 +160,6 @@ class Importer:
         self.created_lines: dict[int, int] = {}  # contact id (negative in a dry run) → line
         self.fake_ids = itertools.count(-1, -1)
         self.counts: Counter = Counter()
-        self.running = ExitStack()  # a COPY still running on the connection, if any
         profile = get_profile(owner)
         self.first_due = followups.local_today(profile) + timedelta(
             days=followups.cadence_for(Contact(), profile)
@@ -179,7 +178,6 @@ class Importer:
             ref, _ = self.index.lookup(row_keys)
             if isinstance(ref, int) and ref > 0 and ref not in self.cache:
                 wanted.add(ref)
-        self.running.close()  # the previous batch's contacts are in before the next query
         if wanted:
             self.cache.update(load_states(self.owner, wanted))
         # Insertion-ordered and hashed by identity: a state is touched once per batch.
@@ -250,13 +248,12 @@ class Importer:
                     self.index.keys[key] = fake
             return
         now = timezone.now()
-        new_rows = [state.fields for state in new]
         # A contact never contacted is due one cadence after it was added (follow-up engine).
-        defaults = {"owner": self.owner, "next_follow_up_on": self.first_due}
-        ids = bulk.reserve_ids(Contact, len(new))
-        insert_last = ids is not None
-        if not insert_last:
-            ids = bulk.insert(Contact, new_rows, defaults)
+        ids = bulk.insert(
+            Contact,
+            [state.fields for state in new],
+            defaults={"owner": self.owner, "next_follow_up_on": self.first_due},
+        )
         for state, contact_id in zip(new, ids):
             state.id = contact_id
             self.created_lines[contact_id] = state.line
@@ -290,11 +287,6 @@ class Importer:
             ],
         )
         self.write_tags(touched)
-        if insert_last:
-            # The new contacts go last and are left running while the next batch is read and
-            # matched. Their emails, phones and tags above may point at them first: the foreign
-            # keys are checked at commit (DEFERRABLE INITIALLY DEFERRED).
-            bulk.insert(Contact, new_rows, defaults, ids=ids, running=self.running)
         # Keys now point at ids; states are dropped (nothing else refers to them) so memory
         # does not grow with the file.
         keys = self.index.keys
@@ -382,11 +374,7 @@ def run_import(
     importer = Importer(owner, dry_run=dry_run, sink=sink)
     done = 0
     # One transaction for the whole file: nothing is ever half-applied.
-    with (
-        _objects_so_far_frozen(),
-        nullcontext() if dry_run else transaction.atomic(),
-        importer.running,  # finished before the commit, or aborted with the error
-    ):
+    with _objects_so_far_frozen(), nullcontext() if dry_run else transaction.atomic():
         for batch in _batches(parse(path, sniffed, mapping), batch_size):
             importer.process(batch)
             done += len(batch)

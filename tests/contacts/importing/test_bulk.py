@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from contacts.importing import bulk
-from contacts.models import Contact, ContactEmail
+from contacts.models import Contact
 
 pytestmark = pytest.mark.django_db
 
@@ -40,15 +40,3 @@ def test_rows_with_different_keys_take_the_defaults_for_the_rest(owner):
         ("With a title", "CTO"),
     ]
 
-
-def test_reserved_ids_let_related_rows_be_written_first(owner):
-    from django.db import connection, transaction
-
-    if connection.vendor != "postgresql":
-        assert bulk.reserve_ids(Contact, 2) is None  # elsewhere the insert assigns them
-        return
-    with transaction.atomic():
-        ids = bulk.reserve_ids(Contact, 1)
-        bulk.insert(ContactEmail, [{"contact_id": ids[0], "email": "a@example.com", "label": ""}])
-        bulk.insert(Contact, [{"name": "Ada"}], {"owner": owner}, ids=ids)
-    assert ContactEmail.objects.get().contact.name == "Ada"

@@ -214,11 +214,9 @@ def test_new_contacts_are_due_one_cadence_after_import(owner, fixture_path):
     assert contact.next_follow_up_on == timezone.localdate() + timedelta(days=90)
 
 
-def test_error_while_contacts_are_still_being_written_rolls_everything_back(
+def test_error_reading_a_later_batch_rolls_back_the_batches_written(
     owner, fixture_path, monkeypatch
 ):
-    # On PostgreSQL a batch's contacts are still being copied while the next batch is read:
-    # an error then must abort that COPY and roll back, not leave the connection stuck.
     from contacts.importing import services
 
     parse = services.parse
@@ -233,7 +231,6 @@ def test_error_while_contacts_are_still_being_written_rolls_everything_back(
     with pytest.raises(RuntimeError, match="disk full"):
         run_import(fixture_path("linkedin_connections.csv"), owner, dry_run=False, batch_size=2)
     assert Contact.objects.count() == 0
-    assert Contact.objects.filter(owner=owner).count() == 0  # the connection still answers
 
 
 def test_multi_batch_import_links_emails_to_their_contacts(owner, fixture_path):
