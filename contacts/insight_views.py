@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from interactions import dashboard_cache
 from interactions.dashboard_selectors import one_person
 from interactions.models import Direction, Support, SupportStatus
+from network_crm import fragment_cache
 
 from . import insights
 from .access import get_owned_or_404
@@ -90,13 +90,13 @@ def network_data(request):
     """The map's nodes and edges as Cytoscape.js elements, only ever the signed-in user's.
 
     Thousands of nodes make megabytes of JSON, so the answer for the same filters is kept like
-    the dashboard's cards (interactions.dashboard_cache): built again after any write of the
+    the dashboard's cards (network_crm.fragment_cache): built again after any write of the
     user's, on a new day, and at least every few minutes.
     """
     today, _ = _today_and_now(request.user)
     query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
     slug = f"network-data:{query}"
-    body = dashboard_cache.cards_html(
+    body = fragment_cache.cards_html(
         request, today, [slug], lambda slug, csrf_token: _network_json(request, today)
     )[slug]
     return HttpResponse(body, content_type="application/json")
@@ -188,7 +188,7 @@ def _cards_context(user, profile, today, now) -> dict:
 
 # The cards read the user's whole history (touches per week, dormant and revived ties take
 # about 80 ms of database time on an account with 200,000 interactions even set-based), so
-# their HTML is kept like the dashboard's cards (interactions.dashboard_cache): rendered again
+# their HTML is kept like the dashboard's cards (network_crm.fragment_cache): rendered again
 # after any write of the user's, on a new day, and at least every few minutes.
 # slug: partial of insights/insights.html
 CACHED_CARDS = {"insights-cards": "insights_cards"}
@@ -205,7 +205,7 @@ def insights_page(request):
         context = _cards_context(user, profile, today, now) | {"csrf_token": csrf_token}
         return render_to_string(f"insights/insights.html#{CACHED_CARDS[slug]}", context, request)
 
-    cards = dashboard_cache.cards_html(request, today, list(CACHED_CARDS), render_cards)
+    cards = fragment_cache.cards_html(request, today, list(CACHED_CARDS), render_cards)
     # The page's heading counts live rows; the cached cards may be a few minutes old.
     active = Contact.objects.filter(owner=user, archived=False).count()
     return render(

@@ -10,11 +10,11 @@ class InteractionsConfig(AppConfig):
 
         from contacts.models import Contact, Event, Profile
 
-        from . import dashboard_cache
+        from network_crm import fragment_cache
         from .models import FollowUp, Interaction, Mentorship, Support
 
-        # Every row a dashboard card shows (or counts) belongs to one of these.
-        forget = dashboard_cache.forget_cards
+        # Every row a cached fragment (network_crm/fragment_cache.py) shows belongs to one of these.
+        forget = fragment_cache.forget_cards
         for model in (Contact, Event, Profile, Interaction, Support, FollowUp, Mentorship):
             label = model._meta.label_lower
             post_save.connect(forget, sender=model, dispatch_uid=f"dashboard-save-{label}")

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from contacts.access import get_owned_or_404
+from network_crm import fragment_cache
 from network_crm.health import scheduler_state
 
-from . import dashboard_cache
 from . import dashboard_selectors as selectors
 from . import followups, services
 from .forms import SnoozeForm, add_month
@@ -156,7 +156,7 @@ def _scheduler_banner(user) -> dict:
     }
 
 
-# Cards whose HTML is cached per user (dashboard_cache); "one person" keeps its own daily
+# Cards whose HTML is cached per user (fragment_cache); "one person" keeps its own daily
 # cache and loads itself when not ranked yet, and "Show everyone due" is not cached.
 CACHED_CARDS = ("counts", "reach-out", "activity", "promises", "upcoming")
 
@@ -173,7 +173,7 @@ def _cached_cards(request, profile, today, slugs, *, page: bool) -> dict[str, st
     def render(slug, csrf_token):
         return _render_card(request, slug, profile, today, page=page, csrf_token=csrf_token)
 
-    return dashboard_cache.cards_html(request, today, slugs, render)
+    return fragment_cache.cards_html(request, today, slugs, render)
 
 
 @require_GET

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from contacts.models import Contact, Profile
 
-from . import dashboard_cache
+from network_crm import fragment_cache
 from .models import (
     Direction,
     FollowUp,
@@ -308,7 +308,7 @@ def _close(follow_up, status: str, now: datetime) -> bool:
     )
     if changed:
         follow_up.status, follow_up.snoozed_until, follow_up.closed_at = status, None, now
-        dashboard_cache.invalidate(follow_up.owner_id)  # also from an emailed link
+        fragment_cache.invalidate(follow_up.owner_id)  # also from an emailed link
     return bool(changed)
 
 
@@ -319,7 +319,7 @@ def snooze(follow_up, until: date) -> None:
         status=FollowUpStatus.SNOOZED, snoozed_until=until, due_on=until
     )
     if changed:
-        dashboard_cache.invalidate(follow_up.owner_id)
+        fragment_cache.invalidate(follow_up.owner_id)
         follow_up.status, follow_up.snoozed_until, follow_up.due_on = (
             FollowUpStatus.SNOOZED,
             until,
@@ -525,5 +525,5 @@ def scan_follow_ups(now: datetime | None = None) -> dict:
         "mentorship": create_due_mentorship_follow_ups(now),
     }
     if any(created.values()):
-        dashboard_cache.invalidate_everyone()
+        fragment_cache.invalidate_everyone()
     return created

@@ -70,7 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
-    "interactions.dashboard_cache.DashboardCacheMiddleware",
+    "network_crm.fragment_cache.FragmentCacheMiddleware",
 ]
 
 ROOT_URLCONF = "network_crm.urls"

@@ -349,7 +349,7 @@ class Bench:
         )
 
     def pages(self) -> None:
-        from interactions import dashboard_cache
+        from network_crm import fragment_cache
 
         size = self.size
         big, small = self.owner, self.small
@@ -360,7 +360,7 @@ class Bench:
         trivial_p95 = None
         for name, path in big_paths.items():
             # Each request of the uncached dashboard comes after its cards were forgotten.
-            forget = dashboard_cache.invalidate if name == UNCACHED_DASHBOARD else lambda _: None
+            forget = fragment_cache.invalidate if name == UNCACHED_DASHBOARD else lambda _: None
             for _ in range(size.warmup):
                 self._get(big_client, path)
                 self._get(small_client, small_paths[name])

@@ -12,7 +12,7 @@ from django.utils import timezone
 from contacts.insight_views import bar_chart
 from contacts.insights import recompute_strength
 from contacts.models import Circle, ContactLink, Discipline, LinkKind, Profile
-from interactions import dashboard_cache
+from network_crm import fragment_cache
 from interactions.followups import refresh_contact_schedule
 from interactions.models import Direction, Initiator
 from interactions.services import log_interaction
@@ -274,7 +274,7 @@ def page_queries(client, owner, name, params=None, *, cold):
     """The queries of one view of a page (with its cached parts built again when `cold`, as
     after a write) and the response."""
     if cold:
-        dashboard_cache.invalidate(owner.pk)
+        fragment_cache.invalidate(owner.pk)
     with CaptureQueriesContext(connection) as captured:
         response = client.get(reverse(name), params)
     return len(captured.captured_queries), response

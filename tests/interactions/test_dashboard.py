@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Contact, Profile
-from interactions import dashboard_cache, followups, services
+from interactions import followups, services
+from network_crm import fragment_cache
 from interactions.models import (
     Direction,
     FollowUp,
@@ -485,7 +486,7 @@ def count_queries(client, url, **extra) -> int:
     """Queries for `url` with today's one-person suggestion already ranked (the usual case)
     and no card cached (the page after a write)."""
     client.get(reverse("dashboard_card", args=["one-person"]), **HTMX)
-    dashboard_cache.invalidate_everyone()
+    fragment_cache.invalidate_everyone()
     with CaptureQueriesContext(connection) as queries:
         assert client.get(url, **extra).status_code == 200
     return len(queries)

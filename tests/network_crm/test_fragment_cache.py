@@ -1,0 +1,155 @@
+"""The fragment cache (network_crm/fragment_cache.py), through the dashboard: a repeat visit
+costs a few queries, and every kind of write the cards could show is visible on the next one."""
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from contacts.models import Contact
+from interactions import followups
+from network_crm import fragment_cache
+from interactions.models import FollowUp, FollowUpReason, FollowUpStatus
+from tests.factories import (
+    ContactFactory,
+    FollowUpFactory,
+    InteractionFactory,
+    ProfileFactory,
+    SupportFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+NOON = dt.datetime(2026, 3, 18, 12, 0, tzinfo=dt.UTC)
+TODAY = NOON.date()
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def frozen_noon():
+    with time_machine.travel(NOON, tick=False):
+        yield
+
+
+def due(owner, days_ago=0, **kwargs):
+    kwargs.setdefault("contact", ContactFactory(owner=owner))
+    return FollowUpFactory(owner=owner, due_on=TODAY - dt.timedelta(days=days_ago), **kwargs)
+
+
+def reach_out_ids(client) -> list[int]:
+    html = client.get("/").content.decode()
+    start = html.index('id="card-reach-out"')
+    card = html[start : html.index("</section>", start)]
+    return [int(pk) for pk in re.findall(r'id="follow-up-(\d+)"', card)]
+
+
+def queries(client, url="/", **extra) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, **extra).status_code == 200
+    return len(captured)
+
+
+def test_a_repeat_visit_reads_the_cards_from_the_cache(owner_client, owner):
+    ProfileFactory(owner=owner)
+    for i in range(12):
+        due(owner, days_ago=i)
+        SupportFactory(owner=owner)
+        InteractionFactory(owner=owner)
+    owner_client.get(reverse("dashboard_card", args=["one-person"]), **HTMX)  # ranked today
+    cold = queries(owner_client)
+    warm = queries(owner_client)
+    # Session, user, profile, the suggested person, the scheduler's heartbeat.
+    assert warm == 5, warm
+    assert cold > warm
+    # A card's own URL (its htmx refresh) is served from the same entries.
+    assert queries(owner_client, reverse("dashboard_card", args=["promises"]), **HTMX) == 3
+
+
+def test_cached_html_carries_each_responses_own_csrf_token(owner):
+    ProfileFactory(owner=owner)
+    follow_up = due(owner)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    client.get("/")  # fills the cache
+    html = client.get("/").content.decode()
+    assert fragment_cache.CSRF_PLACEHOLDER not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    done = reverse("dashboard_follow_up_done", args=[follow_up.pk])
+    response = client.post(done, {"csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    assert FollowUp.objects.get(pk=follow_up.pk).status == FollowUpStatus.DONE
+
+
+def test_an_action_through_the_page_shows_on_the_next_visit(owner_client, owner):
+    follow_up = due(owner)
+    assert reach_out_ids(owner_client) == [follow_up.pk]
+    owner_client.post(reverse("dashboard_follow_up_dismiss", args=[follow_up.pk]), **HTMX)
+    assert reach_out_ids(owner_client) == []
+
+
+def test_a_queryset_update_in_a_view_shows_on_the_next_visit(owner_client, owner):
+    # Bulk archive is a queryset .update(): no model signal, the middleware forgets the cards.
+    follow_up = due(owner)
+    assert reach_out_ids(owner_client) == [follow_up.pk]
+    owner_client.post(
+        reverse("contacts:bulk"), {"ids": [follow_up.contact_id], "action": "archive"}
+    )
+    assert Contact.objects.get(pk=follow_up.contact_id).archived
+    assert reach_out_ids(owner_client) == []
+
+
+def test_a_row_saved_outside_a_request_shows_on_the_next_visit(owner_client, owner):
+    first = due(owner, days_ago=2)
+    assert reach_out_ids(owner_client) == [first.pk]
+    second = due(owner, days_ago=1)  # a save in a worker or the shell: post_save
+    assert reach_out_ids(owner_client) == [first.pk, second.pk]
+    second.delete()
+    assert reach_out_ids(owner_client) == [first.pk]
+
+
+def test_an_emailed_done_link_shows_on_the_next_visit(owner_client, owner):
+    follow_up = due(owner)
+    assert reach_out_ids(owner_client) == [follow_up.pk]
+    followups.mark_done(follow_up)  # what the digest's signed link calls, signed out
+    assert reach_out_ids(owner_client) == []
+
+
+def test_the_scanners_new_reminders_show_on_the_next_visit(owner_client, owner):
+    ProfileFactory(owner=owner)
+    contact = ContactFactory(owner=owner, cadence_days=7)
+    Contact.objects.filter(pk=contact.pk).update(next_follow_up_on=TODAY - dt.timedelta(days=1))
+    assert reach_out_ids(owner_client) == []
+    assert followups.scan_follow_ups()["cadence"] == 1  # set-based SQL, no signals
+    created = FollowUp.objects.get(contact=contact, reason=FollowUpReason.CADENCE)
+    assert reach_out_ids(owner_client) == [created.pk]
+
+
+def test_the_page_turns_over_at_the_users_midnight(owner_client, owner):
+    tomorrow = due(owner, days_ago=-1)
+    assert reach_out_ids(owner_client) == []
+    with time_machine.travel(NOON + dt.timedelta(days=1), tick=False):
+        assert reach_out_ids(owner_client) == [tomorrow.pk]
+
+
+def test_one_users_cached_cards_never_reach_another(owner_client, owner, stranger_client):
+    follow_up = due(owner, contact=ContactFactory(owner=owner, name="Owner's Secret Contact"))
+    assert reach_out_ids(owner_client) == [follow_up.pk]
+    html = stranger_client.get("/").content.decode()
+    assert "Owner&#x27;s Secret Contact" not in html and "Secret Contact" not in html
+    assert reach_out_ids(stranger_client) == []
+
+
+def test_without_a_cache_the_page_is_still_rendered(owner_client, owner, settings):
+    follow_up = due(owner)
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+        }
+    }
+    assert reach_out_ids(owner_client) == [follow_up.pk]
