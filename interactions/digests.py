@@ -205,7 +205,7 @@ def build_digest(
     owner, now: datetime, *, profile: Profile | None = None, links: bool = True
 ) -> dict:
     """Everything the digest says for the week starting today (user's zone): who to reach out
-    to and why, open promises both ways, one person to connect with, events, stats. Six
+    to and why, open promises both ways, one person to connect with, events, stats. Seven
     queries, however large the network."""
     profile = profile or get_profile(owner)
     today = local_today(profile, now)
