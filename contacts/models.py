@@ -26,6 +26,9 @@ class Circle(models.TextChoices):
     OUTSIDE_TECH = "outside_tech", "Outside tech"
 
 
+CIRCLE_LABELS = dict(Circle.choices)
+
+
 class Discipline(models.TextChoices):
     ENGINEERING = "engineering", "Engineering"
     PRODUCT = "product", "Product"
@@ -36,6 +39,9 @@ class Discipline(models.TextChoices):
     SALES_MARKETING = "sales_marketing", "Sales & marketing"
     PEOPLE = "people", "People & recruiting"
     OTHER = "other", "Other"
+
+
+DISCIPLINE_LABELS = dict(Discipline.choices)
 
 
 class Tier(models.TextChoices):
@@ -257,9 +263,22 @@ class Contact(models.Model):
     def display_name(self) -> str:
         return self.preferred_name or self.name
 
+    # get_circle_display() rebuilds its choices dict on every call; the contacts list shows
+    # both labels on fifty rows.
+    @property
+    def circle_label(self) -> str:
+        return CIRCLE_LABELS.get(self.circle, self.circle)
+
+    @property
+    def discipline_label(self) -> str:
+        return DISCIPLINE_LABELS.get(self.discipline, self.discipline)
+
     @property
     def primary_email(self) -> str:
-        emails = list(self.emails.all())
+        # The contacts list prefetches the emails into a plain list (selectors.contact_list).
+        emails = getattr(self, "email_list", None)
+        if emails is None:
+            emails = list(self.emails.all())
         return emails[0].email if emails else ""
 
 

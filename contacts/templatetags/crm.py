@@ -20,6 +20,15 @@ def day_month_year(value) -> str:
     return f"{value.day} {MONTHS_3[value.month].title()} {value.year}"
 
 
+@register.filter
+def whole(value) -> int | str:
+    """`{{ value|floatformat:0 }}` for a non-negative score: rounded half up, no locale."""
+    try:
+        return int(float(value) + 0.5)
+    except (TypeError, ValueError):
+        return ""
+
+
 @register.simple_tag
 def select(field) -> str:
     """The `<select>` of a bound ChoiceField (name, id, choices, the current value selected),

@@ -35,3 +35,13 @@ def test_select_marks_the_current_choice_and_escapes_labels():
     assert '<option value="a">A &amp; &lt;b&gt;</option>' in html
     assert '<option value="">Any</option>' in html
     assert "selected" not in select(Choices({})["pick"]).replace('value="" selected', "")
+
+
+def test_whole_rounds_like_floatformat_zero():
+    from django.template.defaultfilters import floatformat
+
+    from contacts.templatetags.crm import whole
+
+    for value in (0, 0.4, 0.5, 2.5, 49.99, 100.0):
+        assert str(whole(value)) == floatformat(value, 0), value
+    assert whole(None) == ""

@@ -636,3 +636,10 @@ def test_event_people_rejects_a_strangers_contact(owner_client, owner, stranger)
     )
     assert response.status_code == 200 and b"Select a valid choice" in response.content
     assert not event.people_met.exists()
+
+
+def test_contact_labels_match_djangos_display(owner):
+    for circle, discipline in (("community", "design"), ("industry_peer", "sales_marketing")):
+        contact = ContactFactory(owner=owner, circle=circle, discipline=discipline)
+        assert contact.circle_label == contact.get_circle_display()
+        assert contact.discipline_label == contact.get_discipline_display()
