@@ -354,7 +354,7 @@ def deliver_digest(digest_id: int, now: datetime | None = None) -> str:
     if digest is None:
         return "gone"
     if digest.status not in UNFINISHED:
-        return digest.status
+        return f"already {digest.status}"  # never "sent": that word means this call sent it
     unclaimed = _unclaimed(now)
     owner = digest.owner
     profile = get_profile(owner)

@@ -74,7 +74,7 @@ def test_send_digest_task_sends_the_digest_once():
     with time_machine.travel(at(2026, 3, 30, 7, 5), tick=False):
         (digest_id,) = tasks.digests.scan_due_digests()
         assert tasks.send_digest.run(digest_id) == "sent"
-        assert tasks.send_digest.run(digest_id) == "sent"  # a redelivery reads the status
+        assert tasks.send_digest.run(digest_id) == "already sent"  # a redelivery sends nothing
     assert len(mail.outbox) == 1
 
 
