@@ -188,7 +188,26 @@ class ContactQuerySet(models.QuerySet):
         return self.filter(archived=False)
 
 
-class Contact(models.Model):
+class ContactLabels:
+    """The names a page shows for a contact, for a Contact and for the network map's plain
+    nodes (contacts.network.Node) alike: both have name, preferred_name, circle, discipline."""
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.name
+
+    # get_circle_display() rebuilds its choices dict on every call; the contacts list shows
+    # both labels on fifty rows.
+    @property
+    def circle_label(self) -> str:
+        return CIRCLE_LABELS.get(self.circle, self.circle)
+
+    @property
+    def discipline_label(self) -> str:
+        return DISCIPLINE_LABELS.get(self.discipline, self.discipline)
+
+
+class Contact(ContactLabels, models.Model):
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="contacts"
     )
@@ -258,20 +277,6 @@ class Contact(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def display_name(self) -> str:
-        return self.preferred_name or self.name
-
-    # get_circle_display() rebuilds its choices dict on every call; the contacts list shows
-    # both labels on fifty rows.
-    @property
-    def circle_label(self) -> str:
-        return CIRCLE_LABELS.get(self.circle, self.circle)
-
-    @property
-    def discipline_label(self) -> str:
-        return DISCIPLINE_LABELS.get(self.discipline, self.discipline)
 
     @property
     def primary_email(self) -> str:

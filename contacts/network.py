@@ -15,7 +15,16 @@ from django.db.models.functions import Coalesce
 
 from interactions.models import Direction, Mentorship, Support, SupportKind, SupportStatus
 
-from .models import Circle, Contact, ContactLink, Discipline, LinkKind
+from .models import (
+    CIRCLE_LABELS,
+    DISCIPLINE_LABELS,
+    Circle,
+    Contact,
+    ContactLabels,
+    ContactLink,
+    Discipline,
+    LinkKind,
+)
 
 CIRCLE_COLOURS = {
     Circle.SAME_TEAM: "#2f5bd3",
@@ -35,8 +44,6 @@ DISCIPLINE_COLOURS = {
     Discipline.PEOPLE: "#1f7a4d",
     Discipline.OTHER: "#8a94a6",
 }
-CIRCLE_LABELS = dict(Circle.choices)
-DISCIPLINE_LABELS = dict(Discipline.choices)
 # Time windows offered for the support edges, in days (0 = all time).
 WINDOWS = (
     (30, "Last 30 days"),
@@ -54,7 +61,7 @@ INNER_RADIUS = 150
 
 
 @dataclass
-class Node:
+class Node(ContactLabels):
     """One contact on the map: the few columns it shows (a row, not a model instance, since a
     map holds thousands of them), with its support counts and position."""
 
@@ -72,18 +79,6 @@ class Node:
     links: int = 0
     x: float = 0.0
     y: float = 0.0
-
-    @property
-    def display_name(self) -> str:
-        return self.preferred_name or self.name
-
-    @property
-    def circle_label(self) -> str:
-        return CIRCLE_LABELS.get(self.circle, self.circle)
-
-    @property
-    def discipline_label(self) -> str:
-        return DISCIPLINE_LABELS.get(self.discipline, self.discipline)
 
     @property
     def size(self) -> float:
