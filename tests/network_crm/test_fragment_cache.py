@@ -13,39 +13,19 @@ from django.urls import reverse
 
 from contacts.models import Contact
 from interactions import followups
-from network_crm import fragment_cache
 from interactions.models import FollowUp, FollowUpReason, FollowUpStatus
-from tests.factories import (
-    ContactFactory,
-    FollowUpFactory,
-    InteractionFactory,
-    ProfileFactory,
-    SupportFactory,
-)
+from network_crm import fragment_cache
+from tests.factories import ContactFactory, InteractionFactory, ProfileFactory, SupportFactory
+
+# The dashboard tests' clock (frozen_noon, autouse) and follow-up helper.
+from tests.interactions.test_dashboard import HTMX, NOON, TODAY, due, frozen_noon  # noqa: F401
+from tests.interactions.test_dashboard import reach_out_ids as reach_out_ids_of
 
 pytestmark = pytest.mark.django_db
 
-NOON = dt.datetime(2026, 3, 18, 12, 0, tzinfo=dt.UTC)
-TODAY = NOON.date()
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def frozen_noon():
-    with time_machine.travel(NOON, tick=False):
-        yield
-
-
-def due(owner, days_ago=0, **kwargs):
-    kwargs.setdefault("contact", ContactFactory(owner=owner))
-    return FollowUpFactory(owner=owner, due_on=TODAY - dt.timedelta(days=days_ago), **kwargs)
-
 
 def reach_out_ids(client) -> list[int]:
-    html = client.get("/").content.decode()
-    start = html.index('id="card-reach-out"')
-    card = html[start : html.index("</section>", start)]
-    return [int(pk) for pk in re.findall(r'id="follow-up-(\d+)"', card)]
+    return reach_out_ids_of(client.get("/"))
 
 
 def queries(client, url="/", **extra) -> int:
