@@ -89,9 +89,10 @@ def _reach_out_context(request, profile, today, *, page: bool):
     limit = selectors.REACH_OUT_MAX if show_all else selectors.REACH_OUT_LIMIT
     # One row more than shown tells whether there are more to show.
     follow_ups = selectors.reach_out(request.user, today, limit=limit + 1)
+    urls = RowUrls()
     return {
-        "reach_out_rows": _reach_out_rows(follow_ups[:limit], profile, today, RowUrls()),
-        "dashboard_url": reverse("dashboard"),
+        "reach_out_rows": _reach_out_rows(follow_ups[:limit], profile, today, urls),
+        "dashboard_url": urls.dashboard,
         "reach_out_more": len(follow_ups) > limit,
         "reach_out_all": show_all,
     }
