@@ -7,6 +7,7 @@ Run them with `pytest -m browser`; they skip with a reason when /usr/bin/chromiu
 """
 
 import os
+import time
 from pathlib import Path
 from unittest import mock
 
@@ -129,6 +130,46 @@ def sign_in(context, user, base_url: str) -> None:
     context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": base_url}])
 
 
+class RequestsInFlight:
+    """The requests a page has sent and not seen answered yet.
+
+    A test waits for them before its page closes: closing the page does not stop the live
+    server, and a request it is still serving while pytest-django empties the database fails
+    ("FOREIGN KEY constraint failed" on SQLite). `page.wait_for_load_state("networkidle")`
+    cannot do this: once the page has been idle it returns at once, requests or not.
+    """
+
+    QUIET_MS = 300  # an answer's HX-Trigger starts the cards' refreshes just after it lands
+
+    def __init__(self, page):
+        self.page = page
+        self.requests = set()
+        page.on("request", lambda request: self.requests.add(request))
+        page.on("requestfinished", lambda request: self.requests.discard(request))
+        page.on("requestfailed", lambda request: self.requests.discard(request))
+
+    def wait_until_quiet(self, timeout_ms: int = TIMEOUT_MS) -> bool:
+        """Wait until no request has been in flight for QUIET_MS; False if that never came."""
+        deadline = time.monotonic() + timeout_ms / 1000
+        quiet_since = None
+        while time.monotonic() < deadline:
+            self.page.wait_for_timeout(50)  # Playwright delivers the page's events meanwhile
+            now = time.monotonic()
+            if self.requests:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = now
+            elif now - quiet_since >= self.QUIET_MS / 1000:
+                return True
+        return False
+
+
+def close_when_quiet(context, requests: RequestsInFlight) -> None:
+    if not requests.page.is_closed():
+        requests.wait_until_quiet()
+    context.close()
+
+
 def _new_page(chromium, live_server, user, browser_errors, viewport):
     context = chromium.new_context(viewport=viewport, base_url=live_server.url)
     context.set_default_timeout(TIMEOUT_MS)
@@ -141,16 +182,18 @@ def _new_page(chromium, live_server, user, browser_errors, viewport):
 def owner_page(chromium, live_server, owner, browser_errors):
     """A desktop-sized page signed in as the owner."""
     context, page = _new_page(chromium, live_server, owner, browser_errors, DESKTOP)
+    requests = RequestsInFlight(page)
     yield page
-    context.close()
+    close_when_quiet(context, requests)
 
 
 @pytest.fixture
 def owner_phone_page(chromium, live_server, owner, browser_errors):
     """A phone-sized page signed in as the owner."""
     context, page = _new_page(chromium, live_server, owner, browser_errors, PHONE)
+    requests = RequestsInFlight(page)
     yield page
-    context.close()
+    close_when_quiet(context, requests)
 
 
 @pytest.fixture

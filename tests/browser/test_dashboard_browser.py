@@ -9,6 +9,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from interactions.models import FollowUp, FollowUpReason, FollowUpStatus, Interaction
+from tests.browser.conftest import RequestsInFlight, close_when_quiet
 from tests.factories import (
     ContactFactory,
     EventFactory,
@@ -112,7 +113,6 @@ def test_a_picked_snooze_date_and_enter_snooze_the_row_and_done_still_works(
 
     reach_out_row(page, "Ada Lovelace").get_by_role("button", name="Done").click()
     expect(reach_out_row(page, "Ada Lovelace")).to_have_count(0)
-    page.wait_for_load_state("networkidle")  # the cards' refreshes, before the test's teardown
     assert FollowUp.objects.get(contact=seeded["Ada Lovelace"]).status == FollowUpStatus.DONE
     assert browser_errors == []
 
@@ -165,6 +165,7 @@ def test_signing_in_through_the_form_opens_the_dashboard(
 ):
     context = chromium.new_context(base_url=live_server.url)
     page = browser_errors.watch(context.new_page())
+    requests = RequestsInFlight(page)
     try:
         page.goto("/")
         expect(page).to_have_url(re.compile(r"/accounts/login/"))
@@ -174,7 +175,7 @@ def test_signing_in_through_the_form_opens_the_dashboard(
         expect(page.get_by_role("heading", name="Today")).to_be_visible()
         expect(page.locator("#card-reach-out li.reach-row")).to_have_count(3)
     finally:
-        context.close()
+        close_when_quiet(context, requests)
     assert browser_errors == []
 
 
