@@ -2,7 +2,8 @@
 
 Each card is a `{% partialdef %}` of templates/interactions/dashboard.html that reloads itself
 when an HX-Trigger event says its data changed (see the `hx-trigger` of each card). Row
-actions take their row off the card (every action moves it out of today) and fire the event.
+actions take their row off the card (every action moves it out of today) and fire the event
+(`trigger_card_event`).
 """
 
 from datetime import date, timedelta
@@ -30,6 +31,16 @@ from .selectors_followups import follow_up_reason_text
 TEMPLATE = "interactions/dashboard.html"
 FOLLOW_UP_CHANGED = "followUpChanged"
 PROMISE_CHANGED = "promiseChanged"
+
+
+def trigger_card_event(response: HttpResponse, event: str, detail: dict | None = None):
+    """Fire `event` on <body>, where the cards listen for it (`from:body`), not on the element
+    that sent the request (htmx's default; it reads the detail's `target` as the element).
+
+    A card may reload between a click on one of its rows and the answer: the answer then
+    comes back to an element no longer in the page, and an event fired there reaches nobody.
+    """
+    return trigger_client_event(response, event, {**(detail or {}), "target": "body"})
 
 
 # --- context for each card -------------------------------------------------------------------
@@ -209,7 +220,7 @@ def _follow_up_row_response(request, message: str) -> HttpResponse:
     if not request.htmx:
         messages.success(request, message)
         return redirect("dashboard")
-    return trigger_client_event(HttpResponse(""), FOLLOW_UP_CHANGED)
+    return trigger_card_event(HttpResponse(""), FOLLOW_UP_CHANGED)
 
 
 def _owned_follow_up(request, pk) -> FollowUp:
@@ -266,6 +277,6 @@ def promise_done(request, pk):
         messages.success(request, f"Promise kept: {support}.")
         return redirect("dashboard")
     # The kept give closes its follow-up too, so Reach out and the counts refresh as well.
-    return trigger_client_event(
-        trigger_client_event(HttpResponse(""), PROMISE_CHANGED), FOLLOW_UP_CHANGED
+    return trigger_card_event(
+        trigger_card_event(HttpResponse(""), PROMISE_CHANGED), FOLLOW_UP_CHANGED
     )

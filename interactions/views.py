@@ -17,6 +17,7 @@ from contacts.services import get_profile
 from contacts.views import confirm_delete, deleted_response, is_htmx, next_url
 
 from . import selectors, services
+from .dashboard_views import trigger_card_event
 from .forms import InteractionForm, LogForm, MentorshipForm, SupportForm
 from .models import (
     Direction,
@@ -82,7 +83,7 @@ def interaction_create(request):
                     "next": next_url(request, ""),
                 },
             )
-            return trigger_client_event(
+            return trigger_card_event(
                 response,
                 INTERACTION_LOGGED,
                 {
@@ -124,7 +125,7 @@ def quick_log(request, contact_pk, kind):
                 "contact": contact,
             },
         )
-        return trigger_client_event(
+        return trigger_card_event(
             response,
             INTERACTION_LOGGED,
             {

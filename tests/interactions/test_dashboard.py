@@ -1,6 +1,7 @@
 """The dashboard (`/`): its cards, their fragments, row actions, isolation and query counts."""
 
 import datetime as dt
+import json
 import re
 
 import pytest
@@ -270,6 +271,35 @@ def test_promise_done_keeps_the_promise_and_fires_events(owner_client, owner):
     )
     give.refresh_from_db()
     assert (give.status, give.done_on) == (SupportStatus.DONE, TODAY)
+
+
+def _row_action_urls(owner):
+    follow_up = due(owner)
+    give = SupportFactory(owner=owner, direction=Direction.GIVE)
+    return {
+        "done": (reverse("dashboard_follow_up_done", args=[follow_up.pk]), {}),
+        "dismiss": (reverse("dashboard_follow_up_dismiss", args=[follow_up.pk]), {}),
+        "snooze": (
+            reverse("dashboard_follow_up_snooze", args=[follow_up.pk]),
+            {"until": "week"},
+        ),
+        "promise done": (reverse("dashboard_promise_done", args=[give.pk]), {}),
+        "quick log": (
+            reverse("interactions:quick_log", args=[follow_up.contact.pk, "thanked"]),
+            {},
+        ),
+    }
+
+
+@pytest.mark.parametrize("action", ["done", "dismiss", "snooze", "promise done", "quick log"])
+def test_row_actions_fire_their_events_on_body_not_on_the_row(owner_client, owner, action):
+    # A card may reload while the action is in flight; an event fired on the (then detached)
+    # row would reach no card.
+    url, data = _row_action_urls(owner)[action]
+    response = owner_client.post(url, data, **HTMX)
+    assert response.status_code == 200
+    events = json.loads(response["HX-Trigger"])
+    assert events and all(detail["target"] == "body" for detail in events.values())
 
 
 def test_promise_done_is_404_for_support_received(owner_client, owner):
