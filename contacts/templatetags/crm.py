@@ -1,4 +1,4 @@
-"""Template helpers for pages that render many rows (the contacts list): the same output as
+"""Template helpers for pages that render many rows (the contacts list, the timeline): the same output as
 Django's `date` filter and form widgets, without their per-call template machinery."""
 
 from datetime import date
@@ -6,6 +6,8 @@ from datetime import date
 from django import template
 from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
+
+from network_crm.row_urls import row_url as _row_url
 
 register = template.Library()
 
@@ -18,6 +20,13 @@ def day_month_year(value) -> str:
     if not isinstance(value, date):
         return ""
     return f"{value.day} {MONTHS_3[value.month].title()} {value.year}"
+
+
+@register.simple_tag
+def row_url(name: str, pk, *extra) -> str:
+    """`{% url name pk %}` inside a loop over many rows, reversed once per page shape
+    (network_crm/row_urls.py)."""
+    return _row_url(name, pk, *extra)
 
 
 @register.filter

@@ -45,3 +45,31 @@ def test_whole_rounds_like_floatformat_zero():
     for value in (0, 0.4, 0.5, 2.5, 49.99, 100.0):
         assert str(whole(value)) == floatformat(value, 0), value
     assert whole(None) == ""
+
+
+def test_row_url_matches_reverse_for_every_id_and_extra_argument():
+    from django.urls import reverse
+
+    template = Template(
+        "{% load crm %}{% row_url 'contacts:detail' pk %}|"
+        "{% row_url 'interactions:quick_log' pk 'thanked' %}"
+    )
+    for pk in (1, 42, 999_999_999, 1_000_000_007):
+        assert template.render(Context({"pk": pk})) == (
+            f"{reverse('contacts:detail', args=[pk])}|"
+            f"{reverse('interactions:quick_log', args=[pk, 'thanked'])}"
+        )
+
+
+def test_row_url_follows_the_script_prefix_of_the_request():
+    from django.urls import get_script_prefix, set_script_prefix
+
+    from network_crm.row_urls import row_url
+
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/crm/")
+        assert row_url("contacts:detail", 7) == "/crm/contacts/7/"
+    finally:
+        set_script_prefix(before)
+    assert row_url("contacts:detail", 7) == f"{before}contacts/7/"

@@ -1,0 +1,27 @@
+"""`reverse()` for pages of rows: each URL name is reversed once per process, and each row
+swaps its id into the pattern.
+
+A `{% url %}` costs tens of microseconds (resolver, converters, quoting); a page of fifty
+contacts or thirty timeline entries spent a tenth of its time in them.
+"""
+
+from functools import lru_cache
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf, reverse
+
+PLACEHOLDER = 999_999_999
+
+
+@lru_cache(maxsize=512)
+def _pattern(name: str, urlconf: str, script_prefix: str, extra: tuple) -> str:
+    # The script prefix is part of the key because reverse() reads it; so is the urlconf, which
+    # a request or a test may switch.
+    return reverse(name, urlconf=urlconf, args=[PLACEHOLDER, *extra])
+
+
+def row_url(name: str, pk: int, *extra) -> str:
+    """`reverse(name, args=[pk, *extra])` for a URL whose first argument is an integer id."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    pattern = _pattern(name, urlconf, get_script_prefix(), extra)
+    return pattern.replace(str(PLACEHOLDER), str(int(pk)), 1)
