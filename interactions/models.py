@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from contacts.models import Contact, Event
+from network_crm.choices import ChoiceLabels
 
 
 class InteractionKind(models.TextChoices):
@@ -29,7 +30,7 @@ class Initiator(models.TextChoices):
     MUTUAL = "mutual", "Mutual / planned"
 
 
-class Interaction(models.Model):
+class Interaction(ChoiceLabels, models.Model):
     """A logged conversation or touch with one or more contacts."""
 
     owner = models.ForeignKey(
@@ -84,7 +85,7 @@ class SupportStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
-class Support(models.Model):
+class Support(ChoiceLabels, models.Model):
     """Support flowing either way: a Give (me → them), Received (them → me) or an Ask (my request)."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports")
@@ -132,7 +133,7 @@ class Support(models.Model):
         return self.description or f"{self.get_direction_display()}: {self.get_kind_display()}"
 
 
-class Mentorship(models.Model):
+class Mentorship(ChoiceLabels, models.Model):
     """Mentor and mentee; a blank side is the user. With both sides filled, the user matched them."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships")
@@ -200,7 +201,7 @@ class FollowUpStatus(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
 
 
-class FollowUp(models.Model):
+class FollowUp(ChoiceLabels, models.Model):
     """A dated thing to do for a contact.
 
     `source_key` names what created it ("cadence:<contact>:<date>", "interaction:<id>:<contact>",
