@@ -104,6 +104,24 @@
     toast(text.length < 200 ? text : "That did not work. Reload the page and try again.", "error");
   });
 
+  // --- A change that lands while a card reloads -------------------------------------------
+  // htmx queues the card's next reload on the card itself and forgets it when the reload in
+  // flight replaces the card, although that reload may have been read before the change.
+  // Such a card reloads once more when its new self is in (an abort would log an error).
+  const reloadAgain = new Set();
+  for (const change of ["interactionLogged", "followUpChanged", "promiseChanged"]) {
+    document.body.addEventListener(change, () => {
+      for (const card of document.querySelectorAll("[id^='card-'][hx-get].htmx-request")) {
+        reloadAgain.add(card.id);
+      }
+    });
+  }
+  document.body.addEventListener("htmx:load", (event) => {
+    const card = event.target;
+    if (!card.id || !reloadAgain.delete(card.id)) return;
+    htmx.ajax("GET", card.getAttribute("hx-get"), { source: card, target: card, swap: "outerHTML" });
+  });
+
   // --- Rows and cards keep keyboard focus -------------------------------------------------
   // When a row leaves or a card reloads under the keyboard focus, move focus to the same place
   // in the new content (the next row, else the card's heading) instead of losing it to <body>.

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from interactions.dashboard_views import CARDS
 from interactions.models import FollowUp, FollowUpReason, FollowUpStatus, Interaction
 from tests.browser.conftest import RequestsInFlight, close_when_quiet
 from tests.factories import (
@@ -269,4 +270,52 @@ def test_quick_log_answered_after_its_card_reloaded_still_refreshes_the_cards(
         "Congratulated them"
     )
     expect(reach_out_row(page, "Linus Pauling")).to_have_count(0)
+    assert browser_errors == []
+
+
+def test_a_change_that_lands_while_a_card_reloads_still_shows_on_that_card(
+    owner_page, seeded, browser_errors
+):
+    # Reach out reloads (after Grace's Done) and the server answers that reload before Ada's
+    # Done is saved, but the answer arrives after Ada's event: the card must reload again.
+    page = owner_page
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    answers = []
+
+    def read_now_answer_later(route):
+        if answers:
+            route.continue_()
+        else:
+            answers.append((route, route.fetch()))
+
+    page.route("**/dashboard/cards/reach-out/", read_now_answer_later)
+    reach_out_row(page, "Grace Hopper").get_by_role("button", name="Done").click()
+    wait_until(page, lambda: answers, "Reach out to reload")
+
+    reach_out_row(page, "Ada Lovelace").get_by_role("button", name="Done").click()
+    expect(reach_out_row(page, "Ada Lovelace")).to_have_count(0)  # the row's own answer
+    expect(overdue_count(page)).to_have_text("0")  # Ada's event reached the counts
+
+    route, answer_from_before = answers[0]
+    route.fulfill(response=answer_from_before)  # Reach out as it was before Ada's Done
+    expect(reach_out_row(page, "Grace Hopper")).to_have_count(0)
+    expect(reach_out_row(page, "Ada Lovelace")).to_have_count(0)
+    expect(page.locator("#card-reach-out li.reach-row")).to_have_count(1)  # Linus
+    assert browser_errors == []
+
+
+def test_one_action_reloads_each_card_once(owner_page, seeded, browser_errors):
+    page = owner_page
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    requests = RequestsInFlight(page)
+    sent = []
+    page.on("request", lambda request: sent.append(request.url))
+
+    reach_out_row(page, "Ada Lovelace").get_by_role("button", name="Done").click()
+    expect(reach_out_row(page, "Ada Lovelace")).to_have_count(0)
+    assert requests.wait_until_quiet()
+    card_reloads = [url.split("/dashboard/cards/")[1] for url in sent if "/cards/" in url]
+    assert sorted(card_reloads) == sorted(f"{card}/" for card in CARDS)
     assert browser_errors == []
