@@ -1,9 +1,13 @@
 """Reads for contact and event pages. Every function filters by owner; list pages prefetch
 what their rows show so the query count does not grow with the rows."""
 
+from collections import defaultdict
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects,
+)
 from django.utils import timezone
 
 from .models import Contact, ContactEmail, ContactLink, Event, Tag
@@ -115,7 +119,7 @@ def active_contact_choices(owner) -> QuerySet[Contact]:
 
 
 def contact_detail(owner) -> QuerySet[Contact]:
-    """The owner's contacts (for get_owned_or_404) with everything the contact page header shows."""
+    """The owner's contacts (for get_owned_or_404) with everything the contact page shows."""
     return (
         Contact.objects.filter(owner=owner)
         .select_related("met_at", "introduced_by")
@@ -123,12 +127,33 @@ def contact_detail(owner) -> QuerySet[Contact]:
     )
 
 
-def contact_brief(contact: Contact) -> dict:
+def contact_page(owner) -> QuerySet[Contact]:
+    """The owner's contacts with what the contact page's heading shows; its emails and phones
+    are read by `load_contact_details` when the page's body is not in the cache."""
+    return (
+        Contact.objects.filter(owner=owner)
+        .select_related("met_at", "introduced_by")
+        .prefetch_related("tags")
+    )
+
+
+def load_contact_details(contact: Contact) -> None:
+    """Load the emails and phones of a contact from `contact_page` (for the page's body)."""
+    prefetch_related_objects([contact], "emails", "phones")
+
+
+_UNREAD = object()
+
+
+def contact_brief(contact: Contact, *, last_interaction=_UNREAD) -> dict:
     """The "before you talk" brief: last conversation, open promises both ways, balance,
-    the next open follow-up."""
+    the next open follow-up. The contact page passes the `last_interaction` its timeline
+    has read already."""
     from interactions.models import Direction, FollowUp, FollowUpStatus, Support, SupportStatus
 
-    last = contact.interactions.order_by("-occurred_at", "-id").first()
+    last = last_interaction
+    if last is _UNREAD:
+        last = contact.interactions.order_by("-occurred_at", "-id").first()
     open_supports = list(
         Support.objects.filter(
             owner=contact.owner_id, contact=contact, status=SupportStatus.OFFERED
@@ -165,14 +190,33 @@ TIMELINE_RECENT = 30
 TIMELINE_FULL = 500
 
 
-def contact_timeline(contact: Contact, *, limit: int = TIMELINE_RECENT) -> tuple[list[dict], bool]:
-    """Interactions, supports and follow-ups of a contact, newest first (three bounded queries
-    merged in Python), and whether older entries were left out."""
-    from interactions.models import FollowUp, Support
+class Timeline(NamedTuple):
+    entries: list[dict]
+    more: bool  # older entries were left out
+    latest_interaction: object  # the newest Interaction, or None
 
-    interactions = contact.interactions.order_by("-occurred_at", "-id").prefetch_related(
-        "contacts"
-    )[: limit + 1]
+
+def contact_timeline(contact: Contact, *, limit: int = TIMELINE_RECENT) -> Timeline:
+    """Interactions, supports and follow-ups of a contact, newest first (bounded queries merged
+    in Python). Each interaction carries `others`: the names of the other people in it."""
+    from interactions.models import FollowUp, Interaction, Support
+
+    interactions = list(contact.interactions.order_by("-occurred_at", "-id")[: limit + 1])
+    others = defaultdict(list)
+    if interactions:
+        # Names only: prefetching whole contacts cost more than the rest of the timeline.
+        rows = (
+            Interaction.contacts.through.objects.filter(
+                interaction_id__in=[i.pk for i in interactions]
+            )
+            .exclude(contact_id=contact.pk)
+            .order_by("contact__name", "contact_id")
+            .values_list("interaction_id", "contact__name", "contact__preferred_name")
+        )
+        for interaction_id, name, preferred_name in rows:
+            others[interaction_id].append(preferred_name or name)
+    for interaction in interactions:
+        interaction.others = others[interaction.pk]
     supports = (
         Support.objects.filter(owner=contact.owner_id, contact=contact)
         .select_related("intro_to")
@@ -185,7 +229,7 @@ def contact_timeline(contact: Contact, *, limit: int = TIMELINE_RECENT) -> tuple
     entries += [{"type": "support", "when": _as_datetime(s.offered_on), "obj": s} for s in supports]
     entries += [{"type": "follow_up", "when": _as_datetime(f.due_on), "obj": f} for f in follow_ups]
     entries.sort(key=lambda e: e["when"], reverse=True)
-    return entries[:limit], len(entries) > limit
+    return Timeline(entries[:limit], len(entries) > limit, interactions[0] if interactions else None)
 
 
 def _as_datetime(day: date) -> datetime:
@@ -193,11 +237,12 @@ def _as_datetime(day: date) -> datetime:
 
 
 def contact_links(contact: Contact) -> list[ContactLink]:
-    """Ties from and to this contact, with the other person loaded."""
+    """Ties from and to this contact, with the other person's name loaded."""
     return list(
         ContactLink.objects.filter(owner=contact.owner_id)
         .filter(Q(from_contact=contact) | Q(to_contact=contact))
         .select_related("from_contact", "to_contact")
+        .only("kind", "from_contact__name", "to_contact__name")
         .order_by("kind", "id")
     )
 

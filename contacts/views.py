@@ -5,10 +5,14 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
+
+from network_crm import fragment_cache
 
 from . import selectors, services
 from .access import get_owned_or_404
@@ -139,26 +143,45 @@ def contact_create(request):
 
 @require_GET
 def contact_detail(request, pk):
-    contact = get_owned_or_404(selectors.contact_detail(request.user), request.user, pk=pk)
+    """The contact page. Everything below the heading is cached per contact, like the
+    dashboard's cards (network_crm/fragment_cache.py): until the user writes anything."""
+    contact = get_owned_or_404(selectors.contact_page(request.user), request.user, pk=pk)
     if is_htmx(request) and request.GET.get("part") == "timeline":
-        return render(request, "contacts/detail.html#timeline", _timeline_context(request, contact))
-    return render(request, "contacts/detail.html", _detail_context(request, contact))
+        _, context = _timeline_context(request, contact)
+        return render(request, "contacts/detail.html#timeline", context)
+    history = "all" if request.GET.get("history") == "all" else "recent"
+
+    def render_body(slug, csrf_token):
+        context = _detail_context(request, contact) | {"csrf_token": csrf_token}
+        return render_to_string("contacts/detail.html#body", context, request)
+
+    # The user's zone is active (UserTimeZoneMiddleware): today costs no profile query.
+    slug = f"contact:{contact.pk}:{history}"
+    body = fragment_cache.cards_html(request, timezone.localdate(), [slug], render_body)[slug]
+    return render(request, "contacts/detail.html", {"contact": contact, "body": body})
 
 
-def _timeline_context(request, contact: Contact) -> dict:
+def _timeline_context(request, contact: Contact) -> tuple[selectors.Timeline, dict]:
     full = request.GET.get("history") == "all"
     limit = selectors.TIMELINE_FULL if full else selectors.TIMELINE_RECENT
-    timeline, more = selectors.contact_timeline(contact, limit=limit)
-    return {"contact": contact, "timeline": timeline, "timeline_more": more, "timeline_full": full}
+    timeline = selectors.contact_timeline(contact, limit=limit)
+    return timeline, {
+        "contact": contact,
+        "timeline": timeline.entries,
+        "timeline_more": timeline.more,
+        "timeline_full": full,
+    }
 
 
 def _detail_context(request, contact: Contact) -> dict:
+    selectors.load_contact_details(contact)
+    timeline, context = _timeline_context(request, contact)
     return {
-        **_timeline_context(request, contact),
-        "brief": selectors.contact_brief(contact),
+        **context,
+        "brief": selectors.contact_brief(contact, last_interaction=timeline.latest_interaction),
         "links": selectors.contact_links(contact),
         "events": selectors.contact_events(contact),
-        "today": selectors.today_for(request.user),
+        "today": timezone.localdate(),
     }
 
 
@@ -178,7 +201,7 @@ def contact_edit(request, pk):
                 {
                     "contact": contact,
                     "brief": selectors.contact_brief(contact),
-                    "today": selectors.today_for(request.user),
+                    "today": timezone.localdate(),
                 },
             )
             return trigger_client_event(response, CONTACT_CHANGED, {"id": contact.pk})

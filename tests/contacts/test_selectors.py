@@ -146,9 +146,12 @@ def test_timeline_merges_interactions_supports_and_follow_ups_newest_first(owner
     InteractionFactory(
         owner=owner, contacts=[contact], occurred_at=base - datetime.timedelta(days=20)
     )
-    timeline, more = selectors.contact_timeline(contact)
-    assert [e["type"] for e in timeline] == ["follow_up", "support", "interaction", "interaction"]
-    assert not more
+    timeline = selectors.contact_timeline(contact)
+    assert [e["type"] for e in timeline.entries] == [
+        "follow_up", "support", "interaction", "interaction"
+    ]
+    assert not timeline.more
+    assert timeline.latest_interaction.occurred_at == base
 
 
 def test_timeline_keeps_the_newest_entries_and_says_when_older_ones_were_left_out(owner):
@@ -159,13 +162,23 @@ def test_timeline_keeps_the_newest_entries_and_says_when_older_ones_were_left_ou
             owner=owner, contacts=[contact], occurred_at=base - datetime.timedelta(days=days)
         )
     SupportFactory(owner=owner, contact=contact, offered_on=datetime.date(2026, 6, 8))
-    timeline, more = selectors.contact_timeline(contact, limit=3)
-    assert [e["when"].date() for e in timeline] == [
+    timeline = selectors.contact_timeline(contact, limit=3)
+    assert [e["when"].date() for e in timeline.entries] == [
         datetime.date(2026, 6, 10), datetime.date(2026, 6, 9), datetime.date(2026, 6, 8)
     ]
-    assert more
-    timeline, more = selectors.contact_timeline(contact, limit=6)
-    assert len(timeline) == 6 and not more
+    assert timeline.more
+    timeline = selectors.contact_timeline(contact, limit=6)
+    assert len(timeline.entries) == 6 and not timeline.more
+
+
+def test_timeline_names_the_other_people_of_a_group_interaction(owner):
+    contact = ContactFactory(owner=owner, name="Ada Lovelace")
+    grace = ContactFactory(owner=owner, name="Grace Hopper", preferred_name="Amazing Grace")
+    alan = ContactFactory(owner=owner, name="Alan Turing")
+    InteractionFactory(owner=owner, contacts=[contact, grace, alan])
+    InteractionFactory(owner=owner, contacts=[contact])
+    entries = selectors.contact_timeline(contact).entries
+    assert sorted(e["obj"].others for e in entries) == [[], ["Alan Turing", "Amazing Grace"]]
 
 
 def test_events_split_into_upcoming_soonest_first_and_past_newest_first(owner):

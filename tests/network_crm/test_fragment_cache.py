@@ -133,3 +133,55 @@ def test_without_a_cache_the_page_is_still_rendered(owner_client, owner, setting
         }
     }
     assert reach_out_ids(owner_client) == [follow_up.pk]
+
+
+# --- the contact page: its body is cached per contact -------------------------------------------
+
+
+def test_a_repeat_visit_of_a_contact_page_reads_its_body_from_the_cache(owner_client, owner):
+    contact = ContactFactory(owner=owner)
+    for _ in range(5):
+        InteractionFactory(owner=owner, contacts=[contact, ContactFactory(owner=owner)])
+        SupportFactory(owner=owner, contact=contact)
+    url = reverse("contacts:detail", args=[contact.pk])
+    cold = queries(owner_client, url)
+    # Session, user, the contact (met at / introduced by joined), its tags.
+    assert queries(owner_client, url) == 4
+    assert cold > 4
+    # The full history is a body of its own.
+    assert queries(owner_client, url, data={"history": "all"}) == cold
+
+
+def timeline_html(client, url) -> str:
+    html = client.get(url).content.decode()
+    return html.split('id="timeline-title"')[1].split("</section>")[0]
+
+
+def test_a_quick_log_on_the_contact_page_shows_on_the_next_visit(owner_client, owner):
+    contact = ContactFactory(owner=owner)
+    url = reverse("contacts:detail", args=[contact.pk])
+    assert "Thanked them" not in timeline_html(owner_client, url)
+    owner_client.post(reverse("interactions:quick_log", args=[contact.pk, "thanked"]))
+    assert "Thanked them" in timeline_html(owner_client, url)
+
+
+def test_a_give_saved_outside_a_request_shows_on_the_contact_page(owner_client, owner):
+    contact = ContactFactory(owner=owner)
+    url = reverse("contacts:detail", args=[contact.pk])
+    owner_client.get(url)
+    SupportFactory(owner=owner, contact=contact, description="Review the promo packet")
+    assert "Review the promo packet" in owner_client.get(url).content.decode()
+
+
+def test_the_cached_contact_page_carries_each_responses_own_csrf_token(owner):
+    contact = ContactFactory(owner=owner)
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(owner)
+    url = reverse("contacts:detail", args=[contact.pk])
+    client.get(url)  # fills the cache
+    html = client.get(url).content.decode()
+    assert fragment_cache.CSRF_PLACEHOLDER not in html
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    quick_log = reverse("interactions:quick_log", args=[contact.pk, "thanked"])
+    assert client.post(quick_log, {"csrfmiddlewaretoken": token}).status_code == 302
+    assert contact.interactions.count() == 1
