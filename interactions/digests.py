@@ -26,6 +26,7 @@ Sending protocol (a row per user and week, `Digest`, unique on (owner, period)):
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -33,7 +34,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail, signing
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F, IntegerField, Q, Subquery
+from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -44,11 +45,17 @@ from contacts.services import get_profile
 from .followups import OPEN_STATUSES, local_today
 from .models import Digest, DigestStatus, Direction, FollowUp, Interaction, Support, SupportStatus
 from .selectors_followups import (
+    due_by_owner,
     follow_up_reason_text,
+    grouped_owners,
+    one_person_by_owner,
     one_person_this_week,
     open_follow_ups,
+    open_follow_ups_by_owner,
     open_promises,
+    open_promises_by_owner,
     upcoming_events,
+    upcoming_events_by_owner,
 )
 
 logger = logging.getLogger(__name__)
@@ -62,6 +69,9 @@ TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
 # Refused recipients will be refused again: retrying would only delay the failure.
 PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused,)
 MAX_ITEMS = 20
+MAX_EVENTS = 5
+# Digests built together (their reads are set-based); each is still claimed and sent alone.
+BATCH_SIZE = 100
 
 ACTION_SALT = "interactions.digest.action"
 ACTION_MAX_AGE = timedelta(days=14)
@@ -137,11 +147,15 @@ def _contact_url_filler():
         return contact_url
 
 
-def make_action_token(follow_up: FollowUp, action: str) -> str:
-    """A signed token for one action on one follow-up of one user; it expires (ACTION_MAX_AGE)."""
-    return signing.dumps(
-        {"u": follow_up.owner_id, "f": follow_up.pk, "a": action}, salt=ACTION_SALT
-    )
+def make_action_token(follow_up: FollowUp, action: str, *, signer=None) -> str:
+    """A signed token for one action on one follow-up of one user; it expires (ACTION_MAX_AGE).
+    What signing.dumps makes; pass `signer` (_action_signer()) to sign many with one signer."""
+    signer = signer or _action_signer()
+    return signer.sign_object({"u": follow_up.owner_id, "f": follow_up.pk, "a": action})
+
+
+def _action_signer() -> signing.TimestampSigner:
+    return signing.TimestampSigner(salt=ACTION_SALT)
 
 
 def read_action_token(token: str) -> tuple[int, int, str]:
@@ -179,20 +193,24 @@ class _Count(Subquery):
     output_field = IntegerField()
 
 
-def _digest_counts(owner, now: datetime, today: date, due) -> dict:
-    """The stats line and the number of follow-ups due, in one query."""
-    counts = {
+def _stats_querysets(owner, now: datetime, gives_since: Q) -> dict:
+    """The querysets behind the stats line of `owner` (a user or an OuterRef to one)."""
+    return {
         "touches_7d": Interaction.objects.filter(
             owner=owner, occurred_at__gte=now - timedelta(days=7)
         ),
         "gives_done_30d": Support.objects.filter(
-            owner=owner,
-            direction=Direction.GIVE,
-            status=SupportStatus.DONE,
-            done_on__gte=today - timedelta(days=30),
+            gives_since, owner=owner, direction=Direction.GIVE, status=SupportStatus.DONE
         ),
         "open_follow_ups": FollowUp.objects.filter(owner=owner, status__in=OPEN_STATUSES),
         "contacts": Contact.objects.filter(owner=owner, archived=False),
+    }
+
+
+def _digest_counts(owner, now: datetime, today: date, due) -> dict:
+    """The stats line and the number of follow-ups due, in one query."""
+    counts = {
+        **_stats_querysets(owner, now, Q(done_on__gte=today - timedelta(days=30))),
         "due": due,
     }
     # Prefixed: the names would clash with the user model's reverse relations.
@@ -201,51 +219,133 @@ def _digest_counts(owner, now: datetime, today: date, due) -> dict:
     return {name: row[f"n_{name}"] for name in counts}
 
 
-def build_digest(
-    owner, now: datetime, *, profile: Profile | None = None, links: bool = True
-) -> dict:
-    """Everything the digest says for the week starting today (user's zone): who to reach out
-    to and why, open promises both ways, one person to connect with, events, stats. Seven
-    queries, however large the network."""
-    profile = profile or get_profile(owner)
+def _digest_counts_by_owner(now: datetime, today_by_owner: dict[int, date]) -> dict:
+    """{owner id: the stats line and the number of follow-ups due}, in one query."""
+    gives_since = Q(pk__in=[])
+    for today, owner_ids in grouped_owners(today_by_owner).items():
+        gives_since |= Q(owner_id__in=owner_ids, done_on__gte=today - timedelta(days=30))
+    owner = OuterRef("pk")
+    counts = {
+        **_stats_querysets(owner, now, gives_since),
+        "due": FollowUp.objects.filter(
+            due_by_owner({pk: day + timedelta(days=6) for pk, day in today_by_owner.items()}),
+            owner=owner,
+        ),
+    }
+    # A COUNT without GROUP BY per owner: Func, not the Count aggregate.
+    subqueries = {
+        f"n_{name}": Subquery(qs.order_by().annotate(n=Func("pk", function="COUNT")).values("n"))
+        for name, qs in counts.items()
+    }
+    rows = get_user_model().objects.filter(pk__in=list(today_by_owner)).values("pk", **subqueries)
+    return {row["pk"]: {name: row[f"n_{name}"] for name in counts} for row in rows}
+
+
+@dataclass(frozen=True)
+class _Links:
+    """URL makers shared by every digest of a batch: reverse() runs once, not per link."""
+
+    contact: Callable[[int], str]
+    action: Callable[[str], str] | None
+    signer: signing.TimestampSigner | None
+
+    @classmethod
+    def make(cls, links: bool) -> "_Links":
+        if not links:
+            return cls(_contact_url_filler(), None, None)
+        return cls(_contact_url_filler(), _url_filler("digest:action", "token"), _action_signer())
+
+
+def _digest_context(owner, profile, now, due, due_total, promises, person, events, stats, links):
+    """The template context of one digest from what was read for it."""
     today = local_today(profile, now)
-    week_end = today + timedelta(days=6)
-    due = open_follow_ups(owner, week_end)
-    to_contact = _contact_url_filler()
-    to_action = _url_filler("digest:action", "token") if links else None
     reach_out = []
-    for follow_up in due[:MAX_ITEMS]:
+    for follow_up in due:
         item = {
             "follow_up": follow_up,
             "contact": follow_up.contact,
             "reason": follow_up_reason_text(follow_up, today, profile=profile),
             "overdue_days": (today - follow_up.due_on).days,
-            "contact_url": to_contact(follow_up.contact_id),
+            "contact_url": links.contact(follow_up.contact_id),
         }
-        if links:
-            item["done_url"] = to_action(make_action_token(follow_up, "done"))
-            item["snooze_url"] = to_action(make_action_token(follow_up, "snooze"))
+        if links.action:
+            done = make_action_token(follow_up, "done", signer=links.signer)
+            snooze = make_action_token(follow_up, "snooze", signer=links.signer)
+            item["done_url"], item["snooze_url"] = links.action(done), links.action(snooze)
         reach_out.append(item)
-    mine, theirs = open_promises(owner)
-    person = one_person_this_week(owner, today, profile=profile)
-    stats = _digest_counts(owner, now, today, due)
+    mine, theirs = promises
     return {
         "owner": owner,
         "profile": profile,
         "today": today,
-        "week_end": week_end,
+        "week_end": today + timedelta(days=6),
         "reach_out": reach_out,
-        "reach_out_total": stats.pop("due"),
+        "reach_out_total": due_total,
         "promises_mine": mine,
         "promises_theirs": theirs,
         "person": person,
-        "person_url": to_contact(person.contact.pk) if person else "",
-        "events": list(upcoming_events(owner, today)[:5]),
+        "person_url": links.contact(person.contact.pk) if person else "",
+        "events": events,
         "stats": stats,
         "site_url": settings.SITE_URL,
         "settings_url": _absolute(reverse("settings")),
-        "unsubscribe_url": unsubscribe_url(owner.pk) if links else "",
+        "unsubscribe_url": unsubscribe_url(owner.pk) if links.action else "",
     }
+
+
+def build_digest(
+    owner, now: datetime, *, profile: Profile | None = None, links: bool = True
+) -> dict:
+    """Everything the digest says for the week starting today (user's zone): who to reach out
+    to and why, open promises both ways, one person to connect with, events, stats. Seven
+    queries, however large the network: for one digest (the preview); a batch of digests is
+    built by build_digests."""
+    profile = profile or get_profile(owner)
+    today = local_today(profile, now)
+    due = open_follow_ups(owner, today + timedelta(days=6))
+    items = list(due[:MAX_ITEMS])
+    promises = open_promises(owner)
+    person = one_person_this_week(owner, today, profile=profile)
+    stats = _digest_counts(owner, now, today, due)
+    events = list(upcoming_events(owner, today)[:MAX_EVENTS])
+    due_total = stats.pop("due")
+    return _digest_context(
+        owner, profile, now, items, due_total, promises, person, events, stats,
+        _Links.make(links),
+    )
+
+
+def _profile_of(owner) -> Profile:
+    try:
+        return owner.profile
+    except Profile.DoesNotExist:
+        return get_profile(owner)
+
+
+def build_digests(owners, now: datetime, *, links: bool = True) -> list[dict]:
+    """build_digest for each of `owners` (users loaded with select_related("profile")), in
+    the same order, in a fixed number of queries for the whole batch (six), whatever the number
+    of users or the size of their networks."""
+    profiles = {owner.pk: _profile_of(owner) for owner in owners}
+    if not profiles:
+        return []
+    today = {pk: local_today(profile, now) for pk, profile in profiles.items()}
+    due = open_follow_ups_by_owner(
+        {pk: day + timedelta(days=6) for pk, day in today.items()}, MAX_ITEMS
+    )
+    stats = _digest_counts_by_owner(now, today)
+    promises = open_promises_by_owner(list(profiles))
+    people = one_person_by_owner(profiles, today)
+    events = upcoming_events_by_owner(today, MAX_EVENTS)
+    shared_links = _Links.make(links)
+    return [
+        _digest_context(
+            owner, profiles[owner.pk], now, due[owner.pk], stats[owner.pk].pop("due"),
+            promises[owner.pk], people[owner.pk], events[owner.pk], stats[owner.pk],
+            shared_links,
+        )
+        for owner in owners
+    ]
 
 
 def render_digest_message(
@@ -267,6 +367,18 @@ def render_digest_message(
     message = EmailMultiAlternatives(subject, text, to=[owner.email], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
+
+
+def build_digest_messages(owners, now: datetime) -> list[EmailMultiAlternatives]:
+    """This week's digest emails for `owners` (users loaded with select_related("profile")), in
+    the same order: build_digests for the batch, then render_digest_message for each. What the
+    workers send, and what the benchmark times."""
+    return [
+        render_digest_message(
+            owner, context, period=digest_window(context["profile"], now).period
+        )
+        for owner, context in zip(owners, build_digests(owners, now), strict=True)
+    ]
 
 
 # Sending -------------------------------------------------------------------------------------
@@ -345,19 +457,16 @@ def _close_quietly(mailer) -> None:
         logger.warning("closing the mail connection failed", exc_info=True)
 
 
-def deliver_digest(digest_id: int, now: datetime | None = None) -> str:
-    """Claim one digest row and send it; returns what happened ("sent", "claimed elsewhere", …).
-    Raises a TRANSIENT_ERRORS exception (after releasing the claim) when the send should be
-    retried."""
-    now = now or timezone.now()
-    digest = Digest.objects.select_related("owner").filter(pk=digest_id).first()
+def _not_to_send(digest: Digest | None, now: datetime) -> str | None:
+    """Why this digest row is not for this worker to send now (closing it when it can no longer
+    be sent), or None when it may be claimed."""
     if digest is None:
         return "gone"
     if digest.status not in UNFINISHED:
         return f"already {digest.status}"  # never "sent": that word means this call sent it
     unclaimed = _unclaimed(now)
     owner = digest.owner
-    profile = get_profile(owner)
+    profile = _profile_of(owner)
     window = digest_window(profile, now)
     if digest.period != window.period or now >= window.ends_at:
         skipped = _finish(digest.pk, DigestStatus.SKIPPED, WEEK_ENDED, where=unclaimed)
@@ -365,9 +474,18 @@ def deliver_digest(digest_id: int, now: datetime | None = None) -> str:
     if not profile.digest_enabled or not owner.email or not owner.is_active:
         skipped = _finish(digest.pk, DigestStatus.SKIPPED, TURNED_OFF, where=unclaimed)
         return "turned off" if skipped else "claimed elsewhere"
-    claimed = Digest.objects.filter(unclaimed, pk=digest.pk, attempts__lt=MAX_ATTEMPTS).update(
-        status=DigestStatus.CLAIMED, claimed_at=now, attempts=F("attempts") + 1
-    )
+    live_claim = digest.status != DigestStatus.PENDING and digest.claimed_at >= now - CLAIM_LEASE
+    if live_claim or digest.attempts >= MAX_ATTEMPTS:
+        return "claimed elsewhere"  # the claim below would not change the row either
+    return None
+
+
+def _claim_and_send(digest: Digest, message: EmailMultiAlternatives | None, now: datetime) -> str:
+    """Steps 2-5 of the protocol for one digest whose message was built beforehand (None: the
+    batch could not be built, so this one is built alone once claimed)."""
+    claimed = Digest.objects.filter(
+        _unclaimed(now), pk=digest.pk, attempts__lt=MAX_ATTEMPTS
+    ).update(status=DigestStatus.CLAIMED, claimed_at=now, attempts=F("attempts") + 1)
     if claimed != 1:
         return "claimed elsewhere"
     if digest.status == DigestStatus.SENDING:
@@ -375,10 +493,14 @@ def deliver_digest(digest_id: int, now: datetime | None = None) -> str:
             "digest %s: its worker died while sending; sending again with the same Message-ID",
             digest.pk,
         )
+    if message is None:
+        try:
+            (message,) = build_digest_messages([digest.owner], now)
+        except Exception:
+            # Left claimed: after the lease the scanner queues it again, MAX_ATTEMPTS in all.
+            logger.exception("digest %s could not be built", digest.pk)
+            return "error"
     mine = Digest.objects.filter(pk=digest.pk, claimed_at=now)
-    message = render_digest_message(
-        owner, build_digest(owner, now, profile=profile), period=digest.period
-    )
     if mine.filter(status=DigestStatus.CLAIMED).update(status=DigestStatus.SENDING) != 1:
         return "claimed elsewhere"
     mailer = mail.mailers.default
@@ -403,6 +525,42 @@ def deliver_digest(digest_id: int, now: datetime | None = None) -> str:
         return "sent"
     finally:
         _close_quietly(mailer)
+
+
+def deliver_digests(digest_ids, now: datetime | None = None) -> dict[int, str]:
+    """Send a batch of digests: {digest id: what happened ("sent", "claimed elsewhere", …)}.
+
+    The batch's messages are built together (a fixed number of queries for the batch); then
+    each digest is claimed, moved to sending, sent and marked sent on its own, as the module
+    docstring describes, just before its own send. A transient SMTP/network error releases the
+    digest it hit and is raised at once: the digests not reached yet are still pending, unclaimed,
+    for the retry."""
+    clock = (lambda: now) if now is not None else timezone.now
+    started = clock()
+    rows = Digest.objects.select_related("owner__profile").in_bulk(digest_ids)
+    outcomes, ready = {}, []
+    for digest_id in digest_ids:
+        digest = rows.get(digest_id)
+        outcome = _not_to_send(digest, started)
+        if outcome is None and digest not in ready:
+            ready.append(digest)
+        else:
+            outcomes[digest_id] = outcome or "claimed elsewhere"
+    try:
+        messages = build_digest_messages([digest.owner for digest in ready], started)
+    except Exception:
+        logger.exception("a batch of %s digests failed to build; building each alone", len(ready))
+        messages = [None] * len(ready)
+    for digest, message in zip(ready, messages, strict=True):
+        outcomes[digest.pk] = _claim_and_send(digest, message, clock())
+    return outcomes
+
+
+def deliver_digest(digest_id: int, now: datetime | None = None) -> str:
+    """Claim one digest row and send it; returns what happened ("sent", "claimed elsewhere", …).
+    Raises a TRANSIENT_ERRORS exception (after releasing the claim) when the send should be
+    retried."""
+    return deliver_digests([digest_id], now)[digest_id]
 
 
 def give_up_digest(digest_id: int, exc: BaseException) -> None:

@@ -1,12 +1,29 @@
 """Reads for follow-ups: reasons in words, the reach-out list, open promises both ways, and the
-"one person this week" suggestion. Shared by the weekly digest, the dashboard and the calendar."""
+"one person this week" suggestion. Shared by the weekly digest, the dashboard and the calendar.
+
+The `…_by_owner` readers answer the same questions for a batch of users in one query each
+(the weekly digest is built a batch at a time); each gives every user what the one-user reader
+would."""
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, IntegerField, Q, Value, When
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Q,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import Cast, Coalesce, Rank, RowNumber, TruncDate
 
 from contacts.models import Contact, Discipline, Event, Profile, Tier
 
@@ -94,8 +111,89 @@ def upcoming_events(owner, today: date, days: int = 21):
     return (
         Event.objects.filter(owner=owner, starts_on__lte=today + timedelta(days=days))
         .filter(Q(starts_on__gte=today) | Q(ends_on__gte=today))
-        .order_by("starts_on", "name")
+        .order_by("starts_on", "name", "id")
     )
+
+
+# For a batch of users ---------------------------------------------------------------------
+
+
+def grouped_owners(value_by_owner: dict) -> dict:
+    """{value: [owner ids]}: users who share a date or a zone share one branch of a query."""
+    owners = defaultdict(list)
+    for owner_id, value in value_by_owner.items():
+        owners[value].append(owner_id)
+    return owners
+
+
+def _first_per_owner(queryset, order_by, limit: int, partition_by=()):
+    """The first `limit` rows of each owner (and of each `partition_by` value) in `order_by`."""
+    rank = Window(RowNumber(), partition_by=[F("owner_id"), *partition_by], order_by=order_by)
+    return queryset.annotate(rank=rank).filter(rank__lte=limit).order_by("owner_id", *order_by)
+
+
+def due_by_owner(until_by_owner: dict[int, date]) -> Q:
+    """Open or snoozed follow-ups due by each owner's own `until` (see open_follow_ups)."""
+    due = Q(pk__in=[])
+    for until, owner_ids in grouped_owners(until_by_owner).items():
+        due |= Q(owner_id__in=owner_ids, due_on__lte=until)
+    return due & Q(status__in=OPEN_STATUSES)
+
+
+def open_follow_ups_by_owner(until_by_owner: dict[int, date], limit: int) -> dict:
+    """{owner id: their first `limit` open_follow_ups(owner, until)} for each owner's own
+    `until`. Two queries: the ranking reads only the index columns of every due row, and the
+    joins are made for the chosen rows only (in one query, PostgreSQL joined them all)."""
+    first = _first_per_owner(
+        FollowUp.objects.filter(due_by_owner(until_by_owner)),
+        [F("due_on").asc(), F("pk").asc()],
+        limit,
+    )
+    rows = (
+        FollowUp.objects.filter(pk__in=list(first.values_list("pk", flat=True)))
+        .select_related("contact", "event", "mentorship")
+        .order_by("owner_id", "due_on", "pk")
+    )
+    found = {owner_id: [] for owner_id in until_by_owner}
+    for follow_up in rows:
+        found[follow_up.owner_id].append(follow_up)
+    return found
+
+
+def open_promises_by_owner(owner_ids, limit: int = 10) -> dict:
+    """{owner id: open_promises(owner, limit)} for every owner. One query."""
+    mine = Case(When(direction=Direction.GIVE, then=Value(True)), default=Value(False))
+    rows = _first_per_owner(
+        Support.objects.filter(owner_id__in=owner_ids, status=SupportStatus.OFFERED)
+        .select_related("contact")
+        .annotate(mine=mine),
+        [F("offered_on").asc(), F("pk").asc()],
+        limit,
+        partition_by=[mine],
+    )
+    found = {owner_id: ([], []) for owner_id in owner_ids}
+    for support in rows:
+        found[support.owner_id][0 if support.mine else 1].append(support)
+    return found
+
+
+def upcoming_events_by_owner(today_by_owner: dict[int, date], limit: int, days: int = 21) -> dict:
+    """{owner id: the first `limit` upcoming_events(owner, today)} for each owner's own
+    today. One query."""
+    upcoming = Q(pk__in=[])
+    for today, owner_ids in grouped_owners(today_by_owner).items():
+        upcoming |= Q(owner_id__in=owner_ids, starts_on__lte=today + timedelta(days=days)) & (
+            Q(starts_on__gte=today) | Q(ends_on__gte=today)
+        )
+    rows = _first_per_owner(
+        Event.objects.filter(upcoming),
+        [F("starts_on").asc(), F("name").asc(), F("pk").asc()],
+        limit,
+    )
+    found = {owner_id: [] for owner_id in today_by_owner}
+    for event in rows:
+        found[event.owner_id].append(event)
+    return found
 
 
 @dataclass(frozen=True)
@@ -159,13 +257,23 @@ def one_person_this_week(
         return None
     # Among equals, a stable per-week shuffle.
     pk, cadence, since_day = min(tied, key=lambda row: _tie_break(row[0], today))
-    since = (today - since_day).days
-    mine = Q(supports__owner=owner)
+    contact = _with_support_counts(Contact.objects.filter(owner=owner)).get(pk=pk)
+    return _suggestion(contact, cadence, (today - since_day).days)
+
+
+def _with_support_counts(contacts):
+    """Contacts with `given` (gives done) and `received` counts of their owner's supports."""
+    mine = Q(supports__owner=F("owner"))
     given = mine & Q(supports__direction=Direction.GIVE, supports__status=SupportStatus.DONE)
-    contact = Contact.objects.annotate(
+    return contacts.annotate(
         given=Count("supports", filter=given),
         received=Count("supports", filter=mine & Q(supports__direction=Direction.RECEIVED)),
-    ).get(pk=pk)
+    )
+
+
+def _suggestion(contact: Contact, cadence: int, since: int) -> PersonSuggestion:
+    """The suggestion for the chosen contact, `since` days after the last touch (or the day
+    they were added)."""
     if contact.last_interaction_at:
         reason = f"last talked {_ago(since)}, cadence {cadence}"
     else:
@@ -180,3 +288,84 @@ def one_person_this_week(
     else:
         kind, give = _GIVE_BY_DISCIPLINE.get(contact.discipline, _DEFAULT_GIVE)
     return PersonSuggestion(contact=contact, reason=reason, suggested_give=give, give_kind=kind)
+
+
+class _DaysBetween(Func):
+    """Whole days from the second date to the first."""
+
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra_context,
+        )
+
+
+def one_person_by_owner(profiles: dict[int, Profile], today_by_owner: dict[int, date]) -> dict:
+    """{owner id: one_person_this_week(owner, today, profile=profile)} for each owner, their
+    profile and their today. The database ranks every contact of the batch (days since the last
+    touch in the owner's zone over the cadence) and returns only each owner's best; two
+    queries."""
+    since = Coalesce("last_interaction_at", "created_at")
+    by_zone = grouped_owners(
+        {pk: (profile.time_zone, today_by_owner[pk]) for pk, profile in profiles.items()}
+    )
+    days = Case(
+        *[
+            When(
+                owner_id__in=owner_ids,
+                then=_DaysBetween(Value(today), TruncDate(since, tzinfo=ZoneInfo(zone))),
+            )
+            for (zone, today), owner_ids in by_zone.items()
+        ],
+        output_field=IntegerField(),
+    )
+    # Most users keep the same defaults: the largest group is the ELSE branch, so the query
+    # does not list its owners once per tier.
+    cadences = {
+        pk: tuple(profile.default_cadence(tier) for tier in Tier)
+        for pk, profile in profiles.items()
+    }
+    by_defaults = sorted(grouped_owners(cadences).items(), key=lambda group: len(group[1]))
+    *others, (usual, _) = by_defaults
+    tier_default = Case(
+        *[
+            When(owner_id__in=owner_ids, tier=tier, then=Value(default))
+            for defaults, owner_ids in others
+            for tier, default in zip(Tier, defaults, strict=True)
+        ],
+        *[When(tier=tier, then=Value(default)) for tier, default in zip(Tier, usual, strict=True)],
+        output_field=IntegerField(),
+    )
+    cadence = Coalesce("cadence_days", tier_default)
+    ratio = Cast("days", FloatField()) / Cast("cadence", FloatField())
+    best = (
+        Contact.objects.filter(owner_id__in=list(profiles), archived=False, reminders_off=False)
+        .annotate(days=days, cadence=cadence)
+        .annotate(rank=Window(Rank(), partition_by=[F("owner_id")], order_by=ratio.desc()))
+        .filter(rank=1)
+        .values_list("owner_id", "pk", "cadence", "days")
+        .order_by()
+    )
+    tied = defaultdict(list)
+    for owner_id, pk, cadence_days, since_days in best:
+        tied[owner_id].append((pk, cadence_days, since_days))
+    # Among equals, the same stable per-week shuffle as for one user.
+    chosen = {
+        owner_id: min(rows, key=lambda row: _tie_break(row[0], today_by_owner[owner_id]))
+        for owner_id, rows in tied.items()
+    }
+    contacts = _with_support_counts(
+        Contact.objects.filter(pk__in=[pk for pk, _, _ in chosen.values()])
+    ).in_bulk()
+    found = dict.fromkeys(profiles)
+    for owner_id, (pk, cadence_days, since_days) in chosen.items():
+        found[owner_id] = _suggestion(contacts[pk], cadence_days, since_days)
+    return found

@@ -36,18 +36,37 @@ def scan_follow_ups() -> dict:
 
 @shared_task(ignore_result=True)
 def scan_digests() -> list[int]:
-    """Create the digests whose local moment has come and queue one send per ready digest."""
+    """Create the digests whose local moment has come and queue their sends, a batch of
+    digests.BATCH_SIZE per task (built together, each still claimed and sent on its own)."""
     ready = digests.scan_due_digests()
     _record_run("scan-digests")
-    for digest_id in ready:
-        # Queued only once the rows are committed, so a fast worker never misses its row.
-        transaction.on_commit(lambda digest_id=digest_id: send_digest.delay(digest_id))
+    for start in range(0, len(ready), digests.BATCH_SIZE):
+        batch = ready[start : start + digests.BATCH_SIZE]
+        # Queued only once the rows are committed, so a fast worker never misses its rows.
+        transaction.on_commit(lambda batch=batch: send_digests.delay(batch))
     return ready
 
 
 @shared_task(bind=True, ignore_result=True, max_retries=5)
+def send_digests(self, digest_ids: list[int]) -> dict[int, str]:
+    """Build a batch of digests and claim and send each. A transient SMTP or network error
+    retries the batch with backoff (what was sent is not sent again); after the last retry the
+    digests still pending are marked failed. A redelivered message sends nothing twice."""
+    try:
+        return digests.deliver_digests(digest_ids)
+    except digests.TRANSIENT_ERRORS as exc:
+        if self.request.retries >= self.max_retries:
+            for digest_id in digest_ids:
+                digests.give_up_digest(digest_id, exc)
+            return {}
+        logger.warning("digests %s: %s; retry %s", digest_ids, exc, self.request.retries + 1)
+        raise self.retry(exc=exc, countdown=digests.retry_delay(self.request.retries))
+
+
+@shared_task(bind=True, ignore_result=True, max_retries=5)
 def send_digest(self, digest_id: int) -> str:
-    """Claim and send one digest. A transient SMTP or network error retries with backoff;
+    """Claim and send one digest (the scanner queues batches; this serves single sends and
+    messages queued before batches). A transient SMTP or network error retries with backoff;
     after the last retry the digest is marked failed. A redelivered message sends nothing twice."""
     try:
         return digests.deliver_digest(digest_id)

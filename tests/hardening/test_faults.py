@@ -225,11 +225,15 @@ def _due_users(count: int):
 
 
 def _publish(ready: list[int], url: str) -> None:
-    from interactions.tasks import send_digest
+    """Queue the sends as the digest scanner does, in batches (here two, one per pool process,
+    so that both are in the middle of a batch when the worker is killed)."""
+    from interactions.tasks import send_digests
 
+    half = (len(ready) + 1) // 2
     with celery_app.connection_for_write(url) as conn:
-        for digest_id in ready:
-            send_digest.apply_async(args=[digest_id], connection=conn)
+        for batch in (ready[:half], ready[half:]):
+            if batch:
+                send_digests.apply_async(args=[batch], connection=conn)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -69,8 +69,8 @@ class RefusingBackend(LocmemBackend):
         raise smtplib.SMTPRecipientsRefused({"owner@example.com": (550, b"no such user")})
 
 
-def use_backend(settings, name: str) -> None:
-    settings.MAILERS = {"default": {"BACKEND": f"tests.interactions.test_digests.{name}"}}
+def use_backend(settings, name: str, module: str = __name__) -> None:
+    settings.MAILERS = {"default": {"BACKEND": f"{module}.{name}"}}
 
 
 @pytest.fixture

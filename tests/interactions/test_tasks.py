@@ -55,18 +55,31 @@ def test_scanners_record_when_they_last_completed():
     }
 
 
-def test_digest_scan_task_queues_one_send_per_due_digest_after_commit(
+def test_digest_scan_task_queues_the_due_digests_in_batches_after_commit(
     monkeypatch, django_capture_on_commit_callbacks
 ):
-    ProfileFactory(owner=UserFactory(), digest_weekday=0, digest_hour=7)
+    for _ in range(5):
+        ProfileFactory(owner=UserFactory(), digest_weekday=0, digest_hour=7)
+    monkeypatch.setattr(tasks.digests, "BATCH_SIZE", 2)
     queued = []
-    monkeypatch.setattr(tasks.send_digest, "delay", lambda digest_id: queued.append(digest_id))
+    monkeypatch.setattr(tasks.send_digests, "delay", queued.append)
     with (
         time_machine.travel(at(2026, 3, 30, 7, 5), tick=False),
         django_capture_on_commit_callbacks(execute=True),
     ):
-        tasks.scan_digests.run()
-    assert queued == [Digest.objects.get().pk]
+        ready = tasks.scan_digests.run()
+    assert sorted(ready) == sorted(Digest.objects.values_list("pk", flat=True))
+    assert queued == [ready[:2], ready[2:4], ready[4:]]
+
+
+def test_send_digests_task_sends_a_batch_once():
+    for _ in range(2):
+        ProfileFactory(owner=UserFactory(), digest_weekday=0, digest_hour=7)
+    with time_machine.travel(at(2026, 3, 30, 7, 5), tick=False):
+        ready = tasks.digests.scan_due_digests()
+        assert tasks.send_digests.run(ready) == dict.fromkeys(ready, "sent")
+        assert tasks.send_digests.run(ready) == dict.fromkeys(ready, "already sent")
+    assert len(mail.outbox) == 2
 
 
 def test_send_digest_task_sends_the_digest_once():
