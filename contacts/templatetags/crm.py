@@ -4,8 +4,10 @@ Django's `date` filter and form widgets, without their per-call template machine
 from datetime import date
 
 from django import template
+from django.utils import timezone
 from django.utils.dates import MONTHS_3
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
 
 from network_crm.row_urls import row_url as _row_url
 
@@ -53,4 +55,49 @@ def select(field) -> str:
     )
     return format_html(
         '<select name="{}" id="{}">{}</select>', field.html_name, field.id_for_label, options
+    )
+
+
+CONTACT_ROW = """<tr id="contact-{pk}">
+  <td><input type="checkbox" name="ids" value="{pk}" form="bulk-form" aria-label="Select {name}"></td>
+  <td><a href="{url}">{name}</a>{archived}{email}</td>
+  <td>{company}{title}</td>
+  <td class="col-optional"><span class="badge">{circle}</span> <span class="muted small">{discipline}</span></td>
+  <td class="col-optional">{tags}</td>
+  <td>{last}</td>
+  <td>{next}</td>
+  <td class="col-optional"><meter min="0" max="100" value="{strength}" title="{score} / 100">{score}</meter></td>
+</tr>
+"""
+ARCHIVED = SafeString(' <span class="badge">archived</span>')
+NEVER = SafeString('<span class="muted">never</span>')
+NONE_YET = SafeString('<span class="muted">—</span>')
+
+
+@register.simple_tag
+def contact_row(contact) -> str:
+    """One row of the contacts list, built in Python as the admin builds its change list's
+    rows: fifty rows of a dozen template variables each were most of the page's time.
+    Every value goes through format_html, so it is escaped as the template would."""
+    last = contact.last_interaction_at
+    follow_up = contact.next_follow_up_on
+    email = contact.primary_email
+    return format_html(
+        CONTACT_ROW,
+        pk=contact.pk,
+        name=contact.name,
+        url=_row_url("contacts:detail", contact.pk),
+        archived=ARCHIVED if contact.archived else "",
+        email=format_html('<div class="muted small">{}</div>', email) if email else "",
+        company=contact.company,
+        title=format_html('<div class="muted small">{}</div>', contact.title) if contact.title else "",
+        circle=contact.circle_label,
+        discipline=contact.discipline_label,
+        tags=format_html_join(
+            "", '<span class="badge accent">{}</span> ', ((t.name,) for t in contact.tag_list)
+        ),
+        last=day_month_year(timezone.localtime(last)) if last else NEVER,
+        next=day_month_year(follow_up) if follow_up else NONE_YET,
+        strength=str(contact.strength),
+        score=whole(contact.strength),
     )

@@ -1,14 +1,19 @@
 """contacts/templatetags/crm.py: the same output as Django's own filter and widget."""
 
 import datetime as dt
+import re
 import zoneinfo
+
+import pytest
 
 from django import forms
 from django.template import Context, Template
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 
+from contacts.selectors import contact_list
 from contacts.templatetags.crm import day_month_year, select
+from tests.factories import ContactEmailFactory, ContactFactory, TagFactory
 
 
 def test_day_month_year_matches_djangos_date_filter():
@@ -73,3 +78,43 @@ def test_row_url_follows_the_script_prefix_of_the_request():
     finally:
         set_script_prefix(before)
     assert row_url("contacts:detail", 7) == f"{before}contacts/7/"
+
+
+# The contacts list's row as a template (what contact_row replaced), the reference it must match.
+ROW_TEMPLATE = """{% load l10n %}{% localize off %}{% for c in contacts %}
+<tr id="contact-{{ c.pk }}">
+  <td><input type="checkbox" name="ids" value="{{ c.pk }}" form="bulk-form" aria-label="Select {{ c.name }}"></td>
+  <td><a href="{% url 'contacts:detail' c.pk %}">{{ c.name }}</a>{% if c.archived %} <span class="badge">archived</span>{% endif %}{% if c.primary_email %}<div class="muted small">{{ c.primary_email }}</div>{% endif %}</td>
+  <td>{{ c.company }}{% if c.title %}<div class="muted small">{{ c.title }}</div>{% endif %}</td>
+  <td class="col-optional"><span class="badge">{{ c.circle_label }}</span> <span class="muted small">{{ c.discipline_label }}</span></td>
+  <td class="col-optional">{% for t in c.tag_list %}<span class="badge accent">{{ t.name }}</span> {% endfor %}</td>
+  <td>{% if c.last_interaction_at %}{{ c.last_interaction_at|date:"j M Y" }}{% else %}<span class="muted">never</span>{% endif %}</td>
+  <td>{% if c.next_follow_up_on %}{{ c.next_follow_up_on|date:"j M Y" }}{% else %}<span class="muted">—</span>{% endif %}</td>
+  <td class="col-optional"><meter min="0" max="100" value="{{ c.strength }}" title="{{ c.strength|floatformat:0 }} / 100">{{ c.strength|floatformat:0 }}</meter></td>
+</tr>{% endfor %}{% endlocalize %}"""
+
+
+@pytest.mark.django_db
+def test_contact_row_matches_the_template_it_replaced(owner):
+    evil = '<script>alert("x")</script> & "quotes"'
+    a = ContactFactory(
+        owner=owner, name=f"Ada {evil}", company=evil, title=evil, strength=42.5,
+        last_interaction_at=dt.datetime(2026, 3, 18, 23, 30, tzinfo=dt.UTC),
+        next_follow_up_on=dt.date(2026, 4, 1),
+    )
+    a.tags.add(TagFactory(owner=owner, name=evil), TagFactory(owner=owner, name="hiring"))
+    ContactEmailFactory(contact=a, email="ada@example.com")
+    ContactFactory(owner=owner, name="Bob", archived=True, strength=0)
+    contacts = list(contact_list(owner, archived="all"))
+    with timezone.override(zoneinfo.ZoneInfo("Asia/Tokyo")):
+        expected = Template(ROW_TEMPLATE).render(Context({"contacts": contacts}))
+        ours = "".join(
+            Template("{% load crm %}{% contact_row c %}").render(Context({"c": c}))
+            for c in contacts
+        )
+
+    def squash(html):
+        return re.sub(r">\s+<", "><", html).strip()
+
+    assert squash(ours) == squash(expected)
+    assert "19 Mar 2026" in ours and "&lt;script&gt;" in ours and "<script>" not in ours
