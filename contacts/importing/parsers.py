@@ -4,6 +4,7 @@ stays flat whatever its size; a row or card that cannot be read becomes one erro
 import csv
 import datetime
 import functools
+import operator
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -163,48 +164,59 @@ def _raw_builder(keys: list[str]):
     return build
 
 
-def parse_linkedin(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
+# The contact fields a LinkedIn row fills (its email aside).
+LINKEDIN_FIELDS = ("name", "company", "title", "linkedin_url", "how_we_met")
+
+
+class LinkedInRows:
     """LinkedIn's columns are few and fixed, and exports run to tens of thousands of rows, so
-    cells are read by position rather than through a dict per row."""
-    keys = [norm_header(h) for h in sniffed.header]
-    raw_of = _raw_builder(keys)
-    position = {}
-    for i, key in enumerate(keys):
-        position.setdefault(key, i)
-    # A column the file lacks reads from the blank cell appended to every row.
-    columns = [
-        position.get(name, -1)
-        for name in (
-            "first name",
-            "last name",
-            "url",
-            "profile url",
-            "email address",
-            "company",
-            "position",
-            "connected on",
-        )
-    ]
-    width = max(columns) + 1
-    for line, cells, error in iter_csv(path, sniffed):
+    cells are read by position rather than through a dict per row. `cells()` gives a row's
+    eight cells, trimmed; `parsed()` the row as every parser gives it. The batch importer
+    (importing.linkedin) reads good rows through `cells()` alone."""
+
+    COLUMNS = (
+        "first name",
+        "last name",
+        "url",
+        "profile url",
+        "email address",
+        "company",
+        "position",
+        "connected on",
+    )
+
+    def __init__(self, sniffed: Sniffed):
+        keys = [norm_header(h) for h in sniffed.header]
+        self.raw_of = _raw_builder(keys)
+        position = {}
+        for i, key in enumerate(keys):
+            position.setdefault(key, i)
+        # A column the file lacks reads from the blank cell appended to every row.
+        columns = [position.get(name, -1) for name in self.COLUMNS]
+        self.width = max(columns) + 1
+        self._missing_column = -1 in columns
+        self._pick = operator.itemgetter(*columns)
+
+    def cells(self, cells: list[str]) -> list[str]:
+        """first, last, url, profile url, email, company, position, connected on."""
+        if len(cells) < self.width or self._missing_column:
+            cells = cells + [""] * (self.width - len(cells)) + [""]
+        picked = self._pick(cells)
+        if "\x00" in "".join(picked):
+            picked = [cell.replace("\x00", "") for cell in picked]
+        return [cell.strip() for cell in picked]
+
+    def parsed(self, line: int, cells: list[str] | None, error: str = "") -> ParsedRow | None:
+        """The row as a ParsedRow (None for a blank line, which is not a row)."""
         if error:
-            yield ParsedRow(line=line, error=error)
-            continue
+            return ParsedRow(line=line, error=error)
         if not cells:
-            continue  # a blank line is not a row
-        raw = raw_of(cells)
-        padded = cells if len(cells) >= width else cells + [""] * (width - len(cells))
-        padded.append("")
-        cells = [padded[i] for i in columns]
-        if "\x00" in "".join(cells):
-            cells = [cell.replace("\x00", "") for cell in cells]
-        first, last, url, profile_url, email, company, title, connected = [
-            cell.strip() for cell in cells
-        ]
+            return None
+        raw = self.raw_of(cells)
+        first, last, url, profile_url, email, company, title, connected = self.cells(cells)
         url = url or profile_url
         if not (first or last or url or email or company or title):
-            yield ParsedRow(line=line, skip="empty row", raw=raw)
-            continue
+            return ParsedRow(line=line, skip="empty row", raw=raw)
         record = ContactRecord(
             name=f"{first} {last}" if first and last else first or last,
             company=company,
@@ -214,7 +226,14 @@ def parse_linkedin(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
         )
         if email:
             record.emails.append((email, "LinkedIn"))
-        yield ParsedRow(line=line, record=record, raw=raw)
+        return ParsedRow(line=line, record=record, raw=raw)
+
+
+def parse_linkedin(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
+    rows = LinkedInRows(sniffed)
+    for line, cells, error in iter_csv(path, sniffed):
+        if (row := rows.parsed(line, cells, error)) is not None:
+            yield row
 
 
 # ---------------------------------------------------------------- Google Contacts CSV

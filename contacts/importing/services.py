@@ -151,6 +151,10 @@ def validate_record(record: ContactRecord) -> str:
 class Importer:
     """Classifies rows against the owner's contacts and writes them in batches."""
 
+    # The columns a new contact is written with, and its values in that order.
+    new_columns = TEXT_FIELDS
+    _new_fields = operator.itemgetter(*TEXT_FIELDS)
+
     def __init__(self, owner, *, dry_run: bool, sink: Callable[[RowResult], None]):
         self.owner = owner
         self.dry_run = dry_run
@@ -164,6 +168,13 @@ class Importer:
         self.first_due = followups.local_today(profile) + timedelta(
             days=followups.cadence_for(Contact(), profile)
         )
+
+    def rows(self, path: Path, sniffed, mapping) -> Iterable:
+        """What `process` takes, in batches: the file's ParsedRows."""
+        return parse(path, sniffed, mapping)
+
+    def new_values(self, state: ContactState) -> tuple:
+        return self._new_fields(state.fields)
 
     def emit(self, result: RowResult) -> None:
         self.counts[result.status] += 1
@@ -249,9 +260,11 @@ class Importer:
             return
         now = timezone.now()
         # A contact never contacted is due one cadence after it was added (follow-up engine).
-        ids = bulk.insert(
+        ids = bulk.insert_values(
             Contact,
-            [state.fields for state in new],
+            self.new_columns,
+            map(self.new_values, new),
+            len(new),
             defaults={"owner": self.owner, "next_follow_up_on": self.first_due},
         )
         for state, contact_id in zip(new, ids):
@@ -332,7 +345,17 @@ def _objects_so_far_frozen():
         gc.unfreeze()
 
 
-def _batches(rows: Iterable[ParsedRow], size: int):
+def importer_for(sniffed, owner, **options) -> Importer:
+    """The batch importer made for LinkedIn exports (tens of thousands of rows of a fixed
+    shape) for one, else the general importer."""
+    from .linkedin import LinkedInImporter  # it extends Importer
+
+    if sniffed.format == Format.LINKEDIN:
+        return LinkedInImporter(owner, sniffed, **options)
+    return Importer(owner, **options)
+
+
+def _batches(rows: Iterable, size: int):
     iterator = iter(rows)
     while batch := list(itertools.islice(iterator, size)):
         yield batch
@@ -371,11 +394,11 @@ def run_import(
     summary = ImportSummary(format=sniffed.format, encoding=sniffed.encoding, dry_run=dry_run)
     if sink is None:
         sink = summary.rows.append
-    importer = Importer(owner, dry_run=dry_run, sink=sink)
+    importer = importer_for(sniffed, owner, dry_run=dry_run, sink=sink)
     done = 0
     # One transaction for the whole file: nothing is ever half-applied.
     with _objects_so_far_frozen(), nullcontext() if dry_run else transaction.atomic():
-        for batch in _batches(parse(path, sniffed, mapping), batch_size):
+        for batch in _batches(importer.rows(path, sniffed, mapping), batch_size):
             importer.process(batch)
             done += len(batch)
             if progress:

@@ -217,17 +217,18 @@ def test_new_contacts_are_due_one_cadence_after_import(owner, fixture_path):
 def test_error_reading_a_later_batch_rolls_back_the_batches_written(
     owner, fixture_path, monkeypatch
 ):
-    from contacts.importing import services
+    from contacts.importing import linkedin
 
-    parse = services.parse
+    # A LinkedIn export is read row by row by its batch importer.
+    read_rows = linkedin.iter_csv
 
     def rows_then_failure(*args):
-        for number, row in enumerate(parse(*args)):
+        for number, row in enumerate(read_rows(*args)):
             if number == 3:
                 raise RuntimeError("disk full")
             yield row
 
-    monkeypatch.setattr(services, "parse", rows_then_failure)
+    monkeypatch.setattr(linkedin, "iter_csv", rows_then_failure)
     with pytest.raises(RuntimeError, match="disk full"):
         run_import(fixture_path("linkedin_connections.csv"), owner, dry_run=False, batch_size=2)
     assert Contact.objects.count() == 0

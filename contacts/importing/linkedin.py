@@ -1,0 +1,163 @@
+"""The batch path for LinkedIn's Connections.csv: exports run to tens of thousands of rows of
+five fixed fields, nearly all of them people new to the account.
+
+A row that is valid and matches nothing (the usual row) goes from its CSV cells to a `NewRow`
+(its five values and its keys) and on to COPY: no ContactRecord, ParsedRow or ContactState.
+Every other row (unreadable, blank, without a name, failing a check, or the same person as a
+contact or an earlier row) is handed, as the general parser reads it, to the general
+`Importer.classify`, so it is reported and merged exactly as in any other format.
+"""
+
+import operator
+
+from .matching import _LINKEDIN, ContactState, load_states, name_key, record_keys
+from .parsers import LINKEDIN_FIELDS, LinkedInRows, iter_csv, linkedin_how_we_met
+from .records import ContactRecord, ParsedRow
+from .services import _PLAIN_EMAIL, MAX_LENGTHS, Importer, RowResult, Status
+
+# The checks `validate_record` makes, in the form a LinkedIn row needs: a row that passes
+# them passes `validate_record` unchanged; one that does not takes the general path, which
+# finds the reason.
+_NAME_MAX, _COMPANY_MAX, _TITLE_MAX, _URL_MAX = (
+    MAX_LENGTHS[f] for f in ("name", "company", "title", "linkedin_url")
+)
+_SCHEMES = ("https://", "http://")
+
+
+class NewRow:
+    """A contact this import creates from one row that matched nothing, as its five values
+    (in LINKEDIN_FIELDS order) and its email. Read by `Importer.flush` as a ContactState."""
+
+    __slots__ = ("email", "id", "keys", "line", "name", "values")
+
+    # What a ContactState this import creates from one row would hold besides.
+    changed = frozenset()
+    created = True
+    new_phones = new_tags = ()
+
+    def __init__(self, line, values, email, keys):
+        self.line = line
+        self.values = values
+        self.name = values[0]
+        self.email = email
+        self.keys = keys
+        self.id = None
+
+    @property
+    def new_emails(self):
+        return ((self.email.lower(), "LinkedIn"),) if self.email else ()
+
+    def record(self) -> ContactRecord:
+        """The row as the general parser reads it."""
+        record = ContactRecord(**dict(zip(LINKEDIN_FIELDS, self.values)))
+        if self.email:
+            record.emails.append((self.email, "LinkedIn"))
+        return record
+
+
+class LinkedInImporter(Importer):
+    """`Importer` for a LinkedIn export; reads (line, cells, error) from the CSV itself."""
+
+    new_columns = LINKEDIN_FIELDS
+    _new_fields = operator.itemgetter(*LINKEDIN_FIELDS)
+
+    def __init__(self, owner, sniffed, **options):
+        super().__init__(owner, **options)
+        self.reader = LinkedInRows(sniffed)
+
+    def rows(self, path, sniffed, mapping):
+        return iter_csv(path, sniffed)
+
+    def new_values(self, state) -> tuple:
+        if type(state) is NewRow:
+            return state.values
+        return self._new_fields(state.fields)
+
+    def read(self, line: int, cells: list[str] | None, error: str):
+        """A NewRow for a row that passes every check, else its ParsedRow (None for a blank
+        line)."""
+        if error or not cells:
+            return self.reader.parsed(line, cells, error)
+        first, last, url, profile_url, email, company, title, connected = self.reader.cells(cells)
+        name = f"{first} {last}" if first and last else first or last
+        url = url or profile_url
+        match = None
+        if (
+            not name
+            or (email and not (len(email) <= 254 and _PLAIN_EMAIL.fullmatch(email)))
+            or (url and not (url.startswith(_SCHEMES) and (match := _LINKEDIN.fullmatch(url))))
+            or len(name) > _NAME_MAX
+            or len(company) > _COMPANY_MAX
+            or len(title) > _TITLE_MAX
+            or len(url) > _URL_MAX
+        ):
+            return self.reader.parsed(line, cells)
+        # record_keys, for a row of this shape: email, LinkedIn profile, name at company.
+        keys = []
+        if email:
+            keys.append(("email", email.lower()))
+        if match and (path := match[1].strip("/").lower()):
+            keys.append(("linkedin", f"linkedin.com/{path}"))
+        if person := name_key(name, company):
+            keys.append(("name", person))
+        values = (name, company, title, url, linkedin_how_we_met(connected))
+        return NewRow(line, values, email, keys)
+
+    def process(self, rows: list[tuple[int, list[str] | None, str]]) -> None:
+        # First the rows are read and the existing contacts they match loaded (in four
+        # queries for the batch); then classified in file order, so that a person met twice
+        # is created at the first row and merged at the second.
+        index = self.index.keys
+        planned, wanted = [], set()
+        for line, cells, error in rows:
+            item = self.read(line, cells, error)
+            if item is None:
+                continue
+            if type(item) is NewRow:
+                keys = item.keys
+            else:
+                keys = record_keys(item.record) if item.record is not None else []
+            for key in keys:
+                ref = index.get(key)
+                if ref is not None:
+                    if type(ref) is int and ref > 0 and ref not in self.cache:
+                        wanted.add(ref)
+                    break
+            planned.append((item, keys))
+        if wanted:
+            self.cache.update(load_states(self.owner, wanted))
+        touched: dict[int, object] = {}
+        emit, new = self.emit, Status.NEW
+        for item, keys in planned:
+            if type(item) is NewRow:
+                for key in keys:
+                    if key in index:
+                        item = ParsedRow(line=item.line, record=item.record())
+                        break
+                else:
+                    for key in keys:
+                        index[key] = item
+                    touched[id(item)] = item
+                    emit(RowResult(item.line, new, item.name))
+                    continue
+            self.classify(item, keys, touched)
+        # A promoted contact is in the batch twice when a later row changed it (under its
+        # NewRow's key and its own): once is enough, in the NewRow's place.
+        self.flush(list({id(state): state for state in touched.values()}.values()))
+
+    def classify(self, row: ParsedRow, keys: list, touched: dict) -> None:
+        if keys:
+            ref, _ = self.index.lookup(keys)
+            if type(ref) is NewRow:
+                self.promote(ref, touched)
+        super().classify(row, keys, touched)
+
+    def promote(self, row: NewRow, touched: dict) -> ContactState:
+        """A later row is the same person: the contact becomes a ContactState, so the general
+        path can merge into it, in the NewRow's place in the batch."""
+        state = ContactState.from_record(row.record(), row.line)
+        state.keys = row.keys
+        for key in row.keys:
+            self.index.keys[key] = state
+        touched[id(row)] = state
+        return state

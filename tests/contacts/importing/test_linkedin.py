@@ -1,0 +1,180 @@
+"""The LinkedIn batch path reports and writes exactly what the general importer does: every bad
+row with its line and reason, duplicates inside the file and against the account merged."""
+
+import pytest
+from django.db import transaction
+
+from contacts.importing import services
+from contacts.importing.linkedin import LinkedInImporter
+from contacts.importing.services import Importer, Status, run_import
+from contacts.importing.sniff import sniff
+from contacts.models import Contact, ContactEmail
+from tests.factories import ContactEmailFactory, ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "First Name,Last Name,URL,Email Address,Company,Position,Connected On"
+# (line in the file, CSV row); the preamble and header take lines 1 to 4.
+ROWS = [
+    (5, "Priya,Raman,https://www.linkedin.com/in/priya-raman,,Stripe,Eng Manager,12 Mar 2021"),
+    (6, "Mei,Chen,https://www.linkedin.com/in/meichen,Mei@Chen.dev,Shopify,Director,28 Feb 2019"),
+    (7, "Bad,Email,https://www.linkedin.com/in/bad-email,not-an-email,Acme,CTO,01 Jan 2020"),
+    (8, "Long," + "x" * 250 + ",https://www.linkedin.com/in/long,,Acme,CTO,01 Jan 2020"),
+    (9, ",,https://www.linkedin.com/in/unknown-member,,Acme,,01 Jan 2020"),
+    (10, ",,,,,,"),
+    # The same person as line 5, now with an email: merged into the contact line 5 creates.
+    (11, "Priya,Raman,https://www.linkedin.com/in/priya-raman/,priya@stripe.com,Stripe,,"),
+    # Exactly line 6 again.
+    (12, "Mei,Chen,https://www.linkedin.com/in/meichen,Mei@Chen.dev,Shopify,Director,28 Feb 2019"),
+    # Already in the account: by email, by LinkedIn URL, by name and company.
+    (13, "Ada,Lovelace,,ada@example.com,Analytical Engines,Countess,10 Dec 2015"),
+    (14, "Grace,Hopper,https://linkedin.com/in/ghopper?trk=x,,Navy,Rear Admiral,09 Dec 2016"),
+    (15, "Alan,Turing,,,Bletchley Park Ltd,,"),
+    # Not the usual shape, but valid: the general path reads them.
+    (16, "Linus,Torvalds,linkedin.com/in/torvalds,,Linux Foundation,Fellow,"),
+    (17, "Tim,Berners-Lee,example.org/timbl,,W3C,Director,"),
+    (18, "Short,Row,https://www.linkedin.com/in/short-row"),
+    (19, "Seán,Ó Súilleabháin,HTTPS://WWW.LinkedIn.com/in/Sean-OS,,Acme,,"),
+    (20, "Bad,Url,https://www.linkedin.com/in/bad url,,Acme,,"),
+    # Line 5's person once more, in a later batch when batches are small.
+    (21, "Priya,Raman,,,Stripe,,"),
+]
+
+
+@pytest.fixture
+def export(tmp_path):
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        'Notes:\n"When exporting your connection data, you may notice that some of the email '
+        'addresses are missing."\n\n'
+        + HEADER
+        + "\n"
+        + "".join(row + "\n" for _, row in ROWS),
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def account(owner):
+    ada = ContactFactory(owner=owner, name="Ada Lovelace", company="", title="")
+    ContactEmailFactory(contact=ada, email="ada@example.com")
+    ContactFactory(
+        owner=owner, name="G. Hopper", linkedin_url="https://www.linkedin.com/in/ghopper"
+    )
+    ContactFactory(
+        owner=owner, name="Alan Turing", company="Bletchley Park", how_we_met="At the park"
+    )
+    return owner
+
+
+def general_importer(monkeypatch):
+    """Make run_import read a LinkedIn export through the general parser and importer."""
+    monkeypatch.setattr(
+        services, "importer_for", lambda sniffed, owner, **options: Importer(owner, **options)
+    )
+
+
+def outcome(summary, owner):
+    """Every row's result and every contact written, with contacts named by their rank (ids
+    differ from run to run)."""
+    contacts = list(Contact.objects.filter(owner=owner).order_by("id"))
+    rank = {c.id: i for i, c in enumerate(contacts)}
+    rows = [
+        {**r.as_dict(), "contact_id": rank.get(r.contact_id, r.contact_id)} for r in summary.rows
+    ]
+    written = [
+        (
+            c.name,
+            c.company,
+            c.title,
+            c.linkedin_url,
+            c.how_we_met,
+            c.next_follow_up_on,
+            sorted(c.emails.values_list("email", "label")),
+        )
+        for c in contacts
+    ]
+    return rows, written
+
+
+def test_a_linkedin_export_takes_the_batch_path(export, owner):
+    sniffed = sniff(export, "auto")
+    assert type(services.importer_for(sniffed, owner, dry_run=True, sink=print)) is (
+        LinkedInImporter
+    )
+
+
+@pytest.mark.parametrize("batch_size", [2, 2000])
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_same_results_as_the_general_path(export, account, monkeypatch, batch_size, dry_run):
+    with transaction.atomic():  # rolled back: the general path starts from the same account
+        batch = run_import(export, account, dry_run=dry_run, batch_size=batch_size)
+        batch_outcome = outcome(batch, account)
+        transaction.set_rollback(True)
+    general_importer(monkeypatch)
+    general = run_import(export, account, dry_run=dry_run, batch_size=batch_size)
+    assert (general.counts, outcome(general, account)) == (batch.counts, batch_outcome)
+
+
+def test_bad_rows_are_reported_with_their_line_and_reason(export, owner):
+    summary = run_import(export, owner, dry_run=False)
+    refused = {
+        r.line: (r.status, r.reason) for r in summary.rows if r.status in Status.REFUSED
+    }
+    assert refused == {
+        7: (Status.ERROR, "invalid email address “not-an-email”"),
+        8: (Status.ERROR, "name is longer than 200 characters"),
+        9: (Status.SKIPPED, "no name or email address"),
+        10: (Status.SKIPPED, "empty row"),
+        20: (Status.ERROR, "invalid linkedin url “https://www.linkedin.com/in/bad url”"),
+    }
+    # Each refused row keeps its cells for the refused-rows CSV.
+    bad_email = next(r for r in summary.rows if r.line == 7)
+    assert bad_email.raw["email address"] == "not-an-email"
+    assert not Contact.objects.filter(name__in=["Bad Email", "Bad Url"]).exists()
+
+
+@pytest.mark.parametrize("batch_size", [2, 2000])
+def test_duplicates_in_the_file_become_one_contact(export, owner, batch_size):
+    summary = run_import(export, owner, dry_run=False, batch_size=batch_size)
+    by_line = {r.line: r for r in summary.rows}
+    assert (by_line[11].status, by_line[11].reason) == (
+        Status.DUPLICATE,
+        "same person as line 5; merged",
+    )
+    assert by_line[12].reason == "same person as line 6; merged"
+    assert by_line[21].reason == "same person as line 5; merged"
+    priya = Contact.objects.get(owner=owner, name="Priya Raman")  # one contact
+    assert list(priya.emails.values_list("email", "label")) == [("priya@stripe.com", "LinkedIn")]
+    assert priya.title == "Eng Manager"
+    mei = Contact.objects.get(owner=owner, name="Mei Chen")
+    assert list(mei.emails.values_list("email", flat=True)) == ["mei@chen.dev"]
+
+
+def test_people_already_in_the_account_are_matched(export, account):
+    summary = run_import(export, account, dry_run=False)
+    by_line = {r.line: r for r in summary.rows}
+    assert (by_line[13].status, by_line[13].reason) == (
+        Status.UPDATE,
+        "matches “Ada Lovelace” by email; adds company, title, how we met",
+    )
+    assert by_line[14].status == Status.UPDATE
+    assert by_line[14].reason.startswith("matches “G. Hopper” by linkedin; adds")
+    assert (by_line[15].status, by_line[15].reason) == (
+        Status.DUPLICATE,
+        "already in your contacts as “Alan Turing” (same name)",
+    )
+    assert Contact.objects.get(name="Ada Lovelace").company == "Analytical Engines"
+    assert ContactEmail.objects.filter(email="ada@example.com").count() == 1
+    assert Contact.objects.filter(name__in=["Ada Lovelace", "Alan Turing"]).count() == 2
+
+
+def test_rows_of_an_unusual_shape_are_imported_as_the_general_path_reads_them(export, owner):
+    run_import(export, owner, dry_run=False)
+    contacts = {c.name: c for c in Contact.objects.filter(owner=owner)}
+    assert contacts["Linus Torvalds"].linkedin_url == "linkedin.com/in/torvalds"
+    assert contacts["Tim Berners-Lee"].website == ""
+    assert contacts["Tim Berners-Lee"].linkedin_url == "https://example.org/timbl"
+    assert contacts["Short Row"].company == ""
+    assert contacts["Seán Ó Súilleabháin"].linkedin_url == "HTTPS://WWW.LinkedIn.com/in/Sean-OS"
