@@ -108,6 +108,8 @@
   // htmx queues the card's next reload on the card itself and forgets it when the reload in
   // flight replaces the card, although that reload may have been read before the change.
   // Such a card reloads once more when its new self is in (an abort would log an error).
+  // These listeners on <body> come before the cards' own (htmx adds those when it processes
+  // the page, after this deferred script), so a card found reloading here was reloading already.
   const reloadAgain = new Set();
   for (const change of ["interactionLogged", "followUpChanged", "promiseChanged"]) {
     document.body.addEventListener(change, () => {
