@@ -100,6 +100,18 @@ def test_import_phase_reports_rows_memory_and_floor(bench_run):
     assert result["peak_rss_mb"] > 0 and result["floor"]["seconds"] > 0
 
 
+def test_import_target_is_judged_against_the_floor_with_the_table_copy_as_reference(bench_run):
+    _, report = bench_run
+    result = next(r for r in report["results"] if r["kind"] == "import")
+    ratio = next(t for t in result["targets"] if t["target"].endswith("the floor"))
+    assert ratio["value"] == result["vs_floor"]
+    reference = result["copy_into_contacts"]
+    if report["database"].endswith(".sqlite3"):
+        assert reference is None
+    else:
+        assert reference["rows"] == result["rows"] and reference["seconds"] > 0
+
+
 def test_scanner_creates_follow_ups_once(bench_run):
     _, report = bench_run
     scanner = next(r for r in report["results"] if r["kind"] == "scanner")
