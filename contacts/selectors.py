@@ -70,7 +70,8 @@ def contact_list(
     sort="name",
     today: date | None = None,
 ) -> QuerySet[Contact]:
-    """The contacts list with its filters and sort; tags and emails prefetched."""
+    """The contacts list with its filters and sort (`with_row_details` adds tags and emails
+    to the page shown)."""
     queryset = Contact.objects.filter(owner=owner)
     if archived == "active":
         queryset = queryset.filter(archived=False)
@@ -88,18 +89,35 @@ def contact_list(
         )
     if due:
         queryset = queryset.filter(next_follow_up_on__lte=today or today_for(owner))
-    return (
-        queryset.order_by(*CONTACT_SORTS.get(sort, CONTACT_SORTS["name"]))
-        .only(*LIST_FIELDS)
-        # Plain lists (to_attr): a row reads them without building a related manager each time.
-        .prefetch_related(
-            Prefetch("tags", queryset=Tag.objects.only("name"), to_attr="tag_list"),
-            Prefetch(
-                "emails", queryset=ContactEmail.objects.only("contact_id", "email"),
-                to_attr="email_list",
-            ),
-        )
+    return queryset.order_by(*CONTACT_SORTS.get(sort, CONTACT_SORTS["name"])).only(*LIST_FIELDS)
+
+
+def with_row_details(contacts) -> list[Contact]:
+    """The contacts with what a row of the list shows besides its own columns: `tag_names`
+    (by name) and `first_email`. Two queries of plain values, not related model instances:
+    a prefetch of both cost a quarter of the list's time."""
+    contacts = list(contacts)
+    by_id = {contact.pk: contact for contact in contacts}
+    for contact in contacts:
+        contact.tag_names, contact.first_email = [], ""
+    if not by_id:
+        return contacts
+    tags = (
+        Contact.tags.through.objects.filter(contact_id__in=by_id)
+        .order_by("tag__name")
+        .values_list("contact_id", "tag__name")
     )
+    for contact_id, name in tags:
+        by_id[contact_id].tag_names.append(name)
+    # The first email by id, as Contact.primary_email reads it.
+    emails = (
+        ContactEmail.objects.filter(contact_id__in=by_id)
+        .order_by("-id")
+        .values_list("contact_id", "email")
+    )
+    for contact_id, email in emails:
+        by_id[contact_id].first_email = email
+    return contacts
 
 
 def search_contacts(owner, q: str, *, limit: int = 10, exclude_ids=()) -> list[Contact]:

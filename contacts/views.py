@@ -79,6 +79,7 @@ def contact_list(request):
     # Today (a profile query) is read only for the "due now" filter.
     queryset = selectors.contact_list(request.user, **filters)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_row_details(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
     sort_params = params.copy()
