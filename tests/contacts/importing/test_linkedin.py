@@ -178,3 +178,26 @@ def test_rows_of_an_unusual_shape_are_imported_as_the_general_path_reads_them(ex
     assert contacts["Tim Berners-Lee"].linkedin_url == "https://example.org/timbl"
     assert contacts["Short Row"].company == ""
     assert contacts["Seán Ó Súilleabháin"].linkedin_url == "HTTPS://WWW.LinkedIn.com/in/Sean-OS"
+
+
+def test_queries_do_not_grow_with_the_rows_of_a_batch(tmp_path, owner, stranger):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for(rows: int, user) -> int:
+        path = tmp_path / f"Connections-{rows}.csv"
+        path.write_text(
+            HEADER
+            + "\n"
+            + "".join(
+                f"First{i},Last{i},https://www.linkedin.com/in/p{i},p{i}@example.com,Co,CTO,\n"
+                for i in range(rows)
+            ),
+            encoding="utf-8",
+        )
+        with CaptureQueriesContext(connection) as queries:
+            summary = run_import(path, user, dry_run=False)
+        assert summary.counts[Status.NEW] == rows
+        return len(queries)
+
+    assert queries_for(3, owner) == queries_for(60, stranger)
