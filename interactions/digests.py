@@ -2,13 +2,17 @@
 
 Sending protocol (a row per user and week, `Digest`, unique on (owner, period)):
 1. The scanner creates the week's row once the user's local weekday and hour have come
-   (bulk_create with ignore_conflicts: a second beat or a rerun creates nothing).
-2. A worker claims it with a conditional UPDATE: a pending row, or a claimed or sending row
+   (bulk_create with ignore_conflicts: a second beat or a rerun creates nothing), and queues
+   the ready rows in batches (BATCH_SIZE). A worker builds a batch's messages together, in a
+   fixed number of queries (build_digest_messages), before it claims any of them; then, one
+   digest at a time:
+2. It claims the row with a conditional UPDATE: a pending row, or a claimed or sending row
    whose lease (CLAIM_LEASE) ran out because its worker died. Only the worker whose UPDATE
    changed one row goes on; `claimed_at` is its fencing token for every later write.
-3. It builds the message, moves the row claimed -> sending, opens the mail connection, sends,
-   and marks the row sent as soon as the server has accepted the message, before QUIT, so the
-   only window in which a kill leaves a delivered digest marked `sending` is one local UPDATE.
+3. It moves the row claimed -> sending, opens the mail connection, sends, and marks the row
+   sent as soon as the server has accepted the message, before QUIT, so the only window in
+   which a kill leaves a delivered digest marked `sending` is one local UPDATE. A worker
+   killed mid-batch leaves the digests it had not reached pending, unclaimed.
 4. A worker killed while `sending` is replaced after the lease: the scanner queues the row
    again and the next worker re-claims and resends it. Nearly always the dead worker had not
    had the server's "250 queued" (the SMTP conversation is the slow part; the UPDATE after it
@@ -19,8 +23,9 @@ Sending protocol (a row per user and week, `Digest`, unique on (owner, period)):
    message (Gmail, for one, shows it once).
    That rare, folded duplicate is the price of never silently losing a digest (the earlier
    rule, "mark it failed, never resend", lost every digest whose worker died mid-send).
-5. A transient SMTP/network error moves it back to pending and the task retries with backoff;
-   a refused recipient fails at once. MAX_ATTEMPTS claims in all, then it is marked failed.
+5. A transient SMTP/network error moves it back to pending and stops the batch; the task
+   retries the batch with backoff (what was sent is not sent again). A refused recipient
+   fails at once. MAX_ATTEMPTS claims in all, then it is marked failed.
 6. A row not sent by the end of the user's local week is skipped: never a stale digest.
 """
 
@@ -243,7 +248,8 @@ def _digest_counts_by_owner(now: datetime, today_by_owner: dict[int, date]) -> d
 
 @dataclass(frozen=True)
 class _Links:
-    """URL makers shared by every digest of a batch: reverse() runs once, not per link."""
+    """URL makers and the token signer shared by every digest of a batch: reverse() runs once
+    and one signer signs every action link, not one per link."""
 
     contact: Callable[[int], str]
     action: Callable[[str], str] | None
@@ -324,8 +330,8 @@ def _profile_of(owner) -> Profile:
 
 def build_digests(owners, now: datetime, *, links: bool = True) -> list[dict]:
     """build_digest for each of `owners` (users loaded with select_related("profile")), in
-    the same order, in a fixed number of queries for the whole batch (six), whatever the number
-    of users or the size of their networks."""
+    the same order, in seven queries for the whole batch whatever the number of users or the
+    size of their networks."""
     profiles = {owner.pk: _profile_of(owner) for owner in owners}
     if not profiles:
         return []
