@@ -29,6 +29,7 @@ Sending protocol (a row per user and week, `Digest`, unique on (owner, period)):
 6. A row not sent by the end of the user's local week is skipped: never a stale digest.
 """
 
+import email.policy
 import logging
 import smtplib
 from collections.abc import Callable
@@ -354,6 +355,17 @@ def build_digests(owners, now: datetime, *, links: bool = True) -> list[dict]:
     ]
 
 
+class DigestEmail(EmailMultiAlternatives):
+    """The digest's email. Its headers fold at RFC 5322's hard limit (998), not the
+    recommended 78: Python folds a longer header that has no space, such as
+    `List-Unsubscribe: <https://…/signed-token/>`, into RFC 2047 encoded words, which
+    RFC 2369 does not allow there and one-click unsubscribe (RFC 8058) readers do not decode.
+    Bodies still get quoted-printable where a line would pass 998 characters."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def render_digest_message(
     owner, context: dict, *, period: date | None = None
 ) -> EmailMultiAlternatives:
@@ -370,7 +382,7 @@ def render_digest_message(
         "Auto-Submitted": "auto-generated",
         "Message-ID": f"<digest.{owner.pk}.{period.isoformat()}@{domain}>",
     }
-    message = EmailMultiAlternatives(subject, text, to=[owner.email], headers=headers)
+    message = DigestEmail(subject, text, to=[owner.email], headers=headers)
     message.attach_alternative(html, "text/html")
     return message
 

@@ -539,3 +539,15 @@ def test_next_digest_is_next_week_once_this_weeks_is_sent():
     now = at(2026, 3, 30, 7, 5)
     send_due(now)
     assert digests.next_digest_at(user.profile, now) == at(2026, 4, 6, 7)
+
+
+def test_unsubscribe_header_carries_its_url_as_is_on_the_wire(sent_digest):
+    # What the SMTP backend sends: the message under email.policy.SMTP, as bytes.
+    (message,) = mail.outbox
+    wire = message.message(policy=policy.SMTP).as_bytes()
+    header = next(
+        line for line in wire.split(b"\r\n") if line.startswith(b"List-Unsubscribe:")
+    )
+    assert header.startswith(b"List-Unsubscribe: <http") and header.endswith(b">")
+    assert b"=?utf-8?" not in header
+    assert len(header) <= 998
