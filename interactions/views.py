@@ -130,7 +130,8 @@ def quick_log(request, contact_pk, kind):
             INTERACTION_LOGGED,
             {
                 "contacts": [contact.pk],
-                "message": f"Logged: {interaction.summary}.",
+                "message": f"Logged “{interaction.summary}” for {contact.display_name}.",
+                "quick": True,
             },
         )
     messages.success(request, f"Logged: {interaction} ({contact.display_name}).")

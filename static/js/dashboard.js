@@ -64,10 +64,13 @@
 
   // After a save, the form's view fires interactionLogged (before its confirmation is
   // swapped in): once that swap has settled, close the dialog and say what was logged.
+  // A quick log says so from the same event: it reaches <body> even when the button that sent
+  // it was replaced by a card's reload meanwhile (its own htmx events would not).
   let closeAfterSettle = null;
   document.body.addEventListener("interactionLogged", (event) => {
-    if (!dialog() || !dialog().open) return;
-    closeAfterSettle = (event.detail && event.detail.message) || "Logged.";
+    const detail = event.detail || {};
+    if (dialog() && dialog().open) closeAfterSettle = detail.message || "Logged.";
+    else if (detail.quick) toast(detail.message || "Logged.");
   });
   document.body.addEventListener("htmx:afterSettle", () => {
     if (closeAfterSettle === null) return;
@@ -92,8 +95,7 @@
   document.body.addEventListener("htmx:afterRequest", (event) => {
     const button = event.detail.elt.closest && event.detail.elt.closest("[data-quick-log]");
     if (!button) return;
-    if (event.detail.successful) toast(button.dataset.toast || "Logged.");
-    else toast("Could not log that. Try again.", "error");
+    if (!event.detail.successful) toast("Could not log that. Try again.", "error");
   });
 
   // A refused row action (for example a snooze date in the past) says why.

@@ -270,6 +270,10 @@ def test_quick_log_answered_after_its_card_reloaded_still_refreshes_the_cards(
         "Congratulated them"
     )
     expect(reach_out_row(page, "Linus Pauling")).to_have_count(0)
+    # The toast comes from the event too: the button that asked is gone from the page.
+    expect(page.locator(".toast", has_text="Congratulated them")).to_have_text(
+        "Logged “Congratulated them” for Linus Pauling."
+    )
     assert browser_errors == []
 
 

@@ -177,12 +177,15 @@ def test_log_with_a_give_creates_it(owner_client, owner):
 
 
 def test_quick_log_with_htmx_returns_a_fragment_and_trigger(owner_client, owner):
-    ada = ContactFactory(owner=owner)
+    ada = ContactFactory(owner=owner, name="Ada Lovelace")
     response = owner_client.post(
         reverse("interactions:quick_log", args=[ada.pk, "thanked"]), **HTMX
     )
     assert b"Thanked them" in response.content and b"<html" not in response.content
-    assert "interactionLogged" in response["HX-Trigger"]
+    # The dashboard's toast reads the event, which reaches <body> whatever became of the button.
+    logged = json.loads(response["HX-Trigger"])["interactionLogged"]
+    assert logged["quick"] is True and logged["target"] == "body"
+    assert logged["message"] == "Logged “Thanked them” for Ada Lovelace."
     assert Interaction.objects.get().summary == "Thanked them"
 
 
