@@ -294,10 +294,9 @@ class Contact(ContactLabels, models.Model):
 
     @property
     def primary_email(self) -> str:
-        # The contacts list prefetches the emails into a plain list (selectors.contact_list).
-        emails = getattr(self, "email_list", None)
-        if emails is None:
-            emails = list(self.emails.all())
+        # Pages of many contacts prefetch "emails" (the picker) or read the first email as a
+        # value instead (the contacts list, selectors.with_row_details).
+        emails = list(self.emails.all())
         return emails[0].email if emails else ""
 
 

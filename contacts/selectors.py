@@ -120,7 +120,8 @@ def with_row_details(contacts) -> list[Contact]:
     )
     for contact_id, name in tags:
         by_id[contact_id].tag_names.append(name)
-    # The first email by id, as Contact.primary_email reads it.
+    # The first email by id, as Contact.primary_email reads it: read newest first, the
+    # oldest is written last.
     emails = (
         ContactEmail.objects.filter(contact_id__in=by_id)
         .order_by("-id")
@@ -148,7 +149,8 @@ def active_contact_choices(owner) -> QuerySet[Contact]:
 
 
 def contact_detail(owner) -> QuerySet[Contact]:
-    """The owner's contacts (for get_owned_or_404) with everything the contact page shows."""
+    """The owner's contacts (for get_owned_or_404) with everything the edit form and the
+    brief show."""
     return (
         Contact.objects.filter(owner=owner)
         .select_related("met_at", "introduced_by")
