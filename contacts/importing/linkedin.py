@@ -10,7 +10,7 @@ contact or an earlier row) is handed, as the general parser reads it, to the gen
 
 import operator
 
-from .matching import _LINKEDIN, ContactState, load_states, name_key, record_keys
+from .matching import _LINKEDIN, ContactState, contact_keys, load_states, record_keys
 from .parsers import LINKEDIN_FIELDS, LinkedInRows, iter_csv, linkedin_how_we_met
 from .records import ContactRecord, ParsedRow
 from .services import _PLAIN_EMAIL, MAX_LENGTHS, Importer, RowResult, Status
@@ -81,25 +81,17 @@ class LinkedInImporter(Importer):
         first, last, url, profile_url, email, company, title, connected = self.reader.cells(cells)
         name = f"{first} {last}" if first and last else first or last
         url = url or profile_url
-        match = None
         if (
             not name
             or (email and not (len(email) <= 254 and _PLAIN_EMAIL.fullmatch(email)))
-            or (url and not (url.startswith(_SCHEMES) and (match := _LINKEDIN.fullmatch(url))))
+            or (url and not (url.startswith(_SCHEMES) and _LINKEDIN.fullmatch(url)))
             or len(name) > _NAME_MAX
             or len(company) > _COMPANY_MAX
             or len(title) > _TITLE_MAX
             or len(url) > _URL_MAX
         ):
             return self.reader.parsed(line, cells)
-        # record_keys, for a row of this shape: email, LinkedIn profile, name at company.
-        keys = []
-        if email:
-            keys.append(("email", email.lower()))
-        if match and (path := match[1].strip("/").lower()):
-            keys.append(("linkedin", f"linkedin.com/{path}"))
-        if person := name_key(name, company):
-            keys.append(("name", person))
+        keys = contact_keys((email,) if email else (), url, name, company)
         values = (name, company, title, url, linkedin_how_we_met(connected))
         return NewRow(line, values, email, keys)
 

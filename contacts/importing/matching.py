@@ -217,10 +217,17 @@ class ContactState:
 
 def record_keys(record: ContactRecord) -> list[tuple[str, str]]:
     """The keys a row is looked up by, strongest first."""
-    keys = [("email", norm_email(e)) for e, _ in record.emails]
-    if link := norm_linkedin(record.linkedin_url):
+    return contact_keys(
+        [e for e, _ in record.emails], record.linkedin_url, record.name, record.company
+    )
+
+
+def contact_keys(emails, linkedin_url: str, name: str, company: str) -> list[tuple[str, str]]:
+    """record_keys from the values themselves (the LinkedIn batch path builds no record)."""
+    keys = [("email", norm_email(e)) for e in emails]
+    if link := norm_linkedin(linkedin_url):
         keys.append(("linkedin", link))
-    if nk := name_key(record.name, record.company):
+    if nk := name_key(name, company):
         keys.append(("name", nk))
     return keys
 

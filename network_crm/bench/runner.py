@@ -581,13 +581,14 @@ class Bench:
 
         from django.db import transaction
 
+        from contacts.importing.parsers import LINKEDIN_FIELDS
         from contacts.models import Contact
 
         from .data import linkedin_data_lines
 
         if connection.vendor != "postgresql":
             return None
-        given = ("name", "company", "title", "linkedin_url", "how_we_met")
+        given = LINKEDIN_FIELDS  # in the order the rows below are written
         now = timezone.now().isoformat()
         fixed = {}
         for field in Contact._meta.concrete_fields:
