@@ -8,7 +8,7 @@ PORT ?= 8000
 LOCAL_ENV = DJANGO_SECRET_KEY="$$(cat $(DATA)/secret_key)" DJANGO_SECURE_SSL_REDIRECT=0 \
 	DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 PORT=$(PORT)
 
-.PHONY: run demo test install browser check bench clean help
+.PHONY: run demo test install browser wrk check bench clean help
 
 help:
 	@echo "make run    set up and start web + worker + beat on http://127.0.0.1:$(PORT) (DEMO=1 adds demo data)"
@@ -41,11 +41,21 @@ run: install $(DATA)/secret_key
 demo:
 	@$(MAKE) run DEMO=1
 
-# Browser tests drive Debian's chromium; install it when it is missing and we may.
+# A Debian package, installed when its command is missing (as root, else through sudo).
+define apt_install
+	@command -v $(1) >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); }
+endef
+
+# Browser tests drive Debian's chromium.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
-		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; fi; }
+	$(call apt_install,chromium)
+
+# The benchmark's load phase drives wrk when it is there (a Python client otherwise, which
+# takes CPU from the server it measures on a small machine).
+wrk:
+	$(call apt_install,wrk)
 
 test: install browser
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
@@ -54,7 +64,7 @@ check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
 
-bench: install $(DATA)/secret_key
+bench: install wrk $(DATA)/secret_key
 	@$(LOCAL_ENV) $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean:
