@@ -177,6 +177,8 @@ if env_bool("DJANGO_BEHIND_PROXY", False):
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Read from the cache, kept in the database; served from the database when the cache is down.
+SESSION_ENGINE = "network_crm.sessions"
 X_FRAME_OPTIONS = "DENY"
 # No inline script or style anywhere: htmx and the stylesheet are served from static/.
 SECURE_CSP = {

@@ -1,0 +1,90 @@
+"""Sessions (network_crm/sessions.py): read from the cache, kept in the database, and pages
+still served, and sign-in still possible, with the cache down."""
+
+import pytest
+from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.hardening.faults import free_port
+
+
+def _take_the_cache_down(settings):
+    """The cache becomes a Redis that nothing listens for: every cache call fails to connect."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+        }
+    }
+
+
+@pytest.fixture
+def cache_down(settings):
+    _take_the_cache_down(settings)
+
+
+def _session_queries(client, path):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    return response, [q["sql"] for q in captured if "django_session" in q["sql"]]
+
+
+def test_a_page_reads_the_session_from_the_cache_not_the_database(owner_client):
+    owner_client.get(reverse("contacts:list"))  # the first read may fill the cache
+    response, queries = _session_queries(owner_client, reverse("contacts:list"))
+    assert response.status_code == 200
+    assert queries == []
+
+
+def test_the_database_keeps_the_session_for_when_the_cache_loses_it(owner_client, owner):
+    from django.core.cache import cache
+
+    key = owner_client.session.session_key
+    cache.delete(f"django.contrib.sessions.cached_db{key}")
+    response, queries = _session_queries(owner_client, reverse("contacts:list"))
+    assert response.status_code == 200
+    assert response.context["user"] == owner
+    assert len(queries) == 1
+
+
+def test_pages_serve_with_the_cache_down(owner_client, owner, cache_down):
+    response = owner_client.get(reverse("contacts:list"))
+    assert response.status_code == 200
+    assert response.context["user"] == owner
+
+
+def test_signing_in_works_with_the_cache_down(client, owner, cache_down):
+    owner.set_password("a long enough password")
+    owner.save()
+    response = client.post(
+        reverse("login"), {"username": owner.username, "password": "a long enough password"}
+    )
+    assert response.status_code == 302
+    assert client.get(reverse("contacts:list")).status_code == 200
+
+
+def test_signing_out_ends_the_session_in_the_cache_and_the_database(owner_client):
+    key = owner_client.session.session_key
+    owner_client.get(reverse("contacts:list"))
+    owner_client.post(reverse("logout"))
+    assert not Session.objects.filter(session_key=key).exists()
+    owner_client.cookies["sessionid"] = key  # a copy of the old cookie
+    response = owner_client.get(reverse("contacts:list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_signing_out_with_the_cache_down_fails_before_touching_the_database(
+    owner_client, settings
+):
+    """A cached copy that outlived the sign-out would sign the user back in once the cache is
+    up again: better an error now, with the session whole, than a sign-out that did not end."""
+    key = owner_client.session.session_key
+    owner_client.get(reverse("contacts:list"))
+    _take_the_cache_down(settings)
+    owner_client.raise_request_exception = False
+    response = owner_client.post(reverse("logout"))
+    assert response.status_code == 500
+    assert Session.objects.filter(session_key=key).exists()
