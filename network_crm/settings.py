@@ -102,6 +102,12 @@ if _database_url:
     }
     # Reconnect after a database restart without a manual step.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        # PostgreSQL's default random_page_cost (4) prices an index lookup as a read from a
+        # spinning disk. With SSDs, or a working set in memory, 1.1 is the usual advice. With
+        # the default, the planner reads all 5,000 contacts of an account rather than look up
+        # the 70 a search found, or the 50 rows of a page's tags and emails.
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1"
 else:
     DATABASES = {
         "default": {

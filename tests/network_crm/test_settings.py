@@ -72,3 +72,15 @@ def test_bad_boolean_setting_fails_loudly(tmp_path):
     result = _settings(tmp_path, DJANGO_SECRET_KEY="k", DJANGO_DEBUG="maybe")
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be a boolean" in result.stderr
+
+
+def test_postgresql_connections_price_index_lookups_for_ssds(db):
+    """The planner must not read a whole account to avoid 70 index lookups (settings.py)."""
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
