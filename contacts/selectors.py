@@ -105,31 +105,45 @@ def contact_list(
 
 def with_row_details(contacts) -> list[Contact]:
     """The contacts with what a row of the list shows besides its own columns: `tag_names`
-    (by name) and `first_email`. Two queries of plain values, not related model instances:
-    a prefetch of both cost a quarter of the list's time."""
+    (by name) and `first_email` (the oldest, as Contact.primary_email reads it), in one query
+    of plain values."""
     contacts = list(contacts)
     by_id = {contact.pk: contact for contact in contacts}
     for contact in contacts:
         contact.tag_names, contact.first_email = [], ""
     if not by_id:
         return contacts
-    tags = (
-        Contact.tags.through.objects.filter(contact_id__in=by_id)
-        .order_by("tag__name")
-        .values_list("contact_id", "tag__name")
-    )
-    for contact_id, name in tags:
-        by_id[contact_id].tag_names.append(name)
-    # The first email by id, as Contact.primary_email reads it: read newest first, the
-    # oldest is written last.
-    emails = (
-        ContactEmail.objects.filter(contact_id__in=by_id)
-        .order_by("-id")
-        .values_list("contact_id", "email")
-    )
-    for contact_id, email in emails:
-        by_id[contact_id].first_email = email
+    first_email_ids = {}
+    for contact_id, kind, text, row_id in _row_details(list(by_id)):
+        contact = by_id[contact_id]
+        if kind == "tag":
+            contact.tag_names.append(text)
+        elif row_id < first_email_ids.get(contact_id, row_id + 1):
+            first_email_ids[contact_id] = row_id
+            contact.first_email = text
+    for contact in contacts:
+        contact.tag_names.sort()
     return contacts
+
+
+def _row_details(contact_ids: list[int]) -> list[tuple]:
+    """(contact id, "tag" or "email", the tag name or the address, its row id) of these contacts.
+    SQL of its own: building the two ORM queries it replaces (tags, emails) cost more than
+    running them, on a page that runs it on every visit."""
+    placeholders = ", ".join(["%s"] * len(contact_ids))
+    tagged, tag = Contact.tags.through._meta.db_table, Tag._meta.db_table
+    sql = f"""
+        SELECT ct.contact_id, 'tag', t.name, t.id
+        FROM {tagged} ct JOIN {tag} t ON t.id = ct.tag_id
+        WHERE ct.contact_id IN ({placeholders})
+        UNION ALL
+        SELECT e.contact_id, 'email', e.email, e.id
+        FROM {ContactEmail._meta.db_table} e
+        WHERE e.contact_id IN ({placeholders})
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*contact_ids, *contact_ids])
+        return cursor.fetchall()
 
 
 def search_contacts(owner, q: str, *, limit: int = 10, exclude_ids=()) -> list[Contact]:

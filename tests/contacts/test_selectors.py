@@ -87,6 +87,31 @@ def test_sort_by_strength_strongest_first(owner):
     assert names(selectors.contact_list(owner, sort="strength")) == ["Strong", "Weak"]
 
 
+def test_row_details_give_tags_by_name_and_the_oldest_email(owner):
+    ada = ContactFactory(owner=owner, name="Ada")
+    ada.tags.add(TagFactory(owner=owner, name="speaker"), TagFactory(owner=owner, name="alumni"))
+    ContactEmailFactory(contact=ada, email="first@example.com")
+    ContactEmailFactory(contact=ada, email="second@example.com")
+    bare = ContactFactory(owner=owner, name="Bob")
+
+    rows = {c.name: c for c in selectors.with_row_details(selectors.contact_list(owner))}
+
+    assert rows["Ada"].tag_names == ["alumni", "speaker"]
+    assert rows["Ada"].first_email == "first@example.com" == ada.primary_email
+    assert (rows["Bob"].tag_names, rows["Bob"].first_email) == ([], "")
+    assert bare.primary_email == ""
+
+
+def test_row_details_of_a_page_take_one_query(owner, django_assert_num_queries):
+    for i in range(5):
+        contact = ContactFactory(owner=owner, name=f"C{i}")
+        contact.tags.add(TagFactory(owner=owner, name=f"t{i}"))
+        ContactEmailFactory(contact=contact, email=f"c{i}@example.com")
+    contacts = list(selectors.contact_list(owner))
+    with django_assert_num_queries(1):
+        selectors.with_row_details(contacts)
+
+
 def test_list_never_shows_a_strangers_contacts(owner, stranger):
     ContactFactory(owner=stranger, name="Secret")
     assert names(selectors.contact_list(owner, archived="all")) == []
