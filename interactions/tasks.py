@@ -7,6 +7,8 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from network_crm import health
+
 from . import digests, followups
 from .models import SchedulerTick
 
@@ -15,10 +17,11 @@ logger = logging.getLogger(__name__)
 
 @shared_task(ignore_result=True)
 def record_scheduler_tick() -> None:
-    """Prove beat, broker and worker are alive: /healthz and the dashboard read this row."""
-    SchedulerTick.objects.update_or_create(
-        name="scheduler-tick", defaults={"ticked_at": timezone.now()}
-    )
+    """Prove beat, broker and worker are alive: /healthz and the dashboard read this row (and
+    its copy in the cache)."""
+    now = timezone.now()
+    SchedulerTick.objects.update_or_create(name="scheduler-tick", defaults={"ticked_at": now})
+    health.remember_tick(now)
 
 
 def _record_run(name: str) -> None:

@@ -32,6 +32,28 @@ def _cache_of_its_own(settings, tmp_path_factory):
 
 
 @pytest.fixture
+def take_cache_down(settings):
+    """Call it to make the cache a Redis that nothing listens on: every cache call then fails
+    to connect, as with Redis stopped."""
+    from tests.hardening.faults import free_port
+
+    def take_down():
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            }
+        }
+
+    return take_down
+
+
+@pytest.fixture
+def cache_down(take_cache_down):
+    take_cache_down()
+
+
+@pytest.fixture
 def owner(db):
     return UserFactory(username="owner")
 

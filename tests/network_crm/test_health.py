@@ -55,3 +55,35 @@ def test_healthz_is_503_when_the_broker_is_down(client, settings):
 @pytest.mark.django_db
 def test_healthz_refuses_post(client):
     assert client.post("/healthz").status_code == 405
+
+
+@pytest.mark.django_db
+def test_a_recent_tick_is_read_from_the_cache_without_a_query(django_assert_num_queries):
+    from network_crm.health import scheduler_state
+
+    record_scheduler_tick()
+    with django_assert_num_queries(0):
+        state, last_tick = scheduler_state()
+    assert state == "ok"
+    assert last_tick == SchedulerTick.objects.get(name="scheduler-tick").ticked_at
+
+
+@pytest.mark.django_db
+def test_an_old_tick_in_the_cache_is_checked_against_the_row(settings):
+    """A tick whose cache write failed leaves an older copy there: no false alarm."""
+    from django.core.cache import cache
+
+    from network_crm.health import TICK_CACHE_KEY, scheduler_state
+
+    old = timezone.now() - datetime.timedelta(seconds=3 * settings.SCHEDULER_TICK_SECONDS)
+    cache.set(TICK_CACHE_KEY, old)
+    SchedulerTick.objects.create(name="scheduler-tick", ticked_at=timezone.now())
+    assert scheduler_state()[0] == "ok"
+
+
+@pytest.mark.django_db
+def test_the_tick_is_recorded_and_read_with_the_cache_down(cache_down):
+    from network_crm.health import scheduler_state
+
+    record_scheduler_tick()
+    assert scheduler_state()[0] == "ok"

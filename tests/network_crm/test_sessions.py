@@ -1,28 +1,10 @@
 """Sessions (network_crm/sessions.py): read from the cache, kept in the database, and pages
 still served, and sign-in still possible, with the cache down."""
 
-import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-
-from tests.hardening.faults import free_port
-
-
-def _take_the_cache_down(settings):
-    """The cache becomes a Redis that nothing listens for: every cache call fails to connect."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
-        }
-    }
-
-
-@pytest.fixture
-def cache_down(settings):
-    _take_the_cache_down(settings)
 
 
 def _session_queries(client, path):
@@ -77,13 +59,13 @@ def test_signing_out_ends_the_session_in_the_cache_and_the_database(owner_client
 
 
 def test_signing_out_with_the_cache_down_fails_before_touching_the_database(
-    owner_client, settings
+    owner_client, take_cache_down
 ):
     """A cached copy that outlived the sign-out would sign the user back in once the cache is
     up again: better an error now, with the session whole, than a sign-out that did not end."""
     key = owner_client.session.session_key
     owner_client.get(reverse("contacts:list"))
-    _take_the_cache_down(settings)
+    take_cache_down()
     owner_client.raise_request_exception = False
     response = owner_client.post(reverse("logout"))
     assert response.status_code == 500
