@@ -6,8 +6,11 @@ class ContactsConfig(AppConfig):
     verbose_name = "Contacts"
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in
+        from django.db.models.signals import post_delete, post_save
 
-        from .middleware import remember_time_zone_on_login
+        from .middleware import forget_time_zone
+        from .models import Profile
 
-        user_logged_in.connect(remember_time_zone_on_login, dispatch_uid="contacts.time_zone")
+        # The zone every page runs in is cached per user (middleware.user_time_zone).
+        post_save.connect(forget_time_zone, sender=Profile, dispatch_uid="contacts.zone-save")
+        post_delete.connect(forget_time_zone, sender=Profile, dispatch_uid="contacts.zone-delete")

@@ -1,38 +1,61 @@
 """Show stored times in the signed-in user's own time zone."""
 
+import logging
 import zoneinfo
 
+from django.core.cache import cache
 from django.utils import timezone
 
 from .models import Profile
 
-SESSION_KEY = "time_zone"
+logger = logging.getLogger(__name__)
+
+# A zone that a failed cache delete left behind is believed at most this long.
+ZONE_CACHE_SECONDS = 600
 
 
-def remember_time_zone(request, user) -> None:
-    """Keep the user's zone in the session: at sign-in and whenever they change it."""
-    name = Profile.objects.filter(owner=user).values_list("time_zone", flat=True).first()
-    request.session[SESSION_KEY] = name or "UTC"
+def _zone_key(user_id: int) -> str:
+    return f"time-zone:{user_id}"
 
 
-def remember_time_zone_on_login(sender, request, user, **kwargs):
-    if request is not None and hasattr(request, "session"):
-        remember_time_zone(request, user)
+def user_time_zone(user_id: int) -> str:
+    """The name of the user's time zone: from the cache, else from their Profile ("UTC"
+    without one), which is then cached until the Profile changes."""
+    key = _zone_key(user_id)
+    try:
+        name = cache.get(key)
+    except Exception:  # noqa: BLE001 - the Profile has it
+        name = None
+    if name is None:
+        name = Profile.objects.filter(owner_id=user_id).values_list("time_zone", flat=True).first()
+        name = name or "UTC"
+        try:
+            cache.set(key, name, ZONE_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            pass
+    return name
+
+
+def forget_time_zone(sender, instance, **kwargs) -> None:
+    """Signal receiver (apps.py): a Profile was saved or deleted; every session of its user
+    reads the zone afresh on its next page."""
+    try:
+        cache.delete(_zone_key(instance.owner_id))
+    except Exception:  # noqa: BLE001
+        logger.warning("cache unavailable; a changed time zone shows within %ss", ZONE_CACHE_SECONDS)
 
 
 class UserTimeZoneMiddleware:
-    """Activates the user's zone for the request. The zone is read at sign-in and kept in the
-    session, so a page costs no query for it."""
+    """Activates the user's zone for the request: pages read today and show times in it
+    (`timezone.localdate()`, the template engine) without a query for the Profile."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.user.is_authenticated:
-            if SESSION_KEY not in request.session:  # a session from before sign-in kept it
-                remember_time_zone(request, request.user)
             try:
-                timezone.activate(zoneinfo.ZoneInfo(request.session[SESSION_KEY]))
+                timezone.activate(zoneinfo.ZoneInfo(user_time_zone(request.user.pk)))
             except (zoneinfo.ZoneInfoNotFoundError, ValueError):
                 timezone.deactivate()
         try:

@@ -73,11 +73,10 @@ def confirm_delete(request, obj, *, action: str, cancel: str, what: str):
 
 @require_GET
 def contact_list(request):
-    tags = list(selectors.owner_tags(request.user))
-    form = ContactFilterForm(request.GET, tags=tags)
+    form = ContactFilterForm(request.GET, tags=selectors.owner_tag_names(request.user))
     filters = form.filters()
-    # Today (a profile query) is read only for the "due now" filter.
-    queryset = selectors.contact_list(request.user, **filters)
+    # Today in the zone the middleware activated (the user's), for the "due now" filter.
+    queryset = selectors.contact_list(request.user, **filters, today=timezone.localdate())
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = selectors.with_row_details(page.object_list)
     params = request.GET.copy()
@@ -90,7 +89,7 @@ def contact_list(request):
         "filters": filters,
         "page": page,
         "query": params.urlencode(),
-        "bulk_form": BulkActionForm(owner=request.user),
+        "bulk_actions": BulkActionForm.ACTIONS,
         "list_url": request.get_full_path(),
     }
     template = "contacts/list.html#results" if is_htmx(request) else "contacts/list.html"
@@ -263,7 +262,7 @@ def link_delete(request, pk):
 
 @require_GET
 def event_list(request):
-    upcoming, past = selectors.event_lists(request.user, selectors.today_for(request.user))
+    upcoming, past = selectors.event_lists(request.user, timezone.localdate())
     return render(request, "contacts/event_list.html", {"upcoming": upcoming, "past": past})
 
 

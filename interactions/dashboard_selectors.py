@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from contacts.insights import one_person_this_week
 from contacts.models import Contact, Event
@@ -211,9 +212,9 @@ def counts(user, profile, today: date) -> Counts:
 
 
 def profile_and_today(user):
-    """The user's Profile and today's date in its time zone (one query)."""
-    profile = get_profile(user)
-    return profile, local_today(profile)
+    """The user's Profile, read only if a card is rendered (a repeat visit takes them all from
+    the cache), and today's date in the zone the middleware activated: the user's own."""
+    return SimpleLazyObject(lambda: get_profile(user)), timezone.localdate()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from contacts.access import get_owned_or_404
 from contacts.models import Profile
-from contacts.middleware import remember_time_zone
 from contacts.services import get_profile
 
 from . import digests, followups, ical
@@ -143,8 +142,7 @@ def settings_view(request):
     profile = get_profile(request.user)
     form = ProfileForm(request.POST or None, instance=profile, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        remember_time_zone(request, request.user)  # the next page shows times in the new zone
+        form.save()  # the next page shows times in the new zone (contacts.middleware)
         if form.schedule_changed():
             # New cadences or a new zone move every contact's next follow-up.
             followups.refresh_owner_schedule(request.user)

@@ -7,13 +7,12 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
 from contacts.access import get_owned_or_404
 from contacts.models import Contact
-from contacts.selectors import today_for
-from contacts.services import get_profile
 from contacts.views import confirm_delete, deleted_response, is_htmx, next_url
 
 from . import selectors, services
@@ -61,7 +60,7 @@ def interaction_list(request):
 
 @require_http_methods(["GET", "POST"])
 def interaction_create(request):
-    today = today_for(request.user)
+    today = timezone.localdate()
     initial = {}
     # ?contact=<id> (or ?contacts=<id>&contacts=<id> from the dashboard) preselects people.
     wanted = request.GET.getlist("contacts") + request.GET.getlist("contact")
@@ -147,12 +146,12 @@ def interaction_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def interaction_edit(request, pk):
     interaction = get_owned_or_404(Interaction, request.user, pk=pk)
-    local_day = interaction.occurred_at.astimezone(get_profile(request.user).zone).date()
+    local_day = timezone.localtime(interaction.occurred_at).date()
     form = InteractionForm(
         request.POST or None,
         instance=interaction,
         owner=request.user,
-        today=today_for(request.user),
+        today=timezone.localdate(),
         initial={"occurred_on": local_day},
     )
     if request.method == "POST" and form.is_valid():
@@ -217,7 +216,7 @@ def support_list(request):
 
 @require_http_methods(["GET", "POST"])
 def support_create(request):
-    initial = {"offered_on": today_for(request.user)}
+    initial = {"offered_on": timezone.localdate()}
     direction = request.GET.get("direction", "")
     if direction in Direction.values:
         initial["direction"] = direction
@@ -227,7 +226,7 @@ def support_create(request):
     form = SupportForm(request.POST or None, owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         support = services.save_support(
-            request.user, form.cleaned_data, today=today_for(request.user)
+            request.user, form.cleaned_data, today=timezone.localdate()
         )
         messages.success(request, f"{support.get_direction_display()} saved.")
         return redirect(next_url(request, reverse("contacts:detail", args=[support.contact_id])))
@@ -254,7 +253,7 @@ def support_edit(request, pk):
     form = SupportForm(request.POST or None, instance=support, owner=request.user)
     if request.method == "POST" and form.is_valid():
         services.save_support(
-            request.user, form.cleaned_data, support, today=today_for(request.user)
+            request.user, form.cleaned_data, support, today=timezone.localdate()
         )
         messages.success(request, "Saved.")
         return redirect(next_url(request, reverse("interactions:support_detail", args=[pk])))
@@ -264,7 +263,7 @@ def support_edit(request, pk):
 @require_POST
 def support_mark_done(request, pk):
     support = get_owned_or_404(selectors.support_detail(request.user), request.user, pk=pk)
-    services.mark_support_done(support, today_for(request.user))
+    services.mark_support_done(support, timezone.localdate())
     if is_htmx(request):
         response = render(
             request, "interactions/support_list.html#support_row", {"support": support}
@@ -307,7 +306,7 @@ def mentorship_list(request):
 
 @require_http_methods(["GET", "POST"])
 def mentorship_create(request):
-    initial = {"started_on": today_for(request.user)}
+    initial = {"started_on": timezone.localdate()}
     form = MentorshipForm(request.POST or None, owner=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         mentorship = services.save_mentorship(request.user, form.cleaned_data)

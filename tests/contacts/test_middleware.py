@@ -1,9 +1,15 @@
+import datetime as dt
+
 import pytest
+import time_machine
 from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
-from contacts.middleware import SESSION_KEY, UserTimeZoneMiddleware
+from contacts.middleware import UserTimeZoneMiddleware
+from contacts.models import Profile
 from tests.factories import ProfileFactory, UserFactory
+from tests.interactions.test_digest_views import _settings_data as settings_data
 
 
 def _zone_during(request):
@@ -17,43 +23,52 @@ def _zone_during(request):
     return seen["zone"]
 
 
-@pytest.mark.django_db
-def test_sign_in_remembers_the_profile_time_zone_in_the_session():
-    user = UserFactory()
-    ProfileFactory(owner=user, time_zone="Asia/Tokyo")
-    client = Client()
-    client.force_login(user)
-    assert client.session[SESSION_KEY] == "Asia/Tokyo"
+def _request_of(rf, user):
+    request = rf.get("/")
+    request.user = user
+    return request
 
 
 @pytest.mark.django_db
 def test_pages_run_in_the_users_time_zone(rf):
     user = UserFactory()
-    request = rf.get("/")
-    request.user = user
-    request.session = {SESSION_KEY: "America/New_York"}
-    assert _zone_during(request) == "America/New_York"
+    ProfileFactory(owner=user, time_zone="America/New_York")
+    assert _zone_during(_request_of(rf, user)) == "America/New_York"
     assert timezone.get_current_timezone_name() == "UTC"  # deactivated afterwards
 
 
 @pytest.mark.django_db
-def test_a_session_without_the_zone_reads_it_once(rf):
+def test_the_zone_is_read_once_then_from_the_cache(rf, django_assert_num_queries):
     user = UserFactory()
     ProfileFactory(owner=user, time_zone="Europe/Berlin")
-    request = rf.get("/")
-    request.user = user
-    request.session = {}
-    assert _zone_during(request) == "Europe/Berlin"
-    assert request.session[SESSION_KEY] == "Europe/Berlin"
+    with django_assert_num_queries(1):
+        assert _zone_during(_request_of(rf, user)) == "Europe/Berlin"
+    with django_assert_num_queries(0):
+        assert _zone_during(_request_of(rf, user)) == "Europe/Berlin"
+
+
+@pytest.mark.django_db
+def test_a_changed_zone_shows_in_every_session_of_the_user(owner):
+    ProfileFactory(owner=owner, time_zone="America/New_York")
+    laptop, phone = Client(), Client()
+    laptop.force_login(owner)
+    phone.force_login(owner)
+    # 23:30 UTC on the 18th: still the 18th in New York, already the 19th in Tokyo.
+    with time_machine.travel(dt.datetime(2026, 3, 18, 23, 30, tzinfo=dt.UTC), tick=False):
+        assert phone.get(reverse("dashboard")).context["today"] == dt.date(2026, 3, 18)
+        laptop.post(reverse("settings"), settings_data(time_zone="Asia/Tokyo"))
+        assert phone.get(reverse("dashboard")).context["today"] == dt.date(2026, 3, 19)
+
+
+@pytest.mark.django_db
+def test_the_zone_is_read_from_the_profile_with_the_cache_down(rf, cache_down):
+    user = UserFactory()
+    ProfileFactory(owner=user, time_zone="Asia/Kolkata")
+    assert _zone_during(_request_of(rf, user)) == "Asia/Kolkata"
 
 
 @pytest.mark.django_db
 def test_a_user_without_a_profile_gets_utc_and_no_profile_is_created(rf):
-    from contacts.models import Profile
-
     user = UserFactory()
-    request = rf.get("/")
-    request.user = user
-    request.session = {}
-    assert _zone_during(request) == "UTC"
+    assert _zone_during(_request_of(rf, user)) == "UTC"
     assert not Profile.objects.filter(owner=user).exists()
