@@ -160,7 +160,7 @@ class ContactFilterForm(forms.Form):
     def __init__(self, *args, tags=(), **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        self.fields["tag"].choices = [("", "Any tag"), *((t.name, t.name) for t in tags)]
+        self.fields["tag"].choices = [("", "Any tag"), *((name, name) for name in tags)]
 
     def filters(self) -> dict:
         """Cleaned filters, with any invalid field dropped rather than failing the page."""

@@ -35,9 +35,9 @@ def today_for(user) -> date:
     return timezone.now().astimezone(get_profile(user).zone).date()
 
 
-def owner_tags(owner) -> QuerySet[Tag]:
-    """The owner's tags, by name."""
-    return Tag.objects.filter(owner=owner).order_by("name")
+def owner_tag_names(owner) -> list[str]:
+    """The names of the owner's tags, in order."""
+    return list(Tag.objects.filter(owner=owner).order_by("name").values_list("name", flat=True))
 
 
 def _matching(queryset: QuerySet[Contact], owner, q: str) -> QuerySet[Contact]:
