@@ -148,6 +148,30 @@ def test_scanner_uses_each_owners_local_date():
     assert FollowUp.objects.filter(owner=new_york).count() == 1
 
 
+def statements(ctx, verb: str) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(verb)]
+
+
+def test_one_cadence_insert_gives_every_time_zone_its_own_date():
+    # 23:30 UTC on 9 March: the 10th in Tokyo and Berlin, still the 9th in UTC (and for a user
+    # without a Profile), New York and Los Angeles.
+    zones = ["Asia/Tokyo", "Europe/Berlin", "UTC", "America/New_York", "America/Los_Angeles"]
+    owners = {zone: ProfileFactory(owner=UserFactory(), time_zone=zone).owner for zone in zones}
+    owners["no profile"] = UserFactory()
+    for owner in owners.values():
+        for day in (9, 10, 11):
+            contact = ContactFactory(owner=owner, name=f"Due on the {day}th")
+            Contact.objects.filter(pk=contact.pk).update(next_follow_up_on=date(2026, 3, day))
+    with CaptureQueriesContext(connection) as ctx:
+        created = followups.create_due_cadence_follow_ups(at(2026, 3, 9, 23, 30))
+    assert len(statements(ctx, "INSERT")) == 1
+    found = set(FollowUp.objects.values_list("owner", "due_on"))
+    expected = {(owner.pk, date(2026, 3, 9)) for owner in owners.values()}
+    expected |= {(owners[zone].pk, date(2026, 3, 10)) for zone in ("Asia/Tokyo", "Europe/Berlin")}
+    assert (created, found) == (8, expected)
+    assert followups.create_due_cadence_follow_ups(at(2026, 3, 9, 23, 30)) == 0
+
+
 def test_scanner_skips_archived_and_reminders_off_contacts(owner):
     archived = ContactFactory(owner=owner, archived=True)
     silenced = ContactFactory(owner=owner, reminders_off=True)
