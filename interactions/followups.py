@@ -419,15 +419,18 @@ def create_due_cadence_follow_ups(now: datetime | None = None) -> int:
 def wake_snoozed_follow_ups(now: datetime | None = None) -> int:
     """Snoozed follow-ups whose day has come (in the owner's zone) become open again."""
     now = now or timezone.now()
-    woken = 0
-    for zone_name, today in _zone_groups(now).items():
+    zones = _zone_groups(now)
+    # One UPDATE for all zones, each owner's with its own today; the latest of those days
+    # bounds the range it reads from the followup_snoozed partial index.
+    come = Q()
+    for zone_name, today in zones.items():
         in_zone = Q(owner__profile__time_zone=zone_name)
         if zone_name == "UTC":
             in_zone |= Q(owner__profile__isnull=True)
-        woken += FollowUp.objects.filter(
-            in_zone, status=FollowUpStatus.SNOOZED, snoozed_until__lte=today
-        ).update(status=FollowUpStatus.OPEN, snoozed_until=None)
-    return woken
+        come |= in_zone & Q(snoozed_until__lte=today)
+    return FollowUp.objects.filter(
+        come, status=FollowUpStatus.SNOOZED, snoozed_until__lte=max(zones.values())
+    ).update(status=FollowUpStatus.OPEN, snoozed_until=None)
 
 
 def mentorship_due_on(mentorship, anchor: datetime | None, zone) -> date:
