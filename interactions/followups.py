@@ -371,9 +371,10 @@ def _zone_groups(now: datetime) -> dict[str, date]:
 
 def create_due_cadence_follow_ups(now: datetime | None = None) -> int:
     """Create a cadence follow-up for every active contact whose next_follow_up_on has come in
-    its owner's time zone and has none open. One INSERT … SELECT per time zone in use, so it
-    scales with zones, not contacts; the unique source key makes a rerun insert nothing."""
+    its owner's time zone and has none open. One INSERT … SELECT for all time zones at once,
+    whatever the number of contacts; the unique source key makes a rerun insert nothing."""
     now = now or timezone.now()
+    zones = sorted(_zone_groups(now).items())
     contact_t = Contact._meta.db_table
     profile_t = Profile._meta.db_table
     follow_up_t = FollowUp._meta.db_table
@@ -381,9 +382,13 @@ def create_due_cadence_follow_ups(now: datetime | None = None) -> int:
         due_text = "to_char(c.next_follow_up_on, 'YYYY-MM-DD')"
     else:  # SQLite stores dates as ISO text already.
         due_text = "CAST(c.next_follow_up_on AS TEXT)"
-    # Reads the contact_due_scan partial index. NOT IN (a hashed subplan in PostgreSQL) keeps
-    # one open reminder per contact in linear time even when table statistics are stale, where
-    # NOT EXISTS was planned as a quadratic nested loop after a large import.
+    # Each owner's zone joins a VALUES list of (zone, today there), so the due contacts are
+    # read, and the NOT IN set built, once for all zones rather than once per zone. The latest
+    # of those days bounds the range read from the contact_due_scan partial index. NOT IN (a
+    # hashed subplan in PostgreSQL) keeps one open reminder per contact in linear time even
+    # when table statistics are stale, where NOT EXISTS was planned as a quadratic nested loop
+    # after a large import.
+    local_days = ", ".join(["(%s, %s)"] * len(zones))
     sql = f"""
         INSERT INTO {follow_up_t}
             (owner_id, contact_id, reason, due_on, note, status, source_key, created_at)
@@ -391,49 +396,41 @@ def create_due_cadence_follow_ups(now: datetime | None = None) -> int:
                'cadence:' || CAST(c.id AS TEXT) || ':' || {due_text}, %s
         FROM {contact_t} c
         LEFT JOIN {profile_t} p ON p.owner_id = c.owner_id
+        JOIN (VALUES {local_days}) AS zone_today
+          ON zone_today.column1 = COALESCE(p.time_zone, 'UTC')
         WHERE c.archived = %s AND c.reminders_off = %s
           AND c.next_follow_up_on IS NOT NULL AND c.next_follow_up_on <= %s
-          AND COALESCE(p.time_zone, 'UTC') = %s
+          AND c.next_follow_up_on <= zone_today.column2
           AND c.id NOT IN (
               SELECT f.contact_id FROM {follow_up_t} f
               WHERE f.reason = %s AND f.status IN (%s, %s)
           )
         ON CONFLICT DO NOTHING
     """
-    created = 0
+    params = [FollowUpReason.CADENCE.value, FollowUpStatus.OPEN.value, now]
+    params += [value for zone in zones for value in zone]
+    params += [False, False, max(today for _, today in zones)]
+    params += [FollowUpReason.CADENCE.value, *(status.value for status in OPEN_STATUSES)]
     with connection.cursor() as cursor:
-        for zone_name, today in sorted(_zone_groups(now).items()):
-            cursor.execute(
-                sql,
-                [
-                    FollowUpReason.CADENCE.value,
-                    FollowUpStatus.OPEN.value,
-                    now,
-                    False,
-                    False,
-                    today,
-                    zone_name,
-                    FollowUpReason.CADENCE.value,
-                    FollowUpStatus.OPEN.value,
-                    FollowUpStatus.SNOOZED.value,
-                ],
-            )
-            created += max(cursor.rowcount, 0)
-    return created
+        cursor.execute(sql, params)
+        return max(cursor.rowcount, 0)
 
 
 def wake_snoozed_follow_ups(now: datetime | None = None) -> int:
     """Snoozed follow-ups whose day has come (in the owner's zone) become open again."""
     now = now or timezone.now()
-    woken = 0
-    for zone_name, today in _zone_groups(now).items():
+    zones = _zone_groups(now)
+    # One UPDATE for all zones, each owner's with its own today; the latest of those days
+    # bounds the range it reads from the followup_snoozed partial index.
+    come = Q()
+    for zone_name, today in zones.items():
         in_zone = Q(owner__profile__time_zone=zone_name)
         if zone_name == "UTC":
             in_zone |= Q(owner__profile__isnull=True)
-        woken += FollowUp.objects.filter(
-            in_zone, status=FollowUpStatus.SNOOZED, snoozed_until__lte=today
-        ).update(status=FollowUpStatus.OPEN, snoozed_until=None)
-    return woken
+        come |= in_zone & Q(snoozed_until__lte=today)
+    return FollowUp.objects.filter(
+        come, status=FollowUpStatus.SNOOZED, snoozed_until__lte=max(zones.values())
+    ).update(status=FollowUpStatus.OPEN, snoozed_until=None)
 
 
 def mentorship_due_on(mentorship, anchor: datetime | None, zone) -> date:

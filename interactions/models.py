@@ -209,7 +209,8 @@ class FollowUp(ChoiceLabels, models.Model):
     (owner, source_key) is what makes every scanner idempotent.
     """
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_ups")
+    # Indexed by followup_unique_source, which leads with owner (see Meta).
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follow_ups", db_index=False)
     contact = models.ForeignKey(Contact, on_delete=models.CASCADE, related_name="follow_ups")
     reason = models.CharField(max_length=20, choices=FollowUpReason.choices)
     due_on = models.DateField()
@@ -217,10 +218,11 @@ class FollowUp(ChoiceLabels, models.Model):
     status = models.CharField(max_length=10, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN)
     snoozed_until = models.DateField(null=True, blank=True)
     source_key = models.CharField(max_length=100)
-    interaction = models.ForeignKey(Interaction, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups")
-    support = models.ForeignKey(Support, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups")
-    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups")
-    mentorship = models.ForeignKey(Mentorship, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups")
+    # NULL on most rows (every cadence reminder): indexed only where set (see Meta).
+    interaction = models.ForeignKey(Interaction, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups", db_index=False)
+    support = models.ForeignKey(Support, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups", db_index=False)
+    event = models.ForeignKey(Event, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups", db_index=False)
+    mentorship = models.ForeignKey(Mentorship, null=True, blank=True, on_delete=models.CASCADE, related_name="follow_ups", db_index=False)
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
 
@@ -231,6 +233,29 @@ class FollowUp(ChoiceLabels, models.Model):
             models.Index(
                 fields=["owner", "due_on"], name="followup_open_due",
                 condition=Q(status__in=["open", "snoozed"]),
+            ),
+            # The snoozed reminders whose day has come
+            # (interactions.followups.wake_snoozed_follow_ups, on every scanner run).
+            models.Index(
+                fields=["snoozed_until"], name="followup_snoozed", condition=Q(status="snoozed"),
+            ),
+            # The links below are NULL on nearly every row, and every lookup through them asks
+            # for a value: interaction.follow_ups (the interaction page, its promises in
+            # on_interaction_saved), a mentorship's session reminders (the mentorship scanner,
+            # on_mentorship_saved), and the cascade when an interaction, give, event or
+            # mentorship is deleted. A partial index serves them and costs nothing to the
+            # scanner's inserts.
+            models.Index(
+                fields=["interaction"], name="followup_interaction",
+                condition=Q(interaction__isnull=False),
+            ),
+            models.Index(
+                fields=["support"], name="followup_support", condition=Q(support__isnull=False),
+            ),
+            models.Index(fields=["event"], name="followup_event", condition=Q(event__isnull=False)),
+            models.Index(
+                fields=["mentorship"], name="followup_mentorship",
+                condition=Q(mentorship__isnull=False),
             ),
         ]
         constraints = [

@@ -148,6 +148,56 @@ def test_scanner_uses_each_owners_local_date():
     assert FollowUp.objects.filter(owner=new_york).count() == 1
 
 
+def statements(ctx, verb: str) -> list[str]:
+    return [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith(verb)]
+
+
+def test_one_cadence_insert_gives_every_time_zone_its_own_date():
+    # 23:30 UTC on 9 March: the 10th in Tokyo and Berlin, still the 9th in UTC (and for a user
+    # without a Profile), New York and Los Angeles.
+    zones = ["Asia/Tokyo", "Europe/Berlin", "UTC", "America/New_York", "America/Los_Angeles"]
+    owners = {zone: ProfileFactory(owner=UserFactory(), time_zone=zone).owner for zone in zones}
+    owners["no profile"] = UserFactory()
+    for owner in owners.values():
+        for day in (9, 10, 11):
+            contact = ContactFactory(owner=owner, name=f"Due on the {day}th")
+            Contact.objects.filter(pk=contact.pk).update(next_follow_up_on=date(2026, 3, day))
+    with CaptureQueriesContext(connection) as ctx:
+        created = followups.create_due_cadence_follow_ups(at(2026, 3, 9, 23, 30))
+    assert len(statements(ctx, "INSERT")) == 1
+    found = set(FollowUp.objects.values_list("owner", "due_on"))
+    expected = {(owner.pk, date(2026, 3, 9)) for owner in owners.values()}
+    expected |= {(owners[zone].pk, date(2026, 3, 10)) for zone in ("Asia/Tokyo", "Europe/Berlin")}
+    assert (created, found) == (8, expected)
+    assert followups.create_due_cadence_follow_ups(at(2026, 3, 9, 23, 30)) == 0
+
+
+def test_one_update_wakes_snoozed_follow_ups_on_each_zones_own_day():
+    owners = {
+        zone: ProfileFactory(owner=UserFactory(), time_zone=zone).owner
+        for zone in ("Asia/Tokyo", "America/New_York")
+    }
+    owners["no profile"] = UserFactory()
+    snoozed = {}
+    for name, owner in owners.items():
+        snoozed[name] = FollowUpFactory(owner=owner, due_on=date(2026, 3, 1))
+        followups.snooze(snoozed[name], date(2026, 3, 10))
+
+    def still_snoozed():
+        return {
+            name
+            for name, follow_up in snoozed.items()
+            if FollowUp.objects.get(pk=follow_up.pk).status == FollowUpStatus.SNOOZED
+        }
+
+    with CaptureQueriesContext(connection) as ctx:
+        woken = followups.wake_snoozed_follow_ups(at(2026, 3, 9, 23, 30))  # the 10th in Tokyo
+    assert len(statements(ctx, "UPDATE")) == 1
+    assert (woken, still_snoozed()) == (1, {"America/New_York", "no profile"})
+    assert followups.wake_snoozed_follow_ups(at(2026, 3, 10, 0, 30)) == 1  # the 10th in UTC
+    assert still_snoozed() == {"America/New_York"}  # 20:30 on the 9th there
+
+
 def test_scanner_skips_archived_and_reminders_off_contacts(owner):
     archived = ContactFactory(owner=owner, archived=True)
     silenced = ContactFactory(owner=owner, reminders_off=True)
@@ -194,6 +244,32 @@ def test_scanner_creates_thousands_of_follow_ups_per_second(owner):
     # Target 50,000/s (one INSERT … SELECT); the bound leaves room for a slow, busy CI machine
     # and still fails a query-per-contact loop.
     assert n / elapsed > 5_000, f"{n / elapsed:.0f} follow-ups/s"
+
+
+def test_follow_up_links_are_indexed_only_where_set(db):
+    """Each insert pays for every index: owner lookups use followup_unique_source, and the
+    links, NULL on every cadence reminder, have partial indexes (migration 0004)."""
+    table = FollowUp._meta.db_table
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, table)
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s", [table])
+        else:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name = %s", [table])
+        definitions = {name: sql or "" for name, sql in cursor.fetchall()}
+    columns = {
+        name: index["columns"]
+        for name, index in indexes.items()
+        if index["index"] or index["unique"]  # a unique constraint is an index too
+    }
+    assert ["owner_id"] not in columns.values()
+    assert columns["followup_unique_source"] == ["owner_id", "source_key"]
+    for link in ("interaction", "support", "event", "mentorship"):
+        assert [name for name, cols in columns.items() if cols == [f"{link}_id"]] == [
+            f"followup_{link}"
+        ]
+        where = definitions[f"followup_{link}"].partition(" WHERE ")[2]
+        assert where.replace('"', "").strip("()") == f"{link}_id IS NOT NULL"
 
 
 # Interactions close and restart ------------------------------------------------------------
