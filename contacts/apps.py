@@ -8,9 +8,9 @@ class ContactsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
-        from .middleware import forget_time_zone
+        from .middleware import forget_time_zone, remember_time_zone
         from .models import Profile
 
         # The zone every page runs in is cached per user (middleware.user_time_zone).
-        post_save.connect(forget_time_zone, sender=Profile, dispatch_uid="contacts.zone-save")
+        post_save.connect(remember_time_zone, sender=Profile, dispatch_uid="contacts.zone-save")
         post_delete.connect(forget_time_zone, sender=Profile, dispatch_uid="contacts.zone-delete")

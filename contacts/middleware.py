@@ -20,7 +20,7 @@ def _zone_key(user_id: int) -> str:
 
 def user_time_zone(user_id: int) -> str:
     """The name of the user's time zone: from the cache, else from their Profile ("UTC"
-    without one), which is then cached until the Profile changes."""
+    without one), then cached. Saving the Profile writes its zone there (apps.py)."""
     key = _zone_key(user_id)
     try:
         name = cache.get(key)
@@ -29,18 +29,27 @@ def user_time_zone(user_id: int) -> str:
     if name is None:
         name = Profile.objects.filter(owner_id=user_id).values_list("time_zone", flat=True).first()
         name = name or "UTC"
-        try:
-            cache.set(key, name, ZONE_CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
-            pass
+        _store(key, name)
     return name
 
 
+def remember_time_zone(sender, instance, **kwargs) -> None:
+    """Signal receiver (apps.py): a Profile was saved; every session of its user shows its
+    zone from the next page on."""
+    _store(_zone_key(instance.owner_id), instance.time_zone)
+
+
 def forget_time_zone(sender, instance, **kwargs) -> None:
-    """Signal receiver (apps.py): a Profile was saved or deleted; every session of its user
-    reads the zone afresh on its next page."""
+    """Signal receiver (apps.py): a Profile was deleted; its user is back to UTC."""
+    _store(_zone_key(instance.owner_id), None)
+
+
+def _store(key: str, name: str | None) -> None:
     try:
-        cache.delete(_zone_key(instance.owner_id))
+        if name is None:
+            cache.delete(key)
+        else:
+            cache.set(key, name, ZONE_CACHE_SECONDS)
     except Exception:  # noqa: BLE001
         logger.warning("cache unavailable; a changed time zone shows within %ss", ZONE_CACHE_SECONDS)
 

@@ -38,9 +38,17 @@ def test_pages_run_in_the_users_time_zone(rf):
 
 
 @pytest.mark.django_db
-def test_the_zone_is_read_once_then_from_the_cache(rf, django_assert_num_queries):
+def test_saving_the_profile_caches_its_zone(rf, django_assert_num_queries):
     user = UserFactory()
     ProfileFactory(owner=user, time_zone="Europe/Berlin")
+    with django_assert_num_queries(0):
+        assert _zone_during(_request_of(rf, user)) == "Europe/Berlin"
+
+
+@pytest.mark.django_db
+def test_a_zone_not_in_the_cache_is_read_once_then_cached(rf, django_assert_num_queries):
+    user = UserFactory()
+    Profile.objects.bulk_create([Profile(owner=user, time_zone="Europe/Berlin")])  # no signal
     with django_assert_num_queries(1):
         assert _zone_during(_request_of(rf, user)) == "Europe/Berlin"
     with django_assert_num_queries(0):

@@ -145,7 +145,7 @@ def test_a_repeat_visit_of_a_contact_page_reads_its_body_from_the_cache(owner_cl
         InteractionFactory(owner=owner, contacts=[contact, ContactFactory(owner=owner)])
         SupportFactory(owner=owner, contact=contact)
     url = reverse("contacts:detail", args=[contact.pk])
-    owner_client.get(reverse("contacts:list"))  # the session's first page reads the time zone
+    owner_client.get(reverse("contacts:list"))  # the first page reads the zone (no Profile)
     cold = queries(owner_client, url)
     # User, the contact (met at / introduced by joined), its tags (the session is cached).
     assert queries(owner_client, url) == 3
