@@ -12,6 +12,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from network_crm.row_urls import page_url as _page_url
 from network_crm.row_urls import row_url as _row_url
 
 register = template.Library()
@@ -45,6 +46,13 @@ def row_url(name: str, pk, *extra) -> str:
     """`{% url name pk %}` inside a loop over many rows, reversed once per page shape
     (network_crm/row_urls.py)."""
     return _row_url(name, pk, *extra)
+
+
+@register.simple_tag
+def page_url(name: str) -> str:
+    """`{% url name %}` for a URL without arguments, reversed once per process: the links in
+    every page's navigation (network_crm/row_urls.py)."""
+    return _page_url(name)
 
 
 @register.filter

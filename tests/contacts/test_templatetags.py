@@ -119,3 +119,22 @@ def test_contact_row_matches_the_template_it_replaced(owner):
 
     assert squash(ours) == squash(expected)
     assert "19 Mar 2026" in ours and "&lt;script&gt;" in ours and "<script>" not in ours
+
+
+@pytest.mark.parametrize("name", ["dashboard", "contacts:list", "settings", "logout"])
+def test_page_url_is_what_the_url_tag_gives(name):
+    context = Context({"name": name})
+    ours = Template("{% load crm %}{% page_url name %}").render(context)
+    assert ours == Template("{% url name %}").render(context)
+
+
+def test_page_url_follows_the_script_prefix():
+    from django.urls import get_script_prefix, set_script_prefix
+
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/crm/")
+        assert Template("{% load crm %}{% page_url 'dashboard' %}").render(Context()) == "/crm/"
+    finally:
+        set_script_prefix(before)
+    assert Template("{% load crm %}{% page_url 'dashboard' %}").render(Context()) == "/"
