@@ -10,7 +10,7 @@ contact or an earlier row) is handed, as the general parser reads it, to the gen
 
 import operator
 
-from .matching import _LINKEDIN, ContactState, contact_keys, load_states, record_keys
+from .matching import _LINKEDIN, ContactState, contact_keys, record_keys
 from .parsers import LINKEDIN_FIELDS, LinkedInRows, iter_csv, linkedin_how_we_met
 from .records import ContactRecord, ParsedRow
 from .services import _PLAIN_EMAIL, MAX_LENGTHS, Importer, RowResult, Status
@@ -117,7 +117,7 @@ class LinkedInImporter(Importer):
                     break
             planned.append((item, keys))
         if wanted:
-            self.cache.update(load_states(self.owner, wanted))
+            self.cache.update(self.load_states(wanted))
         touched: dict[int, object] = {}
         emit, new = self.emit, Status.NEW
         for item, keys in planned:
