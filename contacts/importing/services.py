@@ -377,16 +377,18 @@ class Importer:
 
 
 @contextmanager
-def _objects_so_far_frozen():
-    """Keep the garbage collector's full passes off every object that existed before the
-    import (Django's modules, models, settings…): an import allocates millions of objects,
-    and re-walking the whole heap on each full pass cost a quarter of a 50,000-row import.
-    Nothing is lost: the objects return to the collector afterwards."""
-    gc.freeze()
+def _collector_paused():
+    """No garbage collection during the import: it allocates millions of objects that form
+    no reference cycles (rows, keys, strings), so the collector's passes found nothing and
+    cost an eighth of a 50,000-row import (370 young and 33 middle passes over the rows held
+    so far). Whatever garbage the import does leave is collected after it, as usual."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if enabled:
+            gc.enable()
 
 
 def importer_for(sniffed, owner, **options) -> Importer:
@@ -442,7 +444,7 @@ def run_import(
     done = 0
     # One transaction for the whole file: nothing is ever half-applied.
     with (
-        _objects_so_far_frozen(),
+        _collector_paused(),
         nullcontext() if dry_run else transaction.atomic(),
         importer.writing(),
     ):
