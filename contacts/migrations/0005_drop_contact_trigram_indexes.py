@@ -18,6 +18,11 @@ the bench database (one owner with 5,000 contacts among 505,500, VACUUM ANALYZEd
   cannot use trigrams at all (a sequential scan, 130 ms).
 - The email branch does use contactemail_email_trgm (a bitmap scan, 3-5 ms), so it stays;
   tag_name_trgm stays too (tags are few, and no import writes them in bulk).
+- The only other query that used one, the interactions search's subquery on contact names
+  (interactions.selectors.interaction_list, not limited to the owner's contacts), took
+  500-780 ms with contact_name_trgm and 430-650 ms without (a sequential scan): slow either
+  way, for a reason of its own. The admin's contact search ORs in title and department,
+  which no index covers, so it never could use them.
 
 The cost, measured the same way: in an account of 52,240 contacts (the same owner after
 importing the 50,000-row file) PostgreSQL does combine them with the owner index, 9-13 ms
