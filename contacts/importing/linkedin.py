@@ -10,7 +10,7 @@ contact or an earlier row) is handed, as the general parser reads it, to the gen
 
 import operator
 
-from .matching import _LINKEDIN, ContactState, contact_keys, load_states, record_keys
+from .matching import _LINKEDIN, ContactState, contact_keys, linkedin_key, record_keys
 from .parsers import LINKEDIN_FIELDS, LinkedInRows, iter_csv, linkedin_how_we_met
 from .records import ContactRecord, ParsedRow
 from .services import _PLAIN_EMAIL, MAX_LENGTHS, Importer, RowResult, Status
@@ -81,17 +81,18 @@ class LinkedInImporter(Importer):
         first, last, url, profile_url, email, company, title, connected = self.reader.cells(cells)
         name = f"{first} {last}" if first and last else first or last
         url = url or profile_url
+        link = url and url.startswith(_SCHEMES) and _LINKEDIN.fullmatch(url)
         if (
             not name
             or (email and not (len(email) <= 254 and _PLAIN_EMAIL.fullmatch(email)))
-            or (url and not (url.startswith(_SCHEMES) and _LINKEDIN.fullmatch(url)))
+            or (url and not link)
             or len(name) > _NAME_MAX
             or len(company) > _COMPANY_MAX
             or len(title) > _TITLE_MAX
             or len(url) > _URL_MAX
         ):
             return self.reader.parsed(line, cells)
-        keys = contact_keys((email,) if email else (), url, name, company)
+        keys = contact_keys((email,) if email else (), link and linkedin_key(link), name, company)
         values = (name, company, title, url, linkedin_how_we_met(connected))
         return NewRow(line, values, email, keys)
 
@@ -117,7 +118,7 @@ class LinkedInImporter(Importer):
                     break
             planned.append((item, keys))
         if wanted:
-            self.cache.update(load_states(self.owner, wanted))
+            self.cache.update(self.load_states(wanted))
         touched: dict[int, object] = {}
         emit, new = self.emit, Status.NEW
         for item, keys in planned:

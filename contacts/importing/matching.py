@@ -55,7 +55,11 @@ def fold(text: str) -> str:
     """Lower-case ASCII-ish words: accents, case, punctuation and spacing do not matter."""
     if not text:
         return ""
-    if not text.isascii():
+    if text.isascii():
+        # Most names are letters and single spaces already: only the case changes.
+        if text.replace(" ", "").isalnum() and "  " not in text and text.strip() == text:
+            return text.lower()
+    else:
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
     return " ".join(_PUNCTUATION.sub(" ", text.casefold()).split())
@@ -94,8 +98,7 @@ def norm_linkedin(url: str) -> str:
     if not url:
         return ""
     if m := _LINKEDIN.fullmatch(url):
-        path = m[1].strip("/").lower()
-        return f"linkedin.com/{path}" if path else ""
+        return linkedin_key(m)
     if "://" not in url:
         url = "https://" + url
     parts = urlsplit(url)
@@ -103,6 +106,12 @@ def norm_linkedin(url: str) -> str:
     if not (host == "linkedin.com" or host.endswith(".linkedin.com")):
         return ""
     path = unquote(parts.path).strip("/").lower()
+    return f"linkedin.com/{path}" if path else ""
+
+
+def linkedin_key(match: re.Match) -> str:
+    """norm_linkedin of a URL of the usual shape, from its `_LINKEDIN` match."""
+    path = match[1].strip("/").lower()
     return f"linkedin.com/{path}" if path else ""
 
 
@@ -218,14 +227,18 @@ class ContactState:
 def record_keys(record: ContactRecord) -> list[tuple[str, str]]:
     """The keys a row is looked up by, strongest first."""
     return contact_keys(
-        [e for e, _ in record.emails], record.linkedin_url, record.name, record.company
+        [e for e, _ in record.emails],
+        norm_linkedin(record.linkedin_url),
+        record.name,
+        record.company,
     )
 
 
-def contact_keys(emails, linkedin_url: str, name: str, company: str) -> list[tuple[str, str]]:
-    """record_keys from the values themselves (the LinkedIn batch path builds no record)."""
+def contact_keys(emails, link: str, name: str, company: str) -> list[tuple[str, str]]:
+    """record_keys from the values themselves, the LinkedIn URL already normalised (the
+    LinkedIn batch path builds no record, and has matched the URL when checking it)."""
     keys = [("email", norm_email(e)) for e in emails]
-    if link := norm_linkedin(linkedin_url):
+    if link:
         keys.append(("linkedin", link))
     if nk := name_key(name, company):
         keys.append(("name", nk))

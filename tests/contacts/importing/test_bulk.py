@@ -1,11 +1,15 @@
-"""The import's bulk insert (COPY on PostgreSQL) stores text, NULLs and defaults exactly."""
+"""The import's bulk insert (COPY on PostgreSQL) stores text, NULLs and defaults exactly, and
+the import's writes through it are complete, all-or-nothing and report their own errors."""
 
 import datetime as dt
 
+import psycopg
 import pytest
+from django.db import connection, transaction
 
-from contacts.importing import bulk
-from contacts.models import Contact
+from contacts.importing import bulk, linkedin
+from contacts.importing.services import run_import
+from contacts.models import Contact, ContactEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -40,3 +44,59 @@ def test_rows_with_different_keys_take_the_defaults_for_the_rest(owner):
         ("With a title", "CTO"),
     ]
 
+
+
+# --- the import's writes on PostgreSQL: COPYs sent by a thread of their own ------------------
+
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="the CopyWriter is PostgreSQL's"
+)
+
+
+def _linkedin_export(path, titles):
+    path.write_text(
+        "First Name,Last Name,URL,Email Address,Company,Position,Connected On\n"
+        + "".join(
+            f"First{i},Last{i},https://www.linkedin.com/in/p{i},p{i}@example.com,Co,{title},\n"
+            for i, title in enumerate(titles)
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+@on_postgresql
+def test_a_failed_copy_stops_the_import_with_its_own_error_and_writes_nothing(
+    tmp_path, owner, monkeypatch
+):
+    # A title the row checks let through but the column refuses: the first batch's COPY
+    # fails in the writer's thread, and the next batch must report that error, not the
+    # "current transaction is aborted" of whatever query came next.
+    monkeypatch.setattr(linkedin, "_TITLE_MAX", 10_000)
+    path = _linkedin_export(tmp_path / "Connections.csv", ["x" * 201, "CTO", "CTO", "CTO"])
+    with pytest.raises(psycopg.errors.StringDataRightTruncation):
+        run_import(path, owner, dry_run=False, batch_size=2)
+    assert not Contact.objects.filter(owner=owner).exists()
+
+
+@on_postgresql
+def test_foreign_keys_are_deferred_again_after_an_import(tmp_path, owner):
+    run_import(_linkedin_export(tmp_path / "Connections.csv", ["CTO"]), owner, dry_run=False)
+    with transaction.atomic():
+        # A row that points at a contact not written yet is fine until the commit, as Django
+        # declares its foreign keys; it is taken out again before then.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO contacts_contactemail (contact_id, email, label) "
+                "VALUES (%s, 'later@example.com', '') RETURNING id",
+                [10**12],
+            )
+            (email_id,) = cursor.fetchone()
+        ContactEmail.objects.filter(pk=email_id).delete()
+
+
+def test_an_import_writes_every_row_before_it_returns(tmp_path, owner):
+    path = _linkedin_export(tmp_path / "Connections.csv", ["CTO"] * 7)
+    run_import(path, owner, dry_run=False, batch_size=3)
+    assert Contact.objects.filter(owner=owner).count() == 7
+    assert ContactEmail.objects.filter(contact__owner=owner).count() == 7

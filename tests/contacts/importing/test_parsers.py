@@ -2,7 +2,8 @@
 
 import pytest
 
-from contacts.importing.parsers import format_birthday, parse
+from contacts.importing.matching import fold
+from contacts.importing.parsers import format_birthday, linkedin_how_we_met, parse
 from contacts.importing.sniff import Format, ImportFileError, sniff
 
 
@@ -186,6 +187,40 @@ def test_requesting_the_wrong_format_is_explained(fixture_path):
 )
 def test_birthday_formats(value, text):
     assert format_birthday(value) == text
+
+
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        ("12 Mar 2021", "Connected on LinkedIn on 12 Mar 2021"),
+        ("01 mar 2021", "Connected on LinkedIn on 1 Mar 2021"),
+        ("29 Feb 2024", "Connected on LinkedIn on 29 Feb 2024"),
+        # Not a day of that month, or not LinkedIn's usual shape: the other formats, then as is.
+        ("29 Feb 2023", "Connected on LinkedIn on 29 Feb 2023"),
+        ("12-Mar-21", "Connected on LinkedIn on 12 Mar 2021"),
+        ("Mar 12, 2021", "Connected on LinkedIn on 12 Mar 2021"),
+        ("12  Mar 2021", "Connected on LinkedIn on 12 Mar 2021"),
+        ("someday", "Connected on LinkedIn on someday"),
+        ("", "Connected on LinkedIn"),
+    ],
+)
+def test_linkedin_connected_on_formats(value, text):
+    assert linkedin_how_we_met(value) == text
+
+
+@pytest.mark.parametrize(
+    "text, folded",
+    [
+        ("Priya Raman", "priya raman"),
+        ("  Priya   Raman ", "priya raman"),
+        ("Priya\tRaman", "priya raman"),
+        ("O'Brien-Smith", "o brien smith"),
+        ("Seán Ó Súilleabháin", "sean o suilleabhain"),
+        ("under_score", "under_score"),
+    ],
+)
+def test_names_fold_to_lower_case_words(text, folded):
+    assert fold(text) == folded
 
 
 def test_linkedin_odd_rows_read_by_position(tmp_path):
