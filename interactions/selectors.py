@@ -22,8 +22,9 @@ def interaction_list(
             Q(summary__icontains=q)
             | Q(notes__icontains=q)
             | Q(
+                # Within the owner's contacts: unbounded, it read every account's.
                 pk__in=Interaction.contacts.through.objects.filter(
-                    contact__name__icontains=q
+                    contact__owner=owner, contact__name__icontains=q
                 ).values("interaction_id")
             )
         )

@@ -28,6 +28,13 @@ def test_interaction_list_search_matches_a_contacts_name(owner):
     assert list(selectors.interaction_list(owner, q="lovelace")) == [hit]
 
 
+def test_interaction_list_search_reads_only_the_owners_contacts(owner):
+    """The name match is a subquery over contacts: unbounded, it read every account's."""
+    sql = str(selectors.interaction_list(owner, q="lovelace").query)
+    subquery = sql[sql.index("IN (SELECT") :]
+    assert f'"U1"."owner_id" = {owner.pk}' in subquery  # U1: the contacts joined in
+
+
 def test_interaction_list_filters_by_kind(owner):
     call = InteractionFactory(owner=owner, kind="call")
     InteractionFactory(owner=owner, kind="coffee")
