@@ -96,7 +96,11 @@ def contact_list(
         queryset = queryset.filter(discipline=discipline)
     if tag:
         queryset = queryset.filter(
-            Exists(Contact.tags.through.objects.filter(contact=OuterRef("pk"), tag__name=tag))
+            Exists(
+                Contact.tags.through.objects.filter(
+                    contact=OuterRef("pk"), tag__owner=owner, tag__name=tag
+                )
+            )
         )
     if due:
         queryset = queryset.filter(next_follow_up_on__lte=today or today_for(owner))
