@@ -5,11 +5,13 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts import selectors
+from contacts.forms import ContactFilterForm
 from contacts.models import Contact, ContactLink, Event, LinkKind
 from interactions.models import FollowUp, FollowUpReason
 from tests.factories import (
@@ -84,6 +86,14 @@ def test_list_ignores_an_invalid_filter_value(owner_client, owner):
     ContactFactory(owner=owner, name="Ada")
     response = owner_client.get(reverse("contacts:list"), {"circle": "nonsense", "sort": "x"})
     assert b"Ada" in response.content
+
+
+@pytest.mark.parametrize(("query", "checked"), [("", False), ("due=on", True)])
+def test_list_due_filter_checkbox_shows_its_state(owner_client, query, checked):
+    html = owner_client.get(reverse("contacts:list") + "?" + query).content.decode()
+    widget = str(ContactFilterForm(QueryDict(query))["due"])  # what the form would render
+    assert widget in html
+    assert ("checked" in widget) is checked
 
 
 def test_list_query_count_does_not_grow_with_contacts(owner_client, owner):
