@@ -251,7 +251,10 @@ def _insert(model, rows: list[dict], *, returning: bool = True) -> list[int]:
     if connection.vendor != "postgresql":
         objs = model.objects.bulk_create([model(**row) for row in rows], batch_size=BATCH_SIZE)
         return [obj.pk for obj in objs]
-    fields = [f for f in model._meta.concrete_fields if not (f.primary_key and not returning)]
+    fields = [
+        f for f in model._meta.concrete_fields
+        if not (f.primary_key and not returning) and not f.generated
+    ]
     defaults = {
         f.attname: f.get_db_prep_save(f.get_default(), connection)
         for f in fields if not f.primary_key and f.attname not in rows[0]

@@ -221,7 +221,7 @@ PROFILE_EXCLUDE = {"id", "owner", "calendar_token"}
 def _row(obj, exclude=("owner",)) -> dict:
     data = {}
     for field in obj._meta.concrete_fields:
-        if field.name in exclude:
+        if field.name in exclude or field.generated:  # computed from the other columns
             continue
         key = field.attname if field.is_relation else field.name
         data[key] = field.value_from_object(obj)
@@ -291,7 +291,7 @@ def import_document(owner, document: dict) -> dict:
         for key, model, path, _ in SECTIONS:
             rows = document.get(key) or []
             m2m_pending = []
-            by_attname = {f.attname: f for f in model._meta.concrete_fields}
+            by_attname = {f.attname: f for f in model._meta.concrete_fields if not f.generated}
             by_attname.update({f.name: f for f in model._meta.many_to_many})
             for row in rows:
                 obj = model(owner=owner) if path == "owner" else model()

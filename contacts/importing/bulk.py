@@ -120,7 +120,7 @@ def _insert(
         encoding = cursor.connection.info.encoding
         fixed, given_defaults = {}, {}
         for field in meta.concrete_fields:
-            if field.primary_key:
+            if field.primary_key or field.generated:  # the database computes those
                 continue
             if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
                 value = now

@@ -611,7 +611,7 @@ class Bench:
         now = timezone.now().isoformat()
         fixed = {}
         for field in Contact._meta.concrete_fields:
-            if field.primary_key or field.attname in given:
+            if field.primary_key or field.generated or field.attname in given:
                 continue
             if field.attname == "owner_id":
                 value = self.owner.pk

@@ -250,3 +250,26 @@ def test_search_matches_each_field_once_whatever_the_case(owner, stranger):
     ContactFactory(owner=owner, name="Nobody Else")
     found = list(selectors.contact_list(owner, q="QUORRA"))
     assert sorted(c.pk for c in found) == sorted([hit.pk, by_tag.pk])
+
+
+def test_search_matches_a_preferred_name_and_a_renamed_contact(owner):
+    """search_text is computed by the database from the row: edits are searchable at once."""
+    contact = ContactFactory(owner=owner, name="Margaret Hamilton", preferred_name="Maggie")
+    assert names(selectors.contact_list(owner, q="maggie")) == ["Margaret Hamilton"]
+    contact.company = "Apollo Guidance"
+    contact.save()
+    assert names(selectors.contact_list(owner, q="GUIDANCE")) == ["Margaret Hamilton"]
+
+
+def test_search_takes_wildcards_literally(owner):
+    ContactFactory(owner=owner, name="Ada", company="100% Remote")
+    ContactFactory(owner=owner, name="Bob", company="1000 Remote")
+    assert names(selectors.contact_list(owner, q="100%")) == ["Ada"]
+    assert names(selectors.contact_list(owner, q="_")) == []
+
+
+def test_search_folds_the_case_of_accented_names_on_postgresql(owner):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite folds the case of ASCII letters only (as its LIKE does)")
+    ContactFactory(owner=owner, name="Élodie Durand")
+    assert names(selectors.contact_list(owner, q="élodie")) == ["Élodie Durand"]
