@@ -215,7 +215,7 @@ SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "network_crm.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     _broker_dir = DATA_DIR / "broker"
     for _sub in ("queue", "processed", "control"):

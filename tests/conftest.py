@@ -40,7 +40,7 @@ def take_cache_down(settings):
     def take_down():
         settings.CACHES = {
             "default": {
-                "BACKEND": "django.core.cache.backends.redis.RedisCache",
+                "BACKEND": "network_crm.cache.RedisCache",
                 "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             }
         }

@@ -129,7 +129,7 @@ def test_without_a_cache_the_page_is_still_rendered(owner_client, owner, setting
     follow_up = due(owner)
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "network_crm.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         }
     }
