@@ -10,7 +10,7 @@ from .models import Profile
 
 logger = logging.getLogger(__name__)
 
-# A zone that a failed cache delete left behind is believed at most this long.
+# A changed zone that could not be written to the cache (it was down) shows within this long.
 ZONE_CACHE_SECONDS = 600
 
 

@@ -8,7 +8,8 @@ Redis stopped every page would answer 500. Here those fall back to the database 
 
 Deleting (sign-out) is the exception: it removes the cached copy first and fails loudly if it
 cannot, before the database row is touched. Carrying on would leave a copy in the cache that
-signs the user back in once the cache answers again.
+signs the user back in once the cache answers again. Signing in, which moves the session to a
+new key, still works: the copy under the old key holds only what the session held before.
 """
 
 import logging
@@ -50,3 +51,14 @@ class SessionStore(cached_db.SessionStore):
             return
         self._cache.delete(self.cache_key_prefix + session_key)  # raises when it cannot
         super(cached_db.SessionStore, self).delete(session_key)
+
+    def cycle_key(self):
+        data, old_key = self._session, self.session_key
+        self.create()
+        self._session_cache = data
+        if old_key:
+            try:
+                self.delete(old_key)
+            except Exception:  # noqa: BLE001 - see the module docstring
+                logger.warning("cache unavailable; the session's old key left in it")
+                super(cached_db.SessionStore, self).delete(old_key)

@@ -47,6 +47,25 @@ def test_signing_in_works_with_the_cache_down(client, owner, cache_down):
     assert client.get(reverse("contacts:list")).status_code == 200
 
 
+def test_signing_in_from_an_existing_session_works_with_the_cache_down(
+    client, owner, take_cache_down
+):
+    owner.set_password("a long enough password")
+    owner.save()
+    anonymous = client.session  # a session saved before sign-in, as a browser may hold
+    anonymous["seen"] = True
+    anonymous.save()
+    old_key = anonymous.session_key
+    take_cache_down()
+    response = client.post(
+        reverse("login"), {"username": owner.username, "password": "a long enough password"}
+    )
+    assert response.status_code == 302
+    assert client.session.session_key != old_key
+    assert not Session.objects.filter(session_key=old_key).exists()
+    assert client.get(reverse("contacts:list")).status_code == 200
+
+
 def test_signing_out_ends_the_session_in_the_cache_and_the_database(owner_client):
     key = owner_client.session.session_key
     owner_client.get(reverse("contacts:list"))
