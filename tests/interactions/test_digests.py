@@ -551,3 +551,28 @@ def test_unsubscribe_header_carries_its_url_as_is_on_the_wire(sent_digest):
     assert header.startswith(b"List-Unsubscribe: <http") and header.endswith(b">")
     assert b"=?utf-8?" not in header
     assert len(header) <= 998
+
+
+def test_digest_headers_build_each_header_class_once():
+    headers = digests._HEADER_CLASSES
+    assert headers["List-Unsubscribe"] is headers["list-unsubscribe"]
+    assert headers["Subject"] is not headers["To"]
+
+
+def test_digest_message_has_the_headers_and_parts_of_djangos_own_message(sent_digest):
+    # The digest's policy only skips repeated work: what it builds is what Django builds.
+    (message,) = mail.outbox
+
+    def parsed(msg):
+        parsed = email.message_from_bytes(msg.as_bytes(), policy=policy.default)
+        headers = [(name, str(value)) for name, value in parsed.items() if name != "Date"]
+        return headers, _parts(parsed)
+
+    stock = mail.EmailMultiAlternatives.message(
+        message, policy=policy.SMTP.clone(max_line_length=998)
+    )
+    ours = message.message(policy=policy.SMTP)
+    (ours_headers, ours_parts), (stock_headers, stock_parts) = parsed(ours), parsed(stock)
+    assert ours_parts == stock_parts
+    boundary = [(name, value.split("boundary=")[0]) for name, value in ours_headers]
+    assert boundary == [(name, value.split("boundary=")[0]) for name, value in stock_headers]
