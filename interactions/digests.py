@@ -45,7 +45,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail, signing
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import F, Func, OuterRef, Q, Subquery
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -57,16 +57,11 @@ from contacts.services import get_profile
 from .followups import OPEN_STATUSES, local_today
 from .models import Digest, DigestStatus, Direction, FollowUp, Interaction, Support, SupportStatus
 from .selectors_followups import (
-    due_by_owner,
     follow_up_reason_text,
     grouped_owners,
     one_person_by_owner,
-    one_person_this_week,
-    open_follow_ups,
     open_follow_ups_by_owner,
-    open_promises,
     open_promises_by_owner,
-    upcoming_events,
     upcoming_events_by_owner,
 )
 
@@ -226,16 +221,13 @@ def unsubscribe_url(user_id: int) -> str:
     return _absolute(reverse("digest:unsubscribe", args=[make_unsubscribe_token(user_id)]))
 
 
-class _Count(Subquery):
-    """COUNT(*) of a queryset as a scalar subquery: several counts in one round trip."""
-
-    template = "(SELECT COUNT(*) FROM (%(subquery)s) _count)"
-    output_field = IntegerField()
-
-
-def _stats_querysets(owner, now: datetime, gives_since: Q) -> dict:
-    """The querysets behind the stats line of `owner` (a user or an OuterRef to one)."""
-    return {
+def _stats_by_owner(now: datetime, today_by_owner: dict[int, date]) -> dict:
+    """{owner id: the numbers of the stats line}, in one query."""
+    gives_since = Q(pk__in=[])
+    for today, owner_ids in grouped_owners(today_by_owner).items():
+        gives_since |= Q(owner_id__in=owner_ids, done_on__gte=today - timedelta(days=30))
+    owner = OuterRef("pk")
+    counts = {
         "touches_7d": Interaction.objects.filter(
             owner=owner, occurred_at__gte=now - timedelta(days=7)
         ),
@@ -245,34 +237,8 @@ def _stats_querysets(owner, now: datetime, gives_since: Q) -> dict:
         "open_follow_ups": FollowUp.objects.filter(owner=owner, status__in=OPEN_STATUSES),
         "contacts": Contact.objects.filter(owner=owner, archived=False),
     }
-
-
-def _digest_counts(owner, now: datetime, today: date, due) -> dict:
-    """The stats line and the number of follow-ups due, in one query."""
-    counts = {
-        **_stats_querysets(owner, now, Q(done_on__gte=today - timedelta(days=30))),
-        "due": due,
-    }
-    # Prefixed: the names would clash with the user model's reverse relations.
-    subqueries = {f"n_{name}": _Count(qs.order_by().values("pk")) for name, qs in counts.items()}
-    row = get_user_model().objects.filter(pk=owner.pk).values(**subqueries).get()
-    return {name: row[f"n_{name}"] for name in counts}
-
-
-def _digest_counts_by_owner(now: datetime, today_by_owner: dict[int, date]) -> dict:
-    """{owner id: the stats line and the number of follow-ups due}, in one query."""
-    gives_since = Q(pk__in=[])
-    for today, owner_ids in grouped_owners(today_by_owner).items():
-        gives_since |= Q(owner_id__in=owner_ids, done_on__gte=today - timedelta(days=30))
-    owner = OuterRef("pk")
-    counts = {
-        **_stats_querysets(owner, now, gives_since),
-        "due": FollowUp.objects.filter(
-            due_by_owner({pk: day + timedelta(days=6) for pk, day in today_by_owner.items()}),
-            owner=owner,
-        ),
-    }
-    # A COUNT without GROUP BY per owner: Func, not the Count aggregate.
+    # A COUNT without GROUP BY per owner: Func, not the Count aggregate. Prefixed: the names
+    # would clash with the user model's reverse relations.
     subqueries = {
         f"n_{name}": Subquery(qs.order_by().annotate(n=Func("pk", function="COUNT")).values("n"))
         for name, qs in counts.items()
@@ -288,7 +254,7 @@ class _Links:
 
     contact: Callable[[int], str]
     action: Callable[[str], str] | None
-    signer: signing.TimestampSigner | None
+    signer: _ActionSigner | None
 
     @classmethod
     def make(cls, links: bool) -> "_Links":
@@ -297,11 +263,10 @@ class _Links:
         return cls(_contact_url_filler(), _url_filler("digest:action", "token"), _ActionSigner())
 
 
-def _digest_context(owner, profile, now, due, due_total, promises, person, events, stats, links):
+def _digest_context(owner, profile, today, due, promises, person, events, stats, links):
     """The template context of one digest from what was read for it."""
-    today = local_today(profile, now)
     reach_out = []
-    for follow_up in due:
+    for follow_up in due.first:
         item = {
             "follow_up": follow_up,
             "contact": follow_up.contact,
@@ -321,7 +286,7 @@ def _digest_context(owner, profile, now, due, due_total, promises, person, event
         "today": today,
         "week_end": today + timedelta(days=6),
         "reach_out": reach_out,
-        "reach_out_total": due_total,
+        "reach_out_total": due.total,
         "promises_mine": mine,
         "promises_theirs": theirs,
         "person": person,
@@ -334,28 +299,6 @@ def _digest_context(owner, profile, now, due, due_total, promises, person, event
     }
 
 
-def build_digest(
-    owner, now: datetime, *, profile: Profile | None = None, links: bool = True
-) -> dict:
-    """Everything the digest says for the week starting today (user's zone): who to reach out
-    to and why, open promises both ways, one person to connect with, events, stats. Seven
-    queries, however large the network: for one digest (the preview); a batch of digests is
-    built by build_digests."""
-    profile = profile or get_profile(owner)
-    today = local_today(profile, now)
-    due = open_follow_ups(owner, today + timedelta(days=6))
-    items = list(due[:MAX_ITEMS])
-    promises = open_promises(owner)
-    person = one_person_this_week(owner, today, profile=profile)
-    stats = _digest_counts(owner, now, today, due)
-    events = list(upcoming_events(owner, today)[:MAX_EVENTS])
-    due_total = stats.pop("due")
-    return _digest_context(
-        owner, profile, now, items, due_total, promises, person, events, stats,
-        _Links.make(links),
-    )
-
-
 def _profile_of(owner) -> Profile:
     try:
         return owner.profile
@@ -364,26 +307,37 @@ def _profile_of(owner) -> Profile:
 
 
 def build_digests(owners, now: datetime, *, links: bool = True) -> list[dict]:
-    """build_digest for each of `owners` (users loaded with select_related("profile")), in
-    the same order, in seven queries for the whole batch whatever the number of users or the
-    size of their networks."""
-    profiles = {owner.pk: _profile_of(owner) for owner in owners}
-    if not profiles:
+    """Everything each of `owners` (users loaded with select_related("profile")) is told for
+    the week starting on their today, in their zone: who to reach out to and why, open promises
+    both ways, one person to connect with, events, stats. In the same order, in seven queries
+    for the whole batch whatever the number of users or the size of their networks."""
+    return _build_digests(owners, {owner.pk: _profile_of(owner) for owner in owners}, now, links)
+
+
+def build_digest(
+    owner, now: datetime, *, profile: Profile | None = None, links: bool = True
+) -> dict:
+    """build_digests for one user (the preview), in the same seven queries."""
+    profiles = {owner.pk: profile or get_profile(owner)}
+    return _build_digests([owner], profiles, now, links)[0]
+
+
+def _build_digests(owners, profiles: dict[int, Profile], now: datetime, links: bool) -> list:
+    if not owners:
         return []
     today = {pk: local_today(profile, now) for pk, profile in profiles.items()}
     due = open_follow_ups_by_owner(
         {pk: day + timedelta(days=6) for pk, day in today.items()}, MAX_ITEMS
     )
-    stats = _digest_counts_by_owner(now, today)
+    stats = _stats_by_owner(now, today)
     promises = open_promises_by_owner(list(profiles))
     people = one_person_by_owner(profiles, today)
     events = upcoming_events_by_owner(today, MAX_EVENTS)
     shared_links = _Links.make(links)
     return [
         _digest_context(
-            owner, profiles[owner.pk], now, due[owner.pk], stats[owner.pk].pop("due"),
-            promises[owner.pk], people[owner.pk], events[owner.pk], stats[owner.pk],
-            shared_links,
+            owner, profiles[owner.pk], today[owner.pk], due[owner.pk], promises[owner.pk],
+            people[owner.pk], events[owner.pk], stats[owner.pk], shared_links,
         )
         for owner in owners
     ]

@@ -1,9 +1,10 @@
-"""Reads for follow-ups: reasons in words, the reach-out list, open promises both ways, and the
-"one person this week" suggestion. Shared by the weekly digest, the dashboard and the calendar.
+"""Reads for follow-ups: reasons in words (shared by the weekly digest, the dashboard and the
+calendar), and what the weekly digest lists: the reach-out list, open promises both ways,
+upcoming events and the "one person this week" suggestion.
 
-The `…_by_owner` readers answer the same questions for a batch of users in one query each
-(the weekly digest is built a batch at a time); each gives every user what the one-user reader
-would."""
+The digest is built a batch of users at a time, so these readers take a batch and answer for
+each of its users in one or two queries, whatever the batch's size; a user alone is a batch of
+one."""
 
 import hashlib
 from collections import defaultdict
@@ -82,39 +83,6 @@ def follow_up_reason_text(
     return follow_up.note or "reminder"
 
 
-def open_follow_ups(owner, until: date):
-    """Open or snoozed follow-ups due on or before `until`, most overdue first, with what
-    follow_up_reason_text reads already joined."""
-    return (
-        FollowUp.objects.filter(owner=owner, status__in=OPEN_STATUSES, due_on__lte=until)
-        .select_related("contact", "event", "mentorship")
-        .order_by("due_on", "id")
-    )
-
-
-def open_promises(owner, limit: int = 10) -> tuple[list[Support], list[Support]]:
-    """Promises both ways that are not kept yet, the `limit` oldest each way: (what I offered,
-    what was offered to me or asked by me). Two plain queries cost less to build than one
-    windowed query."""
-    base = (
-        Support.objects.filter(owner=owner, status=SupportStatus.OFFERED)
-        .select_related("contact")
-        .order_by("offered_on", "id")
-    )
-    mine = list(base.filter(direction=Direction.GIVE)[:limit])
-    theirs = list(base.exclude(direction=Direction.GIVE)[:limit])
-    return mine, theirs
-
-
-def upcoming_events(owner, today: date, days: int = 21):
-    """Events starting within the next `days` days (or running today)."""
-    return (
-        Event.objects.filter(owner=owner, starts_on__lte=today + timedelta(days=days))
-        .filter(Q(starts_on__gte=today) | Q(ends_on__gte=today))
-        .order_by("starts_on", "name", "id")
-    )
-
-
 # For a batch of users ---------------------------------------------------------------------
 
 
@@ -140,28 +108,43 @@ def due_by_owner(until_by_owner: dict[int, date]) -> Q:
     return due & Q(status__in=OPEN_STATUSES)
 
 
+@dataclass(frozen=True)
+class DueFollowUps:
+    first: list[FollowUp]  # the most overdue first, with what follow_up_reason_text reads
+    total: int  # how many are due in all
+
+
 def open_follow_ups_by_owner(until_by_owner: dict[int, date], limit: int) -> dict:
-    """{owner id: their first `limit` open_follow_ups(owner, until)} for each owner's own
-    `until`. Two queries: the ranking reads only the index columns of every due row, and the
-    joins are made for the chosen rows only (in one query, PostgreSQL joined them all)."""
+    """{owner id: DueFollowUps}: the first `limit` open or snoozed follow-ups due on or before
+    each owner's own `until`, most overdue first, and how many are due. Two queries: the ranking
+    (and the count) reads only the index columns of every due row, and the joins are made for
+    the chosen rows only (in one query, PostgreSQL joined them all)."""
     first = _first_per_owner(
-        FollowUp.objects.filter(due_by_owner(until_by_owner)),
+        FollowUp.objects.filter(due_by_owner(until_by_owner)).annotate(
+            total=Window(Count("pk"), partition_by=[F("owner_id")])
+        ),
         [F("due_on").asc(), F("pk").asc()],
         limit,
     )
+    totals = {owner_id: 0 for owner_id in until_by_owner}
+    chosen = []
+    for pk, owner_id, total in first.values_list("pk", "owner_id", "total"):
+        chosen.append(pk)
+        totals[owner_id] = total
     rows = (
-        FollowUp.objects.filter(pk__in=list(first.values_list("pk", flat=True)))
+        FollowUp.objects.filter(pk__in=chosen)
         .select_related("contact", "event", "mentorship")
         .order_by("owner_id", "due_on", "pk")
     )
     found = {owner_id: [] for owner_id in until_by_owner}
     for follow_up in rows:
         found[follow_up.owner_id].append(follow_up)
-    return found
+    return {owner_id: DueFollowUps(found[owner_id], totals[owner_id]) for owner_id in found}
 
 
 def open_promises_by_owner(owner_ids, limit: int = 10) -> dict:
-    """{owner id: open_promises(owner, limit)} for every owner. One query."""
+    """{owner id: (what they offered, what was offered to them or asked by them)}: the promises
+    both ways not kept yet, the `limit` oldest each way. One query."""
     mine = Case(When(direction=Direction.GIVE, then=Value(True)), default=Value(False))
     rows = _first_per_owner(
         Support.objects.filter(owner_id__in=owner_ids, status=SupportStatus.OFFERED)
@@ -178,8 +161,8 @@ def open_promises_by_owner(owner_ids, limit: int = 10) -> dict:
 
 
 def upcoming_events_by_owner(today_by_owner: dict[int, date], limit: int, days: int = 21) -> dict:
-    """{owner id: the first `limit` upcoming_events(owner, today)} for each owner's own
-    today. One query."""
+    """{owner id: the first `limit` events starting within `days` days of each owner's own
+    today, or running today}. One query."""
     upcoming = Q(pk__in=[])
     for today, owner_ids in grouped_owners(today_by_owner).items():
         upcoming |= Q(owner_id__in=owner_ids, starts_on__lte=today + timedelta(days=days)) & (
@@ -221,44 +204,6 @@ _DEFAULT_GIVE = (SupportKind.HELP, "ask what they need help with this month")
 def _tie_break(contact_id: int, today: date) -> str:
     year, week, _ = today.isocalendar()
     return hashlib.sha256(f"{contact_id}:{year}-{week}".encode()).hexdigest()
-
-
-def one_person_this_week(
-    owner, today: date, *, profile: Profile | None = None
-) -> PersonSuggestion | None:
-    """The active contact (reminders on) longest out of touch relative to their cadence, with a
-    suggested give. Deterministic for a given day; ties broken by a hash of the ISO week."""
-    profile = profile or profile_for(owner.pk)
-    # The database does the per-contact work (local date of the last touch, cadence with the
-    # tier's default); Python only compares small ints for the user's few hundred contacts.
-    tier_default = Case(
-        *[When(tier=tier, then=Value(profile.default_cadence(tier))) for tier in Tier],
-        output_field=IntegerField(),
-    )
-    rows = (
-        Contact.objects.filter(owner=owner, archived=False, reminders_off=False)
-        .annotate(
-            since_day=TruncDate(
-                Coalesce("last_interaction_at", "created_at"), tzinfo=profile.zone
-            ),
-            cadence=Coalesce("cadence_days", tier_default),
-        )
-        .values_list("pk", "cadence", "since_day")
-        .order_by()
-    )
-    best_ratio, tied = None, []
-    for pk, cadence, since_day in rows:
-        ratio = (today - since_day).days / cadence
-        if best_ratio is None or ratio > best_ratio:
-            best_ratio, tied = ratio, [(pk, cadence, since_day)]
-        elif ratio == best_ratio:
-            tied.append((pk, cadence, since_day))
-    if not tied:
-        return None
-    # Among equals, a stable per-week shuffle.
-    pk, cadence, since_day = min(tied, key=lambda row: _tie_break(row[0], today))
-    contact = _with_support_counts(Contact.objects.filter(owner=owner)).get(pk=pk)
-    return _suggestion(contact, cadence, (today - since_day).days)
 
 
 def _with_support_counts(contacts):
@@ -309,10 +254,11 @@ class _DaysBetween(Func):
 
 
 def one_person_by_owner(profiles: dict[int, Profile], today_by_owner: dict[int, date]) -> dict:
-    """{owner id: one_person_this_week(owner, today, profile=profile)} for each owner, their
-    profile and their today. The database ranks every contact of the batch (days since the last
-    touch in the owner's zone over the cadence) and returns only each owner's best; two
-    queries."""
+    """{owner id: the active contact (reminders on) longest out of touch relative to their
+    cadence, with a suggested give, or None} for each owner, their profile and their today.
+    Deterministic for a given day, ties broken by a hash of the ISO week. The database ranks
+    every contact of the batch (days since the last touch in the owner's zone over the cadence)
+    and returns only each owner's best; two queries."""
     since = Coalesce("last_interaction_at", "created_at")
     by_zone = grouped_owners(
         {pk: (profile.time_zone, today_by_owner[pk]) for pk, profile in profiles.items()}
@@ -357,7 +303,7 @@ def one_person_by_owner(profiles: dict[int, Profile], today_by_owner: dict[int, 
     tied = defaultdict(list)
     for owner_id, pk, cadence_days, since_days in best:
         tied[owner_id].append((pk, cadence_days, since_days))
-    # Among equals, the same stable per-week shuffle as for one user.
+    # Among equals, a stable per-week shuffle.
     chosen = {
         owner_id: min(rows, key=lambda row: _tie_break(row[0], today_by_owner[owner_id]))
         for owner_id, rows in tied.items()
@@ -369,3 +315,17 @@ def one_person_by_owner(profiles: dict[int, Profile], today_by_owner: dict[int, 
     for owner_id, (pk, cadence_days, since_days) in chosen.items():
         found[owner_id] = _suggestion(contacts[pk], cadence_days, since_days)
     return found
+
+
+def one_person_this_week(
+    owner, today: date, *, profile: Profile | None = None
+) -> PersonSuggestion | None:
+    """The active contact (reminders on) longest out of touch relative to their cadence, with a
+    suggested give: one_person_by_owner for a batch of one."""
+    profile = profile or profile_for(owner.pk)
+    return one_person_by_owner({owner.pk: profile}, {owner.pk: today})[owner.pk]
+
+
+def open_promises(owner, limit: int = 10) -> tuple[list[Support], list[Support]]:
+    """open_promises_by_owner for a batch of one."""
+    return open_promises_by_owner([owner.pk], limit)[owner.pk]
