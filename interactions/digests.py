@@ -46,7 +46,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail, signing
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import F, Func, OuterRef, Q, Subquery
+from django.db.models import Case, F, Func, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.expressions import Star
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import dateformat, timezone
@@ -224,29 +225,59 @@ def unsubscribe_url(user_id: int) -> str:
     return _absolute(reverse("digest:unsubscribe", args=[make_unsubscribe_token(user_id)]))
 
 
-def _stats_by_owner(now: datetime, today_by_owner: dict[int, date]) -> dict:
-    """{owner id: the numbers of the stats line}, in one query."""
-    gives_since = Q(pk__in=[])
-    for today, owner_ids in grouped_owners(today_by_owner).items():
-        gives_since |= Q(owner_id__in=owner_ids, done_on__gte=today - timedelta(days=30))
+def _each_owners(value_by_owner: dict) -> Case:
+    """Each owner's own value, as an expression on the batch's users: the value most of them
+    share is the ELSE branch, so the SQL does not list their ids."""
+    *others, (usual, _) = sorted(
+        grouped_owners(value_by_owner).items(), key=lambda group: len(group[1])
+    )
+    return Case(
+        *[When(pk__in=owner_ids, then=Value(value)) for value, owner_ids in others],
+        default=Value(usual),
+    )
+
+
+def _counts_by_owner(now: datetime, today_by_owner: dict[int, date]) -> dict:
+    """{owner id: how many follow-ups are due this week (`due`) and the numbers of the stats
+    line}, in one query: a COUNT per number and user, each an index range of that user's rows."""
     owner = OuterRef("pk")
     counts = {
+        "due": FollowUp.objects.filter(
+            owner=owner, status__in=OPEN_STATUSES, due_on__lte=OuterRef("due_until")
+        ),
         "touches_7d": Interaction.objects.filter(
             owner=owner, occurred_at__gte=now - timedelta(days=7)
         ),
         "gives_done_30d": Support.objects.filter(
-            gives_since, owner=owner, direction=Direction.GIVE, status=SupportStatus.DONE
+            owner=owner,
+            direction=Direction.GIVE,
+            status=SupportStatus.DONE,
+            done_on__gte=OuterRef("gives_since"),
         ),
         "open_follow_ups": FollowUp.objects.filter(owner=owner, status__in=OPEN_STATUSES),
         "contacts": Contact.objects.filter(owner=owner, archived=False),
     }
-    # A COUNT without GROUP BY per owner: Func, not the Count aggregate. Prefixed: the names
-    # would clash with the user model's reverse relations.
+    # A COUNT without GROUP BY per owner: Func, not the Count aggregate; of *, not of the id,
+    # so that PostgreSQL counts from the index alone (followup_open_due, interaction_owner_recent)
+    # where it can. Prefixed: the names would clash with the user model's reverse relations.
+    count = Func(Star(), function="COUNT", output_field=IntegerField())
     subqueries = {
-        f"n_{name}": Subquery(qs.order_by().annotate(n=Func("pk", function="COUNT")).values("n"))
+        f"n_{name}": Subquery(qs.order_by().annotate(n=count).values("n"))
         for name, qs in counts.items()
     }
-    rows = get_user_model().objects.filter(pk__in=list(today_by_owner)).values("pk", **subqueries)
+    rows = (
+        get_user_model()
+        .objects.filter(pk__in=list(today_by_owner))
+        .annotate(
+            due_until=_each_owners(
+                {pk: today + timedelta(days=6) for pk, today in today_by_owner.items()}
+            ),
+            gives_since=_each_owners(
+                {pk: today - timedelta(days=30) for pk, today in today_by_owner.items()}
+            ),
+        )
+        .values("pk", **subqueries)
+    )
     return {row["pk"]: {name: row[f"n_{name}"] for name in counts} for row in rows}
 
 
@@ -266,10 +297,12 @@ class _Links:
         return cls(_contact_url_filler(), _url_filler("digest:action", "token"), _ActionSigner())
 
 
-def _digest_context(owner, profile, today, due, promises, person, events, stats, links):
+def _digest_context(owner, profile, today, due, promises, person, events, counts, links):
     """The template context of one digest from what was read for it."""
+    stats = dict(counts)
+    due_total = stats.pop("due")
     reach_out = []
-    for follow_up in due.first:
+    for follow_up in due:
         item = {
             "follow_up": follow_up,
             "contact": follow_up.contact,
@@ -289,7 +322,7 @@ def _digest_context(owner, profile, today, due, promises, person, events, stats,
         "today": today,
         "week_end": today + timedelta(days=6),
         "reach_out": reach_out,
-        "reach_out_total": due.total,
+        "reach_out_total": due_total,
         "promises_mine": mine,
         "promises_theirs": theirs,
         "person": person,
@@ -332,7 +365,7 @@ def _build_digests(owners, profiles: dict[int, Profile], now: datetime, links: b
     due = open_follow_ups_by_owner(
         {pk: day + timedelta(days=6) for pk, day in today.items()}, MAX_ITEMS
     )
-    stats = _stats_by_owner(now, today)
+    counts = _counts_by_owner(now, today)
     promises = open_promises_by_owner(list(profiles))
     people = one_person_by_owner(profiles, today)
     events = upcoming_events_by_owner(today, MAX_EVENTS)
@@ -340,7 +373,7 @@ def _build_digests(owners, profiles: dict[int, Profile], now: datetime, links: b
     return [
         _digest_context(
             owner, profiles[owner.pk], today[owner.pk], due[owner.pk], promises[owner.pk],
-            people[owner.pk], events[owner.pk], stats[owner.pk], shared_links,
+            people[owner.pk], events[owner.pk], counts[owner.pk], shared_links,
         )
         for owner in owners
     ]

@@ -17,13 +17,21 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, Tier
 from interactions import digests
-from interactions.models import Digest, DigestStatus, Direction, FollowUpStatus, SupportStatus
+from interactions.models import (
+    Digest,
+    DigestStatus,
+    Direction,
+    FollowUpReason,
+    FollowUpStatus,
+    SupportStatus,
+)
 from interactions.tasks import send_digests
 from tests.factories import (
     ContactFactory,
     EventFactory,
     FollowUpFactory,
     InteractionFactory,
+    MentorshipFactory,
     ProfileFactory,
     SupportFactory,
     UserFactory,
@@ -111,6 +119,32 @@ def test_rendering_a_built_batch_reads_nothing_more(django_assert_num_queries):
     with django_assert_num_queries(0):
         for owner, context in zip(owners, contexts, strict=True):
             digests.render_digest_message(owner, context).message().as_bytes()
+
+
+def test_follow_ups_of_every_reason_are_told_from_what_the_batch_read(django_assert_num_queries):
+    # The due follow-ups are loaded with only the fields the digest reads (see
+    # DUE_FOLLOW_UP_FIELDS): a reason text reading another one would query once per row.
+    (owner,) = subscribers(1, contacts=1)
+    today = date(2026, 3, 30)
+    event = EventFactory(owner=owner, name="KubeCon", starts_on=today - timedelta(days=3))
+    mentorship = MentorshipFactory(owner=owner, last_session_on=today - timedelta(days=14))
+    for reason, extra in [
+        (FollowUpReason.CADENCE, {}),
+        (FollowUpReason.PROMISE, {"note": "send the slides"}),
+        (FollowUpReason.GIVE, {}),
+        (FollowUpReason.EVENT, {"event": event}),
+        (FollowUpReason.MENTORSHIP, {"mentorship": mentorship}),
+        (FollowUpReason.MANUAL, {"note": "call back"}),
+    ]:
+        FollowUpFactory(owner=owner, reason=reason, due_on=today, **extra)
+    (owner,) = loaded([owner])
+    with django_assert_num_queries(7):
+        (context,) = digests.build_digests([owner], NOW)
+    with django_assert_num_queries(0):
+        message = digests.render_digest_message(owner, context)
+        message.message().as_bytes()
+    assert "met at KubeCon 3 days ago" in message.body
+    assert "mentoring session due, last one 14 days ago" in message.body
 
 
 def test_an_empty_batch_reads_nothing(django_assert_num_queries):
