@@ -371,7 +371,7 @@ def test_a_digest_that_cannot_be_built_stays_claimed_and_the_rest_of_the_batch_i
             raise ValueError("a template error")
         return render(owner, context, **kwargs)
 
-    monkeypatch.setattr(digests, "render_digest_message", render_or_fail)
+    monkeypatch.setattr(digests.message, "render_digest_message", render_or_fail)
     outcomes = digests.deliver_digests(ids, NOW)
     assert outcomes == {ids[0]: "sent", ids[1]: "error", ids[2]: "sent"}
     stuck = Digest.objects.get(pk=ids[1])

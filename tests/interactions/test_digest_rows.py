@@ -81,7 +81,7 @@ def context() -> dict:
 
 
 def rows(context: dict, part: str) -> str:
-    email = digests._email_context(context)
+    email = digests.message._email_context(context)
     lists = [email[f"reach_out_{part}"], email[f"promises_{part}"], email[f"events_{part}"]]
     return "|".join(["".join(rows) for rows in lists] + [email["week"], email["stats_line"]])
 

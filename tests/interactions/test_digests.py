@@ -557,7 +557,7 @@ def test_action_tokens_signed_for_a_batch_are_the_tokens_signing_dumps_makes():
     # Links already emailed are read by read_action_token: the cheaper signer must not change
     # a single character of what Django's own signing.dumps makes.
     with time_machine.travel(at(2026, 3, 30, 7), tick=False):
-        signer = digests._ActionSigner()
+        signer = digests.tokens.ActionSigner()
         for owner_id, follow_up_id, action in [(1, 2, "done"), (42, 1234567, "snooze")]:
             expected = signing.dumps(
                 {"u": owner_id, "f": follow_up_id, "a": action}, salt=digests.ACTION_SALT
@@ -568,15 +568,15 @@ def test_action_tokens_signed_for_a_batch_are_the_tokens_signing_dumps_makes():
 
 
 def test_action_tokens_are_signed_with_the_current_secret_key(settings):
-    signer_before = digests._ActionSigner()
+    signer_before = digests.tokens.ActionSigner()
     settings.SECRET_KEY = "another secret"
-    token = digests._ActionSigner().sign_action(1, 2, "done")
+    token = digests.tokens.ActionSigner().sign_action(1, 2, "done")
     assert token.rsplit(":", 1)[1] != signer_before.sign_action(1, 2, "done").rsplit(":", 1)[1]
     assert digests.read_action_token(token) == (1, 2, "done")
 
 
 def test_digest_headers_build_each_header_class_once():
-    headers = digests._HEADER_CLASSES
+    headers = digests.message._HEADER_CLASSES
     assert headers["List-Unsubscribe"] is headers["list-unsubscribe"]
     assert headers["Subject"] is not headers["To"]
 
