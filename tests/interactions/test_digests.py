@@ -598,3 +598,21 @@ def test_digest_message_has_the_headers_and_parts_of_djangos_own_message(sent_di
     assert ours_parts == stock_parts
     boundary = [(name, value.split("boundary=")[0]) for name, value in ours_headers]
     assert boundary == [(name, value.split("boundary=")[0]) for name, value in stock_headers]
+
+
+def test_digest_boundary_is_one_neither_part_contains(monkeypatch):
+    taken = f"{'=' * 15}{1:019d}=="
+    draws = iter([1, 2])
+    monkeypatch.setattr(digests.message.random, "randrange", lambda _: next(draws))
+    boundary = digests.message._boundary(["plain text", f"html quoting --{taken}"])
+    assert boundary == f"{'=' * 15}{2:019d}=="
+
+
+def test_digest_message_is_multipart_with_its_boundary_set(sent_digest):
+    (message,) = mail.outbox
+    built = message.message(policy=policy.SMTP)
+    boundary = built.get_boundary()
+    assert boundary and boundary.startswith("=" * 15)
+    wire = built.as_bytes()
+    assert wire.count(f"--{boundary}\r\n".encode()) == 2
+    assert wire.count(f"--{boundary}--".encode()) == 1
