@@ -22,15 +22,26 @@ from .content import build_digests
 from .schedule import digest_window
 
 
+class _FoldedOnce(email.headerregistry.BaseHeader):
+    """A header that folds itself once per policy: the headers every digest shares are the
+    same objects (see _DigestHeaders), folded again for every message otherwise."""
+
+    def fold(self, *, policy):
+        folded = self.__dict__.setdefault("_folded", {})
+        if policy not in folded:
+            folded[policy] = super().fold(policy=policy)
+        return folded[policy]
+
+
 class _DigestHeaders(email.headerregistry.HeaderRegistry):
     """Python's header registry, without its repeated work: the stock one builds a new class
     (type()) for every header of every message and parses every value anew, most of the time a
     digest's MIME message took. A header's class depends only on its name, and header objects
     are immutable, so the class is made once per name and the headers every digest shares
-    (MIME-Version, From, Content-Type of the parts, …) are parsed once."""
+    (MIME-Version, From, Content-Type of the parts, …) are parsed and folded once."""
 
     def __init__(self):
-        super().__init__()
+        super().__init__(base_class=_FoldedOnce)
         self._classes = {}
         self._parsed = functools.lru_cache(maxsize=64)(super().__call__)
 

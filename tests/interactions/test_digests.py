@@ -581,6 +581,16 @@ def test_digest_headers_build_each_header_class_once():
     assert headers["Subject"] is not headers["To"]
 
 
+def test_digest_headers_every_digest_shares_are_parsed_and_folded_once():
+    headers = digests.message._HEADER_CLASSES
+    shared = headers("Auto-Submitted", "auto-generated")
+    assert headers("Auto-Submitted", "auto-generated") is shared
+    folded = shared.fold(policy=policy.SMTP)
+    assert folded == "Auto-Submitted: auto-generated\r\n"
+    assert shared.fold(policy=policy.SMTP) is folded
+    assert shared.fold(policy=policy.default) == "Auto-Submitted: auto-generated\n"
+
+
 def test_digest_message_has_the_headers_and_parts_of_djangos_own_message(sent_digest):
     # The digest's policy only skips repeated work: what it builds is what Django builds.
     (message,) = mail.outbox
