@@ -27,11 +27,13 @@ from ..selectors_followups import (
 )
 from .schedule import profile_of
 from .tokens import (
-    ActionSigner,
+    ACTION_SALT,
+    UNSUBSCRIBE_SALT,
+    BatchSigner,
     absolute_url,
     contact_url_filler,
     make_action_token,
-    unsubscribe_url,
+    make_unsubscribe_token,
     url_filler,
 )
 
@@ -97,18 +99,30 @@ def _counts_by_owner(now: datetime, today_by_owner: dict[int, date]) -> dict:
 
 @dataclass(frozen=True)
 class _Links:
-    """URL makers and the token signer shared by every digest of a batch: reverse() runs once
-    and one signer signs every action link, not one per link."""
+    """The URLs of a batch's digests: reverse() runs once per view and one signer per salt
+    signs all the batch's tokens, not one of each per link."""
 
-    contact: Callable[[int], str]
-    action: Callable[[str], str] | None
-    signer: ActionSigner | None
+    contact: Callable[[int], str]  # contact id -> URL
+    settings: str
+    action: Callable[[FollowUp, str], str] | None  # follow-up, action -> signed one-click URL
+    unsubscribe: Callable[[int], str] | None  # user id -> signed URL
 
     @classmethod
     def make(cls, links: bool) -> "_Links":
+        contact, settings_url = contact_url_filler(), absolute_url(reverse("settings"))
         if not links:
-            return cls(contact_url_filler(), None, None)
-        return cls(contact_url_filler(), url_filler("digest:action", "token"), ActionSigner())
+            return cls(contact, settings_url, None, None)
+        action_url = url_filler("digest:action", "token")
+        unsubscribe_url = url_filler("digest:unsubscribe", "token")
+        actions, unsubscribes = BatchSigner(ACTION_SALT), BatchSigner(UNSUBSCRIBE_SALT)
+        return cls(
+            contact,
+            settings_url,
+            lambda follow_up, action: action_url(
+                make_action_token(follow_up, action, signer=actions)
+            ),
+            lambda user_id: unsubscribe_url(make_unsubscribe_token(user_id, signer=unsubscribes)),
+        )
 
 
 def _digest_context(owner, profile, today, due, promises, person, events, counts, links):
@@ -125,9 +139,8 @@ def _digest_context(owner, profile, today, due, promises, person, events, counts
             "contact_url": links.contact(follow_up.contact_id),
         }
         if links.action:
-            done = make_action_token(follow_up, "done", signer=links.signer)
-            snooze = make_action_token(follow_up, "snooze", signer=links.signer)
-            item["done_url"], item["snooze_url"] = links.action(done), links.action(snooze)
+            item["done_url"] = links.action(follow_up, "done")
+            item["snooze_url"] = links.action(follow_up, "snooze")
         reach_out.append(item)
     mine, theirs = promises
     return {
@@ -144,8 +157,8 @@ def _digest_context(owner, profile, today, due, promises, person, events, counts
         "events": events,
         "stats": stats,
         "site_url": settings.SITE_URL,
-        "settings_url": absolute_url(reverse("settings")),
-        "unsubscribe_url": unsubscribe_url(owner.pk) if links.action else "",
+        "settings_url": links.settings,
+        "unsubscribe_url": links.unsubscribe(owner.pk) if links.unsubscribe else "",
     }
 
 

@@ -16,7 +16,7 @@ from django.db import connection
 
 from contacts.models import Tier
 from interactions import digests, followups
-from interactions.models import Digest, DigestStatus, Direction, FollowUpReason
+from interactions.models import Digest, DigestStatus, Direction, FollowUp, FollowUpReason
 from interactions.tasks import send_digest
 from tests.factories import (
     ContactFactory,
@@ -553,26 +553,37 @@ def test_unsubscribe_header_carries_its_url_as_is_on_the_wire(sent_digest):
     assert len(header) <= 998
 
 
-def test_action_tokens_signed_for_a_batch_are_the_tokens_signing_dumps_makes():
-    # Links already emailed are read by read_action_token: the cheaper signer must not change
-    # a single character of what Django's own signing.dumps makes.
+def test_tokens_signed_for_a_batch_are_the_tokens_signing_dumps_makes():
+    # Links already emailed are read by read_action_token and read_unsubscribe_token: the
+    # cheaper signing must not change a single character of what Django's signing.dumps makes.
     with time_machine.travel(at(2026, 3, 30, 7), tick=False):
-        signer = digests.tokens.ActionSigner()
+        actions = digests.tokens.BatchSigner(digests.ACTION_SALT)
         for owner_id, follow_up_id, action in [(1, 2, "done"), (42, 1234567, "snooze")]:
+            follow_up = FollowUp(pk=follow_up_id, owner_id=owner_id)
             expected = signing.dumps(
                 {"u": owner_id, "f": follow_up_id, "a": action}, salt=digests.ACTION_SALT
             )
-            token = signer.sign_action(owner_id, follow_up_id, action)
-            assert token == expected
+            for signer in (actions, None):
+                token = digests.make_action_token(follow_up, action, signer=signer)
+                assert token == expected
             assert digests.read_action_token(token) == (owner_id, follow_up_id, action)
+        unsubscribes = digests.tokens.BatchSigner(digests.UNSUBSCRIBE_SALT)
+        token = digests.make_unsubscribe_token(77, signer=unsubscribes)
+        assert token == signing.dumps({"u": 77}, salt=digests.UNSUBSCRIBE_SALT)
+        assert digests.read_unsubscribe_token(token) == 77
 
 
-def test_action_tokens_are_signed_with_the_current_secret_key(settings):
-    signer_before = digests.tokens.ActionSigner()
+def test_action_tokens_are_only_made_for_known_actions():
+    with pytest.raises(ValueError):
+        digests.make_action_token(FollowUp(pk=2, owner_id=1), 'done","a":"delete')
+
+
+def test_batch_tokens_are_signed_with_the_current_secret_key(settings):
+    before = digests.tokens.BatchSigner(digests.ACTION_SALT).dumps('{"u":1}')
     settings.SECRET_KEY = "another secret"
-    token = digests.tokens.ActionSigner().sign_action(1, 2, "done")
-    assert token.rsplit(":", 1)[1] != signer_before.sign_action(1, 2, "done").rsplit(":", 1)[1]
-    assert digests.read_action_token(token) == (1, 2, "done")
+    after = digests.tokens.BatchSigner(digests.ACTION_SALT).dumps('{"u":1}')
+    assert after.rsplit(":", 1)[1] != before.rsplit(":", 1)[1]
+    assert signing.loads(after, salt=digests.ACTION_SALT) == {"u": 1}
 
 
 def test_digest_headers_build_each_header_class_once():
