@@ -122,8 +122,8 @@ def test_rendering_a_built_batch_reads_nothing_more(django_assert_num_queries):
 
 
 def test_follow_ups_of_every_reason_are_told_from_what_the_batch_read(django_assert_num_queries):
-    # The due follow-ups are loaded with only the fields the digest reads (see
-    # DUE_FOLLOW_UP_FIELDS): a reason text reading another one would query once per row.
+    # The due follow-ups are read as plain rows of the fields the digest reads (DueFollowUp),
+    # not model instances: each reason's text must come from those alone.
     (owner,) = subscribers(1, contacts=1)
     today = date(2026, 3, 30)
     event = EventFactory(owner=owner, name="KubeCon", starts_on=today - timedelta(days=3))
