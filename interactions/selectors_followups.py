@@ -354,30 +354,32 @@ def one_person_by_owner(profiles: dict[int, Profile], today_by_owner: dict[int, 
         *[When(tier=tier, then=Value(default)) for tier, default in zip(Tier, usual, strict=True)],
         output_field=IntegerField(),
     )
-    cadence = Coalesce("cadence_days", tier_default)
-    ratio = Cast("days", FloatField()) / Cast("cadence", FloatField())
+    ratio = Cast(days, FloatField()) / Cast(Coalesce("cadence_days", tier_default), FloatField())
+    # Only the ids of each owner's best: the days and the cadence of the few chosen are
+    # reckoned again in Python below, which costs less than selecting them for every contact
+    # (PostgreSQL computed the days twice per row, for the ranking and for the column).
     best = (
         Contact.objects.filter(owner_id__in=list(profiles), archived=False, reminders_off=False)
-        .annotate(days=days, cadence=cadence)
         .annotate(rank=Window(Rank(), partition_by=[F("owner_id")], order_by=ratio.desc()))
         .filter(rank=1)
-        .values_list("owner_id", "pk", "cadence", "days")
+        .values_list("owner_id", "pk")
         .order_by()
     )
     tied = defaultdict(list)
-    for owner_id, pk, cadence_days, since_days in best:
-        tied[owner_id].append((pk, cadence_days, since_days))
+    for owner_id, pk in best:
+        tied[owner_id].append(pk)
     # Among equals, a stable per-week shuffle.
     chosen = {
-        owner_id: min(rows, key=lambda row: _tie_break(row[0], today_by_owner[owner_id]))
-        for owner_id, rows in tied.items()
+        owner_id: min(pks, key=lambda pk: _tie_break(pk, today_by_owner[owner_id]))
+        for owner_id, pks in tied.items()
     }
-    contacts = _with_support_counts(
-        Contact.objects.filter(pk__in=[pk for pk, _, _ in chosen.values()])
-    ).in_bulk()
+    contacts = _with_support_counts(Contact.objects.filter(pk__in=list(chosen.values()))).in_bulk()
     found = dict.fromkeys(profiles)
-    for owner_id, (pk, cadence_days, since_days) in chosen.items():
-        found[owner_id] = _suggestion(contacts[pk], cadence_days, since_days)
+    for owner_id, pk in chosen.items():
+        contact, profile = contacts[pk], profiles[owner_id]
+        since = (contact.last_interaction_at or contact.created_at).astimezone(profile.zone)
+        days_since = (today_by_owner[owner_id] - since.date()).days
+        found[owner_id] = _suggestion(contact, cadence_for(contact, profile), days_since)
     return found
 
 
