@@ -206,6 +206,12 @@ def open_follow_ups_by_owner(until_by_owner: dict[int, date], limit: int) -> dic
     return found
 
 
+PROMISE_FIELDS = (
+    "owner_id", "direction", "kind", "description", "offered_on", "due_on",
+    "contact__name", "contact__preferred_name",
+)
+
+
 def open_promises_by_owner(owner_ids, limit: int = 10) -> dict:
     """{owner id: (what they offered, what was offered to them or asked by them)}: the promises
     both ways not kept yet, the `limit` oldest each way. One query."""
@@ -213,6 +219,8 @@ def open_promises_by_owner(owner_ids, limit: int = 10) -> dict:
     rows = _first_per_owner(
         Support.objects.filter(owner_id__in=owner_ids, status=SupportStatus.OFFERED)
         .select_related("contact")
+        # What a promise line shows (Support.__str__ reads the description, direction and kind).
+        .only(*PROMISE_FIELDS)
         .annotate(mine=mine),
         [F("offered_on").asc(), F("pk").asc()],
         limit,

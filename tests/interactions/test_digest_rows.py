@@ -83,7 +83,7 @@ def context() -> dict:
 def rows(context: dict, part: str) -> str:
     email = digests.message._email_context(context)
     lists = [email[f"reach_out_{part}"], email[f"promises_{part}"], email[f"events_{part}"]]
-    return "|".join(["".join(rows) for rows in lists] + [email["week"], email["stats_line"]])
+    return "|".join([*lists, email["week"], email["stats_line"]])
 
 
 def loops(template: str, context: dict) -> str:
