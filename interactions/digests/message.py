@@ -73,12 +73,12 @@ class DigestEmail(EmailMultiAlternatives):
     Bodies still get quoted-printable where a line would pass 998 characters."""
 
     def message(self, *, policy=email.policy.default):
-        message = super().message(policy=_digest_policy(policy))
-        # Left unset, the generator picks the boundary as_bytes() time by compiling a regular
-        # expression for it and searching the whole message, a third of as_bytes(); a random
-        # one that neither part contains is as good.
-        message.set_boundary(_boundary([self.body, *(part.content for part in self.alternatives)]))
-        return message
+        built = super().message(policy=_digest_policy(policy))
+        # Left unset, the boundary is picked at as_bytes() time by compiling a regular
+        # expression for it and searching the whole message with it, a third of as_bytes(); a
+        # random one that neither part contains is as good.
+        built.set_boundary(_boundary([self.body, *(part.content for part in self.alternatives)]))
+        return built
 
 
 def _boundary(texts: list[str]) -> str:
