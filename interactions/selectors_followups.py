@@ -1,16 +1,18 @@
-"""Reads for follow-ups: reasons in words, the reach-out list, open promises both ways, and the
-"one person this week" suggestion. Shared by the weekly digest, the dashboard and the calendar.
+"""Reads for follow-ups: reasons in words (shared by the weekly digest, the dashboard and the
+calendar), and what the weekly digest lists: the reach-out list, open promises both ways,
+upcoming events and the "one person this week" suggestion.
 
-The `…_by_owner` readers answer the same questions for a batch of users in one query each
-(the weekly digest is built a batch at a time); each gives every user what the one-user reader
-would."""
+The digest is built a batch of users at a time, so these readers take a batch and answer for
+each of its users in one or two queries, whatever the batch's size; a user alone is a batch of
+one."""
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, timedelta
+from dataclasses import dataclass, fields
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -23,6 +25,7 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Rank, RowNumber, TruncDate
 
 from contacts.models import Contact, Discipline, Event, Profile, Tier
@@ -51,8 +54,9 @@ def profile_for(owner_id) -> Profile:
 def follow_up_reason_text(
     follow_up: FollowUp, today: date, *, profile: Profile | None = None
 ) -> str:
-    """Why this follow-up exists, in words: "last talked 94 days ago, cadence 60". Load
-    follow-ups with `select_related("contact", "event", "mentorship")` to avoid a query each."""
+    """Why this follow-up (a FollowUp or a DueFollowUp) exists, in words: "last talked 94 days
+    ago, cadence 60". Load follow-ups with `select_related("contact", "event", "mentorship")`
+    to avoid a query each."""
     reason = follow_up.reason
     if reason == FollowUpReason.CADENCE:
         profile = profile or profile_for(follow_up.owner_id)
@@ -82,39 +86,6 @@ def follow_up_reason_text(
     return follow_up.note or "reminder"
 
 
-def open_follow_ups(owner, until: date):
-    """Open or snoozed follow-ups due on or before `until`, most overdue first, with what
-    follow_up_reason_text reads already joined."""
-    return (
-        FollowUp.objects.filter(owner=owner, status__in=OPEN_STATUSES, due_on__lte=until)
-        .select_related("contact", "event", "mentorship")
-        .order_by("due_on", "id")
-    )
-
-
-def open_promises(owner, limit: int = 10) -> tuple[list[Support], list[Support]]:
-    """Promises both ways that are not kept yet, the `limit` oldest each way: (what I offered,
-    what was offered to me or asked by me). Two plain queries cost less to build than one
-    windowed query."""
-    base = (
-        Support.objects.filter(owner=owner, status=SupportStatus.OFFERED)
-        .select_related("contact")
-        .order_by("offered_on", "id")
-    )
-    mine = list(base.filter(direction=Direction.GIVE)[:limit])
-    theirs = list(base.exclude(direction=Direction.GIVE)[:limit])
-    return mine, theirs
-
-
-def upcoming_events(owner, today: date, days: int = 21):
-    """Events starting within the next `days` days (or running today)."""
-    return (
-        Event.objects.filter(owner=owner, starts_on__lte=today + timedelta(days=days))
-        .filter(Q(starts_on__gte=today) | Q(ends_on__gte=today))
-        .order_by("starts_on", "name", "id")
-    )
-
-
 # For a batch of users ---------------------------------------------------------------------
 
 
@@ -132,6 +103,15 @@ def _first_per_owner(queryset, order_by, limit: int, partition_by=()):
     return queryset.annotate(rank=rank).filter(rank__lte=limit).order_by("owner_id", *order_by)
 
 
+def _pk_in(ids: list[int]) -> Q:
+    """`pk IN ids`; on PostgreSQL as one array parameter (as contacts.selectors does for a
+    search): the 2,000 due follow-ups of a batch as 2,000 placeholders took longer to build,
+    send and parse than to read, and the planner looks the array's ids up by primary key."""
+    if connection.vendor == "postgresql":
+        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
+    return Q(pk__in=ids)
+
+
 def due_by_owner(until_by_owner: dict[int, date]) -> Q:
     """Open or snoozed follow-ups due by each owner's own `until` (see open_follow_ups)."""
     due = Q(pk__in=[])
@@ -140,32 +120,118 @@ def due_by_owner(until_by_owner: dict[int, date]) -> Q:
     return due & Q(status__in=OPEN_STATUSES)
 
 
+@dataclass(frozen=True, slots=True)
+class DueContact:
+    """What the digest reads of a due follow-up's contact, under Contact's own names."""
+
+    pk: int
+    name: str
+    preferred_name: str
+    company: str
+    tier: str
+    cadence_days: int | None
+    last_interaction_at: datetime | None
+    created_at: datetime
+
+    display_name = Contact.display_name
+
+
+@dataclass(frozen=True, slots=True)
+class DueEvent:
+    pk: int
+    name: str
+    starts_on: date
+    ends_on: date | None
+
+    last_day = Event.last_day
+
+
+@dataclass(frozen=True, slots=True)
+class DueMentorship:
+    pk: int
+    last_session_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class DueFollowUp:
+    """A due follow-up as the digest reads it, under FollowUp's own names (what
+    follow_up_reason_text, the email and the preview read): plain values, not model
+    instances, which cost 17 µs each to build, two per row and 2,000 rows per batch."""
+
+    pk: int
+    owner_id: int
+    reason: str
+    note: str
+    due_on: date
+    contact_id: int
+    contact: DueContact
+    event_id: int | None
+    event: DueEvent | None
+    mentorship_id: int | None
+    mentorship: DueMentorship | None
+
+
 def open_follow_ups_by_owner(until_by_owner: dict[int, date], limit: int) -> dict:
-    """{owner id: their first `limit` open_follow_ups(owner, until)} for each owner's own
-    `until`. Two queries: the ranking reads only the index columns of every due row, and the
-    joins are made for the chosen rows only (in one query, PostgreSQL joined them all)."""
+    """{owner id: [DueFollowUp]}: their first `limit` open or snoozed follow-ups due on or
+    before their own `until`, most overdue first. Two queries: the ranking reads only the index
+    columns of every due row, and the joins are made for the chosen rows only (in one query,
+    PostgreSQL joined them all)."""
     first = _first_per_owner(
         FollowUp.objects.filter(due_by_owner(until_by_owner)),
         [F("due_on").asc(), F("pk").asc()],
         limit,
     )
+    columns = (
+        "pk", "owner_id", "reason", "note", "due_on", "contact_id", "event_id", "mentorship_id",
+        "mentorship__last_session_on",
+    )
+    contact_fields = [f"contact__{field.name}" for field in fields(DueContact)[1:]]
+    event_fields = [f"event__{field.name}" for field in fields(DueEvent)[1:]]
     rows = (
-        FollowUp.objects.filter(pk__in=list(first.values_list("pk", flat=True)))
-        .select_related("contact", "event", "mentorship")
+        FollowUp.objects.filter(_pk_in(list(first.values_list("pk", flat=True))))
         .order_by("owner_id", "due_on", "pk")
+        .values_list(*columns, *contact_fields, *event_fields)
     )
     found = {owner_id: [] for owner_id in until_by_owner}
-    for follow_up in rows:
-        found[follow_up.owner_id].append(follow_up)
+    events_from = len(columns) + len(contact_fields)
+    for row in rows:
+        pk, owner_id, reason, note, due_on, contact_id, event_id, mentorship_id, last_session_on = (
+            row[: len(columns)]
+        )
+        contact, event = row[len(columns) : events_from], row[events_from:]
+        found[owner_id].append(
+            DueFollowUp(
+                pk=pk,
+                owner_id=owner_id,
+                reason=reason,
+                note=note,
+                due_on=due_on,
+                contact_id=contact_id,
+                contact=DueContact(contact_id, *contact),
+                event_id=event_id,
+                event=DueEvent(event_id, *event) if event_id else None,
+                mentorship_id=mentorship_id,
+                mentorship=DueMentorship(mentorship_id, last_session_on) if mentorship_id else None,
+            )
+        )
     return found
 
 
+PROMISE_FIELDS = (
+    "owner_id", "direction", "kind", "description", "offered_on", "due_on",
+    "contact__name", "contact__preferred_name",
+)
+
+
 def open_promises_by_owner(owner_ids, limit: int = 10) -> dict:
-    """{owner id: open_promises(owner, limit)} for every owner. One query."""
+    """{owner id: (what they offered, what was offered to them or asked by them)}: the promises
+    both ways not kept yet, the `limit` oldest each way. One query."""
     mine = Case(When(direction=Direction.GIVE, then=Value(True)), default=Value(False))
     rows = _first_per_owner(
         Support.objects.filter(owner_id__in=owner_ids, status=SupportStatus.OFFERED)
         .select_related("contact")
+        # What a promise line shows (Support.__str__ reads the description, direction and kind).
+        .only(*PROMISE_FIELDS)
         .annotate(mine=mine),
         [F("offered_on").asc(), F("pk").asc()],
         limit,
@@ -178,8 +244,8 @@ def open_promises_by_owner(owner_ids, limit: int = 10) -> dict:
 
 
 def upcoming_events_by_owner(today_by_owner: dict[int, date], limit: int, days: int = 21) -> dict:
-    """{owner id: the first `limit` upcoming_events(owner, today)} for each owner's own
-    today. One query."""
+    """{owner id: the first `limit` events starting within `days` days of each owner's own
+    today, or running today}. One query."""
     upcoming = Q(pk__in=[])
     for today, owner_ids in grouped_owners(today_by_owner).items():
         upcoming |= Q(owner_id__in=owner_ids, starts_on__lte=today + timedelta(days=days)) & (
@@ -221,44 +287,6 @@ _DEFAULT_GIVE = (SupportKind.HELP, "ask what they need help with this month")
 def _tie_break(contact_id: int, today: date) -> str:
     year, week, _ = today.isocalendar()
     return hashlib.sha256(f"{contact_id}:{year}-{week}".encode()).hexdigest()
-
-
-def one_person_this_week(
-    owner, today: date, *, profile: Profile | None = None
-) -> PersonSuggestion | None:
-    """The active contact (reminders on) longest out of touch relative to their cadence, with a
-    suggested give. Deterministic for a given day; ties broken by a hash of the ISO week."""
-    profile = profile or profile_for(owner.pk)
-    # The database does the per-contact work (local date of the last touch, cadence with the
-    # tier's default); Python only compares small ints for the user's few hundred contacts.
-    tier_default = Case(
-        *[When(tier=tier, then=Value(profile.default_cadence(tier))) for tier in Tier],
-        output_field=IntegerField(),
-    )
-    rows = (
-        Contact.objects.filter(owner=owner, archived=False, reminders_off=False)
-        .annotate(
-            since_day=TruncDate(
-                Coalesce("last_interaction_at", "created_at"), tzinfo=profile.zone
-            ),
-            cadence=Coalesce("cadence_days", tier_default),
-        )
-        .values_list("pk", "cadence", "since_day")
-        .order_by()
-    )
-    best_ratio, tied = None, []
-    for pk, cadence, since_day in rows:
-        ratio = (today - since_day).days / cadence
-        if best_ratio is None or ratio > best_ratio:
-            best_ratio, tied = ratio, [(pk, cadence, since_day)]
-        elif ratio == best_ratio:
-            tied.append((pk, cadence, since_day))
-    if not tied:
-        return None
-    # Among equals, a stable per-week shuffle.
-    pk, cadence, since_day = min(tied, key=lambda row: _tie_break(row[0], today))
-    contact = _with_support_counts(Contact.objects.filter(owner=owner)).get(pk=pk)
-    return _suggestion(contact, cadence, (today - since_day).days)
 
 
 def _with_support_counts(contacts):
@@ -309,10 +337,11 @@ class _DaysBetween(Func):
 
 
 def one_person_by_owner(profiles: dict[int, Profile], today_by_owner: dict[int, date]) -> dict:
-    """{owner id: one_person_this_week(owner, today, profile=profile)} for each owner, their
-    profile and their today. The database ranks every contact of the batch (days since the last
-    touch in the owner's zone over the cadence) and returns only each owner's best; two
-    queries."""
+    """{owner id: the active contact (reminders on) longest out of touch relative to their
+    cadence, with a suggested give, or None} for each owner, their profile and their today.
+    Deterministic for a given day, ties broken by a hash of the ISO week. The database ranks
+    every contact of the batch (days since the last touch in the owner's zone over the cadence)
+    and returns only each owner's best; two queries."""
     since = Coalesce("last_interaction_at", "created_at")
     by_zone = grouped_owners(
         {pk: (profile.time_zone, today_by_owner[pk]) for pk, profile in profiles.items()}
@@ -344,28 +373,44 @@ def one_person_by_owner(profiles: dict[int, Profile], today_by_owner: dict[int, 
         *[When(tier=tier, then=Value(default)) for tier, default in zip(Tier, usual, strict=True)],
         output_field=IntegerField(),
     )
-    cadence = Coalesce("cadence_days", tier_default)
-    ratio = Cast("days", FloatField()) / Cast("cadence", FloatField())
+    ratio = Cast(days, FloatField()) / Cast(Coalesce("cadence_days", tier_default), FloatField())
+    # Only the ids of each owner's best: the days and the cadence of the few chosen are
+    # reckoned again in Python below, which costs less than selecting them for every contact
+    # (PostgreSQL computed the days twice per row, for the ranking and for the column).
     best = (
         Contact.objects.filter(owner_id__in=list(profiles), archived=False, reminders_off=False)
-        .annotate(days=days, cadence=cadence)
         .annotate(rank=Window(Rank(), partition_by=[F("owner_id")], order_by=ratio.desc()))
         .filter(rank=1)
-        .values_list("owner_id", "pk", "cadence", "days")
+        .values_list("owner_id", "pk")
         .order_by()
     )
     tied = defaultdict(list)
-    for owner_id, pk, cadence_days, since_days in best:
-        tied[owner_id].append((pk, cadence_days, since_days))
-    # Among equals, the same stable per-week shuffle as for one user.
+    for owner_id, pk in best:
+        tied[owner_id].append(pk)
+    # Among equals, a stable per-week shuffle.
     chosen = {
-        owner_id: min(rows, key=lambda row: _tie_break(row[0], today_by_owner[owner_id]))
-        for owner_id, rows in tied.items()
+        owner_id: min(pks, key=lambda pk: _tie_break(pk, today_by_owner[owner_id]))
+        for owner_id, pks in tied.items()
     }
-    contacts = _with_support_counts(
-        Contact.objects.filter(pk__in=[pk for pk, _, _ in chosen.values()])
-    ).in_bulk()
+    contacts = _with_support_counts(Contact.objects.filter(pk__in=list(chosen.values()))).in_bulk()
     found = dict.fromkeys(profiles)
-    for owner_id, (pk, cadence_days, since_days) in chosen.items():
-        found[owner_id] = _suggestion(contacts[pk], cadence_days, since_days)
+    for owner_id, pk in chosen.items():
+        contact, profile = contacts[pk], profiles[owner_id]
+        since = (contact.last_interaction_at or contact.created_at).astimezone(profile.zone)
+        days_since = (today_by_owner[owner_id] - since.date()).days
+        found[owner_id] = _suggestion(contact, cadence_for(contact, profile), days_since)
     return found
+
+
+def one_person_this_week(
+    owner, today: date, *, profile: Profile | None = None
+) -> PersonSuggestion | None:
+    """The active contact (reminders on) longest out of touch relative to their cadence, with a
+    suggested give: one_person_by_owner for a batch of one."""
+    profile = profile or profile_for(owner.pk)
+    return one_person_by_owner({owner.pk: profile}, {owner.pk: today})[owner.pk]
+
+
+def open_promises(owner, limit: int = 10) -> tuple[list[Support], list[Support]]:
+    """open_promises_by_owner for a batch of one."""
+    return open_promises_by_owner([owner.pk], limit)[owner.pk]

@@ -17,13 +17,21 @@ from django.test.utils import CaptureQueriesContext
 
 from contacts.models import Contact, Tier
 from interactions import digests
-from interactions.models import Digest, DigestStatus, Direction, FollowUpStatus, SupportStatus
+from interactions.models import (
+    Digest,
+    DigestStatus,
+    Direction,
+    FollowUpReason,
+    FollowUpStatus,
+    SupportStatus,
+)
 from interactions.tasks import send_digests
 from tests.factories import (
     ContactFactory,
     EventFactory,
     FollowUpFactory,
     InteractionFactory,
+    MentorshipFactory,
     ProfileFactory,
     SupportFactory,
     UserFactory,
@@ -111,6 +119,32 @@ def test_rendering_a_built_batch_reads_nothing_more(django_assert_num_queries):
     with django_assert_num_queries(0):
         for owner, context in zip(owners, contexts, strict=True):
             digests.render_digest_message(owner, context).message().as_bytes()
+
+
+def test_follow_ups_of_every_reason_are_told_from_what_the_batch_read(django_assert_num_queries):
+    # The due follow-ups are read as plain rows of the fields the digest reads (DueFollowUp),
+    # not model instances: each reason's text must come from those alone.
+    (owner,) = subscribers(1, contacts=1)
+    today = date(2026, 3, 30)
+    event = EventFactory(owner=owner, name="KubeCon", starts_on=today - timedelta(days=3))
+    mentorship = MentorshipFactory(owner=owner, last_session_on=today - timedelta(days=14))
+    for reason, extra in [
+        (FollowUpReason.CADENCE, {}),
+        (FollowUpReason.PROMISE, {"note": "send the slides"}),
+        (FollowUpReason.GIVE, {}),
+        (FollowUpReason.EVENT, {"event": event}),
+        (FollowUpReason.MENTORSHIP, {"mentorship": mentorship}),
+        (FollowUpReason.MANUAL, {"note": "call back"}),
+    ]:
+        FollowUpFactory(owner=owner, reason=reason, due_on=today, **extra)
+    (owner,) = loaded([owner])
+    with django_assert_num_queries(7):
+        (context,) = digests.build_digests([owner], NOW)
+    with django_assert_num_queries(0):
+        message = digests.render_digest_message(owner, context)
+        message.message().as_bytes()
+    assert "met at KubeCon 3 days ago" in message.body
+    assert "mentoring session due, last one 14 days ago" in message.body
 
 
 def test_an_empty_batch_reads_nothing(django_assert_num_queries):
@@ -337,7 +371,7 @@ def test_a_digest_that_cannot_be_built_stays_claimed_and_the_rest_of_the_batch_i
             raise ValueError("a template error")
         return render(owner, context, **kwargs)
 
-    monkeypatch.setattr(digests, "render_digest_message", render_or_fail)
+    monkeypatch.setattr(digests.message, "render_digest_message", render_or_fail)
     outcomes = digests.deliver_digests(ids, NOW)
     assert outcomes == {ids[0]: "sent", ids[1]: "error", ids[2]: "sent"}
     stuck = Digest.objects.get(pk=ids[1])

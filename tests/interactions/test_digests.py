@@ -16,7 +16,7 @@ from django.db import connection
 
 from contacts.models import Tier
 from interactions import digests, followups
-from interactions.models import Digest, DigestStatus, Direction, FollowUpReason
+from interactions.models import Digest, DigestStatus, Direction, FollowUp, FollowUpReason
 from interactions.tasks import send_digest
 from tests.factories import (
     ContactFactory,
@@ -551,3 +551,89 @@ def test_unsubscribe_header_carries_its_url_as_is_on_the_wire(sent_digest):
     assert header.startswith(b"List-Unsubscribe: <http") and header.endswith(b">")
     assert b"=?utf-8?" not in header
     assert len(header) <= 998
+
+
+def test_tokens_signed_for_a_batch_are_the_tokens_signing_dumps_makes():
+    # Links already emailed are read by read_action_token and read_unsubscribe_token: the
+    # cheaper signing must not change a single character of what Django's signing.dumps makes.
+    with time_machine.travel(at(2026, 3, 30, 7), tick=False):
+        actions = digests.tokens.BatchSigner(digests.ACTION_SALT)
+        for owner_id, follow_up_id, action in [(1, 2, "done"), (42, 1234567, "snooze")]:
+            follow_up = FollowUp(pk=follow_up_id, owner_id=owner_id)
+            expected = signing.dumps(
+                {"u": owner_id, "f": follow_up_id, "a": action}, salt=digests.ACTION_SALT
+            )
+            for signer in (actions, None):
+                token = digests.make_action_token(follow_up, action, signer=signer)
+                assert token == expected
+            assert digests.read_action_token(token) == (owner_id, follow_up_id, action)
+        unsubscribes = digests.tokens.BatchSigner(digests.UNSUBSCRIBE_SALT)
+        token = digests.make_unsubscribe_token(77, signer=unsubscribes)
+        assert token == signing.dumps({"u": 77}, salt=digests.UNSUBSCRIBE_SALT)
+        assert digests.read_unsubscribe_token(token) == 77
+
+
+def test_action_tokens_are_only_made_for_known_actions():
+    with pytest.raises(ValueError):
+        digests.make_action_token(FollowUp(pk=2, owner_id=1), 'done","a":"delete')
+
+
+def test_batch_tokens_are_signed_with_the_current_secret_key(settings):
+    before = digests.tokens.BatchSigner(digests.ACTION_SALT).dumps('{"u":1}')
+    settings.SECRET_KEY = "another secret"
+    after = digests.tokens.BatchSigner(digests.ACTION_SALT).dumps('{"u":1}')
+    assert after.rsplit(":", 1)[1] != before.rsplit(":", 1)[1]
+    assert signing.loads(after, salt=digests.ACTION_SALT) == {"u": 1}
+
+
+def test_digest_headers_build_each_header_class_once():
+    headers = digests.message._HEADER_CLASSES
+    assert headers["List-Unsubscribe"] is headers["list-unsubscribe"]
+    assert headers["Subject"] is not headers["To"]
+
+
+def test_digest_headers_every_digest_shares_are_parsed_and_folded_once():
+    headers = digests.message._HEADER_CLASSES
+    shared = headers("Auto-Submitted", "auto-generated")
+    assert headers("Auto-Submitted", "auto-generated") is shared
+    folded = shared.fold(policy=policy.SMTP)
+    assert folded == "Auto-Submitted: auto-generated\r\n"
+    assert shared.fold(policy=policy.SMTP) is folded
+    assert shared.fold(policy=policy.default) == "Auto-Submitted: auto-generated\n"
+
+
+def test_digest_message_has_the_headers_and_parts_of_djangos_own_message(sent_digest):
+    # The digest's policy only skips repeated work: what it builds is what Django builds.
+    (message,) = mail.outbox
+
+    def parsed(msg):
+        parsed = email.message_from_bytes(msg.as_bytes(), policy=policy.default)
+        headers = [(name, str(value)) for name, value in parsed.items() if name != "Date"]
+        return headers, _parts(parsed)
+
+    stock = mail.EmailMultiAlternatives.message(
+        message, policy=policy.SMTP.clone(max_line_length=998)
+    )
+    ours = message.message(policy=policy.SMTP)
+    (ours_headers, ours_parts), (stock_headers, stock_parts) = parsed(ours), parsed(stock)
+    assert ours_parts == stock_parts
+    boundary = [(name, value.split("boundary=")[0]) for name, value in ours_headers]
+    assert boundary == [(name, value.split("boundary=")[0]) for name, value in stock_headers]
+
+
+def test_digest_boundary_is_one_neither_part_contains(monkeypatch):
+    taken = f"{'=' * 15}{1:019d}=="
+    draws = iter([1, 2])
+    monkeypatch.setattr(digests.message.random, "randrange", lambda _: next(draws))
+    boundary = digests.message._boundary(["plain text", f"html quoting --{taken}"])
+    assert boundary == f"{'=' * 15}{2:019d}=="
+
+
+def test_digest_message_is_multipart_with_its_boundary_set(sent_digest):
+    (message,) = mail.outbox
+    built = message.message(policy=policy.SMTP)
+    boundary = built.get_boundary()
+    assert boundary and boundary.startswith("=" * 15)
+    wire = built.as_bytes()
+    assert wire.count(f"--{boundary}\r\n".encode()) == 2
+    assert wire.count(f"--{boundary}--".encode()) == 1
