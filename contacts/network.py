@@ -16,8 +16,6 @@ from django.db.models.functions import Coalesce
 from interactions.models import Direction, Mentorship, Support, SupportKind, SupportStatus
 
 from .models import (
-    CIRCLE_LABELS,
-    DISCIPLINE_LABELS,
     Circle,
     Contact,
     ContactLabels,

@@ -9,9 +9,10 @@ from django.db import connection
 from django.db.models import (
     Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Value, prefetch_related_objects,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
 from django.utils import timezone
+
+from network_crm.queries import pk_in
 
 from .models import Contact, ContactEmail, ContactLink, Event, Tag
 from .services import get_profile
@@ -57,16 +58,7 @@ def _matching(queryset: QuerySet[Contact], owner, q: str) -> QuerySet[Contact]:
         part.order_by().values_list(column, flat=True)
         for part, column in ((by_name, "pk"), (by_email, "contact_id"), (by_tag, "contact_id"))
     )
-    return queryset.filter(_pk_in(list(by_name.union(by_email, by_tag).order_by())))
-
-
-def _pk_in(ids: list[int]) -> Q:
-    """`pk IN ids`; on PostgreSQL as one array parameter. A broad search ("gmail") matches
-    thousands of contacts, and building and parsing a placeholder per id cost the list's
-    count and page more than the search itself."""
-    if connection.vendor == "postgresql":
-        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
-    return Q(pk__in=ids)
+    return queryset.filter(pk_in(list(by_name.union(by_email, by_tag).order_by())))
 
 
 def contact_list(

@@ -12,7 +12,6 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -25,10 +24,10 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Coalesce, Rank, RowNumber, TruncDate
 
 from contacts.models import Contact, Discipline, Event, Profile, Tier
+from network_crm.queries import pk_in
 
 from .followups import OPEN_STATUSES, cadence_for
 from .models import Direction, FollowUp, FollowUpReason, Support, SupportKind, SupportStatus
@@ -101,15 +100,6 @@ def _first_per_owner(queryset, order_by, limit: int, partition_by=()):
     """The first `limit` rows of each owner (and of each `partition_by` value) in `order_by`."""
     rank = Window(RowNumber(), partition_by=[F("owner_id"), *partition_by], order_by=order_by)
     return queryset.annotate(rank=rank).filter(rank__lte=limit).order_by("owner_id", *order_by)
-
-
-def _pk_in(ids: list[int]) -> Q:
-    """`pk IN ids`; on PostgreSQL as one array parameter (as contacts.selectors does for a
-    search): the 2,000 due follow-ups of a batch as 2,000 placeholders took longer to build,
-    send and parse than to read, and the planner looks the array's ids up by primary key."""
-    if connection.vendor == "postgresql":
-        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
-    return Q(pk__in=ids)
 
 
 def due_by_owner(until_by_owner: dict[int, date]) -> Q:
@@ -188,7 +178,7 @@ def open_follow_ups_by_owner(until_by_owner: dict[int, date], limit: int) -> dic
     contact_fields = [f"contact__{field.name}" for field in fields(DueContact)[1:]]
     event_fields = [f"event__{field.name}" for field in fields(DueEvent)[1:]]
     rows = (
-        FollowUp.objects.filter(_pk_in(list(first.values_list("pk", flat=True))))
+        FollowUp.objects.filter(pk_in(list(first.values_list("pk", flat=True))))
         .order_by("owner_id", "due_on", "pk")
         .values_list(*columns, *contact_fields, *event_fields)
     )
