@@ -34,10 +34,6 @@ INJECTED = """() => {
   }
   return found;
 }"""
-# Pages with a known, reported bug; each has its own strict xfail test below.
-KNOWN: dict[str, str] = {}
-
-
 def _visit(page, url: str, errors: list, dialogs: list) -> list[str]:
     """Open one page, let htmx and the page's scripts finish, and list what went wrong."""
     start_errors, start_dialogs = len(errors), len(dialogs)
@@ -74,8 +70,6 @@ def test_no_payload_runs_or_injects_an_element_on_any_page(
     world = build_hostile_world(hostile_owner)
     problems, shown = [], 0
     for name, url in pages(world).items():
-        if name in KNOWN:
-            continue
         problems += [f"{name} ({url}): {p}" for p in _visit(page, url, browser_errors, dialogs)]
         shown += MARKER in page.content()
     # The network map draws its nodes from JSON with script: search it for the payload too.
@@ -95,16 +89,3 @@ def _visit_current(page, errors, dialogs) -> list[str]:
     problems += [f"injected: {el}" for el in page.evaluate(INJECTED)]
     problems += [f"CSP: {v}" for v in page.evaluate("() => window.__csp || []")]
     return problems
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=r)) for n, r in KNOWN.items()],
-)
-def test_page_with_a_known_bug_shows_payloads_inert(
-    name, hostile_page, hostile_owner, browser_errors
-):
-    page, dialogs = hostile_page
-    world = build_hostile_world(hostile_owner)
-    problems = _visit(page, pages(world)[name], browser_errors, dialogs)
-    assert not problems, "\n".join(problems)
