@@ -1,11 +1,11 @@
-"""Fast inserts for imports: PostgreSQL's COPY (ids taken from the table's sequence first, so
-related rows can point at them), bulk_create elsewhere."""
+"""Fast writes for imports: PostgreSQL's COPY (ids taken from the table's sequence first, so
+related rows can point at them) and one UPDATE … FROM unnest(…); bulk_create and bulk_update
+elsewhere."""
 
-import csv
-import io
 import operator
 from collections.abc import Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 
 from django.db import connection
 from django.utils import timezone
@@ -15,45 +15,71 @@ _MISSING = object()
 
 
 class CopyWriter:
-    """Sends an import's COPYs from a thread of its own, so that PostgreSQL stores one batch
+    """Sends an import's writes from a thread of its own, so that PostgreSQL stores one batch
     while Python reads the next: on two cores their times overlap instead of adding up.
 
-    It uses the import's own connection, hence its transaction. COPYs given to `copy` are
-    held until `send()` (the end of a batch's writes: preparing the next one touches the
-    connection too, which two threads must not do at once); psycopg then holds the
-    connection's lock for each COPY, so a query made meanwhile waits for it. `wait()` raises
-    the error of a failed COPY; it is called before every other use of the connection and
-    before the transaction ends."""
+    It uses the import's own connection, hence its transaction. Writes given to `copy` and
+    `execute` are held until `send()` (the end of a batch's writes) and then run in order;
+    `wait()` raises the error of a failed one, and is called before the transaction ends.
 
-    def __init__(self):
+    Reads in the meantime go through `reading()`: on the `reader`, a second connection, when
+    the import may use one (see `Importer.writing`), so that they never wait for a COPY;
+    otherwise on the import's connection once what was sent is done (the held writes stay
+    held: preparing them is what the reads are for)."""
+
+    def __init__(self, reader=None):
         self.raw = connection.connection
+        self.reader = reader
         self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-copy")
-        self.held: list[tuple[str, str]] = []
+        self.held: list[tuple[str, object, str | None]] = []
         self.pending: list[Future] = []
 
     def copy(self, statement: str, data: str) -> None:
-        self.held.append((statement, data))
+        self.held.append((statement, None, data))
+
+    def execute(self, statement: str, params) -> None:
+        self.held.append((statement, params, None))
 
     def send(self) -> None:
         if self.held:
-            self.pending.append(self.thread.submit(self._copy, self.held))
+            self.pending.append(self.thread.submit(self._run, self.held))
             self.held = []
 
-    def _copy(self, copies: list[tuple[str, str]]) -> None:
+    def _run(self, jobs: list[tuple[str, object, str | None]]) -> None:
         with self.raw.cursor() as cursor:
-            for statement, data in copies:
-                with cursor.copy(statement) as copy:
-                    copy.write(data)
+            for statement, params, data in jobs:
+                if data is None:
+                    cursor.execute(statement, params)
+                else:
+                    with cursor.copy(statement) as copy:
+                        copy.write(data)
 
-    def wait(self) -> None:
-        self.send()
+    def _finish_sent(self) -> None:
         pending, self.pending = self.pending, []
         for future in pending:
             future.result()
 
+    def wait(self) -> None:
+        self.send()
+        self._finish_sent()
+
+    @contextmanager
+    def reading(self):
+        """A cursor to read with while writes may be under way."""
+        if self.reader is not None:
+            with self.reader.cursor() as cursor:
+                yield cursor
+        else:
+            self._finish_sent()
+            with connection.cursor() as cursor:
+                yield cursor
+
     def close(self) -> None:
-        """End the thread once its COPYs are done (their errors are raised by `wait`)."""
+        """End the thread once its writes are done (their errors are raised by `wait`), and
+        the second connection."""
         self.thread.shutdown(wait=True)
+        if self.reader is not None:
+            self.reader.close()
 
 
 def insert(
@@ -114,7 +140,7 @@ def _insert(
     template = model(**defaults)
     now = timezone.now()
     quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
+    with writer.reading() if writer is not None else connection.cursor() as cursor:
         # Every column's default as COPY text, dumped once by psycopg's own adapters.
         dumps = Transformer(cursor.cursor)
         encoding = cursor.connection.info.encoding
@@ -141,7 +167,8 @@ def _insert(
         pks = []
         if ids:
             # The sequence looked up once (a scalar subquery), not once per id; the ids come
-            # back as one array.
+            # back as one array. Sequences are outside transactions: a second connection
+            # takes them as well as the import's own.
             cursor.execute(
                 "SELECT array_agg(nextval((SELECT pg_get_serial_sequence(%s, %s))::regclass)) "
                 "FROM generate_series(1, %s)",
@@ -149,24 +176,71 @@ def _insert(
             )
             pks = cursor.fetchone()[0]
             names.insert(0, meta.pk.column)
-            values = ([pk, *row] for pk, row in zip(pks, values))
-        # CSV, where an unquoted empty cell is NULL and a quoted one an empty string; the csv
-        # module writes it far faster than psycopg adapts a row of Python values. The columns
-        # every row shares are rendered once and end each line.
-        tail = "".join(
-            "," if value is None else ',"' + value.replace('"', '""') + '"'
-            for value in fixed.values()
-        )
-        buffer = io.StringIO()
-        out = csv.writer(buffer, quoting=csv.QUOTE_NOTNULL, lineterminator=tail + "\n")
-        out.writerows(values)
+    # COPY's text format, the cheapest for both sides to write and read: the columns every
+    # row shares are rendered once and end each line.
+    tail = "".join("\t" + _cell(value) for value in fixed.values()) + "\n"
+    lines = map(_line, values)
+    data = "".join(
+        [f"{pk}\t{line}{tail}" for pk, line in zip(pks, lines)] if ids
+        else [line + tail for line in lines]
+    )
     statement = (
-        f"COPY {quote(meta.db_table)} ({', '.join(quote(c) for c in names)}) "
-        "FROM STDIN WITH (FORMAT csv)"
+        f"COPY {quote(meta.db_table)} ({', '.join(quote(c) for c in names)}) FROM STDIN"
     )
     if writer is not None:
-        writer.copy(statement, buffer.getvalue())
+        writer.copy(statement, data)
     else:
         with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
-            copy.write(buffer.getvalue())
+            copy.write(data)
     return pks
+
+
+# What COPY's text format escapes; NULL is \N.
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _cell(value) -> str:
+    """One value in COPY's text format: plain values (str, number, date, bool) as str()
+    spells them, which PostgreSQL reads back as the column's type."""
+    if value is None:
+        return "\\N"
+    return str(value).translate(_ESCAPES)
+
+
+def _line(row: Sequence) -> str:
+    """A row's cells in COPY's text format, without its line end. The usual row, all text
+    and nothing to escape, is joined as it is."""
+    try:
+        line = "\t".join(row)
+    except TypeError:  # a number, a date or None among them
+        return "\t".join(map(_cell, row))
+    if "\\" in line or "\n" in line or "\r" in line or line.count("\t") != len(row) - 1:
+        return "\t".join(map(_cell, row))
+    return line
+
+
+def update(model, rows: list[dict], fields: Sequence[str], writer: CopyWriter | None = None):
+    """Set `fields` (attnames) of existing rows, given as {pk attname: …, field: …, …}. On
+    PostgreSQL one UPDATE … FROM unnest(…) whatever the number of rows (sent by `writer` when
+    given), bulk_update elsewhere."""
+    if not rows:
+        return
+    meta = model._meta
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update([model(**row) for row in rows], fields, batch_size=2000)
+        return
+    quote = connection.ops.quote_name
+    columns = [meta.pk, *(meta.get_field(name) for name in fields)]
+    names = [quote(field.column) for field in columns]
+    arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in columns)
+    statement = (
+        f"UPDATE {quote(meta.db_table)} AS t SET "
+        + ", ".join(f"{name} = v.{name}" for name in names[1:])
+        + f" FROM unnest({arrays}) AS v({', '.join(names)}) WHERE t.{names[0]} = v.{names[0]}"
+    )
+    params = [[row[field.attname] for row in rows] for field in columns]
+    if writer is not None:
+        writer.execute(statement, params)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(statement, params)

@@ -26,7 +26,8 @@ _SCHEMES = ("https://", "http://")
 
 class NewRow:
     """A contact this import creates from one row that matched nothing, as its five values
-    (in LINKEDIN_FIELDS order) and its email. Read by `Importer.flush` as a ContactState."""
+    (in LINKEDIN_FIELDS order) and its email. Read by `Importer.flush` as a ContactState;
+    kept, with its id, once written (see `promote`)."""
 
     __slots__ = ("email", "id", "keys", "line", "name", "values")
 
@@ -149,6 +150,9 @@ class LinkedInImporter(Importer):
         """A later row is the same person: the contact becomes a ContactState, so the general
         path can merge into it, in the NewRow's place in the batch."""
         state = ContactState.from_record(row.record(), row.line)
+        if row.id is not None:  # written by an earlier batch
+            state.id = row.id
+            state.written()
         state.keys = row.keys
         for key in row.keys:
             self.index.keys[key] = state

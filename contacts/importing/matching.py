@@ -215,6 +215,13 @@ class ContactState:
                 what.append(f"tag {tag}")
         return what
 
+    def written(self) -> None:
+        """What this import adds is now in the database: it is an existing contact, to which
+        a later row can still add."""
+        self.created = False
+        self.changed = set()
+        self.new_emails, self.new_phones, self.new_tags = [], [], []
+
     def match_keys(self) -> list[tuple[str, str]]:
         keys = [("email", e) for e in self.emails]
         if link := norm_linkedin(self.fields.get("linkedin_url", "")):
@@ -300,39 +307,49 @@ def _among(model, column: str, ids) -> Q:
     return Q(RawSQL(sql, (ids,), output_field=BooleanField()))
 
 
-def load_states(owner, ids) -> dict[int, ContactState]:
+def _rows(queryset, cursor=None):
+    """A values_list queryset's rows, read through `cursor` when given (another connection's:
+    the import's own may be busy with a COPY), else as usual."""
+    if cursor is None:
+        return queryset
+    cursor.execute(*queryset.query.sql_with_params())
+    return cursor.fetchall()
+
+
+def load_states(owner, ids, cursor=None) -> dict[int, ContactState]:
     """ContactStates of existing contacts, in four queries whatever their number."""
     states = {}
     # The owner is checked here rather than in SQL: mid-import the planner's statistics still
     # see the owner with the few contacts they had before, and it would scan all of them
     # through the owner index instead of looking up the ids.
-    for row in (
+    for contact_id, owner_id, *values in _rows(
         Contact.objects.filter(_among(Contact, "id", ids))
         .order_by()
-        .values("id", "owner_id", *TEXT_FIELDS)
+        .values_list("id", "owner_id", *TEXT_FIELDS),
+        cursor,
     ):
-        contact_id = row.pop("id")
-        if row.pop("owner_id") == owner.pk:
-            states[contact_id] = ContactState(id=contact_id, fields=row)
-    for contact_id, email in (
+        if owner_id == owner.pk:
+            states[contact_id] = ContactState(id=contact_id, fields=dict(zip(TEXT_FIELDS, values)))
+    for contact_id, email in _rows(
         ContactEmail.objects.filter(_among(ContactEmail, "contact_id", states))
         .order_by()
-        .values_list("contact_id", "email")
+        .values_list("contact_id", "email"),
+        cursor,
     ):
         states[contact_id].emails.add(norm_email(email))
-    for contact_id, number in (
+    for contact_id, number in _rows(
         ContactPhone.objects.filter(_among(ContactPhone, "contact_id", states))
         .order_by()
-        .values_list("contact_id", "number")
+        .values_list("contact_id", "number"),
+        cursor,
     ):
         states[contact_id].phones.add(norm_phone(number))
     through = Contact.tags.through
-    for contact_id, name in (
+    for contact_id, name in _rows(
         through.objects.filter(_among(through, "contact_id", states))
         .order_by()
-        .values_list("contact_id", "tag__name")
+        .values_list("contact_id", "tag__name"),
+        cursor,
     ):
         states[contact_id].tags.add(name.lower())
-    for state in states.values():
-        state.created = False
     return states

@@ -6,7 +6,8 @@
 Runs the same `run_import` as the admin, the Celery task and `import_contacts` (format sniffed,
 duplicate detection on, one transaction) and prints one JSON line: rows, seconds (and the CPU
 seconds of this process among them), counts, the process's resident memory before the import
-and its peak (ru_maxrss).
+and its peak (VmHWM: ru_maxrss would report the parent's peak when that was higher, since a
+child inherits it across fork and exec).
 """
 
 import argparse
@@ -15,13 +16,17 @@ import resource
 import time
 
 
-def _rss_mb() -> float:
+def _status_mb(field: str) -> float:
+    """VmRSS (now) or VmHWM (the peak) of this process, in MB."""
     try:
-        with open("/proc/self/statm") as fh:
-            pages = int(fh.read().split()[1])
-    except OSError:  # not Linux: the peak so far is the best we have
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return pages * resource.getpagesize() / 2**20
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024  # kB
+    except OSError:
+        pass
+    # Not Linux: the peak so far is the best there is (KiB on most systems).
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(argv=None) -> None:
@@ -40,12 +45,12 @@ def main(argv=None) -> None:
 
     owner = get_user_model().objects.get(pk=args.user_id)
     connection.ensure_connection()
-    before = _rss_mb()
+    before = _status_mb("VmRSS")
     started, cpu_started = time.perf_counter(), time.process_time()
     summary = run_import(args.file, owner, dry_run=False, sink=lambda row: None)
     seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu_started
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    peak = _status_mb("VmHWM")
     print(json.dumps({
         "rows": summary.total,
         "seconds": seconds,

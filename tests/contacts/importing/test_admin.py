@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from contacts.importing import jobs
 from contacts.importing.models import ImportJob, ImportStatus
+from contacts.importing.services import BATCH_SIZE
 from contacts.models import Contact
 from contacts.tasks import run_import_job
 from tests.factories import ContactEmailFactory, ContactFactory, UserFactory
@@ -173,6 +174,10 @@ def test_signed_out_upload_redirects_to_login(client):
     assert response.status_code == 302 and "login" in response.url
 
 
+# Two batches and part of a third: progress is written after each.
+ROWS_IN_STEPS = 2 * BATCH_SIZE + 1000
+
+
 def test_large_file_runs_in_task_with_progress(
     client, staff, settings, tmp_path, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -180,7 +185,7 @@ def test_large_file_runs_in_task_with_progress(
     lines = ["First Name,Last Name,URL,Email Address,Company,Position,Connected On"]
     lines += [
         f"Person,{i},https://www.linkedin.com/in/p{i},,Co {i % 50},EM,01 Feb 2024"
-        for i in range(5000)
+        for i in range(ROWS_IN_STEPS)
     ]
     queued = []
     monkeypatch.setattr(run_import_job, "delay", lambda *args: queued.append(args))
@@ -201,14 +206,14 @@ def test_large_file_runs_in_task_with_progress(
     monkeypatch.setattr(jobs, "_write_progress", lambda j, done: seen.append(done))
     run_import_job(job.pk, False)
     job.refresh_from_db()
-    assert job.status == ImportStatus.PREVIEWED and job.report["counts"]["new"] == 5000
-    assert seen == [2000, 4000, 5000]
+    assert job.status == ImportStatus.PREVIEWED and job.report["counts"]["new"] == ROWS_IN_STEPS
+    assert seen == [BATCH_SIZE, 2 * BATCH_SIZE, ROWS_IN_STEPS]
     with django_capture_on_commit_callbacks(execute=True):
         confirm(client, job)
     run_import_job(*queued[-1])
     job.refresh_from_db()
     assert job.status == ImportStatus.DONE
-    assert Contact.objects.filter(owner=staff).count() == 5000
+    assert Contact.objects.filter(owner=staff).count() == ROWS_IN_STEPS
 
 
 def test_progress_view_reports_running_job_and_redirects_when_done(client, staff, fixture_path):

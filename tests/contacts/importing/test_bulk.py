@@ -13,7 +13,10 @@ from contacts.models import Contact, ContactEmail
 
 pytestmark = pytest.mark.django_db
 
-AWKWARD = ['He said "hi", then left', "line one\nline two", "back\\slash \\N", "", "'quoted'"]
+AWKWARD = [
+    'He said "hi", then left', "line one\nline two", "back\\slash \\N", "", "'quoted'",
+    "tab\there", "carriage\r\nreturn", "\\.", "\\t not a tab",
+]
 
 
 def test_awkward_text_nulls_and_defaults_round_trip(owner):
@@ -31,6 +34,34 @@ def test_awkward_text_nulls_and_defaults_round_trip(owner):
     assert (first.owner, first.next_follow_up_on) == (owner, dt.date(2031, 1, 2))
     assert (first.archived, first.strength, first.last_interaction_at) == (False, 0, None)
     assert first.created_at is not None and first.company == ""
+
+
+def test_rows_of_numbers_dates_and_nulls_round_trip(owner):
+    when = dt.datetime(2031, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
+    ids = bulk.insert(Contact, [
+        {"name": "All kinds", "owner_id": owner.pk, "cadence_days": 7, "strength": 12.5,
+         "archived": True, "last_interaction_at": when, "next_follow_up_on": None},
+    ])
+    stored = Contact.objects.get(pk=ids[0])
+    assert (stored.cadence_days, stored.strength, stored.archived) == (7, 12.5, True)
+    assert (stored.last_interaction_at, stored.next_follow_up_on) == (when, None)
+
+
+def test_update_sets_the_fields_given_and_nothing_else(owner):
+    first, second, _ = (
+        Contact.objects.create(owner=owner, name=name, title="Old", notes="Kept")
+        for name in ("First", "Second", "Untouched")
+    )
+    bulk.update(Contact, [
+        {"id": first.pk, "title": "New\ttitle", "company": "Acme"},
+        {"id": second.pk, "title": "", "company": "back\\slash"},
+    ], ["title", "company"])
+    got = {c.name: (c.title, c.company, c.notes) for c in Contact.objects.filter(owner=owner)}
+    assert got == {
+        "First": ("New\ttitle", "Acme", "Kept"),
+        "Second": ("", "back\\slash", "Kept"),
+        "Untouched": ("Old", "", "Kept"),
+    }
 
 
 def test_rows_with_different_keys_take_the_defaults_for_the_rest(owner):

@@ -201,3 +201,94 @@ def test_queries_do_not_grow_with_the_rows_of_a_batch(tmp_path, owner, stranger)
         return len(queries)
 
     assert queries_for(3, owner) == queries_for(60, stranger)
+
+
+# --- reads on a second connection (PostgreSQL, the import's transaction the outermost) ------
+
+# A person already in the account and one the file creates, each met again in later batches
+# (two rows to a batch): what the first rows added must be known to the later ones, though it
+# is not committed yet, and written once.
+REPEATS = [
+    "Ada,Lovelace,https://www.linkedin.com/in/ada,ada@example.com,Analytical Engines,Countess,",
+    "New,Person,https://www.linkedin.com/in/new-person,,Acme,,",
+    "Filler,One,https://www.linkedin.com/in/filler-one,,Acme,,",
+    "Filler,Two,https://www.linkedin.com/in/filler-two,,Acme,,",
+    "Ada,Lovelace,https://www.linkedin.com/in/ada,ada@analytical.org,,,",
+    "New,Person,https://www.linkedin.com/in/new-person,new@acme.com,Acme,Engineer,",
+    # By her name alone, as the account knew her before this file: the title she was given
+    # above is not blank any more, so this one does not replace it.
+    "Ada,Lovelace,,,,Analyst,",
+    "Filler,Three,https://www.linkedin.com/in/filler-three,,Acme,,",
+    "Ada,Lovelace,https://www.linkedin.com/in/ada,ada@analytical.org,,Countess,",
+    "New,Person,,new@acme.com,,,",
+]
+
+
+def _recording_writers(monkeypatch) -> list:
+    """The CopyWriters the imports make, each kept to look at its second connection."""
+    from contacts.importing import bulk
+
+    made = []
+
+    class Recording(bulk.CopyWriter):
+        def __init__(self, reader=None):
+            super().__init__(reader)
+            made.append(self)
+
+    monkeypatch.setattr(bulk, "CopyWriter", Recording)
+    return made
+
+
+on_postgresql = pytest.mark.skipif(
+    __import__("django.db").db.connection.vendor != "postgresql",
+    reason="the second connection is for PostgreSQL's COPYs",
+)
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("path", ["batch", "general"])
+@pytest.mark.parametrize("rows", ["export", "repeats"])
+def test_reads_on_a_second_connection_give_what_reads_in_the_transaction_give(
+    request, tmp_path, account, monkeypatch, path, rows
+):
+    if rows == "export":
+        export = request.getfixturevalue("export")
+    else:
+        export = tmp_path / "Connections.csv"
+        export.write_text(HEADER + "\n" + "".join(r + "\n" for r in REPEATS), encoding="utf-8")
+    if path == "general":
+        general_importer(monkeypatch)
+    writers = _recording_writers(monkeypatch)
+    with transaction.atomic():  # someone else's transaction: read on the import's connection
+        inside = run_import(export, account, dry_run=False, batch_size=2)
+        expected = (inside.counts, outcome(inside, account))
+        transaction.set_rollback(True)
+    alone = run_import(export, account, dry_run=False, batch_size=2)
+    assert [w.reader is not None for w in writers] == [False, True]
+    assert writers[1].reader.connection is None  # closed with the import
+    assert (alone.counts, outcome(alone, account)) == expected
+
+
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_later_rows_add_to_what_earlier_batches_wrote(tmp_path, account, monkeypatch):
+    export = tmp_path / "Connections.csv"
+    export.write_text(HEADER + "\n" + "".join(r + "\n" for r in REPEATS), encoding="utf-8")
+    writers = _recording_writers(monkeypatch)
+    summary = run_import(export, account, dry_run=False, batch_size=2)
+    assert writers[0].reader is not None
+    statuses = [(r.line, r.status) for r in summary.rows]
+    assert statuses == [
+        (2, Status.UPDATE), (3, Status.NEW), (4, Status.NEW), (5, Status.NEW),
+        (6, Status.UPDATE), (7, Status.DUPLICATE), (8, Status.DUPLICATE), (9, Status.NEW),
+        (10, Status.DUPLICATE), (11, Status.DUPLICATE),
+    ]
+    ada = Contact.objects.get(owner=account, name="Ada Lovelace")
+    assert (ada.company, ada.title) == ("Analytical Engines", "Countess")
+    assert sorted(ada.emails.values_list("email", flat=True)) == [
+        "ada@analytical.org", "ada@example.com",
+    ]
+    new = Contact.objects.get(owner=account, name="New Person")
+    assert new.title == "Engineer"
+    assert list(new.emails.values_list("email", "label")) == [("new@acme.com", "LinkedIn")]
