@@ -9,6 +9,7 @@ import gc
 import itertools
 import operator
 import re
+import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager, nullcontext
@@ -195,10 +196,16 @@ class Importer:
             own = connections[connection.alias]  # the wrapper itself, not its proxy
             reader = type(own)(own.settings_dict, own.alias)
         self.writer = bulk.CopyWriter(reader)
+        # The writer's thread needs the GIL for a moment at every few hundred kB it hands to
+        # the socket, and waits up to the switch interval (5 ms) for it while this thread
+        # reads: at a tenth of that, the COPYs of a 50,000-row file took 10% less time.
+        switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(switch_interval, 0.0005))
         try:
             yield
             self.writer.wait()
         finally:
+            sys.setswitchinterval(switch_interval)
             self.writer.close()
             self.writer = None
         with connection.cursor() as cursor:  # as they were, for the rest of the transaction
@@ -412,10 +419,22 @@ def importer_for(sniffed, owner, **options) -> Importer:
     return Importer(owner, **options)
 
 
-def _batches(rows: Iterable, size: int):
+def _batches(rows: Iterable, sizes: Iterable[int]):
     iterator = iter(rows)
-    while batch := list(itertools.islice(iterator, size)):
+    for size in sizes:
+        batch = list(itertools.islice(iterator, size))
+        if not batch:
+            return
         yield batch
+
+
+def ramped(size: int, first: int = 500):
+    """Batch sizes for an import whose writes overlap its reading: small at first, so that
+    PostgreSQL starts writing soon, then doubling up to `size`."""
+    step = min(first, size)
+    while True:
+        yield step
+        step = min(step * 2, size)
 
 
 def resolve_mapping(sniffed, mapping):
@@ -459,7 +478,8 @@ def run_import(
         nullcontext() if dry_run else transaction.atomic(),
         importer.writing(),
     ):
-        for batch in _batches(importer.rows(path, sniffed, mapping), batch_size):
+        sizes = ramped(batch_size) if importer.writer else itertools.repeat(batch_size)
+        for batch in _batches(importer.rows(path, sniffed, mapping), sizes):
             importer.process(batch)
             done += len(batch)
             if progress:

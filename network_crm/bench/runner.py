@@ -69,6 +69,8 @@ DIGESTS_PER_SECOND = 100
 IMPORT_ROWS_PER_SECOND = 10_000
 IMPORT_PEAK_MB = 300
 IMPORT_COPY_RATIO = 25
+IMPORT_RUNS = 3
+FLOOR_RUNS = 5
 LOAD_RPS = 100
 UNCACHED_DASHBOARD = "dashboard, cards not cached"
 UNCACHED_CONTACT_PAGE = "contact page, body not cached"
@@ -522,15 +524,28 @@ class Bench:
         existing = Contact.objects.filter(owner=self.owner).values_list("name", "company")[:2000]
         shape = write_linkedin_file(path, size.import_rows, existing=existing, seed=self.seed)
         floor = self._copy_floor(linkedin_data_lines(path))
-        connections.close_all()
-        result = subprocess.run(
-            [sys.executable, "-m", "network_crm.bench.import_probe",
-             "--user-id", str(self.owner.pk), "--file", str(path)],
-            cwd=BASE_DIR, env=self.child_env(), capture_output=True, text=True, timeout=1800,
-        )
-        if result.returncode:
-            raise RuntimeError(f"import probe failed: {result.stderr[-2000:]}")
-        probe = json.loads(result.stdout.strip().splitlines()[-1])
+        # The import, three times from the same account (what one run adds is taken out
+        # again before the next): a run of a second or two moves by a fifth on a busy
+        # machine, and the median is the figure.
+        runs = []
+        with self._account_restored() as restore:
+            for run in range(IMPORT_RUNS):
+                if run:
+                    restore()
+                connections.close_all()
+                result = subprocess.run(
+                    [sys.executable, "-m", "network_crm.bench.import_probe",
+                     "--user-id", str(self.owner.pk), "--file", str(path)],
+                    cwd=BASE_DIR, env=self.child_env(), capture_output=True, text=True,
+                    timeout=1800,
+                )
+                if result.returncode:
+                    raise RuntimeError(f"import probe failed: {result.stderr[-2000:]}")
+                runs.append(json.loads(result.stdout.strip().splitlines()[-1]))
+        if any(r["counts"] != runs[0]["counts"] for r in runs):
+            raise RuntimeError(f"the import runs did not start from the same account: {runs}")
+        probe = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
+        probe["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
         # After the import, so that it measures the import in the table as it was before.
         reference = self._copy_into_contacts(path)
         rows_per_second = probe["rows"] / probe["seconds"]
@@ -541,6 +556,7 @@ class Bench:
             # `seconds` on a busy machine.
             "cpu_seconds": probe["cpu_seconds"],
             "rows_per_second": round(rows_per_second), "counts": probe["counts"],
+            "runs_seconds": [round(r["seconds"], 3) for r in runs],
             "file": shape, "rss_before_mb": probe["rss_before_mb"],
             "peak_rss_mb": probe["peak_rss_mb"],
             "floor": floor, "vs_floor": round(ratio, 1),
@@ -563,32 +579,95 @@ class Bench:
         )
 
     def _copy_floor(self, data: bytes) -> dict:
-        """The same rows loaded into a temporary table by the database's own bulk path."""
+        """The same rows loaded into a temporary table by the database's own bulk path: the
+        median of FLOOR_RUNS loads, each a few tens of milliseconds."""
         columns = ", ".join(f"c{i} text" for i in range(7))
+        runs = []
         with connection.cursor() as cursor:
             cursor.execute(f"CREATE TEMPORARY TABLE bench_copy_floor ({columns})")
             try:
-                started = time.perf_counter()
-                if connection.vendor == "postgresql":
-                    method = "PostgreSQL COPY … FROM STDIN (FORMAT csv)"
-                    with cursor.cursor.copy(
-                        "COPY bench_copy_floor FROM STDIN WITH (FORMAT csv, HEADER true)"
-                    ) as copy:
-                        copy.write(data)
-                else:
-                    import csv
-                    import io
-
-                    method = "SQLite executemany INSERT (no COPY)"
-                    rows = list(csv.reader(io.StringIO(data.decode())))[1:]
-                    cursor.executemany(
-                        f"INSERT INTO bench_copy_floor VALUES ({', '.join(['%s'] * 7)})",
-                        [(row + [""] * 7)[:7] for row in rows],
-                    )
-                seconds = time.perf_counter() - started
+                for _ in range(FLOOR_RUNS):
+                    cursor.execute("TRUNCATE bench_copy_floor" if connection.vendor == "postgresql"
+                                   else "DELETE FROM bench_copy_floor")
+                    method, seconds = self._load_floor(cursor, data)
+                    runs.append(seconds)
             finally:
                 cursor.execute("DROP TABLE bench_copy_floor")
-        return {"method": method, "seconds": round(seconds, 4)}
+        return {"method": method, "seconds": round(sorted(runs)[len(runs) // 2], 4),
+                "runs_seconds": [round(r, 4) for r in runs]}
+
+    @staticmethod
+    def _load_floor(cursor, data: bytes) -> tuple[str, float]:
+        started = time.perf_counter()
+        if connection.vendor == "postgresql":
+            method = "PostgreSQL COPY … FROM STDIN (FORMAT csv)"
+            with cursor.cursor.copy(
+                "COPY bench_copy_floor FROM STDIN WITH (FORMAT csv, HEADER true)"
+            ) as copy:
+                copy.write(data)
+        else:
+            import csv
+            import io
+
+            method = "SQLite executemany INSERT (no COPY)"
+            rows = list(csv.reader(io.StringIO(data.decode())))[1:]
+            cursor.executemany(
+                f"INSERT INTO bench_copy_floor VALUES ({', '.join(['%s'] * 7)})",
+                [(row + [""] * 7)[:7] for row in rows],
+            )
+        return method, time.perf_counter() - started
+
+    @contextlib.contextmanager
+    def _account_restored(self):
+        """Yields a function that puts the bench user's contacts back as they are now: the
+        contacts, emails and phones added since taken out, the fields an import filled in
+        put back (from a copy kept in a table of the bench database), the tables vacuumed."""
+        from contacts.importing.records import TEXT_FIELDS
+        from contacts.models import Contact, ContactEmail, ContactPhone
+
+        quote = connection.ops.quote_name
+        fields = [quote(Contact._meta.get_field(f).column) for f in (*TEXT_FIELDS, "updated_at")]
+        marks = {
+            model: model.objects.order_by("-id").values_list("id", flat=True).first() or 0
+            for model in (Contact, ContactEmail, ContactPhone)
+        }
+        owner = self.owner.pk
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TABLE bench_account_before AS SELECT id, {', '.join(fields)} "
+                "FROM contacts_contact WHERE owner_id = %s",
+                [owner],
+            )
+
+        def restore():
+            with connection.cursor() as cursor:
+                for model in (ContactEmail, ContactPhone):
+                    cursor.execute(
+                        f"DELETE FROM {model._meta.db_table} WHERE id > %s AND contact_id IN "
+                        "(SELECT id FROM contacts_contact WHERE owner_id = %s)",
+                        [marks[model], owner],
+                    )
+                cursor.execute(
+                    "DELETE FROM contacts_contact WHERE owner_id = %s AND id > %s",
+                    [owner, marks[Contact]],
+                )
+                cursor.execute(
+                    "UPDATE contacts_contact AS c SET "
+                    + ", ".join(f"{f} = b.{f}" for f in fields)
+                    + " FROM bench_account_before AS b "
+                    "WHERE c.id = b.id AND c.updated_at <> b.updated_at"
+                )
+                for model in (Contact, ContactEmail, ContactPhone):
+                    cursor.execute(
+                        ("VACUUM ANALYZE " if connection.vendor == "postgresql" else "ANALYZE ")
+                        + model._meta.db_table
+                    )
+
+        try:
+            yield restore
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TABLE bench_account_before")
 
     def _copy_into_contacts(self, path: Path) -> dict | None:
         """A reference, not the floor the target is judged by: the same rows COPYed as new

@@ -131,3 +131,30 @@ def test_an_import_writes_every_row_before_it_returns(tmp_path, owner):
     run_import(path, owner, dry_run=False, batch_size=3)
     assert Contact.objects.filter(owner=owner).count() == 7
     assert ContactEmail.objects.filter(contact__owner=owner).count() == 7
+
+
+def test_batches_start_small_when_the_writes_overlap_the_reading():
+    from itertools import islice
+
+    from contacts.importing.services import ramped
+
+    assert list(islice(ramped(5000), 7)) == [500, 1000, 2000, 4000, 5000, 5000, 5000]
+    assert list(islice(ramped(2), 3)) == [2, 2, 2]
+
+
+@on_postgresql
+def test_the_switch_interval_is_put_back_after_an_import_even_a_failed_one(
+    tmp_path, owner, monkeypatch
+):
+    import sys
+
+    before = sys.getswitchinterval()
+    with monkeypatch.context() as patched:
+        patched.setattr(linkedin, "_TITLE_MAX", 10_000)
+        path = _linkedin_export(tmp_path / "Bad.csv", ["x" * 201])
+        with pytest.raises(psycopg.errors.StringDataRightTruncation):
+            run_import(path, owner, dry_run=False)
+    assert sys.getswitchinterval() == before
+    run_import(_linkedin_export(tmp_path / "Connections.csv", ["CTO"]), owner, dry_run=False)
+    assert sys.getswitchinterval() == before
+    assert Contact.objects.filter(owner=owner).count() == 1
