@@ -541,8 +541,8 @@ class Bench:
             for run in range(IMPORT_RUNS):
                 if run:
                     restore()
-                floor = self._copy_floor(data)
-                floor_runs += floor["runs_seconds"]
+                method, loads = self._copy_floor(data)
+                floor_runs += loads
                 connections.close_all()
                 result = subprocess.run(
                     [sys.executable, "-m", "network_crm.bench.import_probe",
@@ -556,7 +556,8 @@ class Bench:
         if any(r["counts"] != runs[0]["counts"] for r in runs):
             raise RuntimeError(f"the import runs did not start from the same account: {runs}")
         probe = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
-        floor.update(seconds=sorted(floor_runs)[len(floor_runs) // 2], runs_seconds=floor_runs)
+        floor = {"method": method, "seconds": round(percentile(floor_runs, 0.50), 4),
+                 "runs_seconds": [round(r, 4) for r in floor_runs]}
         probe["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
         # After the import, so that it measures the import in the table as it was before.
         reference = self._copy_into_contacts(path)
@@ -590,9 +591,9 @@ class Bench:
             + (f"; COPY into contacts {reference['seconds']:.3f}s" if reference else "")
         )
 
-    def _copy_floor(self, data: bytes) -> dict:
-        """The same rows loaded into a temporary table by the database's own bulk path: the
-        median of FLOOR_RUNS loads, each a few tens of milliseconds."""
+    def _copy_floor(self, data: bytes) -> tuple[str, list[float]]:
+        """The same rows loaded FLOOR_RUNS times into a temporary table by the database's own
+        bulk path (each load a few tens of milliseconds): the method and each load's seconds."""
         columns = ", ".join(f"c{i} text" for i in range(7))
         runs = []
         with connection.cursor() as cursor:
@@ -605,8 +606,7 @@ class Bench:
                     runs.append(seconds)
             finally:
                 cursor.execute("DROP TABLE bench_copy_floor")
-        return {"method": method, "seconds": round(sorted(runs)[len(runs) // 2], 4),
-                "runs_seconds": [round(r, 4) for r in runs]}
+        return method, runs
 
     @staticmethod
     def _load_floor(cursor, data: bytes) -> tuple[str, float]:

@@ -2,7 +2,7 @@
 row with its line and reason, duplicates inside the file and against the account merged."""
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 
 from contacts.importing import services
 from contacts.importing.linkedin import LinkedInImporter
@@ -181,7 +181,6 @@ def test_rows_of_an_unusual_shape_are_imported_as_the_general_path_reads_them(ex
 
 
 def test_queries_do_not_grow_with_the_rows_of_a_batch(tmp_path, owner, stranger):
-    from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     def queries_for(rows: int, user) -> int:
@@ -240,7 +239,7 @@ def _recording_writers(monkeypatch) -> list:
 
 
 on_postgresql = pytest.mark.skipif(
-    __import__("django.db").db.connection.vendor != "postgresql",
+    connection.vendor != "postgresql",
     reason="the second connection is for PostgreSQL's COPYs",
 )
 
