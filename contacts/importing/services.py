@@ -152,6 +152,15 @@ def validate_record(record: ContactRecord) -> str:
     return ""
 
 
+def new_contact_defaults(owner) -> dict:
+    """What an imported contact is written with besides its file's values: its owner, and the
+    follow-up a contact never contacted is due, one cadence after it was added (the
+    follow-up engine's rule)."""
+    profile = get_profile(owner)
+    due = followups.local_today(profile) + timedelta(days=followups.cadence_for(Contact(), profile))
+    return {"owner": owner, "next_follow_up_on": due}
+
+
 class Importer:
     """Classifies rows against the owner's contacts and writes them in batches."""
 
@@ -169,10 +178,7 @@ class Importer:
         self.fake_ids = itertools.count(-1, -1)
         self.counts: Counter = Counter()
         self.writer: bulk.CopyWriter | None = None  # while `writing`, on PostgreSQL
-        profile = get_profile(owner)
-        self.first_due = followups.local_today(profile) + timedelta(
-            days=followups.cadence_for(Contact(), profile)
-        )
+        self.new_contact_defaults = new_contact_defaults(owner)
 
     @contextmanager
     def writing(self):
@@ -323,13 +329,12 @@ class Importer:
                 [*fields, "updated_at"],
                 writer=self.writer,
             )
-        # A contact never contacted is due one cadence after it was added (follow-up engine).
         ids = bulk.insert_values(
             Contact,
             self.new_columns,
             map(self.new_values, new),
             len(new),
-            defaults={"owner": self.owner, "next_follow_up_on": self.first_due},
+            defaults=self.new_contact_defaults,
             writer=self.writer,
         )
         for state, contact_id in zip(new, ids):
