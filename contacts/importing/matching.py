@@ -287,6 +287,12 @@ class MatchIndex:
                 return ref, key[0]
         return None, ""
 
+    def forget(self, contact_id: int) -> None:
+        """The contact is gone (deleted by its owner while the import ran): nothing matches
+        it any more."""
+        for key in [k for k, ref in self.keys.items() if type(ref) is int and ref == contact_id]:
+            del self.keys[key]
+
     def register(self, state: ContactState, keys=None) -> None:
         """Point the state's keys (computed from its fields unless given) at it."""
         for key in state.match_keys() if keys is None else keys:

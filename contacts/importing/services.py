@@ -292,7 +292,13 @@ class Importer:
             return
         state = ref if isinstance(ref, ContactState) else self.cache.get(ref)
         if state is None:
-            state = self.cache[ref] = self.load_states([ref])[ref]
+            state = self.load_states([ref]).get(ref)
+            if state is None:
+                # Deleted since the import began: the row is matched again without it.
+                self.index.forget(ref)
+                self.classify(row, keys, touched)
+                return
+            self.cache[ref] = state
         changes = state.absorb(record)
         if changes:
             self.index.register(state)

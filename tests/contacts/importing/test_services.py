@@ -98,6 +98,37 @@ def test_match_by_normalised_name_and_company(owner, fixture_path):
     assert summary.rows[1].status == Status.UPDATE
 
 
+@pytest.mark.parametrize("dry_run", [True, False])
+@pytest.mark.parametrize("name", ["linkedin_connections.csv", "duplicates.csv"])
+def test_a_contact_deleted_while_the_import_runs_is_not_matched(owner, fixture_path, dry_run, name):
+    """Deleted by its owner after the import read the account's keys and before a row that
+    matches it: that row is new (it was a KeyError), and the rest of the file goes on."""
+    # The contact, and the name the file gives the same person.
+    gone, spelled = {
+        "linkedin_connections.csv": (
+            ContactFactory(owner=owner, name="tomas alvarez", company="Globex Inc", title=""),
+            "Tomás Álvarez",
+        ),
+        "duplicates.csv": (ContactFactory(owner=owner, name="Clara Diaz", company="Canva"),
+                           "Clara Diaz"),
+    }[name]
+    expected = run_import(fixture_path(name), owner, batch_size=1)
+
+    def delete_after_first_batch(done):
+        if done == 1:
+            Contact.objects.filter(pk=gone.pk).delete()
+
+    summary = run_import(
+        fixture_path(name), owner, dry_run=dry_run, batch_size=1, progress=delete_after_first_batch
+    )
+    line = next(r.line for r in expected.rows if r.contact_id == gone.pk)
+    assert {r.line: r.status for r in summary.rows}[line] == Status.NEW
+    assert len(summary.rows) == len(expected.rows)
+    assert not Contact.objects.filter(pk=gone.pk).exists()
+    if not dry_run:
+        assert Contact.objects.filter(owner=owner, name=spelled).count() == 1
+
+
 def test_existing_contact_with_nothing_new_is_duplicate(owner, fixture_path):
     contact = ContactFactory(
         owner=owner,
