@@ -567,10 +567,10 @@ class Bench:
         probe = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
         probe["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
         floor = {"method": floor_method, "rows": len(as_contacts[1]),
-                 "seconds": round(percentile(floor_runs, 0.50), 4),
-                 "runs_seconds": [round(r, 4) for r in floor_runs]}
-        parse_floor = {"method": parse_method, "seconds": round(percentile(parse_runs, 0.50), 4),
-                       "runs_seconds": [round(r, 4) for r in parse_runs]}
+                 "seconds": round(percentile(floor_runs, 0.50), 6),
+                 "runs_seconds": [round(r, 6) for r in floor_runs]}
+        parse_floor = {"method": parse_method, "seconds": round(percentile(parse_runs, 0.50), 6),
+                       "runs_seconds": [round(r, 6) for r in parse_runs]}
         rows_per_second = probe["rows"] / probe["seconds"]
         ratio = probe["seconds"] / floor["seconds"]
         self.add("LinkedIn import", {
@@ -847,8 +847,8 @@ def _figure(result: dict) -> str:
         text = (
             f"{result['rows_per_second']:,} rows/s, peak {result['peak_rss_mb']} MB, "
             f"{result['vs_floor']}× the floor, a COPY into contacts_contact "
-            f"({result['floor']['seconds']} s); {result['vs_parse_floor']}× the parse floor "
-            f"({result['parse_floor']['seconds']} s)"
+            f"({result['floor']['seconds']:.3f} s); {result['vs_parse_floor']}× the parse floor "
+            f"({result['parse_floor']['seconds']:.4f} s)"
         )
         return text
     if kind == "scanner":
