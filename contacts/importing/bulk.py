@@ -121,6 +121,24 @@ def insert_values(
     return _insert(model, columns, values, count, defaults, batch_size, writer, ids=True)
 
 
+def column_defaults(model, defaults: dict | None = None) -> dict:
+    """{field: value, as the database takes it} for every column a new row of `model` is
+    written with: `defaults` where given, else the model's default, the time now for
+    auto_now(_add) fields. The primary key and generated columns are the database's."""
+    template = model(**(defaults or {}))
+    now = timezone.now()
+    values = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field.generated:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now
+        else:
+            value = getattr(template, field.attname)
+        values[field] = field.get_db_prep_save(value, connection)
+    return values
+
+
 def _insert(
     model, columns, values, count, defaults, batch_size, writer, ids, sparse=False
 ) -> list[int]:
@@ -137,21 +155,13 @@ def _insert(
         model.objects.bulk_create(objs, batch_size=batch_size)
         return [obj.pk for obj in objs] if ids else []
     meta = model._meta
-    template = model(**defaults)
-    now = timezone.now()
     quote = connection.ops.quote_name
     with writer.reading() if writer is not None else connection.cursor() as cursor:
         # Every column's default as COPY text, dumped once by psycopg's own adapters.
         dumps = Transformer(cursor.cursor)
         encoding = cursor.connection.info.encoding
         fixed, given_defaults = {}, {}
-        for field in meta.concrete_fields:
-            if field.primary_key or field.generated:  # the database computes those
-                continue
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                value = now
-            else:
-                value = field.get_db_prep_save(getattr(template, field.attname), connection)
+        for field, value in column_defaults(model, defaults).items():
             if value is not None:
                 value = bytes(dumps.get_dumper(value, PyFormat.TEXT).dump(value)).decode(encoding)
             if field.attname in columns:

@@ -81,6 +81,12 @@ TARGETED_PAGES = (
 )
 
 
+def _median_of(method: str, runs: list[float]) -> dict:
+    """A floor's figures: how it was loaded, its median seconds and every run's."""
+    return {"method": method, "seconds": round(percentile(runs, 0.50), 6),
+            "runs_seconds": [round(r, 6) for r in runs]}
+
+
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 2)
 
@@ -566,11 +572,8 @@ class Bench:
             raise RuntimeError(f"the import runs did not start from the same account: {runs}")
         probe = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
         probe["peak_rss_mb"] = max(r["peak_rss_mb"] for r in runs)
-        floor = {"method": floor_method, "rows": len(as_contacts[1]),
-                 "seconds": round(percentile(floor_runs, 0.50), 6),
-                 "runs_seconds": [round(r, 6) for r in floor_runs]}
-        parse_floor = {"method": parse_method, "seconds": round(percentile(parse_runs, 0.50), 6),
-                       "runs_seconds": [round(r, 6) for r in parse_runs]}
+        floor = {**_median_of(floor_method, floor_runs), "rows": len(as_contacts[1])}
+        parse_floor = _median_of(parse_method, parse_runs)
         rows_per_second = probe["rows"] / probe["seconds"]
         ratio = probe["seconds"] / floor["seconds"]
         self.add("LinkedIn import", {
@@ -700,21 +703,16 @@ class Bench:
         import csv
         import io
 
+        from contacts.importing.bulk import column_defaults
         from contacts.importing.parsers import LINKEDIN_FIELDS
         from contacts.importing.services import new_contact_defaults
         from contacts.models import Contact
 
-        now = timezone.now()
-        template = Contact(**new_contact_defaults(self.owner))
-        fixed = {}
-        for field in Contact._meta.concrete_fields:
-            if field.primary_key or field.generated or field.attname in LINKEDIN_FIELDS:
-                continue
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-                value = now
-            else:
-                value = getattr(template, field.attname)
-            fixed[field.column] = field.get_db_prep_save(value, connection)
+        fixed = {
+            field.column: value
+            for field, value in column_defaults(Contact, new_contact_defaults(self.owner)).items()
+            if field.attname not in LINKEDIN_FIELDS
+        }
         tail = list(fixed.values())
         rows = csv.reader(io.StringIO(data.decode("utf-8")))
         next(rows)  # the header
