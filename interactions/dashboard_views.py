@@ -27,7 +27,7 @@ from . import dashboard_selectors as selectors
 from . import followups, services
 from .forms import SnoozeForm, add_month
 from .models import Direction, FollowUp, Support, SupportStatus
-from .selectors_followups import follow_up_reason_text
+from .followups.selectors import follow_up_reason_text
 
 TEMPLATE = "interactions/dashboard.html"
 FOLLOW_UP_CHANGED = "followUpChanged"

@@ -24,7 +24,7 @@ from contacts.services import get_profile
 from . import digests, followups, ical
 from .digest_forms import ProfileForm
 from .models import FollowUp, FollowUpStatus
-from .selectors_followups import follow_up_reason_text
+from .followups.selectors import follow_up_reason_text
 
 SNOOZE_DAYS = 7
 

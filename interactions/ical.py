@@ -10,7 +10,7 @@ from contacts.models import Event, Profile
 
 from .followups import OPEN_STATUSES, local_today
 from .models import FollowUp
-from .selectors_followups import follow_up_reason_text
+from .followups.selectors import follow_up_reason_text
 
 MAX_FOLLOW_UPS = 500
 PAST_EVENT_DAYS = 90

@@ -17,14 +17,14 @@ from contacts.services import get_profile
 
 from ..followups import OPEN_STATUSES, local_today
 from ..models import Direction, FollowUp, Interaction, Support, SupportStatus
-from ..selectors_followups import (
+from ..followups.selectors import (
     follow_up_reason_text,
     grouped_owners,
-    one_person_by_owner,
     open_follow_ups_by_owner,
     open_promises_by_owner,
     upcoming_events_by_owner,
 )
+from ..followups.suggestion import one_person_by_owner
 from .schedule import profile_of
 from .tokens import (
     ACTION_SALT,

@@ -1,30 +1,16 @@
-"""The follow-up engine (services): when a contact is next due, and the follow-ups that
-promises, gives, events and mentorships create.
-
-Rules (see README, "Follow-ups"):
-- A contact is next due `cadence` days after the local date (owner's time zone) of the last
-  logged interaction; a contact never contacted is due `cadence` days after it was added.
-  The cadence is the contact's own, else its tier's default in the owner's Profile.
-- Done or dismissed on a cadence follow-up restarts the cadence from the day it was closed
-  (done counts as a touch; dismissed skips this round), so it comes back one cadence later.
-  Cadence follow-ups closed by a logged interaction point at that interaction and do not count.
-- Every follow-up has a `source_key`; the unique (owner, source_key) constraint makes each
-  creation idempotent, so scanners and services can be run any number of times.
-
-Views and other services call only the public functions below; each is idempotent.
-"""
+"""Writes of the follow-up engine as the user acts: after an interaction, a give or a
+mentorship is saved, "follow up with everyone I met", and done / snooze / dismiss."""
 
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-from contacts.models import Contact, Profile
-
 from network_crm import fragment_cache
-from .models import (
+
+from ..models import (
     Direction,
     FollowUp,
     FollowUpReason,
@@ -34,116 +20,18 @@ from .models import (
     Support,
     SupportStatus,
 )
+from .schedule import (
+    OPEN_STATUSES,
+    _local_date,
+    _profiles_by_owner,
+    _zones_by_owner,
+    local_today,
+    mentorship_due_on,
+    refresh_contact_schedule,
+)
 
-OPEN_STATUSES = (FollowUpStatus.OPEN, FollowUpStatus.SNOOZED)
-CLOSED_BY_USER = (FollowUpStatus.DONE, FollowUpStatus.DISMISSED)
 # Days after an event's last day when "follow up with everyone I met" is due.
 EVENT_FOLLOW_UP_DELAY_DAYS = 3
-
-
-def _zones_by_owner(owner_ids) -> dict:
-    zones = dict(
-        Profile.objects.filter(owner_id__in=set(owner_ids)).values_list("owner_id", "time_zone")
-    )
-    return {owner_id: zones.get(owner_id, "UTC") for owner_id in owner_ids}
-
-
-def _profiles_by_owner(owner_ids) -> dict:
-    profiles = {p.owner_id: p for p in Profile.objects.filter(owner_id__in=set(owner_ids))}
-    return {
-        owner_id: profiles.get(owner_id) or Profile(owner_id=owner_id) for owner_id in owner_ids
-    }
-
-
-def _local_date(moment: datetime, zone) -> date:
-    return moment.astimezone(zone).date()
-
-
-def cadence_for(contact, profile: Profile) -> int:
-    """Days between touches for this contact: its own cadence, else its tier's default."""
-    return contact.cadence_days or profile.default_cadence(contact.tier)
-
-
-def local_today(profile: Profile, now: datetime | None = None) -> date:
-    """Today's date in the user's time zone."""
-    return _local_date(now or timezone.now(), profile.zone)
-
-
-# Contacts recomputed per round trip: keeps every IN (…) list under SQLite's variable limit
-# when a settings change refreshes a whole network.
-REFRESH_CHUNK = 2000
-
-
-def refresh_contact_schedule(contact_ids, *, now: datetime | None = None) -> None:
-    """Recompute last_interaction_at and next_follow_up_on for these contacts from their
-    interactions and cadence (the contact's own, else its tier's default in the owner's Profile)."""
-    ids = list(dict.fromkeys(contact_ids))
-    now = now or timezone.now()
-    for start in range(0, len(ids), REFRESH_CHUNK):
-        _refresh_chunk(ids[start : start + REFRESH_CHUNK], now)
-
-
-def refresh_owner_schedule(owner) -> None:
-    """Recompute every contact of a user, after their time zone or tier cadences changed."""
-    refresh_contact_schedule(Contact.objects.filter(owner=owner).values_list("pk", flat=True))
-
-
-def _refresh_chunk(contact_ids: list, now: datetime) -> None:
-    contacts = list(
-        Contact.objects.filter(pk__in=contact_ids).annotate(
-            last_at=Max("interactions__occurred_at"),
-        )
-    )
-    if not contacts:
-        return
-    # The last time the user closed a cadence follow-up by hand (done or dismissed): the cadence
-    # restarts from there. One grouped query for all contacts.
-    anchors = dict(
-        FollowUp.objects.filter(
-            contact_id__in=contact_ids,
-            reason=FollowUpReason.CADENCE,
-            status__in=CLOSED_BY_USER,
-            interaction__isnull=True,
-            closed_at__isnull=False,
-        )
-        .values("contact_id")
-        .annotate(last=Max("closed_at"))
-        .values_list("contact_id", "last")
-    )
-    profiles = _profiles_by_owner({c.owner_id for c in contacts})
-    stale_open = []  # open cadence follow-ups no longer due after the recomputation
-    silenced = []  # contacts that must have no open cadence follow-up
-    for contact in contacts:
-        profile = profiles[contact.owner_id]
-        zone = profile.zone
-        contact.last_interaction_at = contact.last_at
-        base = _local_date(contact.last_at or contact.created_at, zone)
-        cadence = cadence_for(contact, profile)
-        due = base + timedelta(days=cadence)
-        anchor = anchors.get(contact.pk)
-        if anchor is not None and (contact.last_at is None or anchor >= contact.last_at):
-            due = max(due, _local_date(anchor, zone) + timedelta(days=cadence))
-        contact.next_follow_up_on = due
-        if contact.archived or contact.reminders_off:
-            silenced.append(contact.pk)
-        elif due > _local_date(now, zone):
-            stale_open.append((contact.pk, due))
-    Contact.objects.bulk_update(
-        contacts, ["last_interaction_at", "next_follow_up_on"], batch_size=1000
-    )
-    if silenced:
-        # Archived or "no reminders": nothing left to nag about.
-        FollowUp.objects.filter(
-            contact_id__in=silenced, reason=FollowUpReason.CADENCE, status__in=OPEN_STATUSES
-        ).update(status=FollowUpStatus.DISMISSED, snoozed_until=None, closed_at=now)
-    if stale_open:
-        # A longer cadence (or a newer touch) means an untouched reminder is no longer due; it
-        # was made by the scanner, so it goes away and the scanner makes the next one in time.
-        FollowUp.objects.filter(
-            contact_id__in=[pk for pk, _ in stale_open],
-            reason=FollowUpReason.CADENCE,
-            status=FollowUpStatus.OPEN,
-        ).delete()
 
 
 @transaction.atomic
@@ -359,90 +247,6 @@ def dismiss(follow_up) -> None:
     ):
         refresh_contact_schedule([follow_up.contact_id], now=now)
 
-
-# Scanners (called by interactions.tasks on the beat schedule) ------------------------------
-
-
-def _zone_groups(now: datetime) -> dict[str, date]:
-    """Every time zone in use (plus UTC for users without a Profile) → today's date there."""
-    zones = set(Profile.objects.values_list("time_zone", flat=True).distinct()) | {"UTC"}
-    return {name: _local_date(now, ZoneInfo(name)) for name in zones}
-
-
-def create_due_cadence_follow_ups(now: datetime | None = None) -> int:
-    """Create a cadence follow-up for every active contact whose next_follow_up_on has come in
-    its owner's time zone and has none open. One INSERT … SELECT for all time zones at once,
-    whatever the number of contacts; the unique source key makes a rerun insert nothing."""
-    now = now or timezone.now()
-    zones = sorted(_zone_groups(now).items())
-    contact_t = Contact._meta.db_table
-    profile_t = Profile._meta.db_table
-    follow_up_t = FollowUp._meta.db_table
-    if connection.vendor == "postgresql":
-        due_text = "to_char(c.next_follow_up_on, 'YYYY-MM-DD')"
-    else:  # SQLite stores dates as ISO text already.
-        due_text = "CAST(c.next_follow_up_on AS TEXT)"
-    # Each owner's zone joins a VALUES list of (zone, today there), so the due contacts are
-    # read, and the NOT IN set built, once for all zones rather than once per zone. The latest
-    # of those days bounds the range read from the contact_due_scan partial index. NOT IN (a
-    # hashed subplan in PostgreSQL) keeps one open reminder per contact in linear time even
-    # when table statistics are stale, where NOT EXISTS was planned as a quadratic nested loop
-    # after a large import.
-    local_days = ", ".join(["(%s, %s)"] * len(zones))
-    sql = f"""
-        INSERT INTO {follow_up_t}
-            (owner_id, contact_id, reason, due_on, note, status, source_key, created_at)
-        SELECT c.owner_id, c.id, %s, c.next_follow_up_on, '', %s,
-               'cadence:' || CAST(c.id AS TEXT) || ':' || {due_text}, %s
-        FROM {contact_t} c
-        LEFT JOIN {profile_t} p ON p.owner_id = c.owner_id
-        JOIN (VALUES {local_days}) AS zone_today
-          ON zone_today.column1 = COALESCE(p.time_zone, 'UTC')
-        WHERE c.archived = %s AND c.reminders_off = %s
-          AND c.next_follow_up_on IS NOT NULL AND c.next_follow_up_on <= %s
-          AND c.next_follow_up_on <= zone_today.column2
-          AND c.id NOT IN (
-              SELECT f.contact_id FROM {follow_up_t} f
-              WHERE f.reason = %s AND f.status IN (%s, %s)
-          )
-        ON CONFLICT DO NOTHING
-    """
-    params = [FollowUpReason.CADENCE.value, FollowUpStatus.OPEN.value, now]
-    params += [value for zone in zones for value in zone]
-    params += [False, False, max(today for _, today in zones)]
-    params += [FollowUpReason.CADENCE.value, *(status.value for status in OPEN_STATUSES)]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
-
-
-def wake_snoozed_follow_ups(now: datetime | None = None) -> int:
-    """Snoozed follow-ups whose day has come (in the owner's zone) become open again."""
-    now = now or timezone.now()
-    zones = _zone_groups(now)
-    # One UPDATE for all zones, each owner's with its own today; the latest of those days
-    # bounds the range it reads from the followup_snoozed partial index.
-    come = Q()
-    for zone_name, today in zones.items():
-        in_zone = Q(owner__profile__time_zone=zone_name)
-        if zone_name == "UTC":
-            in_zone |= Q(owner__profile__isnull=True)
-        come |= in_zone & Q(snoozed_until__lte=today)
-    return FollowUp.objects.filter(
-        come, status=FollowUpStatus.SNOOZED, snoozed_until__lte=max(zones.values())
-    ).update(status=FollowUpStatus.OPEN, snoozed_until=None)
-
-
-def mentorship_due_on(mentorship, anchor: datetime | None, zone) -> date:
-    """A session is due session_cadence_days after the last one (or the start), or one cadence
-    after the user last closed a session reminder by hand."""
-    cadence = timedelta(days=mentorship.session_cadence_days)
-    due = (mentorship.last_session_on or mentorship.started_on) + cadence
-    if anchor is not None:
-        due = max(due, _local_date(anchor, zone) + cadence)
-    return due
-
-
 def on_mentorship_saved(mentorship) -> None:
     """After a mentorship is edited: close an open session reminder that a later last-session
     date or the end of the mentorship made moot; the scanner creates the next one when due."""
@@ -452,75 +256,3 @@ def on_mentorship_saved(mentorship) -> None:
     if mentorship.active:
         moot = moot.filter(due_on__lt=mentorship_due_on(mentorship, None, None))
     moot.update(status=FollowUpStatus.DISMISSED, snoozed_until=None, closed_at=timezone.now())
-
-
-def create_due_mentorship_follow_ups(now: datetime | None = None) -> int:
-    """Create a "session due" follow-up for every active mentorship whose session has come due;
-    idempotent by source key f"mentorship:{id}:{due}". Four queries whatever the number of rows."""
-    now = now or timezone.now()
-    mentorships = list(
-        Mentorship.objects.filter(active=True).only(
-            "id",
-            "owner_id",
-            "mentor_id",
-            "mentee_id",
-            "session_cadence_days",
-            "started_on",
-            "last_session_on",
-        )
-    )
-    if not mentorships:
-        return 0
-    ids = [m.pk for m in mentorships]
-    open_ids = set(
-        FollowUp.objects.filter(
-            mentorship_id__in=ids, reason=FollowUpReason.MENTORSHIP, status__in=OPEN_STATUSES
-        ).values_list("mentorship_id", flat=True)
-    )
-    anchors = dict(
-        FollowUp.objects.filter(
-            mentorship_id__in=ids,
-            reason=FollowUpReason.MENTORSHIP,
-            status__in=CLOSED_BY_USER,
-            interaction__isnull=True,
-            closed_at__isnull=False,
-        )
-        .values("mentorship_id")
-        .annotate(last=Max("closed_at"))
-        .values_list("mentorship_id", "last")
-    )
-    zones = {k: ZoneInfo(v) for k, v in _zones_by_owner({m.owner_id for m in mentorships}).items()}
-    rows = []
-    for m in mentorships:
-        if m.pk in open_ids:
-            continue
-        zone = zones[m.owner_id]
-        due = mentorship_due_on(m, anchors.get(m.pk), zone)
-        if due > _local_date(now, zone):
-            continue
-        rows.append(
-            FollowUp(
-                owner_id=m.owner_id,
-                contact_id=m.mentee_id or m.mentor_id,
-                reason=FollowUpReason.MENTORSHIP,
-                due_on=due,
-                mentorship_id=m.pk,
-                source_key=f"mentorship:{m.pk}:{due.isoformat()}",
-            )
-        )
-    created = FollowUp.objects.bulk_create(rows, ignore_conflicts=True)
-    return len(created)
-
-
-def scan_follow_ups(now: datetime | None = None) -> dict:
-    """The follow-up scanner: wake snoozed reminders, then create due cadence and mentorship
-    follow-ups. Safe to run any number of times."""
-    now = now or timezone.now()
-    created = {
-        "woken": wake_snoozed_follow_ups(now),
-        "cadence": create_due_cadence_follow_ups(now),
-        "mentorship": create_due_mentorship_follow_ups(now),
-    }
-    if any(created.values()):
-        fragment_cache.invalidate_everyone()
-    return created

@@ -24,7 +24,7 @@ from interactions.models import (
     Support,
     SupportStatus,
 )
-from interactions.selectors_followups import follow_up_reason_text
+from interactions.followups.selectors import follow_up_reason_text
 from tests.factories import (
     ContactFactory,
     EventFactory,

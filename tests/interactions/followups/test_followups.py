@@ -20,7 +20,8 @@ from interactions.models import (
     Mentorship,
     SupportStatus,
 )
-from interactions.selectors_followups import follow_up_reason_text, one_person_this_week
+from interactions.followups.selectors import follow_up_reason_text
+from interactions.followups.suggestion import one_person_this_week
 from tests.factories import (
     ContactFactory,
     EventFactory,
@@ -633,7 +634,7 @@ def test_mentorship_factory_is_active_by_default(owner):
 
 
 def test_refresh_covers_more_contacts_than_one_round_trip(owner, monkeypatch):
-    monkeypatch.setattr(followups, "REFRESH_CHUNK", 2)
+    monkeypatch.setattr(followups.schedule, "REFRESH_CHUNK", 2)
     ProfileFactory(owner=owner, cadence_peer=30)
     contacts = ContactFactory.create_batch(5, owner=owner, tier=Tier.PEER)
     log(owner, contacts, at(2026, 4, 1, 12))

@@ -9,7 +9,8 @@ import pytest
 from contacts.models import Contact, Tier
 from interactions import digests
 from interactions.models import Direction, SupportStatus
-from interactions.selectors_followups import _tie_break, one_person_this_week, open_promises
+from interactions.followups.selectors import open_promises
+from interactions.followups.suggestion import _tie_break, one_person_this_week
 from tests.factories import ContactFactory, FollowUpFactory, ProfileFactory, SupportFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,129 @@
+"""When each contact is next due: the cadence, the user's today, and the recomputation of
+`last_interaction_at` and `next_follow_up_on` after anything that moves them."""
+
+from datetime import date, datetime, timedelta
+
+from django.db.models import Max
+from django.utils import timezone
+
+from contacts.models import Contact, Profile
+
+from ..models import FollowUp, FollowUpReason, FollowUpStatus
+
+OPEN_STATUSES = (FollowUpStatus.OPEN, FollowUpStatus.SNOOZED)
+CLOSED_BY_USER = (FollowUpStatus.DONE, FollowUpStatus.DISMISSED)
+
+
+def _zones_by_owner(owner_ids) -> dict:
+    zones = dict(
+        Profile.objects.filter(owner_id__in=set(owner_ids)).values_list("owner_id", "time_zone")
+    )
+    return {owner_id: zones.get(owner_id, "UTC") for owner_id in owner_ids}
+
+
+def _profiles_by_owner(owner_ids) -> dict:
+    profiles = {p.owner_id: p for p in Profile.objects.filter(owner_id__in=set(owner_ids))}
+    return {
+        owner_id: profiles.get(owner_id) or Profile(owner_id=owner_id) for owner_id in owner_ids
+    }
+
+
+def _local_date(moment: datetime, zone) -> date:
+    return moment.astimezone(zone).date()
+
+
+def cadence_for(contact, profile: Profile) -> int:
+    """Days between touches for this contact: its own cadence, else its tier's default."""
+    return contact.cadence_days or profile.default_cadence(contact.tier)
+
+
+def local_today(profile: Profile, now: datetime | None = None) -> date:
+    """Today's date in the user's time zone."""
+    return _local_date(now or timezone.now(), profile.zone)
+
+
+# Contacts recomputed per round trip: keeps every IN (…) list under SQLite's variable limit
+# when a settings change refreshes a whole network.
+REFRESH_CHUNK = 2000
+
+
+def refresh_contact_schedule(contact_ids, *, now: datetime | None = None) -> None:
+    """Recompute last_interaction_at and next_follow_up_on for these contacts from their
+    interactions and cadence (the contact's own, else its tier's default in the owner's Profile)."""
+    ids = list(dict.fromkeys(contact_ids))
+    now = now or timezone.now()
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        _refresh_chunk(ids[start : start + REFRESH_CHUNK], now)
+
+
+def refresh_owner_schedule(owner) -> None:
+    """Recompute every contact of a user, after their time zone or tier cadences changed."""
+    refresh_contact_schedule(Contact.objects.filter(owner=owner).values_list("pk", flat=True))
+
+
+def _refresh_chunk(contact_ids: list, now: datetime) -> None:
+    contacts = list(
+        Contact.objects.filter(pk__in=contact_ids).annotate(
+            last_at=Max("interactions__occurred_at"),
+        )
+    )
+    if not contacts:
+        return
+    # The last time the user closed a cadence follow-up by hand (done or dismissed): the cadence
+    # restarts from there. One grouped query for all contacts.
+    anchors = dict(
+        FollowUp.objects.filter(
+            contact_id__in=contact_ids,
+            reason=FollowUpReason.CADENCE,
+            status__in=CLOSED_BY_USER,
+            interaction__isnull=True,
+            closed_at__isnull=False,
+        )
+        .values("contact_id")
+        .annotate(last=Max("closed_at"))
+        .values_list("contact_id", "last")
+    )
+    profiles = _profiles_by_owner({c.owner_id for c in contacts})
+    stale_open = []  # open cadence follow-ups no longer due after the recomputation
+    silenced = []  # contacts that must have no open cadence follow-up
+    for contact in contacts:
+        profile = profiles[contact.owner_id]
+        zone = profile.zone
+        contact.last_interaction_at = contact.last_at
+        base = _local_date(contact.last_at or contact.created_at, zone)
+        cadence = cadence_for(contact, profile)
+        due = base + timedelta(days=cadence)
+        anchor = anchors.get(contact.pk)
+        if anchor is not None and (contact.last_at is None or anchor >= contact.last_at):
+            due = max(due, _local_date(anchor, zone) + timedelta(days=cadence))
+        contact.next_follow_up_on = due
+        if contact.archived or contact.reminders_off:
+            silenced.append(contact.pk)
+        elif due > _local_date(now, zone):
+            stale_open.append((contact.pk, due))
+    Contact.objects.bulk_update(
+        contacts, ["last_interaction_at", "next_follow_up_on"], batch_size=1000
+    )
+    if silenced:
+        # Archived or "no reminders": nothing left to nag about.
+        FollowUp.objects.filter(
+            contact_id__in=silenced, reason=FollowUpReason.CADENCE, status__in=OPEN_STATUSES
+        ).update(status=FollowUpStatus.DISMISSED, snoozed_until=None, closed_at=now)
+    if stale_open:
+        # A longer cadence (or a newer touch) means an untouched reminder is no longer due; it
+        # was made by the scanner, so it goes away and the scanner makes the next one in time.
+        FollowUp.objects.filter(
+            contact_id__in=[pk for pk, _ in stale_open],
+            reason=FollowUpReason.CADENCE,
+            status=FollowUpStatus.OPEN,
+        ).delete()
+
+
+def mentorship_due_on(mentorship, anchor: datetime | None, zone) -> date:
+    """A session is due session_cadence_days after the last one (or the start), or one cadence
+    after the user last closed a session reminder by hand."""
+    cadence = timedelta(days=mentorship.session_cadence_days)
+    due = (mentorship.last_session_on or mentorship.started_on) + cadence
+    if anchor is not None:
+        due = max(due, _local_date(anchor, zone) + cadence)
+    return due
