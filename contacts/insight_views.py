@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from interactions.dashboard_selectors import one_person
+from interactions.dashboard.selectors import one_person
 from interactions.models import Direction, Support, SupportStatus
 from network_crm import fragment_cache
 

@@ -16,7 +16,7 @@ from contacts.models import Contact
 from contacts.views import confirm_delete, deleted_response, is_htmx, next_url
 
 from . import selectors, services
-from .dashboard_views import trigger_card_event
+from .dashboard.views import trigger_card_event
 from .forms import InteractionForm, LogForm, MentorshipForm, SupportForm
 from .models import (
     Direction,

@@ -14,7 +14,7 @@ urlpatterns = [
     ), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
-    path("", include("interactions.dashboard_urls")),
+    path("", include("interactions.dashboard.urls")),
     path("interactions/", include("interactions.urls")),
     path("contacts/", include("contacts.urls")),
     path("data/", include("contacts.data_urls")),

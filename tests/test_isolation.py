@@ -41,7 +41,7 @@ WORD_VALUES = {
 
 def _word_values(key):
     if key == "card":
-        from interactions.dashboard_views import CARDS
+        from interactions.dashboard.views import CARDS
 
         return sorted(CARDS)
     return WORD_VALUES.get(key, ["x"])

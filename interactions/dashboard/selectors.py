@@ -18,8 +18,8 @@ from contacts.insights import one_person_this_week
 from contacts.models import Contact, Event
 from contacts.services import get_profile
 
-from .followups import mentorship_due_on
-from .models import (
+from ..followups import mentorship_due_on
+from ..models import (
     Direction,
     FollowUp,
     FollowUpReason,

@@ -5,7 +5,7 @@ Names are global (not namespaced) because base.html and LOGIN_REDIRECT_URL use "
 
 from django.urls import path
 
-from . import dashboard_views as views
+from . import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

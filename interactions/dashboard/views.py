@@ -1,9 +1,9 @@
 """The dashboard (`/`): the page, one fragment URL per card, and the inline actions of its rows.
 
-Each card is a `{% partialdef %}` of templates/interactions/dashboard.html that reloads itself
-when an HX-Trigger event says its data changed (see the `hx-trigger` of each card). Row
-actions take their row off the card (every action moves it out of today) and fire the event
-(`trigger_card_event`).
+Each card is a `{% partialdef %}` of templates/interactions/dashboard/dashboard.html that
+reloads itself when an HX-Trigger event says its data changed (see the `hx-trigger` of each
+card). Row actions take their row off the card (every action moves it out of today) and fire
+the event (`trigger_card_event`).
 """
 
 from datetime import date, timedelta
@@ -23,13 +23,13 @@ from network_crm import fragment_cache
 from network_crm.health import scheduler_state
 from network_crm.row_urls import row_url
 
-from . import dashboard_selectors as selectors
-from . import followups, services
-from .forms import SnoozeForm, add_month
-from .models import Direction, FollowUp, Support, SupportStatus
-from .followups.selectors import follow_up_reason_text
+from .. import followups, services
+from ..followups.selectors import follow_up_reason_text
+from ..forms import SnoozeForm, add_month
+from ..models import Direction, FollowUp, Support, SupportStatus
+from . import selectors
 
-TEMPLATE = "interactions/dashboard.html"
+TEMPLATE = "interactions/dashboard/dashboard.html"
 FOLLOW_UP_CHANGED = "followUpChanged"
 PROMISE_CHANGED = "promiseChanged"
 

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from interactions.dashboard_views import CARDS
+from interactions.dashboard.views import CARDS
 from interactions.models import FollowUp, FollowUpReason, FollowUpStatus, Interaction
 from tests.browser.conftest import RequestsInFlight, close_when_quiet
 from tests.factories import (

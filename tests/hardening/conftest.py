@@ -174,7 +174,7 @@ def build_hostile_world(owner, *, urls=("https://example.com/in/x", "https://exa
 
 def pages(world) -> dict[str, str]:
     """Every page that shows the owner's text: {name: URL}. PAGE_NAMES lists the names."""
-    from interactions.dashboard_views import CARDS
+    from interactions.dashboard.views import CARDS
 
     c, i, e, m = world["contact"], world["interaction"], world["event"], world["mentorship"]
     urls = {"dashboard": reverse("dashboard")}
@@ -222,7 +222,7 @@ def pages(world) -> dict[str, str]:
 
 def page_names() -> list[str]:
     """The keys of pages(), known without a database (for parametrize)."""
-    from interactions.dashboard_views import CARDS
+    from interactions.dashboard.views import CARDS
 
     fixed = [
         "dashboard",

@@ -85,7 +85,7 @@ def _log_post(contact, **extra):
 # Redis stopped -------------------------------------------------------------------------------
 
 CACHE_DOWN_IS_500 = (
-    "BUG: interactions/dashboard_selectors.py one_person() calls cache.get/cache.set unguarded; "
+    "BUG: interactions/dashboard/selectors.py one_person() calls cache.get/cache.set unguarded; "
     "with REDIS_URL set the cache is Redis, so with Redis stopped redis.ConnectionError makes "
     "the dashboard and its one-person card answer 500. Fix: treat a cache error as a miss "
     "(try/except around cache.get -> compute; around cache.set -> skip), logging a warning"
@@ -102,7 +102,7 @@ def test_dashboard_serves_with_redis_stopped(app_on_own_redis, owner_client, own
 
 
 def _cards():
-    from interactions.dashboard_views import CARDS
+    from interactions.dashboard.views import CARDS
 
     return [
         card
