@@ -3,8 +3,6 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from interactions import digest_views
-
 from . import health, signup
 
 urlpatterns = [
@@ -18,10 +16,9 @@ urlpatterns = [
     path("interactions/", include("interactions.urls")),
     path("contacts/", include("contacts.urls")),
     path("data/", include("contacts.data_urls")),
-    path("settings/", digest_views.settings_view, name="settings"),
-    path("settings/calendar/rotate/", digest_views.rotate_calendar_token, name="settings_rotate_calendar"),
-    path("calendar/<str:token>.ics", digest_views.calendar_feed, name="calendar_feed"),
-    path("digest/", include("interactions.digest_urls")),
+    path("settings/", include("interactions.settings_page.urls")),
+    path("", include("interactions.calendar_feed.urls")),
+    path("digest/", include("interactions.digests.urls")),
     path("", include("contacts.insight_urls")),
 ]
 

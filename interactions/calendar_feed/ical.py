@@ -8,9 +8,9 @@ from django.db.models import Q
 
 from contacts.models import Event, Profile
 
-from .followups import OPEN_STATUSES, local_today
-from .models import FollowUp
-from .followups.selectors import follow_up_reason_text
+from ..followups import OPEN_STATUSES, local_today
+from ..followups.selectors import follow_up_reason_text
+from ..models import FollowUp
 
 MAX_FOLLOW_UPS = 500
 PAST_EVENT_DAYS = 90
@@ -85,7 +85,7 @@ def _vevent(
 
 def calendar_for(profile: Profile, now: datetime) -> str:
     """The whole feed as text with CRLF line endings. Three queries whatever the row count."""
-    from .digests import contact_url
+    from ..digests import contact_url
 
     today = local_today(profile, now)
     stamp = _stamp(now.astimezone(UTC))

@@ -2,12 +2,12 @@
 
 from django.urls import path
 
-from . import digest_views
+from . import views
 
 app_name = "digest"
 urlpatterns = [
-    path("preview/", digest_views.digest_preview, name="preview"),
-    path("preview/email/", digest_views.digest_preview_email, name="preview_email"),
-    path("a/<str:token>/", digest_views.digest_action, name="action"),
-    path("unsubscribe/<str:token>/", digest_views.digest_unsubscribe, name="unsubscribe"),
+    path("preview/", views.digest_preview, name="preview"),
+    path("preview/email/", views.digest_preview_email, name="preview_email"),
+    path("a/<str:token>/", views.digest_action, name="action"),
+    path("unsubscribe/<str:token>/", views.digest_unsubscribe, name="unsubscribe"),
 ]

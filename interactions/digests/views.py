@@ -1,30 +1,26 @@
 """Pages around the weekly digest: the browser preview, the one-click links from the email
-(signed, expiring, one action each, no sign-in), one-click unsubscribe (RFC 8058), the
-settings page, and the secret iCalendar feed."""
+(signed, expiring, one action each, no sign-in) and one-click unsubscribe (RFC 8058)."""
 
 from datetime import timedelta
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csp import csp_override
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from contacts.access import get_owned_or_404
 from contacts.models import Profile
 from contacts.services import get_profile
 
-from . import digests, followups, ical
-from .digest_forms import ProfileForm
-from .models import FollowUp, FollowUpStatus
-from .followups.selectors import follow_up_reason_text
+from .. import digests, followups
+from ..followups.selectors import follow_up_reason_text
+from ..models import FollowUp, FollowUpStatus
 
 SNOOZE_DAYS = 7
 
@@ -38,7 +34,7 @@ def digest_preview(request):
     context["text"] = digests.render_digest_message(request.user, context).body
     context["next_digest_at"] = digests.next_digest_at(profile, now)
     context["now"] = now
-    return render(request, "interactions/digest_preview.html", context)
+    return render(request, "interactions/digests/preview.html", context)
 
 
 # The email's own HTML styles itself (a <style> block and a few inline styles, no stylesheet
@@ -62,7 +58,7 @@ def digest_preview_email(request):
 
 
 def _invalid_link(request, reason: str):
-    return render(request, "interactions/digest_link_invalid.html", {"reason": reason}, status=400)
+    return render(request, "interactions/digests/link_invalid.html", {"reason": reason}, status=400)
 
 
 @login_not_required
@@ -98,7 +94,7 @@ def digest_action(request, token):
         done = True
     return render(
         request,
-        "interactions/digest_action.html",
+        "interactions/digests/action.html",
         {
             "follow_up": follow_up,
             "action": action,
@@ -129,59 +125,8 @@ def digest_unsubscribe(request, token):
     if request.method == "POST":
         digests.turn_digest_off(profile)
         return render(
-            request, "interactions/digest_unsubscribe.html", {"done": True, "profile": profile}
+            request, "interactions/digests/unsubscribe.html", {"done": True, "profile": profile}
         )
     return render(
-        request, "interactions/digest_unsubscribe.html", {"done": False, "profile": profile}
+        request, "interactions/digests/unsubscribe.html", {"done": False, "profile": profile}
     )
-
-
-@require_http_methods(["GET", "POST"])
-def settings_view(request):
-    """The user's settings: time zone, digest day and hour, cadence defaults, own place."""
-    profile = get_profile(request.user)
-    form = ProfileForm(request.POST or None, instance=profile, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()  # the next page shows times in the new zone (contacts.middleware)
-        if form.schedule_changed():
-            # New cadences or a new zone move every contact's next follow-up.
-            followups.refresh_owner_schedule(request.user)
-        if not request.htmx:  # with htmx the form fragment says it inline
-            messages.success(request, "Settings saved.")
-            return redirect("settings")
-    now = timezone.now()
-    context = {
-        "form": form,
-        "profile": profile,
-        "next_digest_at": digests.next_digest_at(profile, now),
-        "now": now,
-        "last_digest": digests.last_digest(request.user),
-        "calendar_url": request.build_absolute_uri(
-            reverse("calendar_feed", args=[profile.calendar_token])
-        ),
-    }
-    if request.htmx:
-        return render(request, "interactions/settings.html#settings_form", context)
-    return render(request, "interactions/settings.html", context)
-
-
-@require_POST
-def rotate_calendar_token(request):
-    """Give the calendar feed a new secret URL; every old subscription stops working."""
-    digests.rotate_calendar_token(get_profile(request.user))
-    messages.success(request, "New calendar link created. The old one no longer works.")
-    return redirect("settings")
-
-
-@login_not_required
-@never_cache
-@require_GET
-def calendar_feed(request, token):
-    """Open follow-ups and events as an iCalendar feed; the secret token is the only key."""
-    profile = Profile.objects.filter(calendar_token=token, owner__is_active=True).first()
-    if profile is None or not token:
-        raise Http404("No such calendar")
-    body = ical.calendar_for(profile, timezone.now())
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="network_crm.ics"'
-    return response

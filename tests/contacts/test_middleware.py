@@ -9,7 +9,7 @@ from django.utils import timezone
 from contacts.middleware import UserTimeZoneMiddleware
 from contacts.models import Profile
 from tests.factories import ProfileFactory, UserFactory
-from tests.interactions.test_digest_views import _settings_data as settings_data
+from tests.interactions.settings_page.test_views import _settings_data as settings_data
 
 
 def _zone_during(request):

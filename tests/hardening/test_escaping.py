@@ -17,7 +17,8 @@ from contacts import exporting
 from contacts.forms import ContactForm
 from contacts.importing.services import run_import
 from contacts.models import Contact
-from interactions import digests, ical
+from interactions import digests
+from interactions.calendar_feed import ical
 from tests.factories import ContactEmailFactory, ContactFactory, TagFactory
 
 from .conftest import (
@@ -52,9 +53,9 @@ def hostile_client(hostile_owner):
 
 # Bugs found by these tests, each waiting for its owner's fix (strict: the fix turns it green).
 RAW_TEXT_IN_PREVIEW = (
-    "BUG: interactions/digest_views.py digest_preview puts the digest's text part (a SafeString "
+    "BUG: interactions/digests/views.py digest_preview puts the digest's text part (a SafeString "
     "from render_to_string) in the page as {{ text }}, so it is not escaped; use "
-    "{{ text|force_escape }} in templates/interactions/digest_preview.html or "
+    "{{ text|force_escape }} in templates/interactions/digests/preview.html or "
     "django.utils.html.escape() in the view"
 )
 JS_HREF_ON_CONTACT = (

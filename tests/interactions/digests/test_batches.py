@@ -36,7 +36,7 @@ from tests.factories import (
     SupportFactory,
     UserFactory,
 )
-from tests.interactions.test_digests import FlakyBackend, use_backend
+from tests.interactions.digests.test_digests import FlakyBackend, use_backend
 
 pytestmark = pytest.mark.django_db
 

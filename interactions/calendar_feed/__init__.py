@@ -1,0 +1,1 @@
+"""The secret iCalendar feed (/calendar/<token>.ics) of open follow-ups and events."""

@@ -1,0 +1,1 @@
+"""The Settings page (/settings/): the user's Profile form."""

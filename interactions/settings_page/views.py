@@ -1,0 +1,42 @@
+"""The Settings page: time zone, weekly digest day and hour, cadence defaults per tier, the
+user's own place, and the calendar feed's secret link (rotated by interactions.calendar_feed)."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from contacts.services import get_profile
+
+from .. import digests, followups
+from .forms import ProfileForm
+
+
+@require_http_methods(["GET", "POST"])
+def settings_view(request):
+    """The user's settings: time zone, digest day and hour, cadence defaults, own place."""
+    profile = get_profile(request.user)
+    form = ProfileForm(request.POST or None, instance=profile, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()  # the next page shows times in the new zone (contacts.middleware)
+        if form.schedule_changed():
+            # New cadences or a new zone move every contact's next follow-up.
+            followups.refresh_owner_schedule(request.user)
+        if not request.htmx:  # with htmx the form fragment says it inline
+            messages.success(request, "Settings saved.")
+            return redirect("settings")
+    now = timezone.now()
+    context = {
+        "form": form,
+        "profile": profile,
+        "next_digest_at": digests.next_digest_at(profile, now),
+        "now": now,
+        "last_digest": digests.last_digest(request.user),
+        "calendar_url": request.build_absolute_uri(
+            reverse("calendar_feed", args=[profile.calendar_token])
+        ),
+    }
+    if request.htmx:
+        return render(request, "interactions/settings_page/settings.html#settings_form", context)
+    return render(request, "interactions/settings_page/settings.html", context)
