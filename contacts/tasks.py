@@ -9,11 +9,3 @@ from .importing import jobs
 def run_import_job(job_id: int, apply: bool) -> None:
     """Preview or apply a large import; a repeated message for a finished job does nothing."""
     jobs.run_job(job_id, apply)
-
-
-@shared_task(ignore_result=True)
-def recompute_strength() -> int:
-    """Let strength decay on every contact (a touch updates its own contacts at once)."""
-    from .insights import recompute_strength as recompute
-
-    return recompute()

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime, time
 from django.db import transaction
 from django.utils import timezone
 
-from contacts.insights import recompute_strength
 from contacts.models import Contact
 from contacts.services import get_profile
 
 from . import followups
+from .insights import recompute_strength
 from .models import (
     Direction,
     Interaction,

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from network_crm import health
 
-from . import digests, followups
+from . import digests, followups, insights
 from .models import SchedulerTick
 
 logger = logging.getLogger(__name__)
@@ -79,3 +79,9 @@ def send_digest(self, digest_id: int) -> str:
             return "failed"
         logger.warning("digest %s: %s; retry %s", digest_id, exc, self.request.retries + 1)
         raise self.retry(exc=exc, countdown=digests.retry_delay(self.request.retries))
+
+
+@shared_task(ignore_result=True)
+def recompute_strength() -> int:
+    """Let strength decay on every contact (a touch updates its own contacts at once)."""
+    return insights.recompute_strength()

@@ -274,7 +274,9 @@ CELERY_BEAT_SCHEDULE = {
     "scan-follow-ups": _scanner("interactions.tasks.scan_follow_ups", FOLLOW_UP_SCAN_SECONDS),
     "scan-digests": _scanner("interactions.tasks.scan_digests", DIGEST_SCAN_SECONDS),
     # Strength decays with time even when nothing is logged; one set-based pass a day.
-    "recompute-strength": _scanner("contacts.tasks.recompute_strength", STRENGTH_RECOMPUTE_SECONDS),
+    "recompute-strength": _scanner(
+        "interactions.tasks.recompute_strength", STRENGTH_RECOMPUTE_SECONDS
+    ),
 }
 
 LOGGING = {

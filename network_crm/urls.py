@@ -19,7 +19,7 @@ urlpatterns = [
     path("settings/", include("interactions.settings_page.urls")),
     path("", include("interactions.calendar_feed.urls")),
     path("digest/", include("interactions.digests.urls")),
-    path("", include("contacts.insight_urls")),
+    path("", include("interactions.insights.urls")),
 ]
 
 if settings.SIGNUP_ENABLED:

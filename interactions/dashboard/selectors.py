@@ -14,11 +14,11 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from contacts.insights import one_person_this_week
 from contacts.models import Contact, Event
 from contacts.services import get_profile
 
 from ..followups import mentorship_due_on
+from ..insights import one_person_this_week
 from ..models import (
     Direction,
     FollowUp,
@@ -226,7 +226,7 @@ class OnePerson:
     suggested_give: str
 
 
-# The ranking (contacts.insights.one_person_this_week) reads every contact and every
+# The ranking (interactions.insights.one_person_this_week) reads every contact and every
 # interaction of the user, so it runs at most once a day per user, not on every page view.
 logger = logging.getLogger(__name__)
 

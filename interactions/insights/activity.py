@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 
-from interactions.models import Direction, Initiator, Interaction, Support, SupportStatus
+from ..models import Direction, Initiator, Interaction, Support, SupportStatus
 
 from .mix import percent
 

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from ..models import Circle, Contact, Discipline, Profile
-from ..services import get_profile
+from contacts.models import Circle, Contact, Discipline, Profile
+from contacts.services import get_profile
 
 # How the nudge names the people of a discipline ("84% of your network are engineers").
 DISCIPLINE_PEOPLE = {

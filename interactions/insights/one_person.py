@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from interactions.models import SupportKind
+from contacts.models import Contact, Discipline, Profile
+from contacts.services import get_profile
 
-from ..models import Contact, Discipline, Profile
-from ..services import get_profile
+from ..models import SupportKind
 from .reciprocity import support_counts
 
 RECENT_DAYS = 7

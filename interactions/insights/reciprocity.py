@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from django.db.models import Count, F, Q
 from django.db.models.functions import Lower
 
-from interactions.models import Direction, Support, SupportStatus
+from contacts.models import Contact
 
-from ..models import Contact
+from ..models import Direction, Support, SupportStatus
 
 
 @dataclass

@@ -2,8 +2,8 @@
 contact (`Contact.strength`), and the readers of the stored value for the pages.
 
 Pages never recompute strength from history: `recompute_strength` runs after every logged touch
-or give (interactions.services) and daily for decay (contacts.tasks.recompute_strength), so the
-stored value is at most a day's decay (under 1%) behind the formula.
+or give (interactions.services) and daily for decay (interactions.tasks.recompute_strength), so
+the stored value is at most a day's decay (under 1%) behind the formula.
 """
 
 import datetime
@@ -14,9 +14,9 @@ from django.db.models import Avg, Case, Count, FloatField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from interactions.models import Direction, Interaction, InteractionKind, Support, SupportStatus
+from contacts.models import Contact
 
-from ..models import Contact
+from ..models import Direction, Interaction, InteractionKind, Support, SupportStatus
 
 # --- The formula ------------------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 
-from interactions.models import Interaction
+from contacts.models import Contact
 
-from ..models import Contact
+from ..models import Interaction
 
 DORMANT_MIN_TOUCHES = 3
 DORMANT_AFTER_DAYS = 180

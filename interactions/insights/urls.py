@@ -1,14 +1,12 @@
-"""Network map and insights: /network/, /network/data.json, /network/table/, /insights/."""
+"""The "insights" URL namespace, mounted at the site root: /insights/, and the network map's
+/network/, /network/data.json, /network/table/ and briefs (interactions/network/urls.py)."""
 
-from django.urls import path
+from django.urls import include, path
 
-from . import insight_views as views
+from . import views
 
 app_name = "insights"
 urlpatterns = [
-    path("network/", views.network_page, name="network"),
-    path("network/data.json", views.network_data, name="network_data"),
-    path("network/table/", views.network_table, name="network_table"),
-    path("network/contact/<int:pk>/brief/", views.contact_brief, name="contact_brief"),
+    path("", include("interactions.network.urls")),
     path("insights/", views.insights_page, name="insights"),
 ]

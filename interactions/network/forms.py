@@ -2,8 +2,9 @@
 
 from django import forms
 
-from .models import Circle, Discipline, Tag
-from .network import DEFAULT_WINDOW, WINDOWS
+from contacts.models import Circle, Discipline, Tag
+
+from .selectors import DEFAULT_WINDOW, WINDOWS
 
 COLOUR_BY = (("circle", "Circle"), ("discipline", "Discipline"))
 
@@ -33,7 +34,7 @@ class NetworkFilterForm(forms.Form):
         self.fields["tag"].queryset = Tag.objects.filter(owner=owner)
 
     def filters(self) -> dict:
-        """Keyword arguments for contacts.network.network(); a field that is invalid is ignored."""
+        """Keyword arguments for network(); a field that is invalid is ignored."""
         data = self._valid_data()
         tag = data.get("tag")
         window = data.get("window")

@@ -13,9 +13,7 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q
 from django.db.models.functions import Coalesce
 
-from interactions.models import Direction, Mentorship, Support, SupportKind, SupportStatus
-
-from .models import (
+from contacts.models import (
     Circle,
     Contact,
     ContactLabels,
@@ -23,6 +21,8 @@ from .models import (
     Discipline,
     LinkKind,
 )
+
+from ..models import Direction, Mentorship, Support, SupportKind, SupportStatus
 
 CIRCLE_COLOURS = {
     Circle.SAME_TEAM: "#2f5bd3",

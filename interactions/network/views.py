@@ -1,4 +1,5 @@
-"""Network map and insights pages (read-only views over contacts.network and contacts.insights)."""
+"""The network map (/network/): the page, its JSON, the same data as a table, and the brief of
+one contact beside the map. Read-only views over interactions.network.selectors."""
 
 import hashlib
 import json
@@ -7,21 +8,18 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from interactions.dashboard.selectors import one_person
-from interactions.models import Direction, Support, SupportStatus
+from contacts.access import get_owned_or_404
+from contacts.models import Contact
+from contacts.services import get_profile
 from network_crm import fragment_cache
 
-from . import insights
-from .access import get_owned_or_404
-from .insight_forms import NetworkFilterForm
-from .models import Contact
-from .network import CIRCLE_COLOURS, DISCIPLINE_COLOURS, network, to_elements
-from .services import get_profile
+from ..models import Direction, Support, SupportStatus
+from .forms import NetworkFilterForm
+from .selectors import CIRCLE_COLOURS, DISCIPLINE_COLOURS, network, to_elements
 
 
 def _today_and_now(user, profile=None):
@@ -45,7 +43,7 @@ def network_page(request):
     query = request.GET.urlencode()
     return render(
         request,
-        "insights/network.html",
+        "interactions/network/network.html",
         {
             "form": form,
             "query": query,
@@ -111,7 +109,7 @@ def network_table(request):
     links = [(names[link.source], link.label, names[link.target]) for link in net.links]
     return render(
         request,
-        "insights/network_table.html",
+        "interactions/network/table.html",
         {
             "form": form,
             "net": net,
@@ -145,92 +143,9 @@ def contact_brief(request, pk):
         "last_at": last_at,
         "days_since": (now - last_at).days if last_at else None,
     }
-    template = "insights/brief.html#brief" if request.htmx else "insights/brief.html"
-    return render(request, template, context)
-
-
-# Rows of "give before you ask" on the insights page.
-OWED_SHOWN = 10
-
-
-def _cards_context(user, profile, today, now) -> dict:
-    """What the cached cards show: strength, balance, dormant and revived ties, diversity and
-    rhythm."""
-    _, average_strength = insights.strength_summary(user)
-    balance = insights.balance(user, limit=OWED_SHOWN)
-    rhythm = insights.rhythm(user, today, profile.zone)
-    return {
-        "strongest": [(c, c.strength) for c in insights.strongest_ties(user, limit=10)],
-        "average_strength": average_strength,
-        "strength_explanation": insights.STRENGTH_EXPLANATION,
-        "balance": balance,
-        "owed": balance.give_before_you_ask,
-        "dormant": insights.dormant_ties(user, now),
-        "revived": insights.revived_ties(user, now),
-        "revived_window_days": insights.REVIVED_WINDOW_DAYS,
-        "dormant_after_days": insights.DORMANT_AFTER_DAYS,
-        "dormant_min_touches": insights.DORMANT_MIN_TOUCHES,
-        "diversity": insights.diversity(user, profile),
-        "rhythm": rhythm,
-        "weeks_chart": bar_chart(
-            [b.count for b in rhythm.weeks],
-            # A date under every thirteenth week (about once a quarter) stays readable.
-            [b.label if i % 13 == 0 else "" for i, b in enumerate(rhythm.weeks)],
-            height=120, bar=10, gap=3,
-        ),
-        "months_chart": bar_chart(
-            [b.count for b in rhythm.months],
-            [b.start.strftime("%b") for b in rhythm.months],
-            height=120, bar=24, gap=8,
-        ),
-    }
-
-
-# The cards read the user's whole history (touches per week, dormant and revived ties take
-# about 80 ms of database time on an account with 200,000 interactions even set-based), so
-# their HTML is kept like the dashboard's cards (network_crm.fragment_cache): rendered again
-# after any write of the user's, on a new day, and at least every few minutes.
-# slug: partial of insights/insights.html
-CACHED_CARDS = {"insights-cards": "insights_cards"}
-
-
-@require_GET
-def insights_page(request):
-    """Strength, balance, diversity, dormant ties, rhythm and one person this week."""
-    user = request.user
-    profile = get_profile(user)
-    today, now = _today_and_now(user, profile)
-
-    def render_cards(slug, csrf_token):
-        context = _cards_context(user, profile, today, now) | {"csrf_token": csrf_token}
-        return render_to_string(f"insights/insights.html#{CACHED_CARDS[slug]}", context, request)
-
-    cards = fragment_cache.cards_html(request, today, list(CACHED_CARDS), render_cards)
-    # The page's heading counts live rows; the cached cards may be a few minutes old.
-    active = Contact.objects.filter(owner=user, archived=False).count()
-    return render(
-        request,
-        "insights/insights.html",
-        {
-            "today": today,
-            "active_contacts": active,
-            # The dashboard's daily pick (cached), so both pages name the same person all day.
-            "suggestion": one_person(user, profile, today),
-            "cards": {CACHED_CARDS[slug]: html for slug, html in cards.items()},
-        },
+    template = (
+        "interactions/network/brief.html#brief"
+        if request.htmx
+        else "interactions/network/brief.html"
     )
-
-
-def bar_chart(values: list[int], labels: list[str], *, height: int, bar: int, gap: int) -> dict:
-    """Geometry for a server-rendered SVG bar chart (the template only draws the rectangles)."""
-    peak = max(values, default=0) or 1
-    plot = height - 4
-    bars = []
-    for i, (value, label) in enumerate(zip(values, labels, strict=True)):
-        h = round(plot * value / peak, 1) if value else 0
-        x = i * (bar + gap)
-        bars.append(
-            {"x": x, "y": round(height - h, 1), "h": h, "w": bar, "value": value, "label": label}
-        )
-    return {"width": len(values) * (bar + gap) - gap, "height": height, "bars": bars, "peak": peak}
-
+    return render(request, template, context)

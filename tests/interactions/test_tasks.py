@@ -4,15 +4,16 @@ period overridable from the environment with `expires` just under it."""
 import os
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 
 from contacts.models import Contact
-from interactions import tasks
+from interactions import services, tasks
 from interactions.models import Digest, FollowUp, SchedulerTick
 from network_crm.celery import app
 from tests.factories import ContactFactory, ProfileFactory, UserFactory
@@ -104,7 +105,7 @@ def test_beat_schedule_starts_only_registered_scanners_with_expiry_under_the_per
         "interactions.tasks.record_scheduler_tick",
         "interactions.tasks.scan_follow_ups",
         "interactions.tasks.scan_digests",
-        "contacts.tasks.recompute_strength",
+        "interactions.tasks.recompute_strength",
     }
 
 
@@ -132,3 +133,23 @@ def test_scanner_period_is_overridable_from_the_environment():
 def test_bad_scanner_period_stops_start_up_loudly():
     result = _settings_in_subprocess(NETWORK_CRM_DIGEST_SCAN_SECONDS="soon")
     assert result.returncode != 0 and "NETWORK_CRM_DIGEST_SCAN_SECONDS" in result.stderr
+
+
+def test_strength_recompute_is_on_the_beat_schedule_once_a_day():
+    entry = settings.CELERY_BEAT_SCHEDULE["recompute-strength"]
+    assert entry["task"] == "interactions.tasks.recompute_strength"
+    assert entry["schedule"] == 24 * 3600
+
+
+@pytest.mark.django_db
+def test_strength_decays_when_the_daily_task_runs_months_later(owner):
+    contact = ContactFactory(owner=owner)
+    services.log_interaction(
+        owner, {"contacts": [contact], "occurred_on": timezone.localdate(), "kind": "coffee"}
+    )
+    contact.refresh_from_db()
+    fresh = contact.strength
+    with time_machine.travel(timezone.now() + timedelta(days=200)):
+        tasks.recompute_strength()
+    contact.refresh_from_db()
+    assert 0 <= contact.strength < fresh

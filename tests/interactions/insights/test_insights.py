@@ -7,8 +7,8 @@ import zoneinfo
 
 import pytest
 
-from contacts import insights
 from contacts.models import Circle, Contact, Discipline, Profile, Tier
+from interactions import insights
 from interactions.followups import refresh_contact_schedule
 from interactions.models import Direction, Initiator, InteractionKind, SupportStatus
 from tests.factories import ContactFactory, InteractionFactory, SupportFactory, UserFactory

@@ -9,11 +9,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.insight_views import bar_chart
-from contacts.insights import recompute_strength
 from contacts.models import Circle, ContactLink, Discipline, LinkKind, Profile
 from network_crm import fragment_cache
 from interactions.followups import refresh_contact_schedule
+from interactions.insights import recompute_strength
+from interactions.insights.views import bar_chart
 from interactions.models import Direction, Initiator
 from interactions.services import log_interaction
 from tests.factories import ContactFactory, InteractionFactory, SupportFactory, TagFactory

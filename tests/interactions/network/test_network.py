@@ -5,11 +5,11 @@ import math
 
 import pytest
 
-from contacts.insight_forms import NetworkFilterForm
-from contacts.insights import recompute_strength
 from contacts.models import Circle, ContactLink, Discipline, LinkKind
-from contacts.network import edge_width, network, to_elements
+from interactions.insights import recompute_strength
 from interactions.models import Direction, SupportKind, SupportStatus
+from interactions.network.forms import NetworkFilterForm
+from interactions.network.selectors import edge_width, network, to_elements
 from tests.factories import (
     ContactFactory,
     InteractionFactory,
