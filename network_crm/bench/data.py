@@ -13,9 +13,9 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from contacts.demo import FIRST_NAMES, LAST_NAMES, PEER_COMPANIES, TITLES
 from contacts.importing import bulk
 from contacts.models import Circle, Contact, Discipline, Profile, Tier
+from interactions.demo.vocabulary import FIRST_NAMES, LAST_NAMES, PEER_COMPANIES, TITLES
 from interactions.models import Interaction, InteractionKind
 
 ZONES = (

@@ -301,7 +301,7 @@ class Bench:
     def _user(self, username: str, contacts: int, interactions: int, seed: int):
         from django.contrib.auth import get_user_model
 
-        from contacts.demo import build_demo_network
+        from interactions.demo import build_demo_network
 
         user = get_user_model().objects.create_user(
             username, f"{username}@example.com", password=None

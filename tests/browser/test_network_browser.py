@@ -153,7 +153,7 @@ def test_insights_page_renders_its_charts(owner, owner_page, browser_errors, scr
 
 
 def test_demo_account_map_matches_its_data(owner, owner_page, browser_errors, screenshot):
-    demo = pytest.importorskip("contacts.demo")  # helper H2's generator, used by seed_demo
+    demo = pytest.importorskip("interactions.demo")  # helper H2's generator, used by seed_demo
     demo.build_demo_network(owner, contacts=60, seed=0)
     active = list(owner.contacts.filter(archived=False))
     today = timezone.localdate()

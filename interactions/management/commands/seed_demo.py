@@ -1,4 +1,4 @@
-"""Fill an account with a believable demo network (see contacts.demo).
+"""Fill an account with a believable demo network (see interactions.demo).
 
     python manage.py seed_demo --user NAME [--contacts N] [--interactions N] [--seed S] [--if-empty]
 """
@@ -9,8 +9,8 @@ import time
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from contacts.demo import DEFAULT_CONTACTS, build_demo_network
 from contacts.models import Contact
+from interactions.demo import DEFAULT_CONTACTS, build_demo_network
 
 
 def _non_negative(value: str) -> int:

@@ -1,5 +1,5 @@
-"""seed_demo and its generator (contacts.demo): a believable, deterministic network owned by one
-user, with schedules consistent with its interactions, scaled by --contacts/--interactions."""
+"""seed_demo and its generator (interactions.demo): a believable, deterministic network owned by
+one user, with schedules consistent with its interactions, scaled by --contacts/--interactions."""
 
 import datetime as dt
 import io
@@ -9,9 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Count, F, Max
 
-from contacts.demo import build_demo_network
 from contacts.models import Circle, Contact, ContactLink, Discipline, Event, Tag
 from contacts.services import get_profile
+from interactions.demo import build_demo_network
 from interactions.models import (
     Direction,
     FollowUp,
