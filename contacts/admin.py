@@ -8,8 +8,6 @@ from collections import defaultdict
 from django.contrib import admin, messages
 from django.db.models import Count
 
-from interactions import followups
-
 from . import services
 from .admin_mixins import OwnerScopedAdminMixin
 from .importing.admin import ContactImportAdminMixin
@@ -120,7 +118,7 @@ class ContactAdmin(ContactImportAdminMixin, OwnerScopedAdminMixin, admin.ModelAd
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         if not change or set(form.changed_data) & set(services.SCHEDULE_FIELDS):
-            followups.refresh_contact_schedule([form.instance.pk])
+            services.refresh_schedules([form.instance.pk])
 
     def _bulk_action(self, request, queryset, action: str, done: str):
         by_owner = defaultdict(list)

@@ -2,6 +2,7 @@
 
 from django.db import transaction
 
+from . import signals
 from .models import Contact, ContactEmail, ContactLink, ContactPhone, Event, Profile, Tag
 
 # Contact fields a ContactForm's cleaned data may set directly.
@@ -38,10 +39,10 @@ def get_profile(user) -> Profile:
     return profile
 
 
-def _refresh_schedules(contact_ids) -> None:
-    from interactions import followups
-
-    followups.refresh_contact_schedule(list(contact_ids))
+def refresh_schedules(contact_ids) -> None:
+    """Have these contacts' next follow-up recomputed (by the follow-up engine, which listens to
+    signals.schedule_changed), in the caller's transaction."""
+    signals.schedule_changed.send(sender=Contact, contact_ids=list(contact_ids))
 
 
 @transaction.atomic
@@ -50,7 +51,7 @@ def create_contact(owner, data: dict) -> Contact:
     contact = Contact(owner=owner, **{f: data[f] for f in CONTACT_FIELDS if f in data})
     contact.save()
     _sync_children(contact, data)
-    _refresh_schedules([contact.pk])
+    refresh_schedules([contact.pk])
     return contact
 
 
@@ -64,7 +65,7 @@ def update_contact(contact: Contact, data: dict) -> Contact:
     contact.save()
     _sync_children(contact, data)
     if any(getattr(contact, f) != v for f, v in before.items()):
-        _refresh_schedules([contact.pk])
+        refresh_schedules([contact.pk])
     return contact
 
 
@@ -153,7 +154,7 @@ def bulk_update_contacts(owner, contacts, action: str, *, tag: str = "", cadence
         changed = queryset.update(cadence_days=cadence_days)
     else:
         raise ValueError(f"Unknown bulk action {action!r}")
-    _refresh_schedules(ids)
+    refresh_schedules(ids)
     return changed
 
 

@@ -1,3 +1,7 @@
+"""The contacts URL namespace (/contacts/). network_crm/urls.py mounts these together with the
+contact page, its edit form and the event follow-ups (interactions/contact_pages/urls.py), which
+show interactions' rows."""
+
 from django.urls import path
 
 from . import views
@@ -8,8 +12,6 @@ urlpatterns = [
     path("new/", views.contact_create, name="create"),
     path("bulk/", views.contact_bulk, name="bulk"),
     path("search/", views.contact_search, name="search"),
-    path("<int:pk>/", views.contact_detail, name="detail"),
-    path("<int:pk>/edit/", views.contact_edit, name="edit"),
     path("<int:pk>/delete/", views.contact_delete, name="delete"),
     path("<int:pk>/links/new/", views.link_create, name="link_create"),
     path("links/<int:pk>/delete/", views.link_delete, name="link_delete"),
@@ -19,5 +21,4 @@ urlpatterns = [
     path("events/<int:pk>/edit/", views.event_edit, name="event_edit"),
     path("events/<int:pk>/delete/", views.event_delete, name="event_delete"),
     path("events/<int:pk>/people/", views.event_people, name="event_people"),
-    path("events/<int:pk>/follow-ups/", views.event_log_follow_ups, name="event_log_follow_ups"),
 ]

@@ -1,23 +1,23 @@
 """Contact and event pages. Thin function views: forms validate, services write, selectors read;
-with htmx the same view answers with a `{% partialdef %}` fragment of its template."""
+with htmx the same view answers with a `{% partialdef %}` fragment of its template.
+
+The contact page itself (its timeline and brief), its edit form and the event page's "follow up
+with everyone I met" show interactions' rows, so they live in interactions/contact_pages/
+under the same URL names."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from network_crm import fragment_cache
-
 from . import selectors, services
 from .access import get_owned_or_404
 from .forms import (
-    BriefForm,
     BulkActionForm,
     ContactFilterForm,
     ContactForm,
@@ -139,79 +139,6 @@ def contact_create(request):
         messages.success(request, f"Added {contact.display_name}.")
         return redirect(next_url(request, reverse("contacts:detail", args=[contact.pk])))
     return render(request, "contacts/form.html", {"form": form, "contact": None})
-
-
-@require_GET
-def contact_detail(request, pk):
-    """The contact page. Everything below the heading is cached per contact, like the
-    dashboard's cards (network_crm/fragment_cache.py): until the user writes anything."""
-    contact = get_owned_or_404(selectors.contact_page(request.user), request.user, pk=pk)
-    if is_htmx(request) and request.GET.get("part") == "timeline":
-        _, context = _timeline_context(request, contact)
-        return render(request, "contacts/detail.html#timeline", context)
-    history = "all" if request.GET.get("history") == "all" else "recent"
-
-    def render_body(slug, csrf_token):
-        context = _detail_context(request, contact) | {"csrf_token": csrf_token}
-        return render_to_string("contacts/detail.html#body", context, request)
-
-    # The user's zone is active (UserTimeZoneMiddleware): today costs no profile query.
-    slug = f"contact:{contact.pk}:{history}"
-    body = fragment_cache.cards_html(request, timezone.localdate(), [slug], render_body)[slug]
-    return render(request, "contacts/detail.html", {"contact": contact, "body": body})
-
-
-def _timeline_context(request, contact: Contact) -> tuple[selectors.Timeline, dict]:
-    full = request.GET.get("history") == "all"
-    limit = selectors.TIMELINE_FULL if full else selectors.TIMELINE_RECENT
-    timeline = selectors.contact_timeline(contact, limit=limit)
-    return timeline, {
-        "contact": contact,
-        "timeline": timeline.entries,
-        "timeline_more": timeline.more,
-        "timeline_full": full,
-    }
-
-
-def _detail_context(request, contact: Contact) -> dict:
-    selectors.load_contact_details(contact)
-    timeline, context = _timeline_context(request, contact)
-    return {
-        **context,
-        "brief": selectors.contact_brief(contact, last_interaction=timeline.latest_interaction),
-        "links": selectors.contact_links(contact),
-        "events": selectors.contact_events(contact),
-        "today": timezone.localdate(),
-    }
-
-
-@require_http_methods(["GET", "POST"])
-def contact_edit(request, pk):
-    contact = get_owned_or_404(selectors.contact_detail(request.user), request.user, pk=pk)
-    in_place = is_htmx(request) and (request.POST.get("part") or request.GET.get("part")) == "brief"
-    form_class = BriefForm if in_place else ContactForm
-    form = form_class(request.POST or None, instance=contact, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        services.update_contact(contact, form.cleaned_data)
-        if in_place:
-            contact = get_owned_or_404(selectors.contact_detail(request.user), request.user, pk=pk)
-            response = render(
-                request,
-                "contacts/detail.html#brief",
-                {
-                    "contact": contact,
-                    "brief": selectors.contact_brief(contact),
-                    "today": timezone.localdate(),
-                },
-            )
-            return trigger_client_event(response, CONTACT_CHANGED, {"id": contact.pk})
-        messages.success(request, f"Saved {contact.display_name}.")
-        return redirect(next_url(request, reverse("contacts:detail", args=[contact.pk])))
-    if in_place:
-        return render(
-            request, "contacts/detail.html#brief_form", {"contact": contact, "form": form}
-        )
-    return render(request, "contacts/form.html", {"form": form, "contact": contact})
 
 
 @require_http_methods(["GET", "POST"])
@@ -339,28 +266,3 @@ def event_delete(request, pk):
         cancel=reverse("contacts:event_detail", args=[pk]),
         what="event",
     )
-
-
-@require_POST
-def event_log_follow_ups(request, pk):
-    from interactions.followups import create_event_follow_ups
-
-    event = get_owned_or_404(Event, request.user, pk=pk)
-    created = create_event_follow_ups(event)
-    text = (
-        f"Created {created} follow-up{'s' if created != 1 else ''} for the people you met."
-        if created
-        else "Everyone you met already has a follow-up from this event."
-    )
-    if is_htmx(request):
-        response = render(
-            request,
-            "contacts/event_detail.html#follow_ups_done",
-            {
-                "event": event,
-                "text": text,
-            },
-        )
-        return trigger_client_event(response, "followUpChanged")
-    messages.success(request, text)
-    return redirect(reverse("contacts:event_detail", args=[event.pk]))

@@ -1,6 +1,13 @@
 from django.apps import AppConfig
 
 
+def refresh_schedules(sender, contact_ids, **kwargs) -> None:
+    """contacts.signals.schedule_changed: the follow-up engine recomputes these contacts."""
+    from . import followups
+
+    followups.refresh_contact_schedule(contact_ids)
+
+
 class InteractionsConfig(AppConfig):
     name = "interactions"
     verbose_name = "Interactions"
@@ -9,6 +16,7 @@ class InteractionsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from contacts.models import Contact, Event, Profile
+        from contacts.signals import schedule_changed
 
         from network_crm import fragment_cache
         from .models import FollowUp, Interaction, Mentorship, Support
@@ -22,3 +30,6 @@ class InteractionsConfig(AppConfig):
         m2m_changed.connect(
             forget, sender=Interaction.contacts.through, dispatch_uid="dashboard-contacts"
         )
+
+        # contacts asks for schedules to be recomputed without importing interactions.
+        schedule_changed.connect(refresh_schedules, dispatch_uid="followups-schedule-changed")

@@ -3,7 +3,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from contacts import urls as contact_urls
+from interactions.contact_pages import urls as contact_page_urls
+
 from . import health, signup
+
+# One "contacts" namespace: contacts' own pages, and the contact and event pages that show
+# interactions (which live in interactions, since contacts never imports interactions).
+contact_pages = (contact_urls.urlpatterns + contact_page_urls.urlpatterns, contact_urls.app_name)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -14,7 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("interactions.dashboard.urls")),
     path("interactions/", include("interactions.urls")),
-    path("contacts/", include("contacts.urls")),
+    path("contacts/", include(contact_pages)),
     path("data/", include("contacts.data_urls")),
     path("settings/", include("interactions.settings_page.urls")),
     path("", include("interactions.calendar_feed.urls")),

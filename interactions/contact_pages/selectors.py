@@ -1,0 +1,102 @@
+"""Reads for the contact page that need interactions: the "before you talk" brief and the
+timeline of conversations, gives and follow-ups (the contact's own rows are read by
+contacts.selectors)."""
+
+from collections import defaultdict
+from datetime import UTC, date, datetime
+from typing import NamedTuple
+
+from django.db.models import Count, Q
+
+from contacts.models import Contact
+
+from ..models import Direction, FollowUp, FollowUpStatus, Interaction, Support, SupportStatus
+
+_UNREAD = object()
+
+
+def contact_brief(contact: Contact, *, last_interaction=_UNREAD) -> dict:
+    """The "before you talk" brief: last conversation, open promises both ways, balance,
+    the next open follow-up. The contact page passes the `last_interaction` its timeline
+    has read already."""
+    last = last_interaction
+    if last is _UNREAD:
+        last = contact.interactions.order_by("-occurred_at", "-id").first()
+    open_supports = list(
+        Support.objects.filter(
+            owner=contact.owner_id, contact=contact, status=SupportStatus.OFFERED
+        )
+        .select_related("intro_to")
+        .order_by("offered_on", "id")[:20]
+    )
+    balance = Support.objects.filter(owner=contact.owner_id, contact=contact).aggregate(
+        gives=Count("id", filter=Q(direction=Direction.GIVE)),
+        received=Count("id", filter=Q(direction=Direction.RECEIVED)),
+        asks=Count("id", filter=Q(direction=Direction.ASK)),
+    )
+    balance["net"] = balance["gives"] - balance["received"] - balance["asks"]
+    next_follow_up = (
+        FollowUp.objects.filter(
+            owner=contact.owner_id,
+            contact=contact,
+            status__in=[FollowUpStatus.OPEN, FollowUpStatus.SNOOZED],
+        )
+        .order_by("due_on", "id")
+        .first()
+    )
+    return {
+        "last_interaction": last,
+        "my_promises": [s for s in open_supports if s.direction == Direction.GIVE],
+        "their_promises": [s for s in open_supports if s.direction != Direction.GIVE],
+        "balance": balance,
+        "next_follow_up": next_follow_up,
+    }
+
+
+# The contact page shows the newest entries; "Show full history" loads up to the larger cap.
+TIMELINE_RECENT = 30
+TIMELINE_FULL = 500
+
+
+class Timeline(NamedTuple):
+    entries: list[dict]
+    more: bool  # older entries were left out
+    latest_interaction: object  # the newest Interaction, or None
+
+
+def contact_timeline(contact: Contact, *, limit: int = TIMELINE_RECENT) -> Timeline:
+    """Interactions, supports and follow-ups of a contact, newest first (bounded queries merged
+    in Python). Each interaction carries `others`: the names of the other people in it."""
+    interactions = list(contact.interactions.order_by("-occurred_at", "-id")[: limit + 1])
+    others = defaultdict(list)
+    if interactions:
+        # Names only: prefetching whole contacts cost more than the rest of the timeline.
+        rows = (
+            Interaction.contacts.through.objects.filter(
+                interaction_id__in=[i.pk for i in interactions]
+            )
+            .exclude(contact_id=contact.pk)
+            .order_by("contact__name", "contact_id")
+            .values_list("interaction_id", "contact__name", "contact__preferred_name")
+        )
+        for interaction_id, name, preferred_name in rows:
+            others[interaction_id].append(preferred_name or name)
+    for interaction in interactions:
+        interaction.others = others[interaction.pk]
+    supports = (
+        Support.objects.filter(owner=contact.owner_id, contact=contact)
+        .select_related("intro_to")
+        .order_by("-offered_on", "-id")[: limit + 1]
+    )
+    follow_ups = FollowUp.objects.filter(owner=contact.owner_id, contact=contact).order_by(
+        "-due_on", "-id"
+    )[: limit + 1]
+    entries = [{"type": "interaction", "when": i.occurred_at, "obj": i} for i in interactions]
+    entries += [{"type": "support", "when": _as_datetime(s.offered_on), "obj": s} for s in supports]
+    entries += [{"type": "follow_up", "when": _as_datetime(f.due_on), "obj": f} for f in follow_ups]
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return Timeline(entries[:limit], len(entries) > limit, interactions[0] if interactions else None)
+
+
+def _as_datetime(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=UTC)
