@@ -15,7 +15,7 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 
 from network_crm.bench.load import percentile
-from network_crm.bench.runner import bench_database_name
+from network_crm.bench.database import bench_database_name
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES = {

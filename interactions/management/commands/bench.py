@@ -13,7 +13,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from network_crm.bench.runner import SIZES, Bench, format_table
+from network_crm.bench.report import format_table
+from network_crm.bench.runner import Bench
+from network_crm.bench.sizes import SIZES
 
 
 class Command(BaseCommand):

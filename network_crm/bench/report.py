@@ -1,0 +1,61 @@
+"""The benchmark's report as a table, each figure beside its targets."""
+
+def _figure(result: dict) -> str:
+    kind = result["kind"]
+    if kind == "page":
+        text = f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} queries"
+        if result.get("p95_vs_trivial"):
+            text += f", {result['p95_vs_trivial']}× trivial"
+        return text
+    if kind == "load":
+        return (
+            f"{result['rps']} req/s ({result['connections']} conn., {result['errors']} errors, "
+            f"p95 {result['p95_ms']} ms; {result.get('client', 'Python client')})"
+        )
+    if kind == "import":
+        text = (
+            f"{result['rows_per_second']:,} rows/s, peak {result['peak_rss_mb']} MB, "
+            f"{result['vs_floor']}× the floor, a COPY into contacts_contact "
+            f"({result['floor']['seconds']:.3f} s); {result['vs_parse_floor']}× the parse floor "
+            f"({result['parse_floor']['seconds']:.4f} s)"
+        )
+        return text
+    if kind == "scanner":
+        return (
+            f"{result['contacts']:,} contacts in {result['seconds']} s = "
+            f"{result['contacts_per_second']:,}/s"
+        )
+    if kind == "digests":
+        return f"{result['users']} users in {result['seconds']} s = {result['users_per_second']}/s"
+    return ""
+
+
+def format_table(report: dict) -> str:
+    rows = [("Measure", "Figure", "Target", "Met")]
+    for result in report["results"]:
+        targets = result["targets"] or [None]
+        for index, target in enumerate(targets):
+            rows.append((
+                result["name"] if index == 0 else "",
+                _figure(result) if index == 0 else "",
+                target["target"] if target else "—",
+                ("yes" if target["passed"] else "NO") if target else "",
+            ))
+    for error in report["errors"]:
+        rows.append((error["phase"], f"error: {error['error'][:80]}", "", "NO"))
+    widths = [max(len(str(row[i])) for row in rows) for i in range(4)]
+    lines = [
+        " | ".join(str(cell).ljust(widths[i]) for i, cell in enumerate(row)).rstrip()
+        for row in rows
+    ]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    machine = report["machine"]
+    lines.append("")
+    lines.append(
+        f"{machine['database']}, {machine['cpus']} CPUs ({machine['cpu_model']}), "
+        f"{machine['memory']}, "
+        f"Python {machine['python']}, Django {machine['django']}; size {report['size']['name']}, "
+        f"{report['seconds']} s in all; load average {machine['load_average_at_start'][0]} at the "
+        f"start, {machine['load_average'][0]} at the end."
+    )
+    return "\n".join(lines)

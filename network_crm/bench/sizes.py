@@ -1,0 +1,27 @@
+"""The data-set sizes of the benchmark: the full run, the quick one of CI, the tiny one of the
+test suite."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    contacts: int  # the page user's network
+    interactions: int
+    scan_users: int  # scanner: users × contacts each
+    scan_contacts: int
+    digest_users: int
+    import_rows: int
+    load_seconds: float
+    load_connections: int
+    samples: int  # timed requests per page, after the warm-up ones
+    warmup: int = 3
+
+
+SIZES = {
+    "full": Size("full", 5_000, 200_000, 1_000, 500, 1_000, 50_000, 20, 8, 40),
+    "quick": Size("quick", 500, 20_000, 100, 100, 100, 5_000, 5, 4, 15),
+    # For the test suite: every phase end to end in seconds.
+    "tiny": Size("tiny", 30, 300, 4, 10, 4, 200, 1.5, 2, 3, warmup=1),
+}
