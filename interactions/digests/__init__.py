@@ -5,6 +5,7 @@
 - tokens: its signed one-click links (done, snooze, unsubscribe).
 - message: the email (templates/emails/digest-*), built a batch at a time.
 - sending: how each one is sent exactly once (the claim / lease protocol is described there).
+- views, urls: the browser preview, the one-click links' pages and unsubscribe (/digest/).
 """
 
 from .content import MAX_EVENTS, MAX_ITEMS, build_digest, build_digests
