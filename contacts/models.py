@@ -191,7 +191,8 @@ class ContactQuerySet(models.QuerySet):
 
 class ContactLabels:
     """The names a page shows for a contact, for a Contact and for the network map's plain
-    nodes (interactions.network.selectors.Node) alike: both have name, preferred_name, circle, discipline."""
+    nodes (interactions.network.selectors.Node) alike: both have name, preferred_name, circle,
+    discipline."""
 
     @property
     def display_name(self) -> str:

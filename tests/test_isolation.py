@@ -27,7 +27,9 @@ from tests.factories import (
 
 # Public by design: the secret in the URL is the credential, and each has its own tests.
 TOKEN_URLS = {
-    "calendar_feed": "the iCalendar feed; its token is the secret (tests/interactions/calendar_feed)",
+    "calendar_feed": (
+        "the iCalendar feed; its token is the secret (tests/interactions/calendar_feed/)"
+    ),
     "digest:action": "signed one-click digest links (tests/interactions/digests/test_views.py)",
     "digest:unsubscribe": "signed RFC 8058 unsubscribe (tests/interactions/digests/test_views.py)",
 }

@@ -76,7 +76,9 @@ def contact_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         contact_services.update_contact(contact, form.cleaned_data)
         if in_place:
-            contact = get_owned_or_404(contact_selectors.contact_detail(request.user), request.user, pk=pk)
+            contact = get_owned_or_404(
+                contact_selectors.contact_detail(request.user), request.user, pk=pk
+            )
             response = render(
                 request,
                 "contacts/detail.html#brief",

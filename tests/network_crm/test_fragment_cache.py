@@ -18,7 +18,13 @@ from network_crm import fragment_cache
 from tests.factories import ContactFactory, InteractionFactory, ProfileFactory, SupportFactory
 
 # The dashboard tests' clock (frozen_noon, autouse) and follow-up helper.
-from tests.interactions.dashboard.test_dashboard import HTMX, NOON, TODAY, due, frozen_noon  # noqa: F401
+from tests.interactions.dashboard.test_dashboard import (  # noqa: F401
+    HTMX,
+    NOON,
+    TODAY,
+    due,
+    frozen_noon,
+)
 from tests.interactions.dashboard.test_dashboard import reach_out_ids as reach_out_ids_of
 
 pytestmark = pytest.mark.django_db
