@@ -7,23 +7,11 @@ from itertools import accumulate
 from django.utils import timezone
 
 from ..models import (
-    FollowUp,
-    FollowUpReason,
-    FollowUpStatus,
-    Initiator,
-    Interaction,
-    InteractionKind,
+    FollowUp, FollowUpReason, FollowUpStatus, Initiator, Interaction, InteractionKind,
 )
 from .rows import BATCH_SIZE, COPY_BATCH_SIZE, _batched, _insert
 from .vocabulary import (
-    KINDS_BY_CIRCLE,
-    NOTES,
-    PROMISES,
-    RECENCY,
-    SUMMARIES,
-    TOUCH_WEIGHT,
-    _fill,
-    _weighted,
+    KINDS_BY_CIRCLE, NOTES, PROMISES, RECENCY, SUMMARIES, TOUCH_WEIGHT, _fill, _weighted,
 )
 
 

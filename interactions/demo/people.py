@@ -5,34 +5,13 @@ import datetime as dt
 from collections import defaultdict
 
 from contacts.models import (
-    Circle,
-    Contact,
-    ContactEmail,
-    ContactPhone,
-    Discipline,
-    Event,
-    Tag,
-    Tier,
+    Circle, Contact, ContactEmail, ContactPhone, Discipline, Event, Tag, Tier,
 )
 
 from .rows import BATCH_SIZE, _batched
 from .vocabulary import (
-    CIRCLE_WEIGHTS,
-    DEPARTMENTS,
-    DISCIPLINE_WEIGHTS,
-    EVENTS,
-    FIRST_NAMES,
-    HOW_WE_MET,
-    LAST_NAMES,
-    OUTSIDE,
-    PEER_COMPANIES,
-    PLACES,
-    TAGS,
-    TIER_WEIGHTS,
-    TITLES,
-    WORK,
-    _fill,
-    _weighted,
+    CIRCLE_WEIGHTS, DEPARTMENTS, DISCIPLINE_WEIGHTS, EVENTS, FIRST_NAMES, HOW_WE_MET, LAST_NAMES,
+    OUTSIDE, PEER_COMPANIES, PLACES, TAGS, TIER_WEIGHTS, TITLES, WORK, _fill, _weighted,
 )
 
 

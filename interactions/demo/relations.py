@@ -6,15 +6,8 @@ import datetime as dt
 from contacts.models import Circle, ContactLink, Discipline, LinkKind
 
 from ..models import (
-    Direction,
-    FollowUp,
-    FollowUpReason,
-    FollowUpStatus,
-    InteractionKind,
-    Mentorship,
-    Support,
-    SupportKind,
-    SupportStatus,
+    Direction, FollowUp, FollowUpReason, FollowUpStatus, InteractionKind, Mentorship, Support,
+    SupportKind, SupportStatus,
 )
 from .rows import BATCH_SIZE, _batched
 from .vocabulary import SUPPORT_TEXT, _fill

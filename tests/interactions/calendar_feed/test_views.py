@@ -16,12 +16,6 @@ from tests.factories import ContactFactory, EventFactory, FollowUpFactory, Profi
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    # Users are created in almost every test; the real hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 def feed_path(user):
     return reverse("calendar_feed", args=[Profile.objects.get(owner=user).calendar_token])
 

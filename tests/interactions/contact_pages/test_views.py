@@ -3,15 +3,13 @@
 
 import datetime
 
-import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import ContactLink, LinkKind
 from interactions.contact_pages import selectors
 from interactions.models import FollowUp, FollowUpReason
+from tests.contacts.test_views import HTMX, count_queries
 from tests.factories import (
     ContactEmailFactory,
     ContactFactory,
@@ -20,22 +18,6 @@ from tests.factories import (
     InteractionFactory,
     SupportFactory,
 )
-
-HTMX = {"HTTP_HX_REQUEST": "true"}
-
-
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # Users are created per test; the production hasher costs about a second each.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def count_queries(client, url, **extra):
-    client.get(url, **extra)  # warm up: the first request creates the profile, the session
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, **extra)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
 
 
 # --- edit ----------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The Settings page: the Profile form, the digest's address and schedule, cadence defaults."""
 
-from datetime import UTC, date, datetime
+from datetime import date
 
 import pytest
 import time_machine
@@ -9,18 +9,9 @@ from django.urls import reverse
 from contacts.models import Contact, Profile, Tier
 from interactions import followups
 from tests.factories import ContactFactory, InteractionFactory, ProfileFactory
+from tests.interactions.digests.test_views import at
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def fast_hashing(settings):
-    # Users are created in almost every test; the real hasher would dominate the run time.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def at(*args) -> datetime:
-    return datetime(*args, tzinfo=UTC)
 
 
 def _settings_data(**overrides):
