@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from interactions import digest_views
@@ -9,10 +8,7 @@ from . import health, signup
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(
-        redirect_authenticated_user=True, extra_context={"signup_enabled": settings.SIGNUP_ENABLED}
-    ), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("interactions.dashboard_urls")),
     path("interactions/", include("interactions.urls")),

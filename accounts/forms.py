@@ -1,0 +1,95 @@
+"""allauth's sign-in forms with network_crm's rules: single sign-on only turns passwords and
+passkeys off, and every step after the password counts towards the same lockout."""
+
+from allauth.account.forms import LoginForm
+from allauth.core import context
+from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
+from allauth.mfa.webauthn.forms import AuthenticateWebAuthnForm, LoginWebAuthnForm
+from django import forms
+from django.conf import settings
+
+from . import throttles
+from .lockouts import LOCKED_OUT, record_failure, refuse_if_locked
+
+PASSWORDS_OFF = "Sign-in with a password is turned off here: use single sign-on."
+PASSKEYS_OFF = "Sign-in with a passkey is turned off here: use single sign-on."
+THROTTLED = "Too many failed sign-ins from your address. Try again in a minute."
+
+
+class SignInForm(LoginForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["login"].label = "Username"
+        self.fields["login"].widget.attrs.update({"autocomplete": "username", "autofocus": True})
+        self.fields["login"].widget.attrs.pop("placeholder", None)
+        self.fields["password"].widget.attrs.pop("placeholder", None)
+
+    def clean(self):
+        if settings.SSO_ONLY:
+            raise forms.ValidationError(PASSWORDS_OFF, code="sso_only")
+        if self.errors:
+            return self.cleaned_data
+        if throttles.is_throttled(self.request, "password_failures"):
+            self.request.sign_in_throttled = True
+            raise forms.ValidationError(THROTTLED, code="throttled")
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            throttles.count(self.request, "password_failures")
+            raise
+
+
+class _CountsFailures:
+    """Checks the lockout before a code or key is tried, and counts a wrong one."""
+
+    def _guarded(self, user, check):
+        request = context.request
+        if refuse_if_locked(request, user):
+            raise forms.ValidationError(LOCKED_OUT, code="locked_out")
+        try:
+            return check()
+        except forms.ValidationError as error:
+            # A throttled attempt (allauth's per-address limit) tried nothing.
+            if getattr(error, "code", None) != "too_many_login_attempts":
+                record_failure(request, user)
+            raise
+
+
+class SecondFactorForm(_CountsFailures, AuthenticateForm):
+    """The code from an authenticator app, or a recovery code, after the password."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        code = self.fields["code"]
+        code.label = "Code"
+        code.widget.attrs.update({"inputmode": "numeric", "autofocus": True, "placeholder": ""})
+
+    def clean_code(self):
+        return self._guarded(self.user, super().clean_code)
+
+
+class SecondFactorKeyForm(_CountsFailures, AuthenticateWebAuthnForm):
+    """A passkey or security key, after the password."""
+
+    def clean_credential(self):
+        return self._guarded(self.user, super().clean_credential)
+
+
+class ReauthenticateCodeForm(_CountsFailures, ReauthenticateForm):
+    """A code asked again before two-factor is changed."""
+
+    def clean_code(self):
+        return self._guarded(self.user, super().clean_code)
+
+
+class PasskeySignInForm(LoginWebAuthnForm):
+    """A passkey alone. A failed one is not counted against the account it names (anyone can
+    name any account); allauth throttles those per address instead."""
+
+    def clean_credential(self):
+        if settings.SSO_ONLY:
+            raise forms.ValidationError(PASSKEYS_OFF, code="sso_only")
+        authenticator = super().clean_credential()
+        if refuse_if_locked(context.request, authenticator.user):
+            raise forms.ValidationError(LOCKED_OUT, code="locked_out")
+        return authenticator

@@ -1,0 +1,24 @@
+from django.db import models
+
+
+class SecurityPolicy(models.Model):
+    """The sign-in rules an administrator sets for the whole site (one row, edited in the admin)."""
+
+    require_two_factor_for_staff = models.BooleanField(
+        "require two-factor for staff",
+        default=False,
+        help_text=(
+            "Staff members without an authenticator app or a passkey are sent to set one up "
+            "before they can use anything else. Not applied when sign-in is single sign-on only: "
+            "the identity provider decides then."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "sign-in policy"
+        verbose_name_plural = "sign-in policy"
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="security_policy_one_row")]
+
+    def __str__(self):
+        return "Sign-in policy"
