@@ -19,7 +19,6 @@ class AccountAdapter(DefaultAccountAdapter):
             "case-sensitive."
         ),
         "too_many_login_attempts": "Too many failed sign-ins from your address. Try again in a minute.",
-        "incorrect_code": "That code is not right. Check the time on your phone, or use a recovery code.",
     }
 
     def get_client_ip(self, request) -> str:
@@ -36,6 +35,11 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 class TwoFactorAdapter(DefaultMFAAdapter):
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": "That code is not right, or was used already. Codes change every 30 seconds.",
+    }
+
     def _get_site_name(self) -> str:
         # The name authenticator apps and passkey prompts show next to the account.
         return settings.MFA_TOTP_ISSUER

@@ -3,12 +3,13 @@ passkeys off, and every step after the password counts towards the same lockout.
 
 from allauth.account.forms import LoginForm
 from allauth.core import context
+from allauth.mfa.adapter import get_adapter as get_mfa_adapter
 from allauth.mfa.base.forms import AuthenticateForm, ReauthenticateForm
 from allauth.mfa.webauthn.forms import AuthenticateWebAuthnForm, LoginWebAuthnForm
 from django import forms
 from django.conf import settings
 
-from . import throttles
+from . import services, throttles
 from .lockouts import LOCKED_OUT, record_failure, refuse_if_locked
 
 PASSWORDS_OFF = "Sign-in with a password is turned off here: use single sign-on."
@@ -55,17 +56,31 @@ class _CountsFailures:
             raise
 
 
-class SecondFactorForm(_CountsFailures, AuthenticateForm):
-    """The code from an authenticator app, or a recovery code, after the password."""
+class _ChecksCodes(_CountsFailures):
+    """Codes checked by accounts.services (used-up codes recorded in the database) rather than
+    by allauth's check, which records them in the cache and fails while it is down."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         code = self.fields["code"]
         code.label = "Code"
-        code.widget.attrs.update({"inputmode": "numeric", "autofocus": True, "placeholder": ""})
+        code.widget.attrs.update({"autocomplete": "one-time-code", "autofocus": True, "placeholder": ""})
 
     def clean_code(self):
-        return self._guarded(self.user, super().clean_code)
+        return self._guarded(self.user, self._check_code)
+
+    def _check_code(self):
+        code = self.cleaned_data["code"]
+        authenticator = services.verify_code(self.user, code)
+        if authenticator is None:
+            raise get_mfa_adapter().validation_error("incorrect_code")
+        authenticator.user = self.user
+        self.authenticator = authenticator
+        return code
+
+
+class SecondFactorForm(_ChecksCodes, AuthenticateForm):
+    """The code from an authenticator app, or a recovery code, after the password."""
 
 
 class SecondFactorKeyForm(_CountsFailures, AuthenticateWebAuthnForm):
@@ -75,11 +90,8 @@ class SecondFactorKeyForm(_CountsFailures, AuthenticateWebAuthnForm):
         return self._guarded(self.user, super().clean_credential)
 
 
-class ReauthenticateCodeForm(_CountsFailures, ReauthenticateForm):
+class ReauthenticateCodeForm(_ChecksCodes, ReauthenticateForm):
     """A code asked again before two-factor is changed."""
-
-    def clean_code(self):
-        return self._guarded(self.user, super().clean_code)
 
 
 class PasskeySignInForm(LoginWebAuthnForm):

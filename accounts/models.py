@@ -22,3 +22,14 @@ class SecurityPolicy(models.Model):
 
     def __str__(self):
         return "Sign-in policy"
+
+
+class AppCodeUse(models.Model):
+    """The last authenticator-app code accepted for a user: the time step it belongs to. A code
+    is taken by a conditional UPDATE of this row (services.accept_app_code), so it signs in
+    once, even from two browsers at the same moment, and the cache plays no part."""
+
+    authenticator = models.OneToOneField(
+        "mfa.Authenticator", on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    time_step = models.BigIntegerField()
