@@ -14,6 +14,7 @@ from django.utils.csp import CSP
 
 from .env import env_bool, env_int, env_list, env_networks, env_str
 from .mail import mailer_from_url
+from .oidc import openid_connect_providers
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("NETWORK_CRM_DATA_DIR") or BASE_DIR / "data")
@@ -223,25 +224,15 @@ if OIDC_SERVER_URL:
     _oidc_client_id = env_str("NETWORK_CRM_OIDC_CLIENT_ID")
     if not _oidc_client_id:
         raise ImproperlyConfigured("NETWORK_CRM_OIDC_CLIENT_ID must be set with NETWORK_CRM_OIDC_SERVER_URL")
-    SOCIALACCOUNT_PROVIDERS = {
-        "openid_connect": {
-            "APPS": [
-                {
-                    "provider_id": OIDC_PROVIDER_ID,
-                    "name": OIDC_NAME,
-                    "client_id": _oidc_client_id,
-                    "secret": env_str("NETWORK_CRM_OIDC_CLIENT_SECRET", ""),
-                    "settings": {
-                        "server_url": OIDC_SERVER_URL,
-                        "oauth_pkce_enabled": True,
-                        "verified_email": OIDC_EMAIL_VERIFIED or None,
-                        "email_authentication": True,
-                        "scope": env_list("NETWORK_CRM_OIDC_SCOPES", ["openid", "profile", "email"]),
-                    },
-                }
-            ]
-        }
-    }
+    SOCIALACCOUNT_PROVIDERS = openid_connect_providers(
+        provider_id=OIDC_PROVIDER_ID,
+        name=OIDC_NAME,
+        server_url=OIDC_SERVER_URL,
+        client_id=_oidc_client_id,
+        secret=env_str("NETWORK_CRM_OIDC_CLIENT_SECRET", ""),
+        email_verified=OIDC_EMAIL_VERIFIED,
+        scopes=env_list("NETWORK_CRM_OIDC_SCOPES", ["openid", "profile", "email"]),
+    )
 elif SSO_ONLY:
     raise ImproperlyConfigured("NETWORK_CRM_SSO_ONLY needs NETWORK_CRM_OIDC_SERVER_URL")
 else:
