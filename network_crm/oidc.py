@@ -35,3 +35,12 @@ def openid_connect_providers(
             ]
         }
     }
+
+
+def provider_origin(server_url: str) -> str:
+    """The provider's origin, which the CSP's form-action must allow: the sign-in button posts
+    to this app, which redirects the form's navigation to the provider."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(server_url)
+    return f"{parts.scheme}://{parts.netloc}"

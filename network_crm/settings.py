@@ -14,7 +14,7 @@ from django.utils.csp import CSP
 
 from .env import env_bool, env_int, env_list, env_networks, env_str
 from .mail import mailer_from_url
-from .oidc import openid_connect_providers
+from .oidc import openid_connect_providers, provider_origin
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("NETWORK_CRM_DATA_DIR") or BASE_DIR / "data")
@@ -295,7 +295,7 @@ SECURE_CSP = {
     "font-src": [CSP.SELF],
     "object-src": [CSP.NONE],
     "base-uri": [CSP.SELF],
-    "form-action": [CSP.SELF],
+    "form-action": [CSP.SELF, *([provider_origin(OIDC_SERVER_URL)] if OIDC_SERVER_URL else [])],
     "frame-ancestors": [CSP.NONE],
 }
 

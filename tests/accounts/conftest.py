@@ -16,7 +16,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from network_crm.oidc import openid_connect_providers
+from network_crm.oidc import openid_connect_providers, provider_origin
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIENT_ID = "network-crm"
@@ -34,6 +34,10 @@ class IdentityProvider:
         settings.OIDC_NAME = name
         settings.OIDC_CREATE_USERS = create_users
         settings.SSO_ONLY = sso_only
+        settings.SECURE_CSP = {
+            **settings.SECURE_CSP,
+            "form-action": [*settings.SECURE_CSP["form-action"], provider_origin(self.issuer)],
+        }
         settings.SOCIALACCOUNT_PROVIDERS = openid_connect_providers(
             provider_id=settings.OIDC_PROVIDER_ID,
             name=name,
@@ -65,12 +69,17 @@ class IdentityProvider:
         return response.headers["Location"]
 
 
-@pytest.fixture(scope="session")
-def _rsa_key() -> str:
+def new_rsa_key() -> str:
+    """The provider's signing key for ID tokens (PEM)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
+
+
+@pytest.fixture(scope="session")
+def _rsa_key() -> str:
+    return new_rsa_key()
 
 
 @contextmanager
