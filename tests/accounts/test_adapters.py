@@ -128,3 +128,17 @@ def test_sso_only_still_lets_the_provider_in(sso, client, settings):
 def test_a_provider_that_is_not_configured_is_not_found(client):
     url = reverse("openid_connect_login", kwargs={"provider_id": "sso"})
     assert client.post(url).status_code == 404
+
+
+def test_an_account_with_two_factor_is_still_asked_for_it_after_single_sign_on(sso, client):
+    from .helpers import app_code, turn_on_app
+
+    ada = UserFactory(username="ada", email="ada@example.com")
+    client.force_login(ada)
+    client.get(sso.authorize(_start(client, process="connect"), "carol").removeprefix("http://testserver"))
+    client.logout()
+    turn_on_app(ada)
+    response = _come_back(client, sso, "carol")
+    assert response["Location"] == reverse("mfa_authenticate") and _user_id(client) is None
+    client.post(reverse("mfa_authenticate"), {"code": app_code()})
+    assert _user_id(client) == ada.pk
