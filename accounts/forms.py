@@ -49,10 +49,8 @@ class _CountsFailures:
             raise forms.ValidationError(LOCKED_OUT, code="locked_out")
         try:
             return check()
-        except forms.ValidationError as error:
-            # A throttled attempt (allauth's per-address limit) tried nothing.
-            if getattr(error, "code", None) != "too_many_login_attempts":
-                record_failure(request, user)
+        except forms.ValidationError:
+            record_failure(request, user)
             raise
 
 

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.views import unless_sso_only
 from interactions import digest_views
 
 from . import health, signup
@@ -22,4 +23,4 @@ urlpatterns = [
 ]
 
 if settings.SIGNUP_ENABLED:
-    urlpatterns.insert(1, path("accounts/signup/", signup.signup, name="signup"))
+    urlpatterns.insert(1, path("accounts/signup/", unless_sso_only(signup.signup), name="signup"))

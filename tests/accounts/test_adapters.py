@@ -142,3 +142,16 @@ def test_an_account_with_two_factor_is_still_asked_for_it_after_single_sign_on(s
     assert response["Location"] == reverse("mfa_authenticate") and _user_id(client) is None
     client.post(reverse("mfa_authenticate"), {"code": app_code()})
     assert _user_id(client) == ada.pk
+
+
+def test_another_user_cannot_unlink_someone_elses_identity(sso, client):
+    ada = UserFactory(username="ada", email="ada@example.com")
+    client.force_login(ada)
+    client.get(sso.authorize(_start(client, process="connect"), "carol").removeprefix("http://testserver"))
+    account = SocialAccount.objects.get(user=ada)
+    stranger = UserFactory(username="stranger")
+    client.force_login(stranger)
+    response = client.post(reverse("socialaccount_connections"), {"account": account.pk})
+    assert response.status_code == 200  # the form refuses an identity not among the user's own
+    assert SocialAccount.objects.filter(pk=account.pk, user=ada).exists()
+    assert "carol@elsewhere.example" not in response.content.decode()

@@ -145,7 +145,7 @@ def test_a_passkey_is_registered_and_then_signs_in_alone_and_as_second_step(page
     screenshot(page, "sign-in-security-page")
 
     sign_out(page)
-    page.get_by_role("button", name="Sign in with a passkey").click()
+    page.get_by_role("button", name="Use a passkey").click()
     expect(page).to_have_url(re.compile(r"/$"))
     expect(page.locator("details.menu summary")).to_have_text("ada")
 
@@ -163,7 +163,7 @@ def test_a_cancelled_passkey_prompt_is_explained_on_the_page(page, ada, browser_
     cdp, authenticator_id = virtual_authenticator(page)
     # No credential for this site: Chromium's prompt ends with NotAllowedError.
     page.goto("/accounts/login/")
-    page.get_by_role("button", name="Sign in with a passkey").click()
+    page.get_by_role("button", name="Use a passkey").click()
     expect(page.locator("[data-webauthn-error]")).to_be_visible(timeout=15_000)
     expect(page.locator("[data-webauthn-error]")).to_contain_text("Try again")
     assert browser_errors == []
