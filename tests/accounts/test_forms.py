@@ -156,3 +156,14 @@ def test_sso_only_refuses_passwords_and_passkeys_and_offers_the_provider(sso_onl
 def test_sso_only_turns_password_reset_and_change_off(sso_only, owner_client):
     assert owner_client.get(reverse("password_reset")).status_code == 404
     assert owner_client.get(reverse("password_change")).status_code == 404
+
+
+def test_the_code_step_offers_a_key_only_to_accounts_that_have_one():
+    turn_on_app(UserFactory(username="ada"))
+    c = client()
+    sign_in_with_password(c, "ada")
+    assert "Use a passkey or security key" not in c.get(reverse("mfa_authenticate")).content.decode()
+    add_passkey(UserFactory(username="bob"), passwordless=False)
+    c = client()
+    sign_in_with_password(c, "bob")
+    assert "Use a passkey or security key" in c.get(reverse("mfa_authenticate")).content.decode()
