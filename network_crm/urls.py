@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from accounts.views import unless_sso_only
 from contacts import urls as contact_urls
 from interactions.contact_pages import urls as contact_page_urls
 
@@ -14,10 +14,7 @@ contact_pages = (contact_urls.urlpatterns + contact_page_urls.urlpatterns, conta
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
-    path("accounts/login/", auth_views.LoginView.as_view(
-        redirect_authenticated_user=True, extra_context={"signup_enabled": settings.SIGNUP_ENABLED}
-    ), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("interactions.dashboard.urls")),
     path("interactions/", include("interactions.urls")),
@@ -30,4 +27,4 @@ urlpatterns = [
 ]
 
 if settings.SIGNUP_ENABLED:
-    urlpatterns.insert(1, path("accounts/signup/", signup.signup, name="signup"))
+    urlpatterns.insert(1, path("accounts/signup/", unless_sso_only(signup.signup), name="signup"))

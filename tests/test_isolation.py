@@ -4,6 +4,7 @@ covered without editing this file), is requested by a second user on the first u
 """
 
 import itertools
+import time
 from datetime import timedelta
 
 import pytest
@@ -11,8 +12,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from allauth.mfa.models import Authenticator
+
 from contacts.models import ContactLink, LinkKind
 from interactions.models import Direction, SupportKind
+from tests.accounts.helpers import add_passkey
 from tests.factories import (
     ContactEmailFactory,
     ContactFactory,
@@ -32,6 +36,9 @@ TOKEN_URLS = {
     ),
     "digest:action": "signed one-click digest links (tests/interactions/digests/test_views.py)",
     "digest:unsubscribe": "signed RFC 8058 unsubscribe (tests/interactions/digests/test_views.py)",
+    # Steps of signing in with the identity provider: no user's object in them.
+    "openid_connect_login": "single sign-on's start (tests/accounts/test_adapters.py)",
+    "openid_connect_callback": "single sign-on's return (tests/accounts/test_adapters.py)",
 }
 # Values for non-numeric URL parameters.
 WORD_VALUES = {
@@ -80,6 +87,20 @@ def _build_world(user):
     SupportFactory(owner=user, contact=contact, intro_to=other, kind=SupportKind.INTRO, direction=Direction.GIVE)
     MentorshipFactory(owner=user, mentee=contact)
     FollowUpFactory(owner=user, contact=contact, due_on=timezone.localdate() - timedelta(days=1))
+    add_passkey(user, f"{user.username} contact key")
+
+
+def _signed_in(user, **kwargs) -> Client:
+    """A client of `user` who also typed their password again just now, so that pages asking
+    for it (changing two-factor) answer instead of asking."""
+    client = Client(**kwargs)
+    client.force_login(user)
+    session = client.session
+    session["account_authentication_methods"] = [
+        {"method": "password", "at": time.time(), "username": user.username, "reauthenticated": True}
+    ]
+    session.save()
+    return client
 
 
 def _body(response) -> str:
@@ -114,6 +135,7 @@ def worlds(db):
         for model in apps.get_app_config(app_label).get_models():
             if any(f.name == "owner" for f in model._meta.fields):
                 ids |= set(model.objects.filter(owner=owner).values_list("pk", flat=True))
+    ids |= set(Authenticator.objects.filter(user=owner).values_list("pk", flat=True))
     return owner, stranger, sorted(ids)
 
 
@@ -128,9 +150,7 @@ def test_second_user_gets_404_on_every_object_url(name, converters, worlds):
     if name in TOKEN_URLS:
         pytest.skip(TOKEN_URLS[name])
     owner, stranger, world_ids = worlds
-    owner_client, stranger_client = Client(), Client()
-    owner_client.force_login(owner)
-    stranger_client.force_login(stranger)
+    owner_client, stranger_client = _signed_in(owner), _signed_in(stranger)
 
     owner_reached = False
     for kwargs in _candidates(converters, world_ids):
@@ -154,8 +174,7 @@ def test_post_without_csrf_token_is_refused(name, converters, worlds):
     if name in TOKEN_URLS:
         pytest.skip(TOKEN_URLS[name])
     owner, _, world_ids = worlds
-    strict = Client(enforce_csrf_checks=True)
-    strict.force_login(owner)
+    strict = _signed_in(owner, enforce_csrf_checks=True)
     kwargs = next(_candidates(converters, world_ids))
     response = strict.post(reverse(name, kwargs=kwargs), {})
     assert response.status_code in (403, 405), f"{name} accepted a POST without a CSRF token"
@@ -164,8 +183,7 @@ def test_post_without_csrf_token_is_refused(name, converters, worlds):
 @pytest.mark.parametrize("name", PAGE_URLS)
 def test_pages_without_ids_never_show_another_users_rows(name, worlds):
     owner, stranger, world_ids = worlds
-    stranger_client = Client()
-    stranger_client.force_login(stranger)
+    stranger_client = _signed_in(stranger)
     url = reverse(name)
     for response in (stranger_client.get(url), stranger_client.get(url, {"contact": world_ids[0], "q": "contact"})):
         body = _body(response)

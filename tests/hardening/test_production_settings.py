@@ -30,7 +30,7 @@ client = Client(**host)
 plain = client.get("/accounts/login/")
 login_page = client.get("/accounts/login/", secure=True)
 signed_in = client.post(
-    "/accounts/login/", {"username": "prod", "password": "correct horse battery"}, secure=True
+    "/accounts/login/", {"login": "prod", "password": "correct horse battery"}, secure=True
 )
 dashboard = client.get("/", secure=True)
 session = signed_in.cookies.get(settings.SESSION_COOKIE_NAME)

@@ -16,7 +16,7 @@ def test_pages_require_sign_in(client):
 @pytest.mark.django_db
 def test_sign_in_with_the_right_password(client):
     UserFactory(username="ada")
-    response = client.post(reverse("login"), {"username": "ada", "password": "correct horse battery"})
+    response = client.post(reverse("login"), {"login": "ada", "password": "correct horse battery"})
     assert response.status_code == 302
     assert response.wsgi_request.user.is_authenticated
 
@@ -24,7 +24,7 @@ def test_sign_in_with_the_right_password(client):
 @pytest.mark.django_db
 def test_wrong_password_shows_an_error_and_keeps_the_username(client):
     UserFactory(username="ada")
-    response = client.post(reverse("login"), {"username": "ada", "password": "nope"})
+    response = client.post(reverse("login"), {"login": "ada", "password": "nope"})
     assert response.status_code == 200
     assert "Please enter a correct username and password" in response.content.decode()
     assert 'value="ada"' in response.content.decode()
@@ -34,8 +34,8 @@ def test_wrong_password_shows_an_error_and_keeps_the_username(client):
 def test_repeated_failed_sign_ins_lock_the_account_out(client, settings):
     UserFactory(username="ada")
     for _ in range(settings.AXES_FAILURE_LIMIT):
-        client.post(reverse("login"), {"username": "ada", "password": "guess"})
-    response = client.post(reverse("login"), {"username": "ada", "password": "correct horse battery"})
+        client.post(reverse("login"), {"login": "ada", "password": "guess"})
+    response = client.post(reverse("login"), {"login": "ada", "password": "correct horse battery"})
     assert response.status_code in (403, 429)
     assert "Too many failed sign-ins" in response.content.decode()
     assert not response.wsgi_request.user.is_authenticated

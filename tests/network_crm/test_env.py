@@ -63,3 +63,13 @@ def test_file_and_console_urls():
 def test_bad_email_urls_fail_loudly(url):
     with pytest.raises(ImproperlyConfigured):
         mailer_from_url(url)
+
+
+def test_env_networks_accepts_addresses_and_networks_and_rejects_typos(monkeypatch):
+    from network_crm.env import env_networks
+
+    monkeypatch.setenv("X_NETS", "10.0.0.0/8, 192.168.1.4,::1")
+    assert env_networks("X_NETS", []) == ["10.0.0.0/8", "192.168.1.4", "::1"]
+    monkeypatch.setenv("X_NETS", "10.0.0.0/33")
+    with pytest.raises(ImproperlyConfigured, match="X_NETS"):
+        env_networks("X_NETS", [])

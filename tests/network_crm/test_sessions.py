@@ -41,7 +41,7 @@ def test_signing_in_works_with_the_cache_down(client, owner, cache_down):
     owner.set_password("a long enough password")
     owner.save()
     response = client.post(
-        reverse("login"), {"username": owner.username, "password": "a long enough password"}
+        reverse("login"), {"login": owner.username, "password": "a long enough password"}
     )
     assert response.status_code == 302
     assert client.get(reverse("contacts:list")).status_code == 200
@@ -58,7 +58,7 @@ def test_signing_in_from_an_existing_session_works_with_the_cache_down(
     old_key = anonymous.session_key
     take_cache_down()
     response = client.post(
-        reverse("login"), {"username": owner.username, "password": "a long enough password"}
+        reverse("login"), {"login": owner.username, "password": "a long enough password"}
     )
     assert response.status_code == 302
     assert client.session.session_key != old_key

@@ -84,3 +84,46 @@ def test_postgresql_connections_price_index_lookups_for_ssds(db):
     with connection.cursor() as cursor:
         cursor.execute("SHOW random_page_cost")
         assert cursor.fetchone()[0] == "1.1"
+
+
+def _probe(tmp_path, expression, **env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "NETWORK_CRM_"))}
+    base.update({"DJANGO_SETTINGS_MODULE": "network_crm.settings", "NETWORK_CRM_DATA_DIR": str(tmp_path)})
+    base.update({"DJANGO_SECRET_KEY": "s" * 50, **env})
+    code = f"import json, django; from django.conf import settings; django.setup(); print(json.dumps({expression}))"
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True)
+
+
+def test_single_sign_on_is_configured_from_the_environment(tmp_path):
+    result = _probe(
+        tmp_path,
+        "[settings.SOCIALACCOUNT_PROVIDERS, settings.SECURE_CSP['form-action'], settings.SSO_ONLY]",
+        NETWORK_CRM_OIDC_SERVER_URL="https://auth.example.com/application/o/crm/",
+        NETWORK_CRM_OIDC_CLIENT_ID="crm",
+        NETWORK_CRM_OIDC_CLIENT_SECRET="shh",
+        NETWORK_CRM_OIDC_NAME="Authentik",
+        NETWORK_CRM_SSO_ONLY="1",
+    )
+    assert result.returncode == 0, result.stderr
+    providers, form_action, sso_only = json.loads(result.stdout)
+    [app] = providers["openid_connect"]["APPS"]
+    assert app["client_id"] == "crm" and app["secret"] == "shh" and app["name"] == "Authentik"
+    assert app["settings"]["server_url"] == "https://auth.example.com/application/o/crm/"
+    assert app["settings"]["oauth_pkce_enabled"] is True
+    assert "https://auth.example.com" in form_action and sso_only is True
+
+
+def test_single_sign_on_settings_that_cannot_work_stop_start_up(tmp_path):
+    result = _probe(tmp_path, "1", NETWORK_CRM_SSO_ONLY="1")
+    assert result.returncode != 0 and "NETWORK_CRM_SSO_ONLY needs NETWORK_CRM_OIDC_SERVER_URL" in result.stderr
+    result = _probe(tmp_path, "1", NETWORK_CRM_OIDC_SERVER_URL="https://auth.example.com")
+    assert result.returncode != 0 and "NETWORK_CRM_OIDC_CLIENT_ID must be set" in result.stderr
+
+
+def test_behind_a_proxy_private_networks_are_trusted_unless_listed(tmp_path):
+    assert json.loads(_probe(tmp_path, "settings.TRUSTED_PROXIES").stdout) == []
+    behind = json.loads(_probe(tmp_path, "settings.TRUSTED_PROXIES", DJANGO_BEHIND_PROXY="1").stdout)
+    assert "172.16.0.0/12" in behind and "127.0.0.0/8" in behind
+    listed = _probe(tmp_path, "settings.TRUSTED_PROXIES", DJANGO_BEHIND_PROXY="1", DJANGO_TRUSTED_PROXIES="10.0.0.7")
+    assert json.loads(listed.stdout) == ["10.0.0.7"]
+    assert _probe(tmp_path, "1", DJANGO_TRUSTED_PROXIES="10.0.0.300").returncode != 0
