@@ -22,6 +22,7 @@ urlpatterns = [
     path("settings/calendar/rotate/", digest_views.rotate_calendar_token, name="settings_rotate_calendar"),
     path("calendar/<str:token>.ics", digest_views.calendar_feed, name="calendar_feed"),
     path("digest/", include("interactions.digest_urls")),
+    path("capture/", include("capture.urls")),
     path("", include("contacts.insight_urls")),
 ]
 
