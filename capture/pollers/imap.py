@@ -88,7 +88,7 @@ def _special_folder(conn, flag: str) -> str | None:
     return None
 
 
-def _select(conn, folder: str, special: str | None) -> tuple[str, int]:
+def _select(conn, folder: str, special: str | None) -> tuple[str, int, int]:
     typ, _ = conn.select(_quote(folder), readonly=True)
     if typ != "OK" and special:
         other = _special_folder(conn, special)
@@ -97,8 +97,13 @@ def _select(conn, folder: str, special: str | None) -> tuple[str, int]:
             typ, _ = conn.select(_quote(folder), readonly=True)
     if typ != "OK":
         raise SourceError(f"The mail server has no folder named “{folder}”.")
-    _, data = conn.response("UIDVALIDITY")
-    return folder, int(data[0]) if data and data[0] else 0
+    _, validity = conn.response("UIDVALIDITY")
+    _, uidnext = conn.response("UIDNEXT")
+    return (
+        folder,
+        int(validity[0]) if validity and validity[0] else 0,
+        int(uidnext[0]) if uidnext and uidnext[0] else 0,
+    )
 
 
 def _new_uids(conn, state: dict | None, uidvalidity: int, since) -> list[int]:
@@ -148,7 +153,7 @@ def _is_bulk(message) -> bool:
     return bool(auto) and auto != "no"
 
 
-def _found(message, origin: str, log_address: str, now) -> Found | None:
+def _found(message, origin: str, log_address: str, now, since) -> Found | None:
     if _is_bulk(message):
         return None
     sender = parse_addresses(_header(message, "From"))
@@ -167,6 +172,8 @@ def _found(message, origin: str, log_address: str, now) -> Found | None:
     except (TypeError, ValueError, IndexError):
         when = now
     when = min(when, now)
+    if when < since:
+        return None  # an old message filed late: older than the look-back
     message_id = _header(message, "Message-ID").strip().strip("<>").strip()
     subject = " ".join(_header(message, "Subject").split())
     if message_id:
@@ -205,14 +212,18 @@ def read(source: Source, now) -> dict:
             (source.sent_folder or "Sent", SuggestionOrigin.SENT, "\\Sent"),
         ]
         for wanted, origin, special in folders:
-            folder, uidvalidity = _select(conn, wanted, special)
+            folder, uidvalidity, uidnext = _select(conn, wanted, special)
             state = cursor.get(wanted)
             uids = _new_uids(conn, state, uidvalidity, since)
-            last = int(state["uid"]) if state and state.get("uidvalidity") == uidvalidity else 0
+            if state and state.get("uidvalidity") == uidvalidity:
+                last = int(state["uid"])
+            else:
+                # Read by date: older messages with higher UIDs are behind us too.
+                last = max(uidnext - 1, 0)
             items = []
             for uid, message in _headers(conn, uids):
                 last = max(last, uid)
-                item = _found(message, origin, log_address, now)
+                item = _found(message, origin, log_address, now, since)
                 if item is not None:
                     items.append(item)
             for name, value in record(source, items).items():
