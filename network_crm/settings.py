@@ -312,5 +312,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The HTTP clients under the calendar readers log each request's path at DEBUG, and a
+        # secret iCal address is its path: they never log below WARNING, whatever LOG_LEVEL.
+        **{name: {"level": "WARNING"} for name in ("urllib3", "urllib3_future", "niquests", "caldav")},
+    },
 }
