@@ -130,3 +130,15 @@ def test_a_missing_sent_folder_is_found_by_its_special_use_flag(me, ana, dovecot
                    NOW - timedelta(days=1))
     read_now(imap_source(sent_folder="Sent Items"))
     assert _keys(me) == {"mail:s@test"}
+
+
+def test_encoded_subjects_and_names_are_decoded(me, ana, dovecot, imap_source):
+    dovecot.append("INBOX", mail(f"Renée Ünal <{ANA}>", ME, "Café chat — next steps",
+                                 NOW - timedelta(hours=3), message_id="<enc@test>"),
+                   NOW - timedelta(hours=3))
+    dovecot.append("Sent", mail(ME, f"Zoë Z <zoe@new.example>", "Grüße", NOW - timedelta(hours=2),
+                                message_id="<enc2@test>"), NOW - timedelta(hours=2))
+    read_now(imap_source())
+    assert Suggestion.objects.get(key="mail:enc@test").title == "Café chat — next steps"
+    assert Suggestion.objects.get(key="mail:enc2@test").new_people == [
+        {"email": "zoe@new.example", "name": "Zoë Z"}]
