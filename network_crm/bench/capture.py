@@ -5,7 +5,7 @@ claim-and-read path as the worker (capture.services.read_claimed_source).
 Each read is timed end to end (the servers run on this machine, so their share is in it);
 the figures are events or messages per second. The incremental calendar run is the
 conditional request answered 304; beside it, a full read of the unchanged feed (what a host
-that ignores ETag and Last-Modified costs, at most once a day here: see capture.pollers.ical)
+that ignores ETag and Last-Modified costs on every read)
 must suggest nothing again. The incremental mailbox run reads 100 new messages.
 """
 
