@@ -7,6 +7,7 @@ PORT ?= 8000
 # Local, single-user mode on http://127.0.0.1: the HTTPS-only production defaults are relaxed.
 LOCAL_ENV = DJANGO_SECRET_KEY="$$(cat $(DATA)/secret_key)" DJANGO_SECURE_SSL_REDIRECT=0 \
 	NETWORK_CRM_ENCRYPTION_KEY="$${NETWORK_CRM_ENCRYPTION_KEY:-$$(cat $(DATA)/encryption_key)}" \
+	NETWORK_CRM_CAPTURE_ALLOW_PRIVATE_HOSTS="$${NETWORK_CRM_CAPTURE_ALLOW_PRIVATE_HOSTS:-1}" \
 	DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 PORT=$(PORT)
 
 .PHONY: run demo test install browser wrk dovecot check bench clean help

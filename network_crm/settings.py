@@ -238,6 +238,10 @@ CAPTURE_ENCRYPTION_KEYS = _encryption_keys()
 # How often each calendar and mailbox is read, and how far back the first read looks.
 CAPTURE_READ_SECONDS = env_int("NETWORK_CRM_CAPTURE_READ_SECONDS", 15 * 60, minimum=1)
 CAPTURE_LOOKBACK_DAYS = env_int("NETWORK_CRM_CAPTURE_LOOKBACK_DAYS", 30, minimum=1)
+# Calendar hosts and mail servers on this machine or a private network are refused unless
+# allowed (a LAN Nextcloud, say): any user could otherwise probe internal services. `make run`
+# (one person on their own laptop) allows them.
+CAPTURE_ALLOW_PRIVATE_HOSTS = env_bool("NETWORK_CRM_CAPTURE_ALLOW_PRIVATE_HOSTS", False)
 # Mail servers and calendar hosts that answer slower than this count as failing.
 CAPTURE_TIMEOUT_SECONDS = env_int("NETWORK_CRM_CAPTURE_TIMEOUT_SECONDS", 30, minimum=1)
 

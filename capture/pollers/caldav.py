@@ -2,6 +2,8 @@
 password, through the `caldav` library: one time-range REPORT for the read's window (the server
 sends only the meetings in it), expanded here like an iCal address."""
 
+from urllib.parse import urlsplit
+
 import caldav
 from caldav.lib import error as caldav_error
 from django.conf import settings
@@ -11,10 +13,11 @@ from contacts.services import get_profile
 from .. import crypto
 from ..models import Source
 from ..recording import own_addresses, record
-from . import SourceError, calendar
+from . import SourceError, calendar, refuse_private_host
 
 
 def _objects(url: str, username: str, password: str, start, end):
+    refuse_private_host(urlsplit(url).hostname or "")
     try:
         with caldav.DAVClient(
             url=url,

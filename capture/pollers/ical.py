@@ -5,6 +5,7 @@ the last full read still cover the time until the next one."""
 import socket
 import ssl
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import timedelta
 
@@ -15,17 +16,29 @@ from contacts.services import get_profile
 from .. import crypto
 from ..models import Source
 from ..recording import record
-from . import SourceError, calendar
+from . import SourceError, calendar, refuse_private_host
 
 MAX_BYTES = 50 * 1024 * 1024
+
+
+class _CheckedRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is followed only to a host that could have been given directly."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        refuse_private_host(urllib.parse.urlsplit(newurl).hostname or "")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
+_OPENER = urllib.request.build_opener(_CheckedRedirects)
 
 
 def _fetch(url: str, headers: dict) -> tuple[int, bytes, dict]:
     if url.startswith("webcal://"):
         url = "https://" + url[len("webcal://"):]
+    refuse_private_host(urllib.parse.urlsplit(url).hostname or "")
     request = urllib.request.Request(url, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=settings.CAPTURE_TIMEOUT_SECONDS) as response:
+        with _OPENER.open(request, timeout=settings.CAPTURE_TIMEOUT_SECONDS) as response:
             body = response.read(MAX_BYTES + 1)
             if len(body) > MAX_BYTES:
                 raise SourceError("The calendar is larger than 50 MB.")

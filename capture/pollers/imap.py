@@ -22,7 +22,7 @@ from .. import crypto
 from ..found import Found, normalise, parse_addresses
 from ..models import ImapSecurity, Source, SuggestionOrigin
 from ..recording import record
-from . import SourceError
+from . import SourceError, refuse_private_host
 
 FIELDS = (
     "FROM TO CC BCC DATE SUBJECT MESSAGE-ID LIST-ID LIST-UNSUBSCRIBE PRECEDENCE "
@@ -33,6 +33,7 @@ _UID = re.compile(rb"UID (\d+)")
 
 
 def _connect(source: Source, password: str) -> imaplib.IMAP4:
+    refuse_private_host(source.host)
     timeout = settings.CAPTURE_TIMEOUT_SECONDS
     context = ssl.create_default_context()
     try:

@@ -194,11 +194,18 @@ class CalendarHost:
 
     def __init__(self):
         self.files: dict[str, bytes] = {}
+        self.redirects: dict[str, str] = {}
         self.answers: list[tuple[str, int]] = []
         host = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
+                if self.path in host.redirects:
+                    host.answers.append((self.path, 302))
+                    self.send_response(302)
+                    self.send_header("Location", host.redirects[self.path])
+                    self.end_headers()
+                    return
                 body = host.files.get(self.path)
                 if body is None:
                     host.answers.append((self.path, 404))

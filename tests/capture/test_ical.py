@@ -141,3 +141,32 @@ def test_success_after_failures_clears_the_error(me, ana, calendar_host, ical_so
     read_now(source)
     source.refresh_from_db()
     assert source.last_error == "" and source.failures == 0 and source.last_success_at
+
+
+def test_hosts_on_this_machine_are_refused_unless_allowed(me, calendar_host, ical_source, settings):
+    settings.CAPTURE_ALLOW_PRIVATE_HOSTS = False
+    calendar_host.files["/work.ics"] = work_calendar()[0]
+    source = ical_source()
+    read_now(source)
+    source.refresh_from_db()
+    assert "private network" in source.last_error
+    assert calendar_host.answers == []  # never asked
+
+
+def test_a_redirect_to_this_machine_is_refused(me, calendar_host, ical_source, monkeypatch):
+    # The test's own host is on 127.0.0.1 too: allowed the first time, refused on the redirect.
+    from capture import pollers
+
+    checked = []
+
+    def allow_first(host):
+        checked.append(host)
+        if len(checked) > 1:
+            raise pollers.SourceError("private network")
+
+    monkeypatch.setattr("capture.pollers.ical.refuse_private_host", allow_first)
+    calendar_host.redirects["/moved.ics"] = "http://127.0.0.1:9/internal"
+    source = ical_source("/moved.ics")
+    read_now(source)
+    source.refresh_from_db()
+    assert "private network" in source.last_error and len(checked) == 2

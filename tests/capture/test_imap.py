@@ -142,3 +142,11 @@ def test_encoded_subjects_and_names_are_decoded(me, ana, dovecot, imap_source):
     assert Suggestion.objects.get(key="mail:enc@test").title == "Café chat — next steps"
     assert Suggestion.objects.get(key="mail:enc2@test").new_people == [
         {"email": "zoe@new.example", "name": "Zoë Z"}]
+
+
+def test_a_mail_server_on_this_machine_is_refused_unless_allowed(me, dovecot, imap_source, settings):
+    settings.CAPTURE_ALLOW_PRIVATE_HOSTS = False
+    source = imap_source()
+    read_now(source)
+    source.refresh_from_db()
+    assert "private network" in source.last_error
