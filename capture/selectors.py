@@ -5,7 +5,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.utils import timezone
 
 from contacts.models import Contact, ContactEmail
@@ -40,6 +40,8 @@ def review(owner, now: datetime | None = None, *, limit: int | None = None):
     now = now or timezone.now()
     rows = (
         Suggestion.objects.filter(owner=owner, status=SuggestionStatus.PENDING, ends_at__lte=now)
+        # Not one whose every contact was deleted since: nobody is left to log it with.
+        .filter(Exists(Suggestion.contacts.through.objects.filter(suggestion_id=OuterRef("pk"))))
         .order_by("-ends_at", "-id")
         .only("id", "origin", "kind", "title", "occurred_at", "ends_at", "new_people", "source_id")
         .prefetch_related(
@@ -61,13 +63,6 @@ def review_rows(suggestions) -> list[dict]:
             }
         )
     return rows
-
-
-def review_count(owner, now: datetime | None = None) -> int:
-    now = now or timezone.now()
-    return Suggestion.objects.filter(
-        owner=owner, status=SuggestionStatus.PENDING, ends_at__lte=now
-    ).count()
 
 
 @dataclass

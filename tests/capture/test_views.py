@@ -208,3 +208,9 @@ def test_settings_page_links_to_calendars_and_mail(client_me):
 
 def test_unknown_source_kind_is_404(client_me):
     assert client_me.get(reverse("capture:source_new", args=["fax"])).status_code == 404
+
+
+def test_a_suggestion_whose_contacts_were_all_deleted_leaves_review(client_me, me, ana):
+    _suggestion(me, [ana])
+    ana.delete()
+    assert "Architecture sync" not in client_me.get(reverse("capture:review")).content.decode()
