@@ -6,9 +6,11 @@ DATA := data
 PORT ?= 8000
 # Local, single-user mode on http://127.0.0.1: the HTTPS-only production defaults are relaxed.
 LOCAL_ENV = DJANGO_SECRET_KEY="$$(cat $(DATA)/secret_key)" DJANGO_SECURE_SSL_REDIRECT=0 \
+	NETWORK_CRM_ENCRYPTION_KEY="$${NETWORK_CRM_ENCRYPTION_KEY:-$$(cat $(DATA)/encryption_key)}" \
+	NETWORK_CRM_CAPTURE_ALLOW_PRIVATE_HOSTS="$${NETWORK_CRM_CAPTURE_ALLOW_PRIVATE_HOSTS:-1}" \
 	DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 PORT=$(PORT)
 
-.PHONY: run demo test install browser wrk check bench clean help
+.PHONY: run demo test install browser wrk dovecot check bench clean help
 
 help:
 	@echo "make run    set up and start web + worker + beat on http://127.0.0.1:$(PORT) (DEMO=1 adds demo data)"
@@ -30,7 +32,14 @@ $(DATA)/secret_key:
 	@$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 	@chmod 600 $@
 
-run: install $(DATA)/secret_key
+# The key that encrypts calendar and mailbox passwords: a file of its own, so a copy of the
+# database alone (a backup) reveals none, and a new secret key does not lose them.
+$(DATA)/encryption_key:
+	@mkdir -p $(DATA)
+	@$(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > $@
+	@chmod 600 $@
+
+run: install $(DATA)/secret_key $(DATA)/encryption_key
 	@$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
 	@$(LOCAL_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@$(LOCAL_ENV) $(BIN)/python manage.py ensure_login
@@ -48,6 +57,13 @@ define apt_install
 		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1); }
 endef
 
+# A Debian package whose command has another name: $(1) the command, $(2) the package.
+define apt_install_pkg
+	@command -v $(1) >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ]; then sudo=; else sudo=sudo; fi; \
+		$$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2); }
+endef
+
 # Browser tests drive Debian's chromium.
 browser:
 	$(call apt_install,chromium)
@@ -57,14 +73,18 @@ browser:
 wrk:
 	$(call apt_install,wrk)
 
-test: install browser
+# The IMAP tests start their own dovecot (Debian's dovecot-imapd) in a temporary folder.
+dovecot:
+	$(call apt_install_pkg,dovecot,dovecot-imapd)
+
+test: install browser dovecot
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 check: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python manage.py check
 
-bench: install wrk $(DATA)/secret_key
+bench: install wrk $(DATA)/secret_key $(DATA)/encryption_key
 	@$(LOCAL_ENV) $(BIN)/python manage.py bench $(BENCH_ARGS)
 
 clean:

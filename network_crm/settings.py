@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "capture",
 ]
 
 MIDDLEWARE = [
@@ -309,6 +310,36 @@ IMPORT_SYNC_MAX_ROWS = env_int("NETWORK_CRM_IMPORT_SYNC_MAX_ROWS", 2000, minimum
 # Absolute links in emails (digest one-click actions, password reset) start with this.
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 
+# Credentials of calendars and mailboxes (capture/) are encrypted with these Fernet keys
+# (comma-separated: the first encrypts, all decrypt, for rotation). `make run` creates one in
+# the data folder; without one, no source can be added.
+def _encryption_keys() -> list[str]:
+    from cryptography.fernet import Fernet
+
+    keys = env_list("NETWORK_CRM_ENCRYPTION_KEY", [])
+    for key in keys:
+        try:
+            Fernet(key)
+        except ValueError:
+            raise ImproperlyConfigured(
+                "NETWORK_CRM_ENCRYPTION_KEY must be Fernet keys (32 url-safe base64-encoded "
+                "bytes each, comma-separated); make one with `python -c 'from "
+                "cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'`"
+            ) from None
+    return keys
+
+
+CAPTURE_ENCRYPTION_KEYS = _encryption_keys()
+# How often each calendar and mailbox is read, and how far back the first read looks.
+CAPTURE_READ_SECONDS = env_int("NETWORK_CRM_CAPTURE_READ_SECONDS", 15 * 60, minimum=1)
+CAPTURE_LOOKBACK_DAYS = env_int("NETWORK_CRM_CAPTURE_LOOKBACK_DAYS", 30, minimum=1)
+# Calendar hosts and mail servers on this machine or a private network are refused unless
+# allowed (a LAN Nextcloud, say): any user could otherwise probe internal services. `make run`
+# (one person on their own laptop) allows them.
+CAPTURE_ALLOW_PRIVATE_HOSTS = env_bool("NETWORK_CRM_CAPTURE_ALLOW_PRIVATE_HOSTS", False)
+# Mail servers and calendar hosts that answer slower than this count as failing.
+CAPTURE_TIMEOUT_SECONDS = env_int("NETWORK_CRM_CAPTURE_TIMEOUT_SECONDS", 30, minimum=1)
+
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport (no server needed).
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
@@ -364,6 +395,8 @@ FOLLOW_UP_SCAN_SECONDS = _every("FOLLOW_UP_SCAN", 300)
 # Digests go out within this many seconds after the user's chosen local hour.
 DIGEST_SCAN_SECONDS = _every("DIGEST_SCAN", 300)
 STRENGTH_RECOMPUTE_SECONDS = _every("STRENGTH_RECOMPUTE", 24 * 3600)
+# Claims the calendars and mailboxes due (each is read every CAPTURE_READ_SECONDS).
+CAPTURE_SCAN_SECONDS = _every("CAPTURE_SCAN", 60)
 CELERY_BEAT_SCHEDULE = {
     "scheduler-tick": _scanner("interactions.tasks.record_scheduler_tick", SCHEDULER_TICK_SECONDS),
     "scan-follow-ups": _scanner("interactions.tasks.scan_follow_ups", FOLLOW_UP_SCAN_SECONDS),
@@ -372,6 +405,7 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-strength": _scanner(
         "interactions.tasks.recompute_strength", STRENGTH_RECOMPUTE_SECONDS
     ),
+    "scan-capture-sources": _scanner("capture.tasks.scan_sources", CAPTURE_SCAN_SECONDS),
 }
 
 LOGGING = {
@@ -379,5 +413,10 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # The HTTP clients under the calendar readers log each request's path at DEBUG, and a
+        # secret iCal address is its path: they never log below WARNING, whatever LOG_LEVEL.
+        **{name: {"level": "WARNING"} for name in ("urllib3", "urllib3_future", "niquests", "caldav")},
+    },
 }

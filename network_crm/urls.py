@@ -23,6 +23,7 @@ urlpatterns = [
     path("settings/", include("interactions.settings_page.urls")),
     path("", include("interactions.calendar_feed.urls")),
     path("digest/", include("interactions.digests.urls")),
+    path("capture/", include("capture.urls")),
     path("", include("interactions.insights.urls")),
 ]
 

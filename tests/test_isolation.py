@@ -45,6 +45,7 @@ WORD_VALUES = {
     "kind": ["congratulated", "shared_article", "thanked"],
     "fmt": ["json", "csv", "vcard"],
     "format": ["json", "csv", "vcard"],
+    "source_kind": ["ical", "caldav", "imap"],
 }
 
 
@@ -88,6 +89,7 @@ def _build_world(user):
     MentorshipFactory(owner=user, mentee=contact)
     FollowUpFactory(owner=user, contact=contact, due_on=timezone.localdate() - timedelta(days=1))
     add_passkey(user, f"{user.username} contact key")
+    _build_capture_world(user, contact)
 
 
 def _signed_in(user, **kwargs) -> Client:
@@ -101,6 +103,25 @@ def _signed_in(user, **kwargs) -> Client:
     ]
     session.save()
     return client
+
+
+def _build_capture_world(user, contact):
+    from capture import services as capture_services
+    from capture.models import RuleAction, SourceKind, Suggestion
+
+    source = capture_services.save_source(
+        user, SourceKind.ICAL, {"name": "Work", "url": "https://calendar.invalid/secret.ics"}
+    )
+    now = timezone.now()
+    for n in range(2):  # one to log, one to dismiss
+        suggestion = Suggestion.objects.create(
+            owner=user, source=source, key=f"event:{user.pk}-{n}", origin="meeting",
+            title=f"{user.username} contact sync", occurred_at=now - timedelta(hours=2),
+            ends_at=now - timedelta(hours=1),
+            new_people=[{"email": f"new-{user.username}@x.example", "name": f"{user.username} contact"}],
+        )
+        suggestion.contacts.add(contact)
+    capture_services.save_rule(user, action=RuleAction.ALWAYS_LOG, contact=contact)
 
 
 def _body(response) -> str:
@@ -131,7 +152,7 @@ def worlds(db):
 
     # The ids of the owner's rows in every owned table: what a stranger might try.
     ids = set()
-    for app_label in ("contacts", "interactions"):
+    for app_label in ("contacts", "interactions", "capture"):
         for model in apps.get_app_config(app_label).get_models():
             if any(f.name == "owner" for f in model._meta.fields):
                 ids |= set(model.objects.filter(owner=owner).values_list("pk", flat=True))

@@ -27,7 +27,7 @@ def _figure(result: dict) -> str:
         )
     if kind == "digests":
         return f"{result['users']} users in {result['seconds']} s = {result['users_per_second']}/s"
-    return ""
+    return result.get("figure", "")
 
 
 def format_table(report: dict) -> str:

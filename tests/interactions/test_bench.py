@@ -22,7 +22,7 @@ FIGURES = {
     "trivial view", "dashboard", "dashboard, cards not cached", "contacts list",
     "contacts search", "contacts filters", "contact page", "contact page, body not cached",
     "network JSON", "insights", "dashboard under load", "LinkedIn import",
-    "follow-up scanner", "digest rendering",
+    "follow-up scanner", "digest rendering", "capture: calendar", "capture: mailbox",
 }
 
 
@@ -189,3 +189,13 @@ def test_cached_pages_are_also_measured_rendered_afresh(bench_run):
     ):
         assert figures[fresh]["path"] == figures[cached]["path"]
         assert figures[fresh]["queries"] > figures[cached]["queries"]
+
+
+def test_capture_phase_reads_a_calendar_and_a_mailbox_first_and_again(bench_run):
+    _, report = bench_run
+    calendar = next(r for r in report["results"] if r["name"] == "capture: calendar")
+    mailbox = next(r for r in report["results"] if r["name"] == "capture: mailbox")
+    assert calendar["events"] == 40 and calendar["suggestions"] > 0
+    assert calendar["created_again"] == 0 and calendar["conditional_seconds"] > 0
+    assert mailbox["messages"] == 200 and mailbox["suggestions"] > 0
+    assert mailbox["incremental_messages"] == 90  # 100 new, one in ten from a mailing list

@@ -1,0 +1,35 @@
+"""People met but not yet contacts: offered in bulk, from the suggestions that name them."""
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import selectors, services
+from ..forms import PeopleForm
+
+
+@require_GET
+def people(request):
+    offered = selectors.people_met(request.user)
+    return render(request, "capture/people.html", {"form": PeopleForm(offered=offered),
+                                                   "offered": offered})
+
+
+@require_POST
+def people_action(request):
+    """Add the ticked people as contacts, or stop offering them."""
+    offered = selectors.people_met(request.user)
+    form = PeopleForm(request.POST, offered=offered)
+    if not form.is_valid():
+        return render(request, "capture/people.html", {"form": form, "offered": offered},
+                      status=400)
+    chosen = form.chosen()
+    if request.POST.get("action") == "ignore":
+        services.ignore_people(request.user, [email for email, _ in chosen])
+        messages.success(request, f"No longer offering {len(chosen)} "
+                                  f"{'person' if len(chosen) == 1 else 'people'}.")
+    else:
+        created = services.add_people(request.user, chosen)
+        messages.success(request, f"Added {len(created)} contact{'s' if len(created) != 1 else ''}"
+                                  ": their meetings and mails are now in Review.")
+    return redirect("capture:people")
