@@ -6,13 +6,14 @@ DATABASE_URL and REDIS_URL moves the same app onto PostgreSQL and Redis.
 """
 
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from .env import env_bool, env_int, env_list, env_str
+from .env import env_bool, env_int, env_list, env_str, env_vapid_private_key
 from .mail import mailer_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -54,6 +55,8 @@ INSTALLED_APPS = [
     "axes",
     "contacts",
     "interactions",
+    "notifications",
+    "webapp",
 ]
 
 MIDDLEWARE = [
@@ -269,13 +272,27 @@ FOLLOW_UP_SCAN_SECONDS = _every("FOLLOW_UP_SCAN", 300)
 # Digests go out within this many seconds after the user's chosen local hour.
 DIGEST_SCAN_SECONDS = _every("DIGEST_SCAN", 300)
 STRENGTH_RECOMPUTE_SECONDS = _every("STRENGTH_RECOMPUTE", 24 * 3600)
+# Chat and push reminders leave within this many seconds after the user's chosen local hour.
+REMINDER_SCAN_SECONDS = _every("REMINDER_SCAN", 300)
 CELERY_BEAT_SCHEDULE = {
     "scheduler-tick": _scanner("interactions.tasks.record_scheduler_tick", SCHEDULER_TICK_SECONDS),
     "scan-follow-ups": _scanner("interactions.tasks.scan_follow_ups", FOLLOW_UP_SCAN_SECONDS),
     "scan-digests": _scanner("interactions.tasks.scan_digests", DIGEST_SCAN_SECONDS),
     # Strength decays with time even when nothing is logged; one set-based pass a day.
     "recompute-strength": _scanner("contacts.tasks.recompute_strength", STRENGTH_RECOMPUTE_SECONDS),
+    "scan-reminders": _scanner("notifications.tasks.scan_reminders", REMINDER_SCAN_SECONDS),
 }
+# A reminder that could not be delivered (a 5xx, a timeout) is tried again after this many
+# seconds, doubling each time (capped at 10 minutes), REMINDER_MAX_ATTEMPTS tries in all.
+REMINDER_RETRY_SECONDS = env_int("NETWORK_CRM_REMINDER_RETRY_SECONDS", 30, minimum=1)
+REMINDER_MAX_ATTEMPTS = env_int("NETWORK_CRM_REMINDER_MAX_ATTEMPTS", 6, minimum=1)
+# Web push to the installed app: the VAPID private key (`manage.py vapid_keys` makes a pair;
+# the public half is derived from it). Unset: web push is not offered.
+VAPID_PRIVATE_KEY = env_vapid_private_key("VAPID_PRIVATE_KEY")
+# Who push services may contact about this server: mailto: or https:.
+VAPID_SUBJECT = env_str("VAPID_SUBJECT") or "mailto:" + (
+    parseaddr(DEFAULT_FROM_EMAIL)[1] or "crm@localhost"
+)
 
 LOGGING = {
     "version": 1,

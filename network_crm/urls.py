@@ -5,10 +5,15 @@ from django.urls import include, path
 
 from interactions import digest_views
 
+from webapp import views as webapp_views
+
 from . import health, signup
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("sw.js", webapp_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", webapp_views.manifest, name="manifest"),
+    path("app/", include("webapp.urls")),
     path("accounts/login/", auth_views.LoginView.as_view(
         redirect_authenticated_user=True, extra_context={"signup_enabled": settings.SIGNUP_ENABLED}
     ), name="login"),
@@ -19,6 +24,7 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("data/", include("contacts.data_urls")),
     path("settings/", digest_views.settings_view, name="settings"),
+    path("settings/reminders/", include("notifications.urls")),
     path("settings/calendar/rotate/", digest_views.rotate_calendar_token, name="settings_rotate_calendar"),
     path("calendar/<str:token>.ics", digest_views.calendar_feed, name="calendar_feed"),
     path("digest/", include("interactions.digest_urls")),
