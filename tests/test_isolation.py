@@ -78,6 +78,13 @@ def _build_world(user):
     SupportFactory(owner=user, contact=contact, intro_to=other, kind=SupportKind.INTRO, direction=Direction.GIVE)
     MentorshipFactory(owner=user, mentee=contact)
     FollowUpFactory(owner=user, contact=contact, due_on=timezone.localdate() - timedelta(days=1))
+    # Reminders on chat and push: a channel with a test delivery (notifications/).
+    from notifications.models import Channel, ChannelKind, Delivery
+
+    channel = Channel.objects.create(
+        owner=user, kind=ChannelKind.APPRISE, url=f"json://127.0.0.1:9/{user.username}"
+    )
+    Delivery.objects.create(owner=user, channel=channel, next_attempt_at=timezone.now())
 
 
 def _body(response) -> str:
@@ -108,7 +115,7 @@ def worlds(db):
 
     # The ids of the owner's rows in every owned table: what a stranger might try.
     ids = set()
-    for app_label in ("contacts", "interactions"):
+    for app_label in ("contacts", "interactions", "notifications", "webapp"):
         for model in apps.get_app_config(app_label).get_models():
             if any(f.name == "owner" for f in model._meta.fields):
                 ids |= set(model.objects.filter(owner=owner).values_list("pk", flat=True))
