@@ -6,7 +6,8 @@ DATA := data
 PORT ?= 8000
 # Local, single-user mode on http://127.0.0.1: the HTTPS-only production defaults are relaxed.
 LOCAL_ENV = DJANGO_SECRET_KEY="$$(cat $(DATA)/secret_key)" DJANGO_SECURE_SSL_REDIRECT=0 \
-	DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 PORT=$(PORT)
+	DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 PORT=$(PORT) \
+	VAPID_PRIVATE_KEY="$${VAPID_PRIVATE_KEY:-$$(cat $(DATA)/vapid_private_key 2>/dev/null)}"
 
 .PHONY: run demo test install browser wrk check bench clean help
 
@@ -30,7 +31,13 @@ $(DATA)/secret_key:
 	@$(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 	@chmod 600 $@
 
-run: install $(DATA)/secret_key
+# Web push to the installed app needs a VAPID key pair; made once, like the secret key.
+$(DATA)/vapid_private_key: | $(BIN)/.installed
+	@mkdir -p $(DATA)
+	@$(BIN)/python -c 'from notifications.vapid import generate_keys; print(generate_keys()[0])' > $@
+	@chmod 600 $@
+
+run: install $(DATA)/secret_key $(DATA)/vapid_private_key
 	@$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
 	@$(LOCAL_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@$(LOCAL_ENV) $(BIN)/python manage.py ensure_login

@@ -166,3 +166,39 @@ def test_a_conversation_logged_offline_is_sent_once_when_the_connection_returns(
     assert state == "saved"
     assert Interaction.objects.filter(owner=owner).count() == 1
     assert real_errors(browser_errors) == []
+
+
+PHONE_PAGES = [
+    "dashboard",
+    "contacts:list",
+    "interactions:list",
+    "interactions:create",
+    "interactions:support_list",
+    "contacts:event_list",
+    "interactions:mentorship_list",
+    "insights:network",
+    "insights:network_table",
+    "insights:insights",
+    "settings",
+    "notifications:settings",
+    "webapp:outbox",
+    "digest:preview",
+]
+
+
+def test_no_main_page_scrolls_sideways_on_a_phone(owner_phone_page, owner, radia, browser_errors):
+    from tests.factories import EventFactory, InteractionFactory
+
+    page = owner_phone_page
+    InteractionFactory(owner=owner, contacts=[radia], summary="A rather long summary of a talk about spanning tree protocols and more")
+    EventFactory(owner=owner, name="A conference with a remarkably long name for testing wrapping")
+    urls = [reverse(name) for name in PHONE_PAGES] + [reverse("contacts:detail", args=[radia.pk])]
+    too_wide = {}
+    for url in urls:
+        page.goto(url)
+        page.wait_for_load_state("networkidle")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > page.viewport_size["width"]:
+            too_wide[url] = width
+    assert too_wide == {}
+    assert real_errors(browser_errors) == []

@@ -63,3 +63,17 @@ def test_file_and_console_urls():
 def test_bad_email_urls_fail_loudly(url):
     with pytest.raises(ImproperlyConfigured):
         mailer_from_url(url)
+
+
+def test_a_vapid_private_key_is_read_and_an_unreadable_one_stops_the_start(monkeypatch):
+    from network_crm.env import env_vapid_private_key
+    from notifications.vapid import generate_keys
+
+    private, _ = generate_keys()
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", f" {private}\n")
+    assert env_vapid_private_key("VAPID_PRIVATE_KEY") == private
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", "")
+    assert env_vapid_private_key("VAPID_PRIVATE_KEY") is None
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", "not-a-key")
+    with pytest.raises(ImproperlyConfigured, match="VAPID_PRIVATE_KEY"):
+        env_vapid_private_key("VAPID_PRIVATE_KEY")
