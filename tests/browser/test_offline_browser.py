@@ -120,7 +120,7 @@ def test_offline_the_app_shell_and_the_log_form_reload_from_the_device(
 
 
 def test_a_conversation_logged_offline_is_sent_once_when_the_connection_returns(
-    owner_page, owner, radia, browser_errors
+    owner_page, owner, radia, browser_errors, screenshot
 ):
     page = owner_page
     page.goto(reverse("interactions:create"))
@@ -137,6 +137,7 @@ def test_a_conversation_logged_offline_is_sent_once_when_the_connection_returns(
 
     expect(page.locator(".queued")).to_contain_text("Kept on this device")
     expect(page.locator("#app-status")).to_contain_text("1 logged on this device is not sent yet")
+    screenshot(page, "logged-offline")
     assert not Interaction.objects.filter(owner=owner).exists()
     key = page.evaluate("NcrmOutbox.all().then(entries => entries[0].key)")
 
@@ -151,6 +152,7 @@ def test_a_conversation_logged_offline_is_sent_once_when_the_connection_returns(
     item = page.locator(".outbox-item")
     expect(item).to_have_count(1)
     expect(item).to_contain_text("Saved")
+    screenshot(page, "outbox-saved")
     expect(item.get_by_role("link", name="View")).to_have_attribute(
         "href", reverse("interactions:detail", args=[logged.pk])
     )

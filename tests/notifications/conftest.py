@@ -1,13 +1,6 @@
 import pytest
 
 from notifications.vapid import generate_keys
-from tests.notifications.receiver import Receiver
-
-
-@pytest.fixture
-def receiver():
-    with Receiver() as running:
-        yield running
 
 
 @pytest.fixture
