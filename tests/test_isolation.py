@@ -175,3 +175,12 @@ def test_pages_without_ids_never_show_another_users_rows(name, worlds):
     for response in (stranger_client.get(url), stranger_client.get(url, {"contact": world_ids[0], "q": "contact"})):
         body = _body(response)
         assert "owner contact" not in body and "owner other" not in body, f"{url} leaked the owner's rows"
+
+
+@pytest.mark.parametrize("name", PAGE_URLS)
+def test_pages_without_ids_refuse_a_post_without_csrf_token(name, worlds):
+    owner, _, _ = worlds
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(owner)
+    response = strict.post(reverse(name), {})
+    assert response.status_code in (403, 405), f"{name} accepted a POST without a CSRF token"
