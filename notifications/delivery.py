@@ -133,9 +133,9 @@ def _close_stale(now: datetime) -> None:
     Delivery.objects.filter(unfinished, nudge__ends_at__lte=now).update(
         status=DeliveryStatus.SKIPPED, error=TOO_LATE
     )
-    Delivery.objects.filter(unfinished, nudge__isnull=True, created_at__lt=now - TEST_WINDOW).update(
-        status=DeliveryStatus.SKIPPED, error="the test could not be sent within the hour"
-    )
+    Delivery.objects.filter(
+        unfinished, nudge__isnull=True, created_at__lt=now - TEST_WINDOW
+    ).update(status=DeliveryStatus.SKIPPED, error="the test could not be sent within the hour")
 
 
 def scan_nudges(now: datetime | None = None, *, user_ids=None) -> list[int]:

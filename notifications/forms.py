@@ -32,7 +32,9 @@ class AppriseChannelForm(forms.Form):
         "matrix://…, discord://webhook-id/token, or json://host/path for any webhook.",
     )
     name = forms.CharField(
-        label="Name (optional)", max_length=80, required=False,
+        label="Name (optional)",
+        max_length=80,
+        required=False,
         widget=forms.TextInput(attrs={"placeholder": "Phone (ntfy)"}),
     )
 

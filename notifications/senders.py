@@ -71,11 +71,16 @@ def send_apprise(url: str, message: NudgeMessage) -> None:
 
 def send_web_push(channel: Channel, message: NudgeMessage, tag: str) -> None:
     if not vapid.configured():
-        raise DeliveryError("web push is not set up on this server (VAPID_PRIVATE_KEY)", retryable=False)
+        raise DeliveryError(
+            "web push is not set up on this server (VAPID_PRIVATE_KEY)", retryable=False
+        )
     payload = {"title": message.title, "body": message.push_body, "url": message.url, "tag": tag}
     try:
         webpush(
-            {"endpoint": channel.endpoint, "keys": {"p256dh": channel.p256dh, "auth": channel.auth}},
+            {
+                "endpoint": channel.endpoint,
+                "keys": {"p256dh": channel.p256dh, "auth": channel.auth},
+            },
             json.dumps(payload),
             vapid_private_key=vapid.signer(),
             vapid_claims={"sub": settings.VAPID_SUBJECT},

@@ -7,8 +7,8 @@ from functools import cache
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
-from django.templatetags.static import static
 from django.template.loader import get_template
+from django.templatetags.static import static
 from django.urls import reverse
 
 SHELL_FILES = [

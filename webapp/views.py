@@ -95,7 +95,9 @@ def _logged_response(request, result: services.Logged, wants_json: bool):
             {
                 "status": "saved" if result.new else "already saved",
                 "interaction": interaction.pk if interaction else None,
-                "url": reverse("interactions:detail", args=[interaction.pk]) if interaction else None,
+                "url": reverse("interactions:detail", args=[interaction.pk])
+                if interaction
+                else None,
                 "summary": str(interaction) if interaction else "",
             },
             status=201 if result.new else 200,

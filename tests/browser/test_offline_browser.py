@@ -41,7 +41,9 @@ def radia(owner):
 def wait_until_installed(page):
     """The service worker controls the page and has the Log form and the contacts on the
     device."""
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller !== null")
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null"
+    )
     page.wait_for_function(
         """async () => {
             const cache = await caches.open("ncrm-pages");
@@ -192,7 +194,11 @@ def test_no_main_page_scrolls_sideways_on_a_phone(owner_phone_page, owner, radia
     from tests.factories import EventFactory, InteractionFactory
 
     page = owner_phone_page
-    InteractionFactory(owner=owner, contacts=[radia], summary="A rather long summary of a talk about spanning tree protocols and more")
+    InteractionFactory(
+        owner=owner,
+        contacts=[radia],
+        summary="A rather long summary of a talk about spanning tree protocols and more",
+    )
     EventFactory(owner=owner, name="A conference with a remarkably long name for testing wrapping")
     urls = [reverse(name) for name in PHONE_PAGES] + [reverse("contacts:detail", args=[radia.pk])]
     too_wide = {}

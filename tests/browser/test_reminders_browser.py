@@ -33,9 +33,9 @@ def test_a_webhook_is_added_and_a_test_reaches_it(
 
     row = page.locator(".channel", has_text="Team webhook")
     row.get_by_role("button", name="Send a test").click()
-    expect(page.locator(".channel", has_text="Team webhook").locator(".test-status")).to_contain_text(
-        "Sent", timeout=10_000
-    )
+    expect(
+        page.locator(".channel", has_text="Team webhook").locator(".test-status")
+    ).to_contain_text("Sent", timeout=10_000)
     screenshot(page, "reminders-phone")
     (sent,) = receiver.to("/hook")
     assert sent.json()["title"].startswith("Test from network_crm")

@@ -39,7 +39,9 @@ class Receiver:
                     queued = receiver.statuses.get(self.path) or []
                     status = queued.pop(0) if queued else 201
                     receiver.requests.append(
-                        Received(self.path, {k.lower(): v for k, v in self.headers.items()}, body, status)
+                        Received(
+                            self.path, {k.lower(): v for k, v in self.headers.items()}, body, status
+                        )
                     )
                 self.send_response(status)
                 self.send_header("Content-Length", "0")

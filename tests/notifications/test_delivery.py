@@ -47,7 +47,9 @@ def test_no_nudge_before_the_users_local_hour(user, due, receiver):
     assert not Nudge.objects.exists()
 
 
-def test_the_nudge_is_made_once_at_the_local_hour_with_one_delivery_per_channel(user, due, receiver):
+def test_the_nudge_is_made_once_at_the_local_hour_with_one_delivery_per_channel(
+    user, due, receiver
+):
     first, second = hook(user, receiver, "/a"), hook(user, receiver, "/b")
     ready = delivery.scan_nudges(MORNING)
     assert delivery.scan_nudges(MORNING + timedelta(minutes=5)) == ready  # a rerun makes nothing
@@ -138,8 +140,11 @@ def test_a_weekly_nudge_covers_the_week_and_goes_out_on_its_day(user, receiver):
 def test_web_push_is_encrypted_for_the_browser_and_signed_with_vapid(user, due, receiver, vapid):
     keys = BrowserKeys()
     Channel.objects.create(
-        owner=user, kind=ChannelKind.WEB_PUSH, endpoint=f"{receiver.url}/push/abc",
-        p256dh=keys.p256dh, auth=keys.auth,
+        owner=user,
+        kind=ChannelKind.WEB_PUSH,
+        endpoint=f"{receiver.url}/push/abc",
+        p256dh=keys.p256dh,
+        auth=keys.auth,
     )
     (delivery_id,) = delivery.scan_nudges(MORNING)
     assert delivery.deliver(delivery_id, MORNING) == ("sent", None)
@@ -158,8 +163,11 @@ def test_web_push_is_encrypted_for_the_browser_and_signed_with_vapid(user, due, 
 def test_a_push_subscription_the_service_says_is_gone_is_removed(user, due, receiver, vapid):
     keys = BrowserKeys()
     Channel.objects.create(
-        owner=user, kind=ChannelKind.WEB_PUSH, endpoint=f"{receiver.url}/push/old",
-        p256dh=keys.p256dh, auth=keys.auth,
+        owner=user,
+        kind=ChannelKind.WEB_PUSH,
+        endpoint=f"{receiver.url}/push/old",
+        p256dh=keys.p256dh,
+        auth=keys.auth,
     )
     receiver.statuses["/push/old"] = [410]
     (delivery_id,) = delivery.scan_nudges(MORNING)
@@ -170,8 +178,11 @@ def test_a_push_subscription_the_service_says_is_gone_is_removed(user, due, rece
 def test_a_push_refused_with_a_4xx_is_not_retried(user, due, receiver, vapid):
     keys = BrowserKeys()
     Channel.objects.create(
-        owner=user, kind=ChannelKind.WEB_PUSH, endpoint=f"{receiver.url}/push/bad",
-        p256dh=keys.p256dh, auth=keys.auth,
+        owner=user,
+        kind=ChannelKind.WEB_PUSH,
+        endpoint=f"{receiver.url}/push/bad",
+        p256dh=keys.p256dh,
+        auth=keys.auth,
     )
     receiver.statuses["/push/bad"] = [400]
     (delivery_id,) = delivery.scan_nudges(MORNING)

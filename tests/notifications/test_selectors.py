@@ -41,8 +41,11 @@ def test_the_next_nudge_is_today_at_the_hour_then_tomorrow_once_made(user):
     morning = datetime(2026, 12, 9, 6, 0, tzinfo=UTC)
     assert next_nudge_at(schedule, user, morning) == datetime(2026, 12, 9, 7, 0, tzinfo=UTC)
     Nudge.objects.create(
-        owner=user, frequency=Frequency.DAILY, period=date(2026, 12, 9),
-        due_at=morning, ends_at=morning,
+        owner=user,
+        frequency=Frequency.DAILY,
+        period=date(2026, 12, 9),
+        due_at=morning,
+        ends_at=morning,
     )
     later = datetime(2026, 12, 9, 8, 0, tzinfo=UTC)
     assert next_nudge_at(schedule, user, later) == datetime(2026, 12, 10, 7, 0, tzinfo=UTC)

@@ -27,7 +27,9 @@ def test_the_schedule_is_saved(owner_client, owner):
 
 def test_an_apprise_url_is_added_and_shown_with_its_secrets_masked(owner_client, owner):
     url = "tgram://123456789:abcdefghijklmnop/12345"
-    response = owner_client.post(reverse("notifications:channel_add"), {"url": url, "name": "Phone"})
+    response = owner_client.post(
+        reverse("notifications:channel_add"), {"url": url, "name": "Phone"}
+    )
     assert response.status_code == 302
     channel = Channel.objects.get(owner=owner)
     assert (channel.kind, channel.url, channel.name) == (ChannelKind.APPRISE, url, "Phone")
@@ -49,9 +51,13 @@ def test_the_same_url_twice_is_a_field_error(owner_client, owner):
     assert Channel.objects.count() == 1
 
 
-def test_send_a_test_queues_a_test_delivery(owner_client, owner, django_capture_on_commit_callbacks, settings):
+def test_send_a_test_queues_a_test_delivery(
+    owner_client, owner, django_capture_on_commit_callbacks, settings
+):
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    channel = Channel.objects.create(owner=owner, kind=ChannelKind.APPRISE, url="json://127.0.0.1:9/x")
+    channel = Channel.objects.create(
+        owner=owner, kind=ChannelKind.APPRISE, url="json://127.0.0.1:9/x"
+    )
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = owner_client.post(
             reverse("notifications:channel_test", args=[channel.pk]), headers={"HX-Request": "true"}
@@ -72,14 +78,23 @@ def test_a_channel_is_removed(owner_client, owner):
 
 def test_a_stranger_cannot_test_or_remove_my_channel(owner, stranger_client):
     channel = Channel.objects.create(owner=owner, kind=ChannelKind.APPRISE, url="ntfy://t")
-    for name in ("notifications:channel_test", "notifications:channel_delete", "notifications:channel_row"):
+    for name in (
+        "notifications:channel_test",
+        "notifications:channel_delete",
+        "notifications:channel_row",
+    ):
         assert stranger_client.post(reverse(name, args=[channel.pk])).status_code in (404, 405)
     assert Channel.objects.filter(pk=channel.pk).exists() and not Delivery.objects.exists()
 
 
 def _subscription(**changes):
     keys = BrowserKeys()
-    data = {"endpoint": "https://push.example.net/send/abc", "p256dh": keys.p256dh, "auth": keys.auth, "name": "Chrome on Android"}
+    data = {
+        "endpoint": "https://push.example.net/send/abc",
+        "p256dh": keys.p256dh,
+        "auth": keys.auth,
+        "name": "Chrome on Android",
+    }
     return data | changes
 
 
@@ -90,7 +105,9 @@ def test_a_push_subscription_becomes_a_channel(owner_client, owner, vapid):
     assert channel.kind == ChannelKind.WEB_PUSH and channel.name == "Chrome on Android"
 
 
-def test_a_browser_push_subscription_belongs_to_whoever_turned_it_on_last(owner_client, stranger_client, owner, stranger, vapid):
+def test_a_browser_push_subscription_belongs_to_whoever_turned_it_on_last(
+    owner_client, stranger_client, owner, stranger, vapid
+):
     data = _subscription()
     owner_client.post(reverse("notifications:push_subscribe"), data)
     stranger_client.post(reverse("notifications:push_subscribe"), data)
@@ -109,7 +126,10 @@ def test_a_malformed_push_subscription_is_refused(owner_client, vapid, changes):
 def test_without_vapid_keys_push_is_not_offered(owner_client, settings):
     settings.VAPID_PRIVATE_KEY = None
     assert "VAPID_PRIVATE_KEY" in owner_client.get(PAGE).content.decode()
-    assert owner_client.post(reverse("notifications:push_subscribe"), _subscription()).status_code == 409
+    assert (
+        owner_client.post(reverse("notifications:push_subscribe"), _subscription()).status_code
+        == 409
+    )
 
 
 def test_with_vapid_keys_the_page_offers_push_with_the_public_key(owner_client, vapid):

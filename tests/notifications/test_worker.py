@@ -25,9 +25,7 @@ from tests.notifications.receiver import BrowserKeys
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 
-def test_worker_delivers_a_nudge_to_a_webhook_and_a_browser_once_retrying_a_500(
-    tmp_path, receiver
-):
+def test_worker_delivers_a_nudge_to_a_webhook_and_a_browser_once_retrying_a_500(tmp_path, receiver):
     redis_url = _redis_url_or_skip()
     database_url = _database_url_or_skip()
     now = timezone.now()
@@ -47,8 +45,11 @@ def test_worker_delivers_a_nudge_to_a_webhook_and_a_browser_once_retrying_a_500(
     )
     keys = BrowserKeys()
     Channel.objects.create(
-        owner=user, kind=ChannelKind.WEB_PUSH, endpoint=f"{receiver.url}/push/device",
-        p256dh=keys.p256dh, auth=keys.auth,
+        owner=user,
+        kind=ChannelKind.WEB_PUSH,
+        endpoint=f"{receiver.url}/push/device",
+        p256dh=keys.p256dh,
+        auth=keys.auth,
     )
     private, public = generate_keys()
     env = {
@@ -65,8 +66,14 @@ def test_worker_delivers_a_nudge_to_a_webhook_and_a_browser_once_retrying_a_500(
     }
     worker_log, beat_log = tmp_path / "worker.log", tmp_path / "beat.log"
     worker = _start(
-        ["worker", "--loglevel=INFO", "--concurrency=2", "--without-gossip", "--without-mingle",
-         "--hostname=network-crm-nudges@%h"],
+        [
+            "worker",
+            "--loglevel=INFO",
+            "--concurrency=2",
+            "--without-gossip",
+            "--without-mingle",
+            "--hostname=network-crm-nudges@%h",
+        ],
         env,
         worker_log,
     )

@@ -109,7 +109,12 @@ def test_a_key_whose_conversation_was_deleted_is_still_answered(owner_client, co
     owner_client.post(LOG, data, headers=JSON)
     Interaction.objects.all().delete()
     response = owner_client.post(LOG, data, headers=JSON)
-    assert response.json() == {"status": "already saved", "interaction": None, "url": None, "summary": ""}
+    assert response.json() == {
+        "status": "already saved",
+        "interaction": None,
+        "url": None,
+        "summary": "",
+    }
     assert not Interaction.objects.exists()
 
 
@@ -153,3 +158,35 @@ def test_the_manifest_and_service_worker_are_public_and_at_the_root(client):
 def test_the_offline_and_outbox_pages_render(owner_client):
     assert "No connection" in owner_client.get(reverse("webapp:offline")).content.decode()
     assert "data-outbox-list" in owner_client.get(reverse("webapp:outbox")).content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_key_sent_twice_at_the_same_moment_logs_once(owner, contact):
+    """Two tabs (or a tab and the service worker) sending at once: the second waits on the
+    key's unique index, then answers "already saved"."""
+    import threading
+
+    from django.db import connection as main_connection
+
+    if main_connection.vendor != "postgresql":
+        pytest.skip("SQLite runs one writer at a time: nothing to race")
+    data = _form(contact)
+    start = threading.Barrier(2)
+    statuses = []
+
+    def send():
+        from django.db import connection
+
+        client = Client()
+        client.force_login(owner)
+        start.wait()
+        statuses.append(client.post(LOG, data, headers=JSON).status_code)
+        connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [200, 201]
+    assert Interaction.objects.filter(owner=owner).count() == 1
