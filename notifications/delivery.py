@@ -136,6 +136,10 @@ def _close_stale(now: datetime) -> None:
     Delivery.objects.filter(
         unfinished, nudge__isnull=True, created_at__lt=now - TEST_WINDOW
     ).update(status=DeliveryStatus.SKIPPED, error="the test could not be sent within the hour")
+    # A row whose worker kept dying (or that could not be built) MAX_ATTEMPTS times.
+    Delivery.objects.filter(unfinished, attempts__gte=settings.REMINDER_MAX_ATTEMPTS).update(
+        status=DeliveryStatus.FAILED
+    )
 
 
 def scan_nudges(now: datetime | None = None, *, user_ids=None) -> list[int]:

@@ -221,3 +221,18 @@ def test_other_users_nudges_are_their_own(user, due, receiver):
     # The other user has nothing due: a nudge with nothing to say, and no delivery.
     assert Nudge.objects.get(owner=other).items == 0
     assert list(Delivery.objects.values_list("owner_id", flat=True)) == [user.pk]
+
+
+def test_a_delivery_whose_worker_keeps_dying_is_failed_after_the_last_attempt(
+    user, due, receiver, settings
+):
+    settings.REMINDER_MAX_ATTEMPTS = 2
+    hook(user, receiver)
+    (delivery_id,) = delivery.scan_nudges(MORNING)
+    Delivery.objects.filter(pk=delivery_id).update(
+        status=DeliveryStatus.SENDING, claimed_at=MORNING, attempts=2
+    )
+    later = MORNING + delivery.CLAIM_LEASE + timedelta(seconds=1)
+    assert delivery.scan_nudges(later) == []
+    assert Delivery.objects.get().status == DeliveryStatus.FAILED
+    assert receiver.requests == []
