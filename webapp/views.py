@@ -5,6 +5,7 @@ the contacts the Log form can pick from without a connection."""
 
 import json
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
 from django.middleware.csrf import get_token
@@ -44,7 +45,7 @@ def service_worker(request):
         "shell": json.dumps(shell.shell_urls()),
         "pages": json.dumps(shell.offline_pages()),
         "directory": json.dumps(reverse("webapp:contacts")),
-        "static_prefix": json.dumps(static("")),
+        "static_prefix": json.dumps(settings.STATIC_URL),
         "outbox_script": json.dumps(static("js/outbox.js")),
         "outbox_urls": json.dumps(
             {"session": reverse("webapp:session"), "log": reverse("webapp:log")}
