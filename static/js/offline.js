@@ -58,10 +58,12 @@
         form.append(key);
       }
       if (!key.value) key.value = newKey();
-      // A Log form kept on the device since an earlier day still says that day.
+      // A Log form kept on the device since an earlier day still says that day (a form sent
+      // back with errors says what the user chose).
       const day = form.querySelector("input[name=occurred_on]");
       const today = localToday();
-      if (day && day.value === day.defaultValue && day.value && day.value < today && !form.dataset.dayChecked) {
+      const untouched = day && day.value === day.defaultValue && !form.querySelector(".errorlist");
+      if (untouched && day.value && day.value < today && !form.dataset.dayChecked) {
         day.value = today;
       }
       form.dataset.dayChecked = "1";

@@ -4,6 +4,7 @@ logged offline is kept on the device and saved once when the connection returns.
 
 import datetime as dt
 import struct
+import time
 
 import pytest
 from django.urls import reverse
@@ -38,13 +39,24 @@ def radia(owner):
     return contact
 
 
+def wait_for_async(page, script: str, timeout_ms: int = 10_000) -> None:
+    """Poll an async function in the page until it resolves truthy (wait_for_function does not
+    wait for a promise: it takes the promise itself as truthy)."""
+    deadline = time.monotonic() + timeout_ms / 1000
+    while not page.evaluate(script):
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out waiting for: {script}")
+        page.wait_for_timeout(100)
+
+
 def wait_until_installed(page):
     """The service worker controls the page and has the Log form and the contacts on the
     device."""
     page.wait_for_function(
         "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null"
     )
-    page.wait_for_function(
+    wait_for_async(
+        page,
         """async () => {
             const cache = await caches.open("ncrm-pages");
             return Boolean(await cache.match("/interactions/log/"))
@@ -209,4 +221,22 @@ def test_no_main_page_scrolls_sideways_on_a_phone(owner_phone_page, owner, radia
         if width > page.viewport_size["width"]:
             too_wide[url] = width
     assert too_wide == {}
+    assert real_errors(browser_errors) == []
+
+
+def test_signing_out_drops_the_pages_kept_on_the_device(owner_page, browser_errors):
+    page = owner_page
+    page.goto("/")
+    wait_until_installed(page)
+    page.locator("details.menu summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url("**/accounts/login/**")
+    wait_for_async(
+        page,
+        """async () => {
+            const cache = await caches.open("ncrm-pages");
+            return !(await cache.match("/interactions/log/"))
+                && !(await cache.match("/app/contacts.json"));
+        }""",
+    )
     assert real_errors(browser_errors) == []
