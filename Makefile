@@ -8,7 +8,8 @@ PORT ?= 8000
 LOCAL_ENV = DJANGO_SECRET_KEY="$$(cat $(DATA)/secret_key)" DJANGO_SECURE_SSL_REDIRECT=0 \
 	NETWORK_CRM_ENCRYPTION_KEY="$${NETWORK_CRM_ENCRYPTION_KEY:-$$(cat $(DATA)/encryption_key)}" \
 	NETWORK_CRM_CAPTURE_ALLOW_PRIVATE_HOSTS="$${NETWORK_CRM_CAPTURE_ALLOW_PRIVATE_HOSTS:-1}" \
-	DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 PORT=$(PORT)
+	DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 PORT=$(PORT) \
+	VAPID_PRIVATE_KEY="$${VAPID_PRIVATE_KEY:-$$(cat $(DATA)/vapid_private_key 2>/dev/null)}"
 
 .PHONY: run demo test install browser wrk dovecot check bench clean help
 
@@ -39,7 +40,13 @@ $(DATA)/encryption_key:
 	@$(BIN)/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())' > $@
 	@chmod 600 $@
 
-run: install $(DATA)/secret_key $(DATA)/encryption_key
+# Web push to the installed app needs a VAPID key pair; made once, like the secret key.
+$(DATA)/vapid_private_key: | $(BIN)/.installed
+	@mkdir -p $(DATA)
+	@$(BIN)/python -c 'from notifications.vapid import generate_keys; print(generate_keys()[0])' > $@
+	@chmod 600 $@
+
+run: install $(DATA)/secret_key $(DATA)/encryption_key $(DATA)/vapid_private_key
 	@$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
 	@$(LOCAL_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@$(LOCAL_ENV) $(BIN)/python manage.py ensure_login

@@ -61,3 +61,20 @@ def env_networks(name: str, default: list[str]) -> list[str]:
                 f"{name} must list IP addresses or networks such as 10.0.0.0/8, got {item!r}"
             ) from None
     return networks
+
+
+def env_vapid_private_key(name: str) -> str | None:
+    """A VAPID private key (web push) as `manage.py vapid_keys` prints it: the raw P-256 key,
+    base64url; or None when unset. An unreadable key stops the process at start-up."""
+    raw = (os.environ.get(name) or "").strip()
+    if not raw:
+        return None
+    from py_vapid import Vapid
+
+    try:
+        Vapid.from_string(raw)
+    except Exception:
+        raise ImproperlyConfigured(
+            f"{name} must be a VAPID private key (base64url, as `manage.py vapid_keys` prints)"
+        ) from None
+    return raw

@@ -6,13 +6,14 @@ DATABASE_URL and REDIS_URL moves the same app onto PostgreSQL and Redis.
 """
 
 import secrets
+from email.utils import parseaddr
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from .env import env_bool, env_int, env_list, env_networks, env_str
+from .env import env_bool, env_int, env_list, env_networks, env_str, env_vapid_private_key
 from .mail import mailer_from_url
 from .oidc import openid_connect_providers, provider_origin
 
@@ -62,6 +63,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
     "capture",
+    "notifications",
+    "webapp",
 ]
 
 MIDDLEWARE = [
@@ -397,6 +400,8 @@ DIGEST_SCAN_SECONDS = _every("DIGEST_SCAN", 300)
 STRENGTH_RECOMPUTE_SECONDS = _every("STRENGTH_RECOMPUTE", 24 * 3600)
 # Claims the calendars and mailboxes due (each is read every CAPTURE_READ_SECONDS).
 CAPTURE_SCAN_SECONDS = _every("CAPTURE_SCAN", 60)
+# Chat and push reminders leave within this many seconds after the user's chosen local hour.
+REMINDER_SCAN_SECONDS = _every("REMINDER_SCAN", 300)
 CELERY_BEAT_SCHEDULE = {
     "scheduler-tick": _scanner("interactions.tasks.record_scheduler_tick", SCHEDULER_TICK_SECONDS),
     "scan-follow-ups": _scanner("interactions.tasks.scan_follow_ups", FOLLOW_UP_SCAN_SECONDS),
@@ -406,7 +411,19 @@ CELERY_BEAT_SCHEDULE = {
         "interactions.tasks.recompute_strength", STRENGTH_RECOMPUTE_SECONDS
     ),
     "scan-capture-sources": _scanner("capture.tasks.scan_sources", CAPTURE_SCAN_SECONDS),
+    "scan-reminders": _scanner("notifications.tasks.scan_reminders", REMINDER_SCAN_SECONDS),
 }
+# A reminder that could not be delivered (a 5xx, a timeout) is tried again after this many
+# seconds, doubling each time (capped at 10 minutes), REMINDER_MAX_ATTEMPTS tries in all.
+REMINDER_RETRY_SECONDS = env_int("NETWORK_CRM_REMINDER_RETRY_SECONDS", 30, minimum=1)
+REMINDER_MAX_ATTEMPTS = env_int("NETWORK_CRM_REMINDER_MAX_ATTEMPTS", 6, minimum=1)
+# Web push to the installed app: the VAPID private key (`manage.py vapid_keys` makes a pair;
+# the public half is derived from it). Unset: web push is not offered.
+VAPID_PRIVATE_KEY = env_vapid_private_key("VAPID_PRIVATE_KEY")
+# Who push services may contact about this server: mailto: or https:.
+VAPID_SUBJECT = env_str("VAPID_SUBJECT") or "mailto:" + (
+    parseaddr(DEFAULT_FROM_EMAIL)[1] or "crm@localhost"
+)
 
 LOGGING = {
     "version": 1,

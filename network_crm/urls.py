@@ -5,6 +5,7 @@ from django.urls import include, path
 from accounts.views import unless_sso_only
 from contacts import urls as contact_urls
 from interactions.contact_pages import urls as contact_page_urls
+from webapp import views as webapp_views
 
 from . import health, signup
 
@@ -14,6 +15,9 @@ contact_pages = (contact_urls.urlpatterns + contact_page_urls.urlpatterns, conta
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("sw.js", webapp_views.service_worker, name="service_worker"),
+    path("manifest.webmanifest", webapp_views.manifest, name="manifest"),
+    path("app/", include("webapp.urls")),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("interactions.dashboard.urls")),
@@ -21,6 +25,7 @@ urlpatterns = [
     path("contacts/", include(contact_pages)),
     path("data/", include("contacts.data_urls")),
     path("settings/", include("interactions.settings_page.urls")),
+    path("settings/reminders/", include("notifications.urls")),
     path("", include("interactions.calendar_feed.urls")),
     path("digest/", include("interactions.digests.urls")),
     path("capture/", include("capture.urls")),

@@ -76,3 +76,12 @@ def stranger_client(db, stranger):
     c = Client()
     c.force_login(stranger)
     return c
+
+
+@pytest.fixture
+def receiver():
+    """A local HTTP server that records webhook and web-push deliveries (tests/notifications)."""
+    from tests.notifications.receiver import Receiver
+
+    with Receiver() as running:
+        yield running

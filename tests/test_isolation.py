@@ -90,6 +90,13 @@ def _build_world(user):
     FollowUpFactory(owner=user, contact=contact, due_on=timezone.localdate() - timedelta(days=1))
     add_passkey(user, f"{user.username} contact key")
     _build_capture_world(user, contact)
+    # Reminders on chat and push: a channel with a test delivery (notifications/).
+    from notifications.models import Channel, ChannelKind, Delivery
+
+    channel = Channel.objects.create(
+        owner=user, kind=ChannelKind.APPRISE, url=f"json://127.0.0.1:9/{user.username}"
+    )
+    Delivery.objects.create(owner=user, channel=channel, next_attempt_at=timezone.now())
 
 
 def _signed_in(user, **kwargs) -> Client:
@@ -152,7 +159,7 @@ def worlds(db):
 
     # The ids of the owner's rows in every owned table: what a stranger might try.
     ids = set()
-    for app_label in ("contacts", "interactions", "capture"):
+    for app_label in ("contacts", "interactions", "capture", "notifications", "webapp"):
         for model in apps.get_app_config(app_label).get_models():
             if any(f.name == "owner" for f in model._meta.fields):
                 ids |= set(model.objects.filter(owner=owner).values_list("pk", flat=True))
@@ -209,3 +216,12 @@ def test_pages_without_ids_never_show_another_users_rows(name, worlds):
     for response in (stranger_client.get(url), stranger_client.get(url, {"contact": world_ids[0], "q": "contact"})):
         body = _body(response)
         assert "owner contact" not in body and "owner other" not in body, f"{url} leaked the owner's rows"
+
+
+@pytest.mark.parametrize("name", PAGE_URLS)
+def test_pages_without_ids_refuse_a_post_without_csrf_token(name, worlds):
+    owner, _, _ = worlds
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(owner)
+    response = strict.post(reverse(name), {})
+    assert response.status_code in (403, 405), f"{name} accepted a POST without a CSRF token"

@@ -14,21 +14,32 @@ UNFINISHED = (DigestStatus.PENDING, DigestStatus.CLAIMED, DigestStatus.SENDING)
 
 @dataclass(frozen=True)
 class DigestWindow:
-    period: date  # Monday of the user's local week
+    period: date  # Monday of the user's local week (a daily window: the local day)
     due_at: datetime  # the chosen weekday and hour, local time, as UTC
-    ends_at: datetime  # next local Monday 00:00, as UTC: after this the digest is stale
+    ends_at: datetime  # next local Monday (or day) 00:00, as UTC: after this it is stale
+
+
+def local_window(zone, now: datetime, *, hour: int, weekday: int | None = None) -> DigestWindow:
+    """The user's current local period and its moment: with a weekday, the week (period: its
+    Monday) and that day at `hour`; without, today at `hour` (period: today). Anything else
+    scheduled at a local hour (the chat and push reminders) reuses this. A local hour that does
+    not exist (spring forward) resolves to the hour after the gap."""
+    local = now.astimezone(zone)
+    if weekday is None:
+        start, day, length = local.date(), local.date(), 1
+    else:
+        start = local.date() - timedelta(days=local.weekday())
+        day, length = start + timedelta(days=weekday), 7
+    due_local = datetime.combine(day, time(hour), tzinfo=zone)
+    end_local = datetime.combine(start + timedelta(days=length), time(0), tzinfo=zone)
+    return DigestWindow(start, due_local.astimezone(UTC), end_local.astimezone(UTC))
 
 
 def digest_window(profile: Profile, now: datetime) -> DigestWindow:
-    """This local week's digest moment for the user. A local hour that does not exist (spring
-    forward) resolves to the hour after the gap."""
-    zone = profile.zone
-    local = now.astimezone(zone)
-    monday = local.date() - timedelta(days=local.weekday())
-    day = monday + timedelta(days=profile.digest_weekday)
-    due_local = datetime.combine(day, time(profile.digest_hour), tzinfo=zone)
-    end_local = datetime.combine(monday + timedelta(days=7), time(0), tzinfo=zone)
-    return DigestWindow(monday, due_local.astimezone(UTC), end_local.astimezone(UTC))
+    """This local week's digest moment for the user."""
+    return local_window(
+        profile.zone, now, hour=profile.digest_hour, weekday=profile.digest_weekday
+    )
 
 
 def next_digest_at(profile: Profile, now: datetime) -> datetime | None:

@@ -73,3 +73,17 @@ def test_env_networks_accepts_addresses_and_networks_and_rejects_typos(monkeypat
     monkeypatch.setenv("X_NETS", "10.0.0.0/33")
     with pytest.raises(ImproperlyConfigured, match="X_NETS"):
         env_networks("X_NETS", [])
+
+
+def test_a_vapid_private_key_is_read_and_an_unreadable_one_stops_the_start(monkeypatch):
+    from network_crm.env import env_vapid_private_key
+    from notifications.vapid import generate_keys
+
+    private, _ = generate_keys()
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", f" {private}\n")
+    assert env_vapid_private_key("VAPID_PRIVATE_KEY") == private
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", "")
+    assert env_vapid_private_key("VAPID_PRIVATE_KEY") is None
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", "not-a-key")
+    with pytest.raises(ImproperlyConfigured, match="VAPID_PRIVATE_KEY"):
+        env_vapid_private_key("VAPID_PRIVATE_KEY")
