@@ -13,7 +13,7 @@ from interactions.digests.schedule import profile_of
 from interactions.digests.tokens import absolute_url, contact_url_filler
 from interactions.followups import local_today
 from interactions.models import FollowUp
-from interactions.selectors_followups import (
+from interactions.followups.selectors import (
     due_by_owner,
     follow_up_reason_text,
     open_follow_ups_by_owner,

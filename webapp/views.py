@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from contacts.views import next_url
 from interactions import selectors as interaction_selectors
-from interactions.dashboard_views import trigger_card_event
+from interactions.dashboard.views import trigger_card_event
 from interactions.forms import LogForm
 from interactions.views import INTERACTION_LOGGED
 

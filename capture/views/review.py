@@ -1,5 +1,5 @@
 """Review: waiting suggestions, on /capture/ and as the dashboard's card (loaded by hx-get from
-templates/interactions/dashboard.html, so the dashboard's code never imports capture). One
+templates/interactions/dashboard/dashboard.html, so the dashboard's code never imports capture). One
 click logs, a key opens the Log form prefilled, dismiss hides for good."""
 
 from django.contrib import messages
