@@ -105,6 +105,25 @@ async function navigate(event) {
   }
 }
 
+// Cards a page loads after itself (htmx GETs, such as the dashboard's Review card): the network
+// first, else their last copy, kept apart from the full page at the same address.
+async function fragment(request) {
+  const url = new URL(request.url);
+  const key = new URL(url);
+  key.searchParams.set("__fragment", "1");
+  try {
+    const response = await fetch(request);
+    if (cacheable(url, response)) {
+      const cache = await caches.open(PAGE_CACHE);
+      await cache.put(key.href, response.clone());
+      await trimPages(cache);
+    }
+    return response;
+  } catch (error) {
+    return (await caches.match(key.href)) || Response.error();
+  }
+}
+
 async function staticFile(request) {
   const copy = await caches.match(request, { ignoreVary: true });
   if (copy) return copy;
@@ -136,6 +155,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(staticFile(request));
   } else if (url.pathname === DIRECTORY) {
     event.respondWith(directory(request));
+  } else if (request.headers.get("HX-Request") === "true") {
+    event.respondWith(fragment(request));
   }
 });
 
