@@ -52,8 +52,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
     "contacts",
     "interactions",
+    # Above contacts and interactions: they may import both, neither imports them.
+    "api",
+    "carddav",
 ]
 
 MIDDLEWARE = [
@@ -269,13 +274,58 @@ FOLLOW_UP_SCAN_SECONDS = _every("FOLLOW_UP_SCAN", 300)
 # Digests go out within this many seconds after the user's chosen local hour.
 DIGEST_SCAN_SECONDS = _every("DIGEST_SCAN", 300)
 STRENGTH_RECOMPUTE_SECONDS = _every("STRENGTH_RECOMPUTE", 24 * 3600)
+WEBHOOK_SCAN_SECONDS = _every("WEBHOOK_SCAN", 60)
 CELERY_BEAT_SCHEDULE = {
     "scheduler-tick": _scanner("interactions.tasks.record_scheduler_tick", SCHEDULER_TICK_SECONDS),
     "scan-follow-ups": _scanner("interactions.tasks.scan_follow_ups", FOLLOW_UP_SCAN_SECONDS),
     "scan-digests": _scanner("interactions.tasks.scan_digests", DIGEST_SCAN_SECONDS),
     # Strength decays with time even when nothing is logged; one set-based pass a day.
     "recompute-strength": _scanner("contacts.tasks.recompute_strength", STRENGTH_RECOMPUTE_SECONDS),
+    # Outgoing webhooks: finds new events, queues their deliveries and the retries that are due.
+    "scan-webhooks": _scanner("api.tasks.scan_webhooks", WEBHOOK_SCAN_SECONDS),
 }
+
+# REST API (/api/v1/, api/): personal access tokens (Bearer) or the session with CSRF.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.rest.authentication.AccessTokenAuthentication",
+        # The app's own pages (and the docs page's "Try it out"): CSRF is enforced.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.rest.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.rest.throttles.PerTokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.rest.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "api.rest.schema.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.rest.errors.exception_handler",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "network_crm API",
+    "DESCRIPTION": "Contacts, interactions, gives, events, mentorships and follow-ups of the "
+    "signed-in user. Authenticate with `Authorization: Bearer <personal access token>` "
+    "(Settings → API and webhooks). See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Requests per minute for one access token (or one signed-in user), counted in the cache
+# (Redis in production), so every gunicorn worker shares the count.
+API_RATE_PER_MINUTE = env_int("NETWORK_CRM_API_RATE_PER_MINUTE", 120, minimum=1)
+# Failed access-token or app-password attempts from one client address before it must wait
+# out the window (HTTP 429 with Retry-After).
+CREDENTIAL_FAILURE_LIMIT = env_int("NETWORK_CRM_CREDENTIAL_FAILURE_LIMIT", 10, minimum=1)
+CREDENTIAL_FAILURE_WINDOW_SECONDS = env_int(
+    "NETWORK_CRM_CREDENTIAL_FAILURE_WINDOW_SECONDS", 900, minimum=1
+)
+# Outgoing webhooks: how long to wait for the receiver, and how many tries before giving up.
+WEBHOOK_TIMEOUT_SECONDS = env_int("NETWORK_CRM_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = env_int("NETWORK_CRM_WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from carddav.dav import views as carddav_views
 from interactions import digest_views
 
 from . import health, signup
@@ -23,6 +24,12 @@ urlpatterns = [
     path("calendar/<str:token>.ics", digest_views.calendar_feed, name="calendar_feed"),
     path("digest/", include("interactions.digest_urls")),
     path("", include("contacts.insight_urls")),
+    path("api/v1/", include("api.rest.urls")),
+    path("settings/api/", include("api.urls")),
+    path("settings/phones/", include("carddav.urls")),
+    path(".well-known/carddav", carddav_views.well_known, name="carddav_well_known"),
+    path(".well-known/carddav/", carddav_views.well_known),
+    path("dav/", include("carddav.dav.urls")),
 ]
 
 if settings.SIGNUP_ENABLED:
