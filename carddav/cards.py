@@ -138,7 +138,7 @@ def put_card(owner, name: str, text: str, existing: Card | None) -> Card:
         # A contact group (DAVx5, macOS) is not a person: kept as the client sent it.
         if card.contact_id:
             update_contact(card.contact, {"archived": True})
-        return sync.touch(book, card, **fields, contact=None, raw=text, extra="",
+        return sync.touch(book, card, **{**fields, "raw": text}, contact=None, extra="",
                           seen_updated_at=None)
     data = phone.contact_data()
     contact = card.contact if card.contact_id else None
