@@ -18,12 +18,17 @@ class PhoneSerializer(serializers.Serializer):
     label = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
 
 
+class TagsField(serializers.ListField):
+    child = serializers.CharField(max_length=50)
+
+    def to_representation(self, tags):
+        return sorted(tag.name for tag in tags.all())
+
+
 class ContactSerializer(OwnedSerializer):
     emails = EmailSerializer(many=True, required=False)
     phones = PhoneSerializer(many=True, required=False)
-    tags = serializers.ListField(
-        child=serializers.CharField(max_length=50), required=False, max_length=100
-    )
+    tags = TagsField(required=False, max_length=100)
     # Important dates (birthday, anniversary, …) arrive with issue 15 on another branch: add
     # an `important_dates` list here (read and write) and in docs/api.md when Contact has them.
     met_at = OwnedRelatedField(Event, allow_null=True, required=False)
@@ -46,13 +51,6 @@ class ContactSerializer(OwnedSerializer):
         read_only_fields = [
             "last_interaction_at", "next_follow_up_on", "strength", "created_at", "updated_at"
         ]
-
-    def to_representation(self, contact):
-        data = super().to_representation(contact)
-        data["emails"] = [{"email": e.email, "label": e.label} for e in contact.emails.all()]
-        data["phones"] = [{"number": p.number, "label": p.label} for p in contact.phones.all()]
-        data["tags"] = sorted(t.name for t in contact.tags.all())
-        return data
 
     def validate_emails(self, rows):
         seen, result = set(), []
