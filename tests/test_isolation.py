@@ -11,6 +11,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from api.models import WebhookDelivery
+from api.tokens import create_access_token
+from api.webhooks.services import create_webhook
+from carddav.auth import create_app_password
+from carddav.sync import reconcile
 from contacts.models import ContactLink, LinkKind
 from interactions.models import Direction, SupportKind
 from tests.factories import (
@@ -30,6 +35,10 @@ TOKEN_URLS = {
     "calendar_feed": "the iCalendar feed; its token is the secret (tests/interactions)",
     "digest:action": "signed one-click digest links (tests/interactions/test_digest_views.py)",
     "digest:unsubscribe": "signed RFC 8058 unsubscribe (tests/interactions/test_digest_views.py)",
+    # CardDAV signs in with HTTP Basic and an app password, never the session.
+    "carddav:principal": "HTTP Basic with app passwords (tests/carddav/test_isolation.py)",
+    "carddav:addressbook": "HTTP Basic with app passwords (tests/carddav/test_isolation.py)",
+    "carddav:card": "HTTP Basic with app passwords (tests/carddav/test_isolation.py)",
 }
 # Values for non-numeric URL parameters.
 WORD_VALUES = {
@@ -78,6 +87,14 @@ def _build_world(user):
     SupportFactory(owner=user, contact=contact, intro_to=other, kind=SupportKind.INTRO, direction=Direction.GIVE)
     MentorshipFactory(owner=user, mentee=contact)
     FollowUpFactory(owner=user, contact=contact, due_on=timezone.localdate() - timedelta(days=1))
+    # API tokens, webhooks with a delivery, app passwords and cards (api/, carddav/).
+    create_access_token(user, f"{user.username} token")
+    hook = create_webhook(user, "https://hooks.example.com/in", ["interaction.logged"])
+    WebhookDelivery.objects.create(
+        owner=user, webhook=hook, event="interaction.logged", event_key="k", payload={}
+    )
+    create_app_password(user, f"{user.username} phone")
+    reconcile(user)
 
 
 def _body(response) -> str:
@@ -108,7 +125,7 @@ def worlds(db):
 
     # The ids of the owner's rows in every owned table: what a stranger might try.
     ids = set()
-    for app_label in ("contacts", "interactions"):
+    for app_label in ("contacts", "interactions", "api", "carddav"):
         for model in apps.get_app_config(app_label).get_models():
             if any(f.name == "owner" for f in model._meta.fields):
                 ids |= set(model.objects.filter(owner=owner).values_list("pk", flat=True))
