@@ -1,11 +1,12 @@
 """/api/v1/: one route per resource, the OpenAPI schema and its documentation page."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import SimpleRouter
 
 from .views import docs
+from .views.base import not_found
 from .views.contacts import ContactViewSet, EventViewSet
 from .views.followups import FollowUpViewSet
 from .views.interactions import InteractionViewSet, MentorshipViewSet, SupportViewSet
@@ -23,4 +24,5 @@ urlpatterns = [
     path("schema", login_not_required(SpectacularAPIView.as_view()), name="schema"),
     path("docs", docs.docs_page, name="docs"),
     *router.urls,
+    re_path(r"^", not_found),  # unnamed: a JSON 404 rather than the site's HTML page
 ]

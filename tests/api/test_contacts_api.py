@@ -155,3 +155,43 @@ def test_the_list_costs_the_same_queries_for_5_or_50_contacts(api, owner):
 def test_every_list_answers_a_json_page(api, path):
     body = api.get(path).json()
     assert set(body) == {"next", "previous", "results"}
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"ordering": "AAA"}, "ordering"),
+    ({"page_size": "null"}, "page_size"),
+    ({"page_size": "0"}, "page_size"),
+    ({"circle": ""}, "circle"),
+    ({"updated_since": "0923-10-22T03:04:12+21:06"}, None),  # valid ISO 8601: taken in UTC
+])
+def test_query_parameters_are_checked_as_the_schema_says(api, params, field):
+    response = api.get("/api/v1/contacts/", params)
+    if field is None:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 400
+        assert response.json()["errors"][0]["field"] == field
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"name": "x", "archived": 0}, "archived"),
+    ({"name": 0}, "name"),
+    ({"name": "x", "tags": [0]}, "tags.0"),
+    ({"name": "x", "phones": [{"label": "home"}]}, "phones"),
+])
+def test_json_types_are_taken_as_the_schema_says(api, owner, body, field):
+    response = api.post("/api/v1/contacts/", body)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == field
+
+
+def test_a_patch_with_an_email_row_missing_its_address_is_a_400(api, owner):
+    contact = ContactFactory(owner=owner)
+    response = api.patch(f"/api/v1/contacts/{contact.pk}/", {"emails": [{"label": "work"}]})
+    assert response.status_code == 400
+
+
+def test_an_unknown_api_path_is_a_json_404(api):
+    response = api.delete("/api/v1/contacts/null,null/")
+    assert response.status_code == 404
+    assert response.json()["detail"] == "No such API route."

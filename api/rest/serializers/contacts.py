@@ -5,21 +5,21 @@ from rest_framework import serializers
 from contacts import services
 from contacts.models import Contact, Event
 
-from .base import OwnedRelatedField, OwnedSerializer
+from .base import OwnedRelatedField, OwnedSerializer, StrictCharField
 
 
 class EmailSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    label = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
+    label = StrictCharField(max_length=30, allow_blank=True, required=False, default="")
 
 
 class PhoneSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=40)
-    label = serializers.CharField(max_length=30, allow_blank=True, required=False, default="")
+    number = StrictCharField(max_length=40)
+    label = StrictCharField(max_length=30, allow_blank=True, required=False, default="")
 
 
 class TagsField(serializers.ListField):
-    child = serializers.CharField(max_length=50)
+    child = StrictCharField(max_length=50)
 
     def to_representation(self, tags):
         return sorted(tag.name for tag in tags.all())
@@ -55,6 +55,8 @@ class ContactSerializer(OwnedSerializer):
     def validate_emails(self, rows):
         seen, result = set(), []
         for row in rows:
+            if "email" not in row:  # PATCH makes nested fields optional; a row needs its email
+                raise serializers.ValidationError("Each email needs its address.")
             email = row["email"].strip().lower()
             if email not in seen:
                 seen.add(email)
@@ -64,7 +66,7 @@ class ContactSerializer(OwnedSerializer):
     def validate_phones(self, rows):
         seen, result = set(), []
         for row in rows:
-            number = row["number"].strip()
+            number = row.get("number", "").strip()
             if not number:
                 raise serializers.ValidationError("A phone number cannot be blank.")
             if number not in seen:

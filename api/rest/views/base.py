@@ -2,6 +2,8 @@
 a 404), integer ids in the URL, filters from a form, ordering, cursor pages."""
 
 from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import viewsets
 
 from ..filters import FormFilter, Ordering
@@ -30,3 +32,10 @@ class OwnedViewSet(ApiViewSetMixin, viewsets.ModelViewSet):
         if data.get("updated_since"):
             queryset = queryset.filter(updated_at__gte=data["updated_since"])
         return queryset
+
+
+@csrf_exempt  # nothing to protect: it only ever answers 404
+@login_not_required
+def not_found(request, *args, **kwargs):
+    """Any other path under /api/v1/: a JSON 404 like every other API error."""
+    return JsonResponse({"detail": "No such API route.", "errors": []}, status=404)
