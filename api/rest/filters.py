@@ -8,8 +8,21 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.filters import BaseFilterBackend, OrderingFilter
 
 
+class QueryBoolean(forms.Field):
+    """`true` or `false` (also 1 or 0); anything else is an error, not a silent true."""
+
+    VALUES = {"true": True, "1": True, "false": False, "0": False}
+
+    def to_python(self, value):
+        if value in (None, ""):
+            return None
+        if str(value).lower() not in self.VALUES:
+            raise forms.ValidationError("Use true or false.")
+        return self.VALUES[str(value).lower()]
+
+
 def _schema(field) -> dict:
-    if isinstance(field, forms.BooleanField):
+    if isinstance(field, QueryBoolean):
         return {"type": "boolean"}
     if isinstance(field, forms.DateTimeField):
         return {"type": "string", "format": "date-time"}

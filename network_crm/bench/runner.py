@@ -220,7 +220,7 @@ class Bench:
     # The pages are measured in a database that holds every user and the follow-ups the
     # scanner made for them, as on a live server; the import comes last because it grows the
     # measured account.
-    PHASES = ("accounts", "scanner", "pages", "load", "digests", "imports")
+    PHASES = ("accounts", "scanner", "pages", "load", "digests", "sync", "imports")
 
     def run(self) -> dict:
         started = timezone.now()
@@ -260,7 +260,7 @@ class Bench:
             finally:
                 with contextlib.suppress(Exception):
                     _delete_cache_prefix(self.cache_prefix)
-        kinds = ("page", "load", "import", "scanner", "digests")
+        kinds = ("page", "load", "import", "scanner", "digests", "sync")
         self.results.sort(key=lambda result: kinds.index(result["kind"]))
         return {
             "started_at": started.isoformat(),
@@ -361,6 +361,12 @@ class Bench:
         with CaptureQueriesContext(connection) as captured:
             self._get(client, path)
         return len(captured)
+
+    def sync(self) -> None:
+        """The REST API's list and CardDAV's sync-collection (network_crm/bench/sync.py)."""
+        from . import sync
+
+        sync.measure(self)
 
     def accounts(self) -> None:
         """The measured account, and one a tenth its size: the same pages must run the same
@@ -856,6 +862,10 @@ def _figure(result: dict) -> str:
         )
     if kind == "digests":
         return f"{result['users']} users in {result['seconds']} s = {result['users_per_second']}/s"
+    if kind == "sync":
+        from .sync import figure
+
+        return figure(result)
     return ""
 
 

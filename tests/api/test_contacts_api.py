@@ -177,7 +177,7 @@ def test_query_parameters_are_checked_as_the_schema_says(api, params, field):
     ({"name": "x", "archived": 0}, "archived"),
     ({"name": 0}, "name"),
     ({"name": "x", "tags": [0]}, "tags.0"),
-    ({"name": "x", "phones": [{"label": "home"}]}, "phones"),
+    ({"name": "x", "phones": [{"label": "home"}]}, "phones.0.number"),
 ])
 def test_json_types_are_taken_as_the_schema_says(api, owner, body, field):
     response = api.post("/api/v1/contacts/", body)
@@ -195,3 +195,8 @@ def test_an_unknown_api_path_is_a_json_404(api):
     response = api.delete("/api/v1/contacts/null,null/")
     assert response.status_code == 404
     assert response.json()["detail"] == "No such API route."
+
+
+@pytest.mark.parametrize("value, status", [("true", 200), ("false", 200), ("null", 400)])
+def test_boolean_filters_take_true_or_false(api, value, status):
+    assert api.get("/api/v1/contacts/", {"due": value}).status_code == status

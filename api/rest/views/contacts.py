@@ -8,7 +8,7 @@ from contacts.models import Circle, Contact, ContactEmail, Discipline, Event, Ti
 from contacts.services import delete_contact, delete_event, get_profile
 from interactions.followups import local_today
 
-from ..filters import SinceForm
+from ..filters import QueryBoolean, SinceForm
 from ..serializers.contacts import ContactSerializer
 from ..serializers.interactions import EventSerializer
 from .base import OwnedViewSet
@@ -21,7 +21,7 @@ class ContactFilters(SinceForm):
     circle = forms.ChoiceField(required=False, choices=[("", ""), *Circle.choices])
     discipline = forms.ChoiceField(required=False, choices=[("", ""), *Discipline.choices])
     tier = forms.ChoiceField(required=False, choices=[("", ""), *Tier.choices])
-    due = forms.BooleanField(required=False, help_text="Only contacts due for a follow-up today.")
+    due = QueryBoolean(required=False, help_text="Only contacts due for a follow-up today.")
     archived = forms.ChoiceField(
         required=False,
         choices=[("", ""), ("active", "active"), ("archived", "archived"), ("all", "all")],

@@ -13,6 +13,7 @@ from contacts.services import get_profile
 from interactions import followups
 from interactions.models import FollowUp, FollowUpReason
 
+from ..filters import QueryBoolean
 from ..serializers.followups import FollowUpSerializer, SnoozeSerializer
 from .base import ApiViewSetMixin
 
@@ -25,7 +26,7 @@ class FollowUpFilters(forms.Form):
         required=False, choices=STATUS_CHOICES,
         help_text="open (the default: open and snoozed), done, dismissed or all.",
     )
-    due = forms.BooleanField(required=False, help_text="Only those due today or earlier.")
+    due = QueryBoolean(required=False, help_text="Only those due today or earlier.")
     contact = forms.IntegerField(required=False, min_value=1, help_text="For this contact.")
     reason = forms.ChoiceField(required=False, choices=[("", ""), *FollowUpReason.choices])
 

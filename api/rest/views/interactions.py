@@ -7,7 +7,7 @@ from interactions import services
 from interactions.models import Direction, Interaction, InteractionKind, Mentorship, Support
 from interactions.models import SupportStatus
 
-from ..filters import SinceForm
+from ..filters import QueryBoolean, SinceForm
 from ..serializers.interactions import (
     InteractionSerializer,
     MentorshipSerializer,
@@ -80,7 +80,7 @@ class SupportViewSet(OwnedViewSet):
 
 
 class MentorshipFilters(SinceForm):
-    active = forms.NullBooleanField(required=False, help_text="Only active (true) or ended (false).")
+    active = QueryBoolean(required=False, help_text="Only active (true) or ended (false).")
 
 
 class MentorshipViewSet(OwnedViewSet):
