@@ -326,6 +326,8 @@ CREDENTIAL_FAILURE_WINDOW_SECONDS = env_int(
 # Outgoing webhooks: how long to wait for the receiver, and how many tries before giving up.
 WEBHOOK_TIMEOUT_SECONDS = env_int("NETWORK_CRM_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
 WEBHOOK_MAX_ATTEMPTS = env_int("NETWORK_CRM_WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+# The first retry waits this long; each next one twice as long, up to an hour.
+WEBHOOK_RETRY_SECONDS = env_int("NETWORK_CRM_WEBHOOK_RETRY_SECONDS", 30, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -1,5 +1,6 @@
 """Sending a delivery: claimed with a conditional UPDATE, POSTed once, then marked delivered,
-scheduled for a retry (timeouts, connection errors, 5xx, 408, 429: 30 s doubling to an hour,
+scheduled for a retry (timeouts, connection errors, 5xx, 408, 429: NETWORK_CRM_WEBHOOK_RETRY_SECONDS
+(30) doubling to an hour,
 NETWORK_CRM_WEBHOOK_MAX_ATTEMPTS tries) or failed (any other answer).
 
 A worker that dies mid-send leaves the claim; after CLAIM_TIMEOUT the scanner hands the row
@@ -35,7 +36,8 @@ _opener = urllib.request.build_opener(_NoRedirects)
 
 
 def backoff(attempts: int) -> timedelta:
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+    first = settings.WEBHOOK_RETRY_SECONDS
+    return timedelta(seconds=min(first * 2 ** max(attempts - 1, 0), 3600))
 
 
 def release_stale_claims(now) -> int:
