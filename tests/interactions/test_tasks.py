@@ -105,6 +105,7 @@ def test_beat_schedule_starts_only_registered_scanners_with_expiry_under_the_per
         "interactions.tasks.scan_follow_ups",
         "interactions.tasks.scan_digests",
         "contacts.tasks.recompute_strength",
+        "api.tasks.scan_webhooks",
     }
 
 
