@@ -83,7 +83,7 @@ def multiget(request, place, root, version_default) -> HttpResponse:
     _respond(place, found, wanted, version, ms)
     for path, name in names.items():
         if name not in cards:
-            add_response(ms, unquote(urlsplit(path.strip()).path), status=404)
+            add_response(ms, urlsplit(path.strip()).path, status=404)
     return xml_response(ms)
 
 

@@ -1,6 +1,5 @@
 """WebDAV XML (RFC 4918): reading request bodies safely and writing multistatus answers."""
 
-from urllib.parse import quote
 from xml.etree import ElementTree as ET
 
 from defusedxml import ElementTree as SafeET
@@ -44,7 +43,9 @@ def element(tag: str, text: str | None = None, children=(), **attrs) -> ET.Eleme
 
 
 def href(path: str) -> ET.Element:
-    return element(qname(DAV, "href"), quote(path, safe="/@+:"))
+    """An href from a path that is already URI-encoded (what reverse() gives, or the client
+    sent): encoding it again would turn "%20" into "%2520"."""
+    return element(qname(DAV, "href"), path)
 
 
 def status_line(code: int) -> str:

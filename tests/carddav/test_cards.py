@@ -286,3 +286,14 @@ def test_a_contact_group_card_is_kept_as_sent_and_makes_no_contact(dav, owner):
     assert dav.put(f"{dav.book}grp.vcf", group).status_code == 201
     assert not Contact.objects.filter(owner=owner).exists()
     assert dav.get(f"{dav.book}grp.vcf").content.decode() == group
+
+
+def test_card_names_with_spaces_and_at_signs_keep_one_encoding(dav, owner):
+    assert dav.put(f"{dav.book}my%20card%40home.vcf", vcard(uid="odd-name")).status_code == 201
+    _, found = sync(dav)
+    (path,) = found
+    assert path == f"{dav.book}my%20card@home.vcf"
+    body = f"""<card:addressbook-multiget xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav">
+      <d:prop><d:getetag/></d:prop><d:href>{path}</d:href></card:addressbook-multiget>"""
+    assert prop(responses(xml(dav.report(dav.book, body)))[path], "d:getetag") is not None
+    assert dav.get(path).status_code == 200
