@@ -10,7 +10,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from django.utils import timezone
 
-from api import tasks
 from api.models import DeliveryStatus, WebhookDelivery, WebhookEvent
 from api.webhooks import delivery, services
 from api.webhooks.signing import verify
@@ -161,19 +160,3 @@ def test_a_stale_claim_is_handed_out_again(owner, receiver):
     WebhookDelivery.objects.update(status=DeliveryStatus.SENDING,
                                    claimed_at=timezone.now() - timedelta(hours=1))
     assert _run_scanner() == ["delivered"]
-
-
-def test_the_scanner_task_queues_a_send_per_due_delivery(owner, receiver, settings):
-    settings.CELERY_TASK_ALWAYS_EAGER = True
-    from network_crm.celery import app
-
-    app.conf.task_always_eager = True
-    try:
-        services.create_webhook(owner, receiver.url, [WebhookEvent.CONTACT_CHANGED])
-        ContactFactory(owner=owner)
-        ContactFactory(owner=owner)
-        result = tasks.scan_webhooks()
-        assert result["due"] == 2
-        assert len(receiver.received) == 2
-    finally:
-        app.conf.task_always_eager = False
