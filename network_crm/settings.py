@@ -54,6 +54,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
     "contacts",
     "interactions",
     "accounts",
@@ -65,6 +67,9 @@ INSTALLED_APPS = [
     "capture",
     "notifications",
     "webapp",
+    # Above contacts and interactions: they may import both, neither imports them.
+    "api",
+    "carddav",
 ]
 
 MIDDLEWARE = [
@@ -402,6 +407,7 @@ STRENGTH_RECOMPUTE_SECONDS = _every("STRENGTH_RECOMPUTE", 24 * 3600)
 CAPTURE_SCAN_SECONDS = _every("CAPTURE_SCAN", 60)
 # Chat and push reminders leave within this many seconds after the user's chosen local hour.
 REMINDER_SCAN_SECONDS = _every("REMINDER_SCAN", 300)
+WEBHOOK_SCAN_SECONDS = _every("WEBHOOK_SCAN", 60)
 CELERY_BEAT_SCHEDULE = {
     "scheduler-tick": _scanner("interactions.tasks.record_scheduler_tick", SCHEDULER_TICK_SECONDS),
     "scan-follow-ups": _scanner("interactions.tasks.scan_follow_ups", FOLLOW_UP_SCAN_SECONDS),
@@ -412,6 +418,8 @@ CELERY_BEAT_SCHEDULE = {
     ),
     "scan-capture-sources": _scanner("capture.tasks.scan_sources", CAPTURE_SCAN_SECONDS),
     "scan-reminders": _scanner("notifications.tasks.scan_reminders", REMINDER_SCAN_SECONDS),
+    # Outgoing webhooks: finds new events, queues their deliveries and the retries that are due.
+    "scan-webhooks": _scanner("api.tasks.scan_webhooks", WEBHOOK_SCAN_SECONDS),
 }
 # A reminder that could not be delivered (a 5xx, a timeout) is tried again after this many
 # seconds, doubling each time (capped at 10 minutes), REMINDER_MAX_ATTEMPTS tries in all.
@@ -424,6 +432,50 @@ VAPID_PRIVATE_KEY = env_vapid_private_key("VAPID_PRIVATE_KEY")
 VAPID_SUBJECT = env_str("VAPID_SUBJECT") or "mailto:" + (
     parseaddr(DEFAULT_FROM_EMAIL)[1] or "crm@localhost"
 )
+
+# REST API (/api/v1/, api/): personal access tokens (Bearer) or the session with CSRF.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.rest.authentication.AccessTokenAuthentication",
+        # The app's own pages (and the docs page's "Try it out"): CSRF is enforced.
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["api.rest.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.rest.throttles.PerTokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.rest.pagination.Cursor",
+    "DEFAULT_SCHEMA_CLASS": "api.rest.schema.AutoSchema",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "EXCEPTION_HANDLER": "api.rest.errors.exception_handler",
+    "PAGE_SIZE": 50,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "network_crm API",
+    "DESCRIPTION": "Contacts, interactions, gives, events, mentorships and follow-ups of the "
+    "signed-in user. Authenticate with `Authorization: Bearer <personal access token>` "
+    "(Settings → API and webhooks). See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+# Requests per minute for one access token (or one signed-in user), counted in the cache
+# (Redis in production), so every gunicorn worker shares the count.
+API_RATE_PER_MINUTE = env_int("NETWORK_CRM_API_RATE_PER_MINUTE", 120, minimum=1)
+# Failed access-token or app-password attempts from one client address before it must wait
+# out the window (HTTP 429 with Retry-After).
+CREDENTIAL_FAILURE_LIMIT = env_int("NETWORK_CRM_CREDENTIAL_FAILURE_LIMIT", 10, minimum=1)
+CREDENTIAL_FAILURE_WINDOW_SECONDS = env_int(
+    "NETWORK_CRM_CREDENTIAL_FAILURE_WINDOW_SECONDS", 900, minimum=1
+)
+# Outgoing webhooks: how long to wait for the receiver, and how many tries before giving up.
+WEBHOOK_TIMEOUT_SECONDS = env_int("NETWORK_CRM_WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1)
+WEBHOOK_MAX_ATTEMPTS = env_int("NETWORK_CRM_WEBHOOK_MAX_ATTEMPTS", 6, minimum=1)
+# The first retry waits this long; each next one twice as long, up to an hour.
+WEBHOOK_RETRY_SECONDS = env_int("NETWORK_CRM_WEBHOOK_RETRY_SECONDS", 30, minimum=1)
 
 LOGGING = {
     "version": 1,

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from accounts.views import unless_sso_only
+from carddav.dav import views as carddav_views
 from contacts import urls as contact_urls
 from interactions.contact_pages import urls as contact_page_urls
 from webapp import views as webapp_views
@@ -30,6 +31,12 @@ urlpatterns = [
     path("digest/", include("interactions.digests.urls")),
     path("capture/", include("capture.urls")),
     path("", include("interactions.insights.urls")),
+    path("api/v1/", include("api.rest.urls")),
+    path("settings/api/", include("api.urls")),
+    path("settings/phones/", include("carddav.urls")),
+    path(".well-known/carddav", carddav_views.well_known, name="carddav_well_known"),
+    path(".well-known/carddav/", carddav_views.well_known),
+    path("dav/", include("carddav.dav.urls")),
 ]
 
 if settings.SIGNUP_ENABLED:

@@ -14,6 +14,11 @@ from django.utils import timezone
 
 from allauth.mfa.models import Authenticator
 
+from api.models import WebhookDelivery
+from api.tokens import create_access_token
+from api.webhooks.services import create_webhook
+from carddav.auth import create_app_password
+from carddav.sync import reconcile
 from contacts.models import ContactLink, LinkKind
 from interactions.models import Direction, SupportKind
 from tests.accounts.helpers import add_passkey
@@ -39,6 +44,10 @@ TOKEN_URLS = {
     # Steps of signing in with the identity provider: no user's object in them.
     "openid_connect_login": "single sign-on's start (tests/accounts/test_adapters.py)",
     "openid_connect_callback": "single sign-on's return (tests/accounts/test_adapters.py)",
+    # CardDAV signs in with HTTP Basic and an app password, never the session.
+    "carddav:principal": "HTTP Basic with app passwords (tests/carddav/test_isolation.py)",
+    "carddav:addressbook": "HTTP Basic with app passwords (tests/carddav/test_isolation.py)",
+    "carddav:card": "HTTP Basic with app passwords (tests/carddav/test_isolation.py)",
 }
 # Values for non-numeric URL parameters.
 WORD_VALUES = {
@@ -97,6 +106,14 @@ def _build_world(user):
         owner=user, kind=ChannelKind.APPRISE, url=f"json://127.0.0.1:9/{user.username}"
     )
     Delivery.objects.create(owner=user, channel=channel, next_attempt_at=timezone.now())
+    # API tokens, webhooks with a delivery, app passwords and cards (api/, carddav/).
+    create_access_token(user, f"{user.username} token")
+    hook = create_webhook(user, "https://hooks.example.com/in", ["interaction.logged"])
+    WebhookDelivery.objects.create(
+        owner=user, webhook=hook, event="interaction.logged", event_key="k", payload={}
+    )
+    create_app_password(user, f"{user.username} phone")
+    reconcile(user)
 
 
 def _signed_in(user, **kwargs) -> Client:
@@ -159,7 +176,7 @@ def worlds(db):
 
     # The ids of the owner's rows in every owned table: what a stranger might try.
     ids = set()
-    for app_label in ("contacts", "interactions", "capture", "notifications", "webapp"):
+    for app_label in ("contacts", "interactions", "capture", "notifications", "webapp", "api", "carddav"):
         for model in apps.get_app_config(app_label).get_models():
             if any(f.name == "owner" for f in model._meta.fields):
                 ids |= set(model.objects.filter(owner=owner).values_list("pk", flat=True))

@@ -27,6 +27,10 @@ def _figure(result: dict) -> str:
         )
     if kind == "digests":
         return f"{result['users']} users in {result['seconds']} s = {result['users_per_second']}/s"
+    if kind == "sync":
+        from .sync import figure
+
+        return figure(result)
     return result.get("figure", "")
 
 

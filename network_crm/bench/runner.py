@@ -50,7 +50,7 @@ class Bench(PagesPhase, ScannerPhase, LoadPhase, DigestsPhase, ImportsPhase):
     # The pages are measured in a database that holds every user and the follow-ups the
     # scanner made for them, as on a live server; the import comes last because it grows the
     # measured account.
-    PHASES = ("accounts", "scanner", "pages", "load", "digests", "imports", "capture")
+    PHASES = ("accounts", "scanner", "pages", "load", "digests", "sync", "imports", "capture")
 
     def run(self) -> dict:
         started = timezone.now()
@@ -90,7 +90,7 @@ class Bench(PagesPhase, ScannerPhase, LoadPhase, DigestsPhase, ImportsPhase):
             finally:
                 with contextlib.suppress(Exception):
                     _delete_cache_prefix(self.cache_prefix)
-        kinds = ("page", "load", "import", "scanner", "digests", "capture")
+        kinds = ("page", "load", "import", "scanner", "digests", "sync", "capture")
         self.results.sort(key=lambda result: kinds.index(result["kind"]))
         return {
             "started_at": started.isoformat(),
@@ -116,6 +116,11 @@ class Bench(PagesPhase, ScannerPhase, LoadPhase, DigestsPhase, ImportsPhase):
         if wanted & {"pages", "load", "digests"}:
             wanted.add("scanner")
         return tuple(phase for phase in cls.PHASES if phase in wanted)
+
+    def sync(self) -> None:
+        from .sync import measure  # the API list and CardDAV syncs (issue 18)
+
+        measure(self)
 
     def capture(self) -> None:
         from .capture import measure  # calendars and mailboxes read (issue 19)

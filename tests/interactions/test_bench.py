@@ -23,6 +23,7 @@ FIGURES = {
     "contacts search", "contacts filters", "contact page", "contact page, body not cached",
     "network JSON", "insights", "dashboard under load", "LinkedIn import",
     "follow-up scanner", "digest rendering", "capture: calendar", "capture: mailbox",
+    "API contacts list", "CardDAV first sync", "CardDAV incremental sync after 10 edits",
 }
 
 

@@ -1,0 +1,95 @@
+"""Contacts with their emails, phones and tags; written through contacts.services."""
+
+from rest_framework import serializers
+
+from contacts import services
+from contacts.models import Contact, Event
+
+from .base import OwnedRelatedField, OwnedSerializer, StrictCharField
+
+
+class EmailSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+    label = StrictCharField(max_length=30, allow_blank=True, required=False, default="")
+
+
+class PhoneSerializer(serializers.Serializer):
+    number = StrictCharField(max_length=40)
+    label = StrictCharField(max_length=30, allow_blank=True, required=False, default="")
+
+
+class TagsField(serializers.ListField):
+    child = StrictCharField(max_length=50)
+
+    def to_representation(self, tags):
+        return sorted(tag.name for tag in tags.all())
+
+
+class ContactSerializer(OwnedSerializer):
+    emails = EmailSerializer(many=True, required=False)
+    phones = PhoneSerializer(many=True, required=False)
+    tags = TagsField(required=False, max_length=100)
+    # Important dates (birthday, anniversary, …) arrive with issue 15 on another branch: add
+    # an `important_dates` list here (read and write) and in docs/api.md when Contact has them.
+    met_at = OwnedRelatedField(Event, allow_null=True, required=False)
+    introduced_by = OwnedRelatedField(Contact, allow_null=True, required=False)
+
+    class Meta:
+        model = Contact
+        fields = [
+            "id",
+            *services.CONTACT_FIELDS,
+            "emails",
+            "phones",
+            "tags",
+            "last_interaction_at",
+            "next_follow_up_on",
+            "strength",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = [
+            "last_interaction_at", "next_follow_up_on", "strength", "created_at", "updated_at"
+        ]
+
+    def validate_emails(self, rows):
+        seen, result = set(), []
+        for row in rows:
+            if "email" not in row:  # PATCH makes nested fields optional; a row needs its email
+                raise serializers.ValidationError("Each email needs its address.")
+            email = row["email"].strip().lower()
+            if email not in seen:
+                seen.add(email)
+                result.append((row.get("label", ""), email))
+        return result
+
+    def validate_phones(self, rows):
+        seen, result = set(), []
+        for row in rows:
+            number = row.get("number", "").strip()
+            if not number:
+                raise serializers.ValidationError("A phone number cannot be blank.")
+            if number not in seen:
+                seen.add(number)
+                result.append((row.get("label", ""), number))
+        return result
+
+    def validate_tags(self, names):
+        seen, result = set(), []
+        for raw in names:
+            name = " ".join(raw.split())
+            if name and name.lower() not in seen:
+                seen.add(name.lower())
+                result.append(name)
+        return result
+
+    def validate_introduced_by(self, contact):
+        if contact is not None and self.instance is not None and contact.pk == self.instance.pk:
+            raise serializers.ValidationError("A contact cannot have introduced themselves.")
+        return contact
+
+    def create(self, validated_data):
+        return services.create_contact(self.owner, validated_data)
+
+    def update(self, contact, validated_data):
+        return services.update_contact(contact, validated_data)
