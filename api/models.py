@@ -101,7 +101,7 @@ class WebhookDelivery(models.Model):
         indexes = [
             # Read by the webhook scanner (api.webhooks.delivery.due_deliveries): unfinished rows.
             models.Index(
-                fields=["next_attempt_at"], name="delivery_unfinished",
+                fields=["next_attempt_at"], name="webhook_delivery_unfinished",
                 condition=Q(status__in=["pending", "sending"]),
             ),
             # The last deliveries of a webhook, in Settings.

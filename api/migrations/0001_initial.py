@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
             ],
             options={
                 'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(condition=models.Q(('status__in', ['pending', 'sending'])), fields=['next_attempt_at'], name='delivery_unfinished'), models.Index(fields=['webhook', '-created_at'], name='delivery_webhook_recent')],
+                'indexes': [models.Index(condition=models.Q(('status__in', ['pending', 'sending'])), fields=['next_attempt_at'], name='webhook_delivery_unfinished'), models.Index(fields=['webhook', '-created_at'], name='delivery_webhook_recent')],
                 'constraints': [models.UniqueConstraint(fields=('webhook', 'event_key'), name='delivery_unique_event')],
             },
         ),
