@@ -1,6 +1,7 @@
 """Per-address throttles: many accounts guessed from one address, and passkey attempts."""
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
@@ -13,8 +14,11 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def low_limits(settings):
+def low_limits(settings, time_machine):
     settings.SIGN_IN_THROTTLES = {"password_failures": (3, 60), "passkey": (4, 60)}
+    # The windows are fixed minutes: start each test at the start of one, so a slow machine
+    # never sees its attempts split across two windows.
+    time_machine.move_to(datetime(2026, 12, 7, 10, 0, 1, tzinfo=UTC), tick=True)
 
 
 def test_failed_passwords_across_accounts_from_one_address_are_throttled(low_limits):
