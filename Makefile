@@ -17,7 +17,7 @@ help:
 	@echo "make run    set up and start web + worker + beat on http://127.0.0.1:$(PORT) (DEMO=1 adds demo data)"
 	@echo "make demo   same as 'make run DEMO=1'"
 	@echo "make test   set up and run the whole test suite"
-	@echo "make bench  run the benchmark (see README)"
+	@echo "make bench  run the benchmark (see docs/performance.md)"
 
 $(BIN)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "network_crm needs Python 3.12 or newer; found " + sys.version.split()[0])'

@@ -1,4 +1,4 @@
-"""Settings for network_crm, read from environment variables (see README, "Configuration").
+"""Settings for network_crm, read from environment variables (docs/configuration.md).
 
 Defaults are safe for production (DEBUG off, secure cookies, HSTS, strict CSP) and need no
 servers: SQLite in WAL mode and a filesystem Celery broker under the data folder. Setting
