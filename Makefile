@@ -17,7 +17,7 @@ help:
 	@echo "make run    set up and start web + worker + beat on http://127.0.0.1:$(PORT) (DEMO=1 adds demo data)"
 	@echo "make demo   same as 'make run DEMO=1'"
 	@echo "make test   set up and run the whole test suite"
-	@echo "make bench  run the benchmark (see README)"
+	@echo "make bench  run the benchmark (see docs/performance.md)"
 	@echo "make lock   re-lock requirements.lock and requirements-dev.lock after editing pyproject.toml"
 
 # Two lock files: requirements.lock (what runs: `make run`, the Dockerfile) and
