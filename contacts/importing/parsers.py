@@ -11,6 +11,7 @@ from pathlib import Path
 
 import vobject
 
+from .limits import csv_row_error
 from .records import ContactRecord, ParsedRow, clean, join_name
 from .sniff import Format, Sniffed, norm_header, open_text
 
@@ -92,7 +93,7 @@ def iter_csv(path: Path, sniffed: Sniffed) -> Iterator[tuple[int, list[str] | No
             except csv.Error as exc:  # the reader goes on with the next row
                 line = offset + previous + 1
                 previous = reader.line_num
-                yield line, None, f"unreadable CSV row: {exc}"
+                yield line, None, csv_row_error(exc)
 
 
 def iter_dict_rows(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow | tuple[int, dict]]:
@@ -499,19 +500,31 @@ def iter_cards(path: Path, sniffed: Sniffed) -> Iterator[tuple[int, int, list[st
 def _logical_lines(lines: list[str]) -> list[str]:
     """Unfold continuation lines (RFC folding and vCard 2.1 quoted-printable soft breaks) and
     drop binary properties (photos): we do not store them and a damaged one must not cost the
-    whole card."""
-    out: list[str] = []
+    whole card.
+
+    Linear in the card's size: a logical line is gathered as a list of its pieces and joined
+    once (appending to a string copies it, and a 5 MB photo folded at 75 characters is 70,000
+    pieces), and a line's property head is read once, from its first piece."""
+    out: list[list[str]] = []
+    head = ""  # the current logical line's property and parameters, once its ":" is read
+
+    def head_of(pieces: list[str]) -> str:
+        return "".join(pieces).split(":", 1)[0].upper()
+
     for line in lines:
         if line[:1] in (" ", "\t") and out:
-            out[-1] += line[1:]
-        elif (
-            out and out[-1].endswith("=") and "QUOTED-PRINTABLE" in out[-1].split(":", 1)[0].upper()
-        ):
-            out[-1] = out[-1][:-1] + line
+            out[-1].append(line[1:])
+            if not head:  # a head folded before its ":" (rare): read it again
+                head = head_of(out[-1]) if ":" in line else ""
+        elif out and "QUOTED-PRINTABLE" in head and out[-1][-1].endswith("="):
+            out[-1][-1] = out[-1][-1][:-1]
+            out[-1].append(line)
         elif line.strip():
-            out.append(line)
+            out.append([line])
+            head = head_of(out[-1]) if ":" in line else ""
     kept = []
-    for line in out:
+    for pieces in out:
+        line = "".join(pieces)
         head = line.split(":", 1)[0]
         prop = head.split(";", 1)[0].split(".")[-1].upper()
         if prop in BINARY_PROPERTIES:
