@@ -10,7 +10,7 @@ from interactions.backup import urls as backup_urls
 from interactions.contact_pages import urls as contact_page_urls
 from webapp import views as webapp_views
 
-from . import health, signup
+from . import health, signup, site_views
 
 # One "contacts" namespace: contacts' own pages, and the contact and event pages that show
 # interactions (which live in interactions, since contacts never imports interactions).
@@ -21,6 +21,7 @@ data_pages = (merging_urls.urlpatterns + backup_urls.urlpatterns, merging_urls.a
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
     path("sw.js", webapp_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", webapp_views.manifest, name="manifest"),
     path("app/", include("webapp.urls")),
