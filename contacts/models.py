@@ -3,6 +3,7 @@
 Every row belongs to an `owner`; uniqueness rules include the owner so two users never collide.
 """
 
+import datetime
 import secrets
 import zoneinfo
 
@@ -12,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Upper
+from django.utils import timezone
 
 
 def validate_time_zone(value: str) -> None:
@@ -68,6 +70,10 @@ def _new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def default_phone_region() -> str:
+    return settings.PHONE_REGION
+
+
 class Profile(models.Model):
     """The user's own settings: time zone, digest schedule, default cadence per tier."""
 
@@ -94,6 +100,13 @@ class Profile(models.Model):
     )
     own_company = models.CharField(max_length=200, blank=True)
     own_team = models.CharField(max_length=200, blank=True)
+    # Phone numbers written without a country code (in imports, on forms) belong to this
+    # region; every number is stored in E.164 (contacts.phones).
+    phone_region = models.CharField(
+        max_length=2,
+        default=default_phone_region,
+        help_text="Numbers written without a country code are read as numbers of this region.",
+    )
     # Secret for the iCalendar feed URL; rotating it revokes every old subscription.
     calendar_token = models.CharField(max_length=64, unique=True, default=_new_token)
 
@@ -126,6 +139,14 @@ class Profile(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def today(self, now: datetime.datetime | None = None) -> datetime.date:
+        """Today's date in the user's time zone."""
+        return (now or timezone.now()).astimezone(self.zone).date()
+
+    def cadence_for(self, contact) -> int:
+        """Days between touches for this contact: its own cadence, else its tier's default."""
+        return contact.cadence_days or self.default_cadence(contact.tier)
 
 
 class Tag(models.Model):
