@@ -200,6 +200,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "network_crm.client_ip.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.lockouts.username_of"
+# No "AXES: BEGIN version …" banner on every manage.py command and process start.
+AXES_VERBOSE = False
 
 # Sign-in, two-factor and single sign-on: django-allauth (accounts/, docs/sign-in.md).
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
