@@ -13,7 +13,15 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from .env import env_bool, env_int, env_list, env_networks, env_str, env_vapid_private_key
+from .env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_phone_region,
+    env_str,
+    env_vapid_private_key,
+)
 from .mail import mailer_from_url
 from .oidc import openid_connect_providers, provider_origin
 
@@ -348,6 +356,9 @@ IMPORT_MAX_ROWS = env_int("NETWORK_CRM_IMPORT_MAX_ROWS", 500_000, minimum=1)
 IMPORT_STALLED_SECONDS = env_int("NETWORK_CRM_IMPORT_STALLED_SECONDS", 600, minimum=1)
 # Import jobs (their upload and row report) are removed this many days after their last step.
 IMPORT_KEEP_DAYS = env_int("NETWORK_CRM_IMPORT_KEEP_DAYS", 7, minimum=1)
+# Phone numbers written without a country code are read as numbers of this region (ISO
+# 3166 code) until the user picks their own in Settings.
+PHONE_REGION = env_phone_region("NETWORK_CRM_PHONE_REGION", "US")
 # Absolute links in emails (digest one-click actions, password reset), reminders and the
 # calendar feed start with this. Unset, the local address on PORT (`make run PORT=8200`).
 SITE_URL = (
