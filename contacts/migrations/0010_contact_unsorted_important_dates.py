@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0007_owner_search_index'),
+        ('contacts', '0009_phones_e164'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
