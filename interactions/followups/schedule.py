@@ -33,14 +33,13 @@ def _local_date(moment: datetime, zone) -> date:
 
 
 def cadence_for(contact, profile: Profile) -> int | None:
-    """Days between touches for this contact: its own cadence, else its tier's default; None
-    for an unsorted contact (no tier, no cadence of its own), who gets no cadence follow-ups."""
-    return contact.cadence_days or profile.default_cadence(contact.tier)
+    """Days between touches for this contact (Profile.cadence_for); None for an unsorted one."""
+    return profile.cadence_for(contact)
 
 
 def local_today(profile: Profile, now: datetime | None = None) -> date:
     """Today's date in the user's time zone."""
-    return _local_date(now or timezone.now(), profile.zone)
+    return profile.today(now)
 
 
 # Contacts recomputed per round trip: keeps every IN (…) list under SQLite's variable limit
