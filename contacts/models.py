@@ -3,6 +3,7 @@
 Every row belongs to an `owner`; uniqueness rules include the owner so two users never collide.
 """
 
+import datetime
 import secrets
 import zoneinfo
 
@@ -12,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Upper
+from django.utils import timezone
 
 
 def validate_time_zone(value: str) -> None:
@@ -137,6 +139,14 @@ class Profile(models.Model):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def today(self, now: datetime.datetime | None = None) -> datetime.date:
+        """Today's date in the user's time zone."""
+        return (now or timezone.now()).astimezone(self.zone).date()
+
+    def cadence_for(self, contact) -> int:
+        """Days between touches for this contact: its own cadence, else its tier's default."""
+        return contact.cadence_days or self.default_cadence(contact.tier)
 
 
 class Tag(models.Model):

@@ -22,8 +22,6 @@ from django.core.validators import URLValidator, validate_email
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from interactions import followups
-
 from ..models import Contact, ContactEmail, ContactPhone, Tag
 from ..services import get_profile
 from . import bulk
@@ -157,7 +155,7 @@ def new_contact_defaults(owner) -> dict:
     follow-up a contact never contacted is due, one cadence after it was added (the
     follow-up engine's rule)."""
     profile = get_profile(owner)
-    due = followups.local_today(profile) + timedelta(days=followups.cadence_for(Contact(), profile))
+    due = profile.today() + timedelta(days=profile.cadence_for(Contact()))
     return {"owner": owner, "next_follow_up_on": due}
 
 

@@ -34,12 +34,12 @@ def _local_date(moment: datetime, zone) -> date:
 
 def cadence_for(contact, profile: Profile) -> int:
     """Days between touches for this contact: its own cadence, else its tier's default."""
-    return contact.cadence_days or profile.default_cadence(contact.tier)
+    return profile.cadence_for(contact)
 
 
 def local_today(profile: Profile, now: datetime | None = None) -> date:
     """Today's date in the user's time zone."""
-    return _local_date(now or timezone.now(), profile.zone)
+    return profile.today(now)
 
 
 # Contacts recomputed per round trip: keeps every IN (…) list under SQLite's variable limit
