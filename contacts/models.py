@@ -68,6 +68,10 @@ def _new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def default_phone_region() -> str:
+    return settings.PHONE_REGION
+
+
 class Profile(models.Model):
     """The user's own settings: time zone, digest schedule, default cadence per tier."""
 
@@ -94,6 +98,13 @@ class Profile(models.Model):
     )
     own_company = models.CharField(max_length=200, blank=True)
     own_team = models.CharField(max_length=200, blank=True)
+    # Phone numbers written without a country code (in imports, on forms) belong to this
+    # region; every number is stored in E.164 (contacts.phones).
+    phone_region = models.CharField(
+        max_length=2,
+        default=default_phone_region,
+        help_text="Numbers written without a country code are read as numbers of this region.",
+    )
     # Secret for the iCalendar feed URL; rotating it revokes every old subscription.
     calendar_token = models.CharField(max_length=64, unique=True, default=_new_token)
 

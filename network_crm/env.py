@@ -78,3 +78,15 @@ def env_vapid_private_key(name: str) -> str | None:
             f"{name} must be a VAPID private key (base64url, as `manage.py vapid_keys` prints)"
         ) from None
     return raw
+
+
+def env_phone_region(name: str, default: str) -> str:
+    """A region code libphonenumber knows (US, GB, DE…), upper-cased."""
+    import phonenumbers
+
+    value = (os.environ.get(name) or default).strip().upper()
+    if value not in phonenumbers.SUPPORTED_REGIONS:
+        raise ImproperlyConfigured(
+            f"{name} must be a two-letter region code such as US, GB or DE, got {value!r}"
+        )
+    return value

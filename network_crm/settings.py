@@ -1,4 +1,4 @@
-"""Settings for network_crm, read from environment variables (see README, "Configuration").
+"""Settings for network_crm, read from environment variables (docs/configuration.md).
 
 Defaults are safe for production (DEBUG off, secure cookies, HSTS, strict CSP) and need no
 servers: SQLite in WAL mode and a filesystem Celery broker under the data folder. Setting
@@ -13,7 +13,15 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from .env import env_bool, env_int, env_list, env_networks, env_str, env_vapid_private_key
+from .env import (
+    env_bool,
+    env_int,
+    env_list,
+    env_networks,
+    env_phone_region,
+    env_str,
+    env_vapid_private_key,
+)
 from .mail import mailer_from_url
 from .oidc import openid_connect_providers, provider_origin
 
@@ -313,8 +321,22 @@ SECURE_CSP = {
 MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL") or f"file://{DATA_DIR / 'mail'}")}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "network_crm <crm@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-# Imports with more rows than this run in the Celery worker with a progress bar.
+# Imports with more rows than this, or files larger than IMPORT_SYNC_MAX_KB, are read by the
+# Celery worker (the web request only stores the file), with a progress bar.
 IMPORT_SYNC_MAX_ROWS = env_int("NETWORK_CRM_IMPORT_SYNC_MAX_ROWS", 2000, minimum=1)
+IMPORT_SYNC_MAX_KB = env_int("NETWORK_CRM_IMPORT_SYNC_MAX_KB", 512, minimum=1)
+# Limits of an uploaded contact file (docs/importing.md, "Limits"): its size, and its rows
+# (the worker's memory grows with them; 500,000 stay under 300 MB).
+IMPORT_MAX_UPLOAD_MB = env_int("NETWORK_CRM_IMPORT_MAX_UPLOAD_MB", 200, minimum=1)
+IMPORT_MAX_ROWS = env_int("NETWORK_CRM_IMPORT_MAX_ROWS", 500_000, minimum=1)
+# A running import that has not moved on for this long is shown as stalled (its worker died),
+# with "Try again" and "Cancel".
+IMPORT_STALLED_SECONDS = env_int("NETWORK_CRM_IMPORT_STALLED_SECONDS", 600, minimum=1)
+# Import jobs (their upload and row report) are removed this many days after their last step.
+IMPORT_KEEP_DAYS = env_int("NETWORK_CRM_IMPORT_KEEP_DAYS", 7, minimum=1)
+# Phone numbers written without a country code are read as numbers of this region (ISO
+# 3166 code) until the user picks their own in Settings.
+PHONE_REGION = env_phone_region("NETWORK_CRM_PHONE_REGION", "US")
 # Absolute links in emails (digest one-click actions, password reset) start with this.
 SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 

@@ -8,7 +8,7 @@ from contacts import urls as contact_urls
 from interactions.contact_pages import urls as contact_page_urls
 from webapp import views as webapp_views
 
-from . import health, signup
+from . import health, signup, site_views
 
 # One "contacts" namespace: contacts' own pages, and the contact and event pages that show
 # interactions (which live in interactions, since contacts never imports interactions).
@@ -16,6 +16,7 @@ contact_pages = (contact_urls.urlpatterns + contact_page_urls.urlpatterns, conta
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
     path("sw.js", webapp_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", webapp_views.manifest, name="manifest"),
     path("app/", include("webapp.urls")),

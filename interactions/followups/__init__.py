@@ -2,7 +2,7 @@
 events and mentorships create, the scanners that create the due ones, and the reads that say
 why each one exists.
 
-Rules (see README, "Follow-ups"):
+Rules (docs/usage.md, "How reminders work"):
 - A contact is next due `cadence` days after the local date (owner's time zone) of the last
   logged interaction; a contact never contacted is due `cadence` days after it was added.
   The cadence is the contact's own, else its tier's default in the owner's Profile.

@@ -6,6 +6,7 @@ import zoneinfo
 from django import forms
 
 from contacts.models import Profile
+from contacts.phones import region_choices
 
 HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
 
@@ -24,6 +25,11 @@ class ProfileForm(forms.ModelForm):
         choices=_time_zone_choices, help_text="Digest times and “today” follow this zone."
     )
     digest_hour = forms.TypedChoiceField(choices=HOURS, coerce=int, label="Digest hour (local)")
+    phone_region = forms.ChoiceField(
+        choices=region_choices,
+        label="Phone numbers without a country code are from",
+        help_text="Imports and forms store every number with its country code (+1 206 555 0134).",
+    )
 
     class Meta:
         model = Profile
@@ -39,6 +45,7 @@ class ProfileForm(forms.ModelForm):
             "own_discipline",
             "own_company",
             "own_team",
+            "phone_region",
         ]
         labels = {
             "digest_enabled": "Send me the weekly digest",

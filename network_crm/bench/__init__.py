@@ -1,4 +1,4 @@
-"""The benchmark behind `manage.py bench` (see README, "Benchmark").
+"""The benchmark behind `manage.py bench` (docs/performance.md).
 
 runner.py's Bench builds a data set in a database of its own (database.py; sizes in sizes.py),
 runs the phases, each a module of its own (pages.py with the accounts it measures, scanner.py,

@@ -196,7 +196,7 @@ def test_a_phone_edit_updates_the_same_contact_and_keeps_crm_fields(dav, ada, ow
     assert Contact.objects.filter(owner=owner).count() == 1
     ada.refresh_from_db()
     assert ada.name == "Ada King"
-    assert [p.number for p in ada.phones.all()] == ["+44 20 7946 0000"]
+    assert [p.number for p in ada.phones.all()] == ["+442079460000"]  # stored in E.164
     assert (ada.circle, ada.tier, ada.notes, ada.cadence_days) == (
         Circle.COMMUNITY, Tier.CLOSE, "Owes me a reply", 21)
     assert dav.get(path)["ETag"] != etag

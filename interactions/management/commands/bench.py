@@ -1,4 +1,4 @@
-"""Measure the app at scale in a database of its own (see README, "Benchmark").
+"""Measure the app at scale in a database of its own (docs/performance.md).
 
     python manage.py bench [--quick] [--output PATH]
 

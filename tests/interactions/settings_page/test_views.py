@@ -28,6 +28,7 @@ def _settings_data(**overrides):
         "own_company": "",
         "own_team": "",
         "email": "owner@example.com",
+        "phone_region": "US",
     }
     data.update(overrides)
     return data
@@ -96,3 +97,13 @@ def test_changing_a_tier_cadence_moves_next_follow_ups(owner_client, owner):
     followups.refresh_contact_schedule([contact.pk])
     owner_client.post(reverse("settings"), _settings_data(time_zone="UTC", cadence_peer="10"))
     assert Contact.objects.get(pk=contact.pk).next_follow_up_on == date(2026, 1, 11)
+
+
+def test_settings_saves_the_phone_region_numbers_without_a_country_code_belong_to(
+    owner_client, owner
+):
+    response = owner_client.post(reverse("settings"), _settings_data(phone_region="DE"))
+    assert response.status_code == 302
+    assert Profile.objects.get(owner=owner).phone_region == "DE"
+    response = owner_client.post(reverse("settings"), _settings_data(phone_region="XX"))
+    assert response.status_code == 200 and "phone_region" in response.context["form"].errors
