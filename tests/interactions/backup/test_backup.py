@@ -1,0 +1,240 @@
+"""Exports in open formats: CSV with formula escaping, vCard 4.0, and a JSON document that
+restores an account exactly."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.serializers.json import DjangoJSONEncoder
+
+from contacts.csv_cells import escape_cell
+from contacts.importing.services import run_import
+from contacts.models import Contact, ContactLink, Event, LinkKind
+from interactions.backup import contact_files
+from interactions.backup.document import export_document, export_json
+from interactions.backup.restore import RestoreError, import_document
+from interactions.followups.keys import ID_PARTS
+from interactions.models import Direction, Interaction, Mentorship, Support
+from tests.factories import (
+    ContactEmailFactory,
+    ContactFactory,
+    EventFactory,
+    FollowUpFactory,
+    InteractionFactory,
+    MentorshipFactory,
+    SupportFactory,
+    TagFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def account(owner):
+    ada = ContactFactory(
+        owner=owner, name="Ada Lovelace", company="Analytical", notes='=HYPERLINK("x")'
+    )
+    bob = ContactFactory(owner=owner, name="Bob Ng", company="Acme", introduced_by=ada)
+    ContactEmailFactory(contact=ada, email="ada@example.com", label="work")
+    bob.phones.create(number="+44 20 7946 0000", label="mobile")
+    bob.tags.add(TagFactory(owner=owner, name="mentors"))
+    event = EventFactory(owner=owner, name="LeadDev")
+    event.people_met.add(ada, bob)
+    ada.met_at = event
+    ada.save()
+    interaction = InteractionFactory(owner=owner, contacts=[ada, bob], summary="Lunch", event=event)
+    support = SupportFactory(
+        owner=owner, contact=bob, intro_to=ada, interaction=interaction, direction=Direction.GIVE
+    )
+    mentorship = MentorshipFactory(owner=owner, mentee=bob)
+    FollowUpFactory(owner=owner, contact=bob, support=support, source_key=f"give:{support.pk}")
+    FollowUpFactory(
+        owner=owner,
+        contact=bob,
+        mentorship=mentorship,
+        source_key=f"mentorship:{mentorship.pk}:2026-01-01",
+    )
+    ContactLink.objects.create(
+        owner=owner, from_contact=ada, to_contact=bob, kind=LinkKind.INTRODUCED
+    )
+    return owner
+
+
+def test_escape_cell_prefixes_formula_starts():
+    assert [escape_cell(v) for v in ["=1+1", "+49", "-2", "@SUM", "\tx", "\rx", "plain"]] == [
+        "'=1+1",
+        "'+49",
+        "'-2",
+        "'@SUM",
+        "'\tx",
+        "'\rx",
+        "plain",
+    ]
+
+
+def test_csv_export_escapes_formulas(account):
+    text = "".join(contact_files.export_csv(account))
+    assert "'=HYPERLINK" in text
+    assert "'+44 20 7946 0000" in text
+    assert ",=HYPERLINK" not in text
+
+
+def test_csv_export_contains_only_own_contacts(account, stranger):
+    ContactFactory(owner=stranger, name="Someone Else")
+    text = "".join(contact_files.export_csv(account))
+    assert "Ada Lovelace" in text and "Someone Else" not in text
+
+
+def test_csv_export_reimports_into_an_empty_account(account, tmp_path):
+    path = tmp_path / "contacts.csv"
+    path.write_text("".join(contact_files.export_csv(account)), encoding="utf-8")
+    other = UserFactory(username="fresh")
+    run_import(path, other, dry_run=False)
+    bob = Contact.objects.get(owner=other, name="Bob Ng")
+    assert list(bob.phones.values_list("number", flat=True)) == ["+44 20 7946 0000"]
+    assert Contact.objects.get(owner=other, name="Ada Lovelace").notes == '=HYPERLINK("x")'
+
+
+def test_vcard_export_is_version_4_and_reimports(account, tmp_path):
+    text = "".join(contact_files.export_vcard(account))
+    assert text.count("BEGIN:VCARD") == 2 and "VERSION:4.0\r\n" in text
+    path = tmp_path / "contacts.vcf"
+    path.write_text(text, encoding="utf-8", newline="")
+    other = UserFactory(username="fresh")
+    summary = run_import(path, other, dry_run=False)
+    assert summary.counts["new"] == 2
+    ada = Contact.objects.get(owner=other, name="Ada Lovelace")
+    assert list(ada.emails.values_list("email", flat=True)) == ["ada@example.com"]
+
+
+def test_vcard_lines_are_folded_at_75_octets(owner):
+    ContactFactory(owner=owner, name="Long Notes", notes="é" * 200)
+    text = "".join(contact_files.export_vcard(owner))
+    assert max(len(line.encode()) for line in text.split("\r\n")) <= 75
+
+
+def _normalised_key(key, positions):
+    """A follow-up's source key with each id replaced by its row's position."""
+    sections = {Contact: "contacts", Event: "events", Interaction: "interactions"}
+    sections |= {Support: "supports", Mentorship: "mentorships"}
+    kind, *parts = key.split(":")
+    for i, model in enumerate(ID_PARTS.get(kind, ())[: len(parts)]):
+        if model is not None:
+            parts[i] = f"#{positions[sections[model]][int(parts[i])]}"
+    return ":".join([kind, *parts])
+
+
+def _normalised(document):
+    """The document with ids replaced by positions, so two accounts can be compared."""
+    positions = {}
+    for key in (
+        "tags",
+        "events",
+        "contacts",
+        "contact_emails",
+        "contact_phones",
+        "contact_links",
+        "interactions",
+        "supports",
+        "mentorships",
+        "follow_ups",
+    ):
+        positions[key] = {row["id"]: i for i, row in enumerate(document[key])}
+    refs = {
+        "contact_id": "contacts",
+        "from_contact_id": "contacts",
+        "to_contact_id": "contacts",
+        "intro_to_id": "contacts",
+        "introduced_by_id": "contacts",
+        "mentor_id": "contacts",
+        "mentee_id": "contacts",
+        "met_at_id": "events",
+        "event_id": "events",
+        "interaction_id": "interactions",
+        "support_id": "supports",
+        "mentorship_id": "mentorships",
+        "people_met": "contacts",
+        "contacts": "contacts",
+        "tags": "tags",
+    }
+    out = {}
+    for key, pos in positions.items():
+        rows = []
+        for row in document[key]:
+            row = dict(row)
+            row.pop("id")
+            for name, section in refs.items():
+                if name in row and row[name] is not None:
+                    value = row[name]
+                    row[name] = (
+                        sorted(positions[section][v] for v in value)
+                        if isinstance(value, list)
+                        else positions[section][value]
+                    )
+            if "source_key" in row:
+                row["source_key"] = _normalised_key(row["source_key"], positions)
+            rows.append(row)
+        out[key] = rows
+    out["profile"] = document["profile"]
+    return json.loads(json.dumps(out, cls=DjangoJSONEncoder))
+
+
+def test_json_round_trip_reproduces_the_account(account):
+    document = json.loads(export_json(account))
+    fresh = UserFactory(username="fresh")
+    import_document(fresh, document)
+    assert _normalised(json.loads(export_json(fresh))) == _normalised(document)
+
+
+def test_json_restore_refuses_a_non_empty_account(account):
+    document = json.loads(export_json(account))
+    with pytest.raises(RestoreError, match="empty account"):
+        import_document(account, document)
+
+
+def test_json_restore_refuses_other_documents(owner):
+    with pytest.raises(RestoreError, match="not a network_crm"):
+        import_document(owner, {"contacts": []})
+
+
+def test_json_document_excludes_other_users_rows(account, stranger):
+    ContactFactory(owner=stranger, name="Someone Else")
+    document = export_document(account)
+    assert {c["name"] for c in document["contacts"]} == {"Ada Lovelace", "Bob Ng"}
+
+
+def test_export_data_command_writes_each_format(account, tmp_path):
+    for fmt, marker in (
+        ("json", '"network_crm-export"'),
+        ("csv", "Name,"),
+        ("vcard", "BEGIN:VCARD"),
+    ):
+        path = tmp_path / f"out.{fmt}"
+        call_command(
+            "export_data",
+            "--user",
+            "owner",
+            "--format",
+            fmt,
+            "--output",
+            str(path),
+            stderr=StringIO(),
+        )
+        assert marker in path.read_text(encoding="utf-8")
+
+
+def test_restore_command_restores_json_into_empty_account(account, tmp_path):
+    path = tmp_path / "all.json"
+    path.write_text(export_json(account), encoding="utf-8")
+    UserFactory(username="fresh")
+    out = StringIO()
+    call_command("restore_data", str(path), "--user", "fresh", stdout=out)
+    assert "2 contacts" in out.getvalue()
+    assert Contact.objects.filter(owner__username="fresh").count() == 2
