@@ -9,6 +9,7 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from contacts.dates.models import ImportantDate
 from contacts.models import Contact, ContactEmail, ContactLink, ContactPhone, Event, Profile, Tag
 
 from ..models import FollowUp, Interaction, Mentorship, Support
@@ -24,6 +25,7 @@ SECTIONS = [
     ("contacts", Contact, "owner"),
     ("contact_emails", ContactEmail, "contact__owner"),
     ("contact_phones", ContactPhone, "contact__owner"),
+    ("important_dates", ImportantDate, "owner"),
     ("contact_links", ContactLink, "owner"),
     ("interactions", Interaction, "owner"),
     ("supports", Support, "owner"),

@@ -20,6 +20,7 @@ from tests.factories import (
     ContactEmailFactory,
     ContactFactory,
     EventFactory,
+    ImportantDateFactory,
     TagFactory,
     UserFactory,
 )
@@ -40,6 +41,7 @@ def original(owner):
         bob = ContactFactory(owner=owner, name="Bob Sørensen", introduced_by=ada)
         cy = ContactFactory(owner=owner, name="Cy Young")
     ContactEmailFactory(contact=ada, email="ada@example.com")
+    ImportantDateFactory(owner=owner, contact=bob, month=4, day=12)
     bob.tags.add(TagFactory(owner=owner, name="mentors"))
     event = EventFactory(owner=owner, name="LeadDev", starts_on=datetime.date(2026, 10, 20))
     event.people_met.add(ada, bob, cy)
