@@ -19,6 +19,14 @@ DELIMITERS = (",", ";", "\t", "|")
 HEADER_SEARCH_CHARS = 2 * 1024 * 1024
 
 
+BINARY = "This is not a contact file (it looks like a binary file)."
+# No text export (UTF-8 or a Windows code page) has a NUL byte, and the database takes none.
+NUL_BYTES = (
+    "This file contains NUL bytes, which no text export has: it is damaged or not a contact "
+    "file. Save it again as CSV (UTF-8) or vCard and upload that."
+)
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be imported; the message is shown to the user as is."""
 
@@ -77,18 +85,25 @@ def detect_encoding(path: Path) -> str:
                 return "utf-16-le"
             if even_nuls > odd_nuls * 4:
                 return "utf-16-be"
-            raise ImportFileError("This is not a contact file (it looks like a binary file).")
+            raise ImportFileError(BINARY)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        chunk = head
-        try:
-            while chunk:
-                decoder.decode(chunk)
-                chunk = fh.read(1024 * 1024)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            # Windows spreadsheets save "CSV" in the ANSI code page.
-            return "cp1252"
-        return "utf-8"
+        chunk, encoding = head, "utf-8"
+        while chunk:
+            if b"\x00" in chunk:
+                raise ImportFileError(BINARY if chunk is head else NUL_BYTES)
+            if encoding == "utf-8":
+                try:
+                    decoder.decode(chunk)
+                except UnicodeDecodeError:
+                    # Windows spreadsheets save "CSV" in the ANSI code page.
+                    encoding = "cp1252"
+            chunk = fh.read(1024 * 1024)
+        if encoding == "utf-8":
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                encoding = "cp1252"
+        return encoding
 
 
 def open_text(path: Path, encoding: str):
@@ -167,7 +182,7 @@ def sniff(path: Path, requested: str = Format.AUTO) -> Sniffed:
     if not text.strip():
         raise ImportFileError("The file is empty.")
     if "\x00" in text or len(_CONTROL_CHARACTERS.findall(text)) > 5:
-        raise ImportFileError("This is not a contact file (it looks like a binary file).")
+        raise ImportFileError(BINARY)
     if _looks_like_vcard(text):
         if requested not in (Format.AUTO, Format.VCARD):
             raise ImportFileError("This is a vCard file; choose “vCard” or “Detect automatically”.")
