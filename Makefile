@@ -11,14 +11,17 @@ LOCAL_ENV = DJANGO_SECRET_KEY="$$(cat $(DATA)/secret_key)" DJANGO_SECURE_SSL_RED
 	DJANGO_SECURE_COOKIES=0 DJANGO_HSTS_SECONDS=0 PORT=$(PORT) \
 	VAPID_PRIVATE_KEY="$${VAPID_PRIVATE_KEY:-$$(cat $(DATA)/vapid_private_key 2>/dev/null)}"
 
-.PHONY: run demo test install browser wrk dovecot check bench clean help
+.PHONY: run demo test install install-dev lock browser wrk dovecot check bench clean help
 
 help:
 	@echo "make run    set up and start web + worker + beat on http://127.0.0.1:$(PORT) (DEMO=1 adds demo data)"
 	@echo "make demo   same as 'make run DEMO=1'"
 	@echo "make test   set up and run the whole test suite"
 	@echo "make bench  run the benchmark (see docs/performance.md)"
+	@echo "make lock   re-lock requirements.lock and requirements-dev.lock after editing pyproject.toml"
 
+# Two lock files: requirements.lock (what runs: `make run`, the Dockerfile) and
+# requirements-dev.lock (that plus the test tools: `make test`, .ci/run). `make lock` makes both.
 $(BIN)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "network_crm needs Python 3.12 or newer; found " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +29,30 @@ $(BIN)/.installed: requirements.lock
 	$(BIN)/pip install --quiet -r requirements.lock
 	@touch $@
 
+$(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.lock
+	$(BIN)/pip install --quiet -r requirements-dev.lock
+	@touch $@
+
 install: $(BIN)/.installed
+
+install-dev: $(BIN)/.installed-dev
+
+# After editing the dependencies in pyproject.toml: re-lock both files (pins already there are
+# kept unless the change needs others; the dev lock is held to the runtime lock's versions).
+lock: install
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile --quiet pyproject.toml --python-version 3.12 --no-header -o requirements.lock
+	$(BIN)/uv pip compile --quiet pyproject.toml --extra dev --python-version 3.12 --no-header \
+		-c requirements.lock -o requirements-dev.lock
+	@$(call lock_header,requirements.lock,Runtime: the [project] dependencies of pyproject.toml (make run and the Dockerfile).)
+	@$(call lock_header,requirements-dev.lock,Development: the runtime lock plus the [dev] extra of pyproject.toml (make test and .ci/run).)
+
+# Puts the header on a lock file: $(1) the file, $(2) what it holds.
+define lock_header
+	{ echo '# $(2)'; \
+	  echo '# Made by "make lock" (uv pip compile): add dependencies to pyproject.toml, then run "make lock".'; \
+	  grep -v '^#' $(1); } > $(1).tmp && mv $(1).tmp $(1)
+endef
 
 $(DATA)/secret_key:
 	@mkdir -p $(DATA)
@@ -47,6 +73,7 @@ $(DATA)/vapid_private_key: | $(BIN)/.installed
 	@chmod 600 $@
 
 run: install $(DATA)/secret_key $(DATA)/encryption_key $(DATA)/vapid_private_key
+	@$(LOCAL_ENV) $(BIN)/python manage.py ensure_database
 	@$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
 	@$(LOCAL_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@$(LOCAL_ENV) $(BIN)/python manage.py ensure_login
@@ -84,7 +111,7 @@ wrk:
 dovecot:
 	$(call apt_install_pkg,dovecot,dovecot-imapd)
 
-test: install browser dovecot
+test: install-dev browser dovecot
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 check: install

@@ -3,6 +3,7 @@
 Every row belongs to an `owner`; uniqueness rules include the owner so two users never collide.
 """
 
+import datetime
 import secrets
 import zoneinfo
 
@@ -12,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Concat, Upper
+from django.utils import timezone
 
 
 def validate_time_zone(value: str) -> None:
@@ -54,6 +56,11 @@ class Tier(models.TextChoices):
     DORMANT = "dormant", "Dormant"
 
 
+TIER_LABELS = dict(Tier.choices)
+# What pages show for a blank circle, discipline or tier.
+NOT_SET = "Not set"
+
+
 class Weekday(models.IntegerChoices):
     MONDAY = 0, "Monday"
     TUESDAY = 1, "Tuesday"
@@ -66,6 +73,10 @@ class Weekday(models.IntegerChoices):
 
 def _new_token() -> str:
     return secrets.token_urlsafe(24)
+
+
+def default_phone_region() -> str:
+    return settings.PHONE_REGION
 
 
 class Profile(models.Model):
@@ -94,6 +105,13 @@ class Profile(models.Model):
     )
     own_company = models.CharField(max_length=200, blank=True)
     own_team = models.CharField(max_length=200, blank=True)
+    # Phone numbers written without a country code (in imports, on forms) belong to this
+    # region; every number is stored in E.164 (contacts.phones).
+    phone_region = models.CharField(
+        max_length=2,
+        default=default_phone_region,
+        help_text="Numbers written without a country code are read as numbers of this region.",
+    )
     # Secret for the iCalendar feed URL; rotating it revokes every old subscription.
     calendar_token = models.CharField(max_length=64, unique=True, default=_new_token)
 
@@ -115,17 +133,28 @@ class Profile(models.Model):
     def __str__(self):
         return f"Profile of {self.owner}"
 
-    def default_cadence(self, tier: str) -> int:
+    def default_cadence(self, tier: str) -> int | None:
+        """Days between touches for a tier; None for a contact whose tier is not set (no
+        cadence follow-ups until the user sorts them or gives them a cadence of their own)."""
         return {
             Tier.CLOSE: self.cadence_close,
             Tier.PEER: self.cadence_peer,
             Tier.NETWORK: self.cadence_network,
             Tier.DORMANT: self.cadence_dormant,
-        }[tier]
+        }.get(tier)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def today(self, now: datetime.datetime | None = None) -> datetime.date:
+        """Today's date in the user's time zone."""
+        return (now or timezone.now()).astimezone(self.zone).date()
+
+    def cadence_for(self, contact) -> int | None:
+        """Days between touches for this contact: its own cadence, else its tier's default;
+        None for an unsorted contact (no tier, no cadence of its own)."""
+        return contact.cadence_days or self.default_cadence(contact.tier)
 
 
 class Tag(models.Model):
@@ -202,11 +231,20 @@ class ContactLabels:
     # both labels on fifty rows.
     @property
     def circle_label(self) -> str:
-        return CIRCLE_LABELS.get(self.circle, self.circle)
+        return CIRCLE_LABELS.get(self.circle, self.circle) or NOT_SET
 
     @property
     def discipline_label(self) -> str:
-        return DISCIPLINE_LABELS.get(self.discipline, self.discipline)
+        return DISCIPLINE_LABELS.get(self.discipline, self.discipline) or NOT_SET
+
+    @property
+    def tier_label(self) -> str:
+        return TIER_LABELS.get(self.tier, self.tier) or NOT_SET
+
+    @property
+    def is_unsorted(self) -> bool:
+        """Circle, discipline or tier not set yet (the Sort new people screen's contacts)."""
+        return not (self.circle and self.discipline and self.tier)
 
 
 class Contact(ContactLabels, models.Model):
@@ -229,11 +267,12 @@ class Contact(ContactLabels, models.Model):
     )
     title = models.CharField(max_length=200, blank=True)
     department = models.CharField(max_length=200, blank=True)
-    circle = models.CharField(max_length=20, choices=Circle.choices, default=Circle.INDUSTRY_PEER)
-    discipline = models.CharField(
-        max_length=20, choices=Discipline.choices, default=Discipline.ENGINEERING
-    )
-    tier = models.CharField(max_length=10, choices=Tier.choices, default=Tier.NETWORK)
+    # Blank is "not set": a person imported or synced is unsorted until the user says, never
+    # guessed (the Sort new people screen goes through them). No tier means no cadence unless
+    # cadence_days is set.
+    circle = models.CharField(max_length=20, choices=Circle.choices, blank=True, default="")
+    discipline = models.CharField(max_length=20, choices=Discipline.choices, blank=True, default="")
+    tier = models.CharField(max_length=10, choices=Tier.choices, blank=True, default="")
     location = models.CharField(max_length=200, blank=True)
     time_zone = models.CharField(max_length=64, blank=True, validators=[validate_time_zone])
     linkedin_url = models.URLField(max_length=300, blank=True)
@@ -393,3 +432,6 @@ class ContactLink(models.Model):
 
 # Defined beside the import code it serves; imported here so Django registers the model.
 from .importing.models import ImportJob  # noqa: E402, F401
+
+# A contact's important dates, defined in their own package.
+from .dates.models import ImportantDate  # noqa: E402, F401

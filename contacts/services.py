@@ -4,6 +4,7 @@ from django.db import transaction
 
 from . import signals
 from .models import Contact, ContactEmail, ContactLink, ContactPhone, Event, Profile, Tag
+from .phones import default_region, normalize_phone
 
 # Contact fields a ContactForm's cleaned data may set directly.
 CONTACT_FIELDS = [
@@ -92,9 +93,22 @@ def sync_emails(contact: Contact, rows) -> None:
             row.save(update_fields=["label"])
 
 
+def phone_region_of(owner_id) -> str:
+    """The region a number without a country code belongs to, for this owner."""
+    region = Profile.objects.filter(owner_id=owner_id).values_list("phone_region", flat=True)
+    return region.first() or default_region()
+
+
 def sync_phones(contact: Contact, rows) -> None:
-    """Make the contact's phones exactly `rows` [(label, number)], keeping unchanged rows."""
-    wanted = {number: label for label, number in rows}
+    """Make the contact's phones exactly `rows` [(label, number)], keeping unchanged rows.
+    Numbers are stored in E.164, so one number written two ways is one phone."""
+    rows = list(rows)
+    region = ""
+    if any(not number.strip().startswith("+") for _, number in rows):
+        region = phone_region_of(contact.owner_id)
+    wanted = {}
+    for label, number in rows:
+        wanted.setdefault(normalize_phone(number, region), label)
     existing = {p.number: p for p in contact.phones.all()}
     contact.phones.exclude(number__in=wanted).delete()
     for number, label in wanted.items():

@@ -7,3 +7,9 @@ from django.dispatch import Signal
 # follow-up changed (services.SCHEDULE_FIELDS), inside the write's transaction. The follow-up
 # engine recomputes their schedule (connected in interactions/apps.py).
 schedule_changed = Signal()
+
+# Sent with `survivor_id` and `other_id` once merging.merge_contacts moved every row that
+# pointed at the other contact onto the survivor, inside the merge's transaction and before the
+# other contact is deleted. The follow-up engine rewrites the source keys that named the other
+# contact and recomputes the survivor's schedule (connected in interactions/apps.py).
+contact_merged = Signal()

@@ -63,10 +63,14 @@ def env_networks(name: str, default: list[str]) -> list[str]:
     return networks
 
 
-def env_vapid_private_key(name: str) -> str | None:
+def env_vapid_private_key(name: str, default=None) -> str | None:
     """A VAPID private key (web push) as `manage.py vapid_keys` prints it: the raw P-256 key,
-    base64url; or None when unset. An unreadable key stops the process at start-up."""
-    raw = (os.environ.get(name) or "").strip()
+    base64url; or None when unset. An unreadable key stops the process at start-up.
+    `default`, a callable, gives the key when the variable is unset (not when set empty)."""
+    raw = os.environ.get(name)
+    if raw is None and default is not None:
+        raw = default()
+    raw = (raw or "").strip()
     if not raw:
         return None
     from py_vapid import Vapid
@@ -78,3 +82,15 @@ def env_vapid_private_key(name: str) -> str | None:
             f"{name} must be a VAPID private key (base64url, as `manage.py vapid_keys` prints)"
         ) from None
     return raw
+
+
+def env_phone_region(name: str, default: str) -> str:
+    """A region code libphonenumber knows (US, GB, DE…), upper-cased."""
+    import phonenumbers
+
+    value = (os.environ.get(name) or default).strip().upper()
+    if value not in phonenumbers.SUPPORTED_REGIONS:
+        raise ImproperlyConfigured(
+            f"{name} must be a two-letter region code such as US, GB or DE, got {value!r}"
+        )
+    return value

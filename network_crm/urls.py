@@ -5,17 +5,23 @@ from django.urls import include, path
 from accounts.views import unless_sso_only
 from carddav.dav import views as carddav_views
 from contacts import urls as contact_urls
+from contacts.merging import urls as merging_urls
+from interactions.backup import urls as backup_urls
 from interactions.contact_pages import urls as contact_page_urls
 from webapp import views as webapp_views
 
-from . import health, signup
+from . import health, signup, site_views
 
 # One "contacts" namespace: contacts' own pages, and the contact and event pages that show
 # interactions (which live in interactions, since contacts never imports interactions).
 contact_pages = (contact_urls.urlpatterns + contact_page_urls.urlpatterns, contact_urls.app_name)
+# One "data" namespace: merging (contacts) and the backup downloads (interactions, which needs
+# both apps).
+data_pages = (merging_urls.urlpatterns + backup_urls.urlpatterns, merging_urls.app_name)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", site_views.favicon, name="favicon"),
     path("sw.js", webapp_views.service_worker, name="service_worker"),
     path("manifest.webmanifest", webapp_views.manifest, name="manifest"),
     path("app/", include("webapp.urls")),
@@ -24,7 +30,7 @@ urlpatterns = [
     path("", include("interactions.dashboard.urls")),
     path("interactions/", include("interactions.urls")),
     path("contacts/", include(contact_pages)),
-    path("data/", include("contacts.data_urls")),
+    path("data/", include(data_pages)),
     path("settings/", include("interactions.settings_page.urls")),
     path("settings/reminders/", include("notifications.urls")),
     path("", include("interactions.calendar_feed.urls")),

@@ -6,7 +6,17 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from contacts.models import Circle, Contact, ContactEmail, Discipline, Event, Profile, Tag
+from contacts.models import (
+    Circle,
+    Contact,
+    ContactEmail,
+    Discipline,
+    Event,
+    ImportantDate,
+    Profile,
+    Tag,
+    Tier,
+)
 from interactions.models import FollowUp, FollowUpReason, Interaction, Mentorship, Support
 
 
@@ -53,8 +63,10 @@ class ContactFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Person {n:04d}")
     company = factory.Sequence(lambda n: f"Company {n:04d}")
     title = "Engineering Manager"
+    # Sorted people, as most tests want them; unsorted ones pass circle="" etc.
     circle = Circle.INDUSTRY_PEER
     discipline = Discipline.ENGINEERING
+    tier = Tier.NETWORK
 
 
 class ContactEmailFactory(factory.django.DjangoModelFactory):
@@ -116,3 +128,13 @@ class FollowUpFactory(factory.django.DjangoModelFactory):
     reason = FollowUpReason.MANUAL
     due_on = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=1))
     source_key = factory.Sequence(lambda n: f"manual:{n}")
+
+
+class ImportantDateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportantDate
+
+    contact = factory.SubFactory(ContactFactory)
+    owner = factory.SelfAttribute("contact.owner")
+    month = 4
+    day = 12

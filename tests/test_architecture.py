@@ -12,16 +12,6 @@ ROOT = Path(__file__).resolve().parent.parent
 LOWER = "contacts"
 UPPER = "interactions"
 
-# Moved by issue 15's branch (importing, merging, export/backup leave contacts or stop naming
-# interactions there): delete this allowlist once that branch is merged.
-MOVED_BY_ISSUE_15 = (
-    "contacts/importing/",
-    "contacts/merging.py",
-    "contacts/exporting.py",
-    "contacts/data_views.py",
-    "contacts/data_urls.py",
-)
-
 # Calls whose first argument names a module (or an app) to load.
 LOADERS = {"import_module", "__import__", "include", "get_model"}
 
@@ -70,15 +60,9 @@ def _lower_modules():
         yield path, path.relative_to(ROOT).as_posix()
 
 
-def _allowed(relative: str) -> bool:
-    return any(relative == entry or relative.startswith(entry) for entry in MOVED_BY_ISSUE_15)
-
-
 def test_no_module_of_contacts_imports_interactions():
     offenders = {}
     for path, relative in _lower_modules():
-        if _allowed(relative):
-            continue
         modules = imported_modules(
             path.read_text(), _module_name(path), is_package=path.name == "__init__.py"
         )
@@ -91,11 +75,6 @@ def test_the_walk_reads_every_module_of_contacts():
     walked = {relative for _, relative in _lower_modules()}
     assert {"contacts/models.py", "contacts/views.py", "contacts/services.py"} <= walked
     assert any(relative.startswith("contacts/migrations/") for relative in walked)
-
-
-def test_the_allowlist_names_only_files_that_are_still_in_contacts():
-    """So that an entry whose module issue 15's branch moved away is deleted, not left behind."""
-    assert [entry for entry in MOVED_BY_ISSUE_15 if not (ROOT / entry).exists()] == []
 
 
 @pytest.mark.parametrize(

@@ -309,7 +309,7 @@ def report_rows(job: ImportJob, status: str = "", offset: int = 0, limit: int = 
 def refused_rows_csv(job: ImportJob) -> Iterator[str]:
     """The skipped and refused rows as CSV (line, status, reason, then the source cells),
     streamed. Cells that a spreadsheet would run as formulas are escaped."""
-    from ..exporting import escape_cell
+    from ..csv_cells import escape_cell
 
     path = report_path(job)
     if not path.exists():

@@ -16,6 +16,7 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
 from ..models import Contact, ContactEmail, ContactPhone, Tag
+from ..phones import phone_key
 from .records import TEXT_FIELDS, ContactRecord
 
 LEGAL_SUFFIXES = {
@@ -81,8 +82,9 @@ def norm_company(company: str) -> str:
     return " ".join(words)
 
 
-def norm_phone(number: str) -> str:
-    return re.sub(r"\D", "", number or "")
+def norm_phone(number: str, region: str = "") -> str:
+    """A phone number's match key: E.164 (contacts.phones), else its digits."""
+    return phone_key(number, region) or re.sub(r"\D", "", number or "")
 
 
 # The usual shape of a LinkedIn URL, checked before the general (slower) URL parsing.

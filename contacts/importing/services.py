@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -22,10 +21,7 @@ from django.core.validators import URLValidator, validate_email
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
-from interactions import followups
-
 from ..models import Contact, ContactEmail, ContactPhone, Tag
-from ..services import get_profile
 from . import bulk
 from .matching import _LINKEDIN, ContactState, MatchIndex, load_states, record_keys
 from .parsers import auto_mapping, mapping_is_usable, parse
@@ -153,12 +149,10 @@ def validate_record(record: ContactRecord) -> str:
 
 
 def new_contact_defaults(owner) -> dict:
-    """What an imported contact is written with besides its file's values: its owner, and the
-    follow-up a contact never contacted is due, one cadence after it was added (the
-    follow-up engine's rule)."""
-    profile = get_profile(owner)
-    due = followups.local_today(profile) + timedelta(days=followups.cadence_for(Contact(), profile))
-    return {"owner": owner, "next_follow_up_on": due}
+    """What an imported contact is written with besides its file's values: its owner, and
+    circle, discipline and tier not set (unsorted, never guessed), hence no cadence and no
+    follow-up due (the follow-up engine's rule) until the user sorts them."""
+    return {"owner": owner, "circle": "", "discipline": "", "tier": "", "next_follow_up_on": None}
 
 
 class Importer:

@@ -192,7 +192,7 @@ def sniff(path: Path, requested: str = Format.AUTO) -> Sniffed:
     if text.lstrip().startswith(("{", "[")):
         raise ImportFileError(
             "This is a JSON file; a full JSON export is restored with "
-            "`manage.py import_contacts FILE --format json` into an empty account."
+            "`manage.py restore_data FILE --user USER` into an empty account."
         )
 
     best = None

@@ -32,14 +32,14 @@ def _local_date(moment: datetime, zone) -> date:
     return moment.astimezone(zone).date()
 
 
-def cadence_for(contact, profile: Profile) -> int:
-    """Days between touches for this contact: its own cadence, else its tier's default."""
-    return contact.cadence_days or profile.default_cadence(contact.tier)
+def cadence_for(contact, profile: Profile) -> int | None:
+    """Days between touches for this contact (Profile.cadence_for); None for an unsorted one."""
+    return profile.cadence_for(contact)
 
 
 def local_today(profile: Profile, now: datetime | None = None) -> date:
     """Today's date in the user's time zone."""
-    return _local_date(now or timezone.now(), profile.zone)
+    return profile.today(now)
 
 
 # Contacts recomputed per round trip: keeps every IN (…) list under SQLite's variable limit
@@ -86,12 +86,18 @@ def _refresh_chunk(contact_ids: list, now: datetime) -> None:
     profiles = _profiles_by_owner({c.owner_id for c in contacts})
     stale_open = []  # open cadence follow-ups no longer due after the recomputation
     silenced = []  # contacts that must have no open cadence follow-up
+    unscheduled = []  # contacts with no cadence at all
     for contact in contacts:
         profile = profiles[contact.owner_id]
         zone = profile.zone
         contact.last_interaction_at = contact.last_at
         base = _local_date(contact.last_at or contact.created_at, zone)
         cadence = cadence_for(contact, profile)
+        if cadence is None:
+            # Unsorted: nothing is due until a tier or cadence is given.
+            contact.next_follow_up_on = None
+            unscheduled.append(contact.pk)
+            continue
         due = base + timedelta(days=cadence)
         anchor = anchors.get(contact.pk)
         if anchor is not None and (contact.last_at is None or anchor >= contact.last_at):
@@ -109,6 +115,11 @@ def _refresh_chunk(contact_ids: list, now: datetime) -> None:
         FollowUp.objects.filter(
             contact_id__in=silenced, reason=FollowUpReason.CADENCE, status__in=OPEN_STATUSES
         ).update(status=FollowUpStatus.DISMISSED, snoozed_until=None, closed_at=now)
+    if unscheduled:
+        # The tier was cleared: an untouched cadence reminder goes, as for a longer cadence.
+        FollowUp.objects.filter(
+            contact_id__in=unscheduled, reason=FollowUpReason.CADENCE, status=FollowUpStatus.OPEN
+        ).delete()
     if stale_open:
         # A longer cadence (or a newer touch) means an untouched reminder is no longer due; it
         # was made by the scanner, so it goes away and the scanner makes the next one in time.

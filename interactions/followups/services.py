@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from contacts.models import Contact
 from network_crm import fragment_cache
 
 from ..models import (
@@ -20,6 +21,7 @@ from ..models import (
     Support,
     SupportStatus,
 )
+from .keys import rewrite_source_key
 from .schedule import (
     OPEN_STATUSES,
     _local_date,
@@ -256,3 +258,22 @@ def on_mentorship_saved(mentorship) -> None:
     if mentorship.active:
         moot = moot.filter(due_on__lt=mentorship_due_on(mentorship, None, None))
     moot.update(status=FollowUpStatus.DISMISSED, snoozed_until=None, closed_at=timezone.now())
+
+
+def on_contacts_merged(survivor_id: int, other_id: int) -> None:
+    """After contacts' merge moved the other contact's follow-ups onto the survivor: keys that
+    name the other contact now name the survivor, and where the survivor already has that key
+    (the same reminder twice) the other's copy goes. Then the survivor's schedule is
+    recomputed. Runs inside the merge's transaction."""
+    moved = FollowUp.objects.filter(contact_id=survivor_id)
+    taken = set(moved.values_list("source_key", flat=True))
+    for pk, key in moved.values_list("pk", "source_key"):
+        new_key = rewrite_source_key(key, {Contact: {other_id: survivor_id}})
+        if new_key == key:
+            continue
+        if new_key in taken:
+            FollowUp.objects.filter(pk=pk).delete()
+        else:
+            FollowUp.objects.filter(pk=pk).update(source_key=new_key)
+            taken.add(new_key)
+    refresh_contact_schedule([survivor_id])

@@ -134,6 +134,8 @@ def one_person_by_owner(profiles: dict[int, Profile], today_by_owner: dict[int, 
     # (PostgreSQL computed the days twice per row, for the ranking and for the column).
     best = (
         Contact.objects.filter(owner_id__in=list(profiles), archived=False, reminders_off=False)
+        # The unsorted have no cadence to be overdue against (and a NULL ratio sorts first).
+        .exclude(tier="", cadence_days__isnull=True)
         .annotate(rank=Window(Rank(), partition_by=[F("owner_id")], order_by=ratio.desc()))
         .filter(rank=1)
         .values_list("owner_id", "pk")

@@ -114,6 +114,8 @@ def one_person_this_week(
         if days_since is not None and days_since < RECENT_DAYS:
             continue
         cadence = cadence_days or cadences[tier]
+        if cadence is None:
+            continue  # unsorted: no cadence to measure them against
         ratio = 1.0 if days_since is None else days_since / cadence
         c = counts.get(contact_id)
         owed = c["received"] + c["asks"] - c["gives"] if c else 0
@@ -121,8 +123,9 @@ def one_person_this_week(
             min(ratio, 3.0) / 3.0,
             strength / 100,
             min(max(owed, 0), 3) / 3,
-            (0.5 if discipline != profile.own_discipline else 0)
-            + (0.5 if circle != usual_circle else 0),
+            # A label not set is not "outside the usual".
+            (0.5 if discipline and discipline != profile.own_discipline else 0)
+            + (0.5 if circle and circle != usual_circle else 0),
         )
         score = (
             WEIGHT_OVERDUE * parts[0]

@@ -19,15 +19,20 @@
     return el.closest && el.closest("[data-contact-picker]");
   }
 
+  // The field the picked contacts are posted as (the Log form's "contacts", an event's
+  // "attendees", a give's "contact"); a single picker keeps one contact at a time.
+  const fieldName = (picker) => picker.dataset.fieldName || "contacts";
+
   function select(picker, checkbox) {
     const selected = picker.querySelector("[data-picker-selected]");
     const already = selected.querySelector(`input[value="${checkbox.value}"]`);
     if (!already) {
+      if (picker.hasAttribute("data-single")) selected.replaceChildren();
       const chip = document.createElement("label");
       chip.className = "chip";
       const box = document.createElement("input");
       box.type = "checkbox";
-      box.name = "contacts";
+      box.name = fieldName(picker);
       box.value = checkbox.value;
       box.checked = true;
       chip.append(box, " " + (checkbox.dataset.name || checkbox.value));
@@ -38,6 +43,7 @@
     const input = picker.querySelector("input[type=search]");
     if (input) {
       input.value = "";
+      input.removeAttribute("aria-activedescendant");
       input.focus();
     }
   }
@@ -45,7 +51,7 @@
   document.addEventListener("change", (event) => {
     const box = event.target;
     const picker = pickerOf(box);
-    if (!picker || box.name !== "contacts" || box.type !== "checkbox") return;
+    if (!picker || box.type !== "checkbox") return;
     if (box.closest(".picker-results") && box.checked) {
       select(picker, box);
     } else if (box.closest("[data-picker-selected]") && !box.checked) {
@@ -55,22 +61,72 @@
     }
   });
 
-  // Enter in the search box picks the first match instead of submitting the whole form;
-  // arrow down moves into the results.
+  // --- The picker from the keyboard -------------------------------------------------------
+  // Focus stays in the search box (a combobox): ↓ and ↑ move the highlighted match, Enter
+  // picks it (or the first match), and Enter never submits the form the picker sits in.
+  const options = (picker) => Array.from(picker.querySelectorAll(".picker-results input[type=checkbox]"));
+
+  function highlight(picker, input, index) {
+    const boxes = options(picker);
+    boxes.forEach((box, i) => {
+      const option = box.closest(".picker-option");
+      option.classList.toggle("is-active", i === index);
+      option.setAttribute("aria-selected", i === index ? "true" : "false");
+      if (i === index) {
+        if (!option.id) option.id = `${input.id}-option-${box.value}`;
+        input.setAttribute("aria-activedescendant", option.id);
+        option.scrollIntoView({ block: "nearest" });
+      }
+    });
+  }
+
+  function activeIndex(picker) {
+    return options(picker).findIndex((box) => box.closest(".picker-option").classList.contains("is-active"));
+  }
+
   document.addEventListener("keydown", (event) => {
-    const input = event.target;
-    const picker = pickerOf(input);
-    if (!picker || input.type !== "search") return;
-    const first = picker.querySelector(".picker-results input[type=checkbox]");
+    const el = event.target;
+    const picker = pickerOf(el);
+    if (!picker) return;
+    // Enter on a match reached with Tab picks it too (a checkbox would submit the form).
+    if (event.key === "Enter" && el.type === "checkbox" && el.closest(".picker-results")) {
+      event.preventDefault();
+      el.checked = true;
+      select(picker, el);
+      return;
+    }
+    if (el.type !== "search") return;
+    const boxes = options(picker);
+    const current = activeIndex(picker);
     if (event.key === "Enter") {
       event.preventDefault();
-      if (first) {
-        first.checked = true;
-        select(picker, first);
+      const chosen = boxes[current] || boxes[0];
+      if (chosen) {
+        chosen.checked = true;
+        select(picker, chosen);
       }
-    } else if (event.key === "ArrowDown" && first) {
+    } else if ((event.key === "ArrowDown" || event.key === "ArrowUp") && boxes.length) {
       event.preventDefault();
-      first.focus();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      const next = current < 0 ? (step > 0 ? 0 : boxes.length - 1) : (current + step + boxes.length) % boxes.length;
+      highlight(picker, el, next);
+    } else if (event.key === "Escape" && boxes.length) {
+      // The first Escape empties the results; the next one closes the dialog around it.
+      event.preventDefault();
+      event.stopPropagation();
+      picker.querySelector(".picker-results").replaceChildren();
+      el.removeAttribute("aria-activedescendant");
+    }
+  }, true);
+
+  // New results: nothing highlighted yet (the first match is what a bare Enter picks).
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const target = event.detail && event.detail.target;
+    if (target && target.classList && target.classList.contains("picker-results")) {
+      target.setAttribute("role", "listbox");
+      target.querySelectorAll(".picker-option").forEach((option) => option.setAttribute("role", "option"));
+      const input = pickerOf(target) && pickerOf(target).querySelector("input[type=search]");
+      if (input) input.removeAttribute("aria-activedescendant");
     }
   });
 
@@ -87,11 +143,50 @@
     return true;
   }
 
+  function visible(el) {
+    return !el.closest("[hidden]") && el.getClientRects().length > 0;
+  }
+
   function focusFirstField(root) {
-    const bad = root.querySelector(".has-error input, .has-error select, .has-error textarea");
-    const field = bad || root.querySelector("input[type=search]:not([hidden]), select, textarea, input:not([type=hidden])");
+    enhance(root);  // the search box is shown by enhance(); a hidden one cannot take focus
+    const fields = root.querySelectorAll(
+      ".has-error input, .has-error select, .has-error textarea, input[type=search], select, textarea, input:not([type=hidden])");
+    const field = Array.from(fields).find(visible);
     if (field) field.focus();
   }
+
+  // --- Focus stays in an open dialog --------------------------------------------------------
+  // Tab and Shift+Tab cycle through the dialog's own controls (the #modal frame here, the
+  // dashboard's <dialog>), never into the page behind it.
+  const FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), summary, [tabindex]:not([tabindex='-1'])";
+
+  function openDialog() {
+    const frame = modal() && modal().querySelector("[role=dialog]");
+    if (frame) return frame;
+    const native = document.querySelector("dialog[open]");
+    return native && native.matches(":modal") ? native : null;
+  }
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Tab") return;
+    const box = openDialog();
+    if (!box) return;
+    const items = Array.from(box.querySelectorAll(FOCUSABLE)).filter(visible);
+    if (!items.length) return;
+    const first = items[0];
+    const last = items[items.length - 1];
+    const active = document.activeElement;
+    if (!box.contains(active)) {
+      event.preventDefault();
+      (event.shiftKey ? last : first).focus();
+    } else if (event.shiftKey && active === first) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && active === last) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
 
   document.addEventListener("click", (event) => {
     if (event.defaultPrevented || event.button !== 0) return;
@@ -130,8 +225,9 @@
 
   document.addEventListener("htmx:afterSwap", (event) => {
     const box = modal();
-    if (!box) return;
-    const target = event.detail.target;
+    // A history restore (Back after a search) swaps without a target.
+    const target = event.detail && event.detail.target;
+    if (!box || !target) return;
     if (target === box) {
       if (!opener) opener = document.activeElement;
       focusFirstField(box);

@@ -14,7 +14,7 @@ from tests.factories import ContactEmailFactory, ContactFactory, EventFactory, T
 
 def test_create_a_contact_with_emails_phones_and_tags(api, owner):
     response = api.post("/api/v1/contacts/", {
-        "name": "Grace Hopper", "company": "US Navy", "circle": "community",
+        "name": "Grace Hopper", "company": "US Navy", "circle": "community", "tier": "peer",
         "emails": [{"email": "Grace@Navy.example", "label": "work"}],
         "phones": [{"number": "+1 555 0101"}], "tags": ["cobol", "Speaker", "speaker"],
     })

@@ -35,8 +35,9 @@ PHONE = {"width": 390, "height": 844}
 SCREENSHOTS = Path(
     os.environ.get("SCREENSHOT_DIR") or settings.BASE_DIR / "test-results" / "screenshots"
 )
-# Playwright waits up to this long for an element or an event before failing a test.
-TIMEOUT_MS = 5_000
+# Playwright waits up to this long for an element or an event before failing a test: generous,
+# since a loaded two-core machine can take seconds to answer a page.
+TIMEOUT_MS = int(os.environ.get("BROWSER_TIMEOUT_MS", "15000"))
 
 
 _RUNNING: dict = {}

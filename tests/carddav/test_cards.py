@@ -164,7 +164,10 @@ def test_put_of_a_new_card_creates_a_contact(dav, owner):
     assert [e.email for e in contact.emails.all()] == ["kj@nasa.example"]
     assert [(p.label, p.number) for p in contact.phones.all()] == [("cell", "+1 555 0100")]
     assert sorted(t.name for t in contact.tags.all()) == ["math", "space"]
-    assert contact.next_follow_up_on is not None  # the same rules as a contact made in the app
+    # A phone knows nothing of circle, discipline or tier: the person is unsorted, with no
+    # cadence until the user sorts them (the same rule as an import).
+    assert (contact.circle, contact.discipline, contact.tier) == ("", "", "")
+    assert contact.next_follow_up_on is None
 
 
 def test_if_none_match_star_refuses_to_overwrite(dav, ada):
@@ -196,7 +199,7 @@ def test_a_phone_edit_updates_the_same_contact_and_keeps_crm_fields(dav, ada, ow
     assert Contact.objects.filter(owner=owner).count() == 1
     ada.refresh_from_db()
     assert ada.name == "Ada King"
-    assert [p.number for p in ada.phones.all()] == ["+44 20 7946 0000"]
+    assert [p.number for p in ada.phones.all()] == ["+442079460000"]  # stored in E.164
     assert (ada.circle, ada.tier, ada.notes, ada.cadence_days) == (
         Circle.COMMUNITY, Tier.CLOSE, "Owes me a reply", 21)
     assert dav.get(path)["ETag"] != etag

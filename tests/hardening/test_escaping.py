@@ -13,7 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts import exporting
+from interactions.backup import contact_files, restore
+from interactions.backup.document import export_json
 from contacts.forms import ContactForm
 from contacts.importing.services import run_import
 from contacts.models import Contact
@@ -132,21 +133,21 @@ def test_csv_import_does_not_store_javascript_urls(owner, tmp_path):
 
 
 JS_URL_FROM_RESTORE = (
-    "BUG: contacts/exporting.py import_document sets every field with setattr and saves without "
+    "BUG: interactions/backup/restore.py import_document sets every field with setattr and saves without "
     "validation, so a crafted JSON export stores javascript: URLs in website/linkedin_url; "
     "run the fields' validators (obj.full_clean(exclude=...) or URLValidator on URLFields) "
-    "and raise ExportError"
+    "and raise RestoreError"
 )
 
 
 def test_json_restore_does_not_store_javascript_urls(owner, stranger):
     ContactFactory(owner=stranger, name="Ada", website="https://example.com/")
-    document = json.loads(exporting.export_json(stranger))
+    document = json.loads(export_json(stranger))
     document["contacts"][0]["website"] = BAD_URL
     document["contacts"][0]["linkedin_url"] = BAD_URL
     try:
-        exporting.import_document(owner, document)
-    except exporting.ExportError:
+        restore.import_document(owner, document)
+    except restore.RestoreError:
         return  # refusing the whole document is fine too
     urls = Contact.objects.filter(owner=owner).values_list("website", "linkedin_url")
     assert not [u for pair in urls for u in pair if u.strip().lower().startswith("javascript:")]
@@ -263,7 +264,7 @@ def test_csv_export_escapes_every_formula_looking_cell(owner, client):
 
 def test_csv_export_keeps_ordinary_text_unchanged(owner):
     ContactFactory(owner=owner, name="Ada Lovelace", company='Analytical, "Engines"', notes="a\nb")
-    rows = list(csv.reader(io.StringIO("".join(exporting.export_csv(owner)))))
+    rows = list(csv.reader(io.StringIO("".join(contact_files.export_csv(owner)))))
     assert rows[1][rows[0].index("Company")] == 'Analytical, "Engines"'
     assert rows[1][rows[0].index("Notes")] == "a\nb"
 

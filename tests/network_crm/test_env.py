@@ -87,3 +87,15 @@ def test_a_vapid_private_key_is_read_and_an_unreadable_one_stops_the_start(monke
     monkeypatch.setenv("VAPID_PRIVATE_KEY", "not-a-key")
     with pytest.raises(ImproperlyConfigured, match="VAPID_PRIVATE_KEY"):
         env_vapid_private_key("VAPID_PRIVATE_KEY")
+
+
+def test_env_phone_region_upper_cases_known_regions_and_rejects_unknown(monkeypatch):
+    from network_crm.env import env_phone_region
+
+    monkeypatch.setenv("X_REGION", "de")
+    assert env_phone_region("X_REGION", "US") == "DE"
+    monkeypatch.delenv("X_REGION")
+    assert env_phone_region("X_REGION", "US") == "US"
+    monkeypatch.setenv("X_REGION", "XX")
+    with pytest.raises(ImproperlyConfigured):
+        env_phone_region("X_REGION", "US")

@@ -1,17 +1,15 @@
-"""Import a contact file (or restore a JSON export) for a user, with the admin's summary."""
-
-import json
+"""Import a contact file for a user, with the admin's summary (a JSON backup is restored with
+`restore_data`)."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from contacts.exporting import ExportError, import_document
 from contacts.importing.services import Status, run_import
 from contacts.importing.sniff import Format, ImportFileError
 
 
 class Command(BaseCommand):
-    help = "Import LinkedIn, Google, Outlook, vCard or CSV contacts (or a JSON export) for a user."
+    help = "Import LinkedIn, Google, Outlook, vCard or CSV contacts for a user."
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -40,7 +38,11 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             raise CommandError(f"No user named {options['user']!r}.") from None
         if options["format"] == Format.JSON:
-            return self.restore_json(owner, options)
+            # A backup holds interactions too: interactions' restore_data puts it back.
+            raise CommandError(
+                "A JSON export is restored with `manage.py restore_data FILE --user USER` "
+                "into an empty account."
+            )
         refused = []
 
         def sink(row):
@@ -65,19 +67,3 @@ class Command(BaseCommand):
                 + (f" ({row.name})" if row.name else "")
             )
         self.stdout.write(summary.text())
-
-    def restore_json(self, owner, options):
-        try:
-            with open(options["file"], encoding="utf-8-sig") as fh:
-                document = json.load(fh)
-        except (OSError, ValueError) as exc:
-            raise CommandError(f"Cannot read the JSON export: {exc}") from None
-        if options["dry_run"]:
-            raise CommandError("--dry-run is not available for a JSON restore.")
-        try:
-            counts = import_document(owner, document)
-        except ExportError as exc:
-            raise CommandError(str(exc)) from None
-        self.stdout.write(
-            "Restored: " + ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items())
-        )

@@ -235,14 +235,12 @@ def test_generic_csv_uses_given_mapping(owner, fixture_path):
     assert not ContactEmail.objects.exists()
 
 
-def test_new_contacts_are_due_one_cadence_after_import(owner, fixture_path):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
+def test_imported_contacts_are_unsorted_with_no_follow_up_due(owner, fixture_path):
     run_import(fixture_path("contacts_v40.vcf"), owner, dry_run=False)
     contact = Contact.objects.get(name="Ravi Shankar")
-    assert contact.next_follow_up_on == timezone.localdate() + timedelta(days=90)
+    assert (contact.circle, contact.discipline, contact.tier) == ("", "", "")
+    assert contact.circle_label == contact.discipline_label == contact.tier_label == "Not set"
+    assert contact.next_follow_up_on is None
 
 
 def test_error_reading_a_later_batch_rolls_back_the_batches_written(

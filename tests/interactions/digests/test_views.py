@@ -194,3 +194,23 @@ def test_unsubscribe_token_for_one_user_leaves_the_other_subscribed(client, owne
 
 def test_bad_unsubscribe_token_is_refused(client):
     assert client.post(reverse("digest:unsubscribe", args=["nope"])).status_code == 400
+
+
+def test_action_page_asks_a_signed_out_reader_to_sign_in_to_open_the_contact(client, owner):
+    follow_up = FollowUpFactory(owner=owner)
+    response = client.get(action_path(follow_up, "done"))
+    assert "(sign-in needed)" in response.text
+
+
+def test_action_page_does_not_ask_the_signed_in_owner_to_sign_in(owner_client, owner):
+    follow_up = FollowUpFactory(owner=owner)
+    response = owner_client.get(action_path(follow_up, "done"))
+    assert response.status_code == 200
+    assert "sign-in needed" not in response.text
+    assert reverse("contacts:detail", args=[follow_up.contact_id]) in response.text
+
+
+def test_action_page_tells_another_signed_in_user_whose_link_it_is(stranger_client, owner):
+    follow_up = FollowUpFactory(owner=owner)
+    response = stranger_client.get(action_path(follow_up, "done"))
+    assert "sign in as the digest's recipient" in response.text

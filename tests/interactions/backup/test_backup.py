@@ -8,11 +8,14 @@ import pytest
 from django.core.management import call_command
 from django.core.serializers.json import DjangoJSONEncoder
 
-from contacts import exporting
-from contacts.exporting import ExportError, escape_cell, export_document, import_document
+from contacts.csv_cells import escape_cell
 from contacts.importing.services import run_import
-from contacts.models import Contact, ContactLink, LinkKind
-from interactions.models import Direction
+from contacts.models import Contact, ContactLink, Event, LinkKind
+from interactions.backup import contact_files
+from interactions.backup.document import export_document, export_json
+from interactions.backup.restore import RestoreError, import_document
+from interactions.followups.keys import ID_PARTS
+from interactions.models import Direction, Interaction, Mentorship, Support
 from tests.factories import (
     ContactEmailFactory,
     ContactFactory,
@@ -51,8 +54,13 @@ def account(owner):
         owner=owner, contact=bob, intro_to=ada, interaction=interaction, direction=Direction.GIVE
     )
     mentorship = MentorshipFactory(owner=owner, mentee=bob)
-    FollowUpFactory(owner=owner, contact=ada, support=support, source_key="give:1")
-    FollowUpFactory(owner=owner, contact=bob, mentorship=mentorship, source_key="mentorship:1")
+    FollowUpFactory(owner=owner, contact=bob, support=support, source_key=f"give:{support.pk}")
+    FollowUpFactory(
+        owner=owner,
+        contact=bob,
+        mentorship=mentorship,
+        source_key=f"mentorship:{mentorship.pk}:2026-01-01",
+    )
     ContactLink.objects.create(
         owner=owner, from_contact=ada, to_contact=bob, kind=LinkKind.INTRODUCED
     )
@@ -72,7 +80,7 @@ def test_escape_cell_prefixes_formula_starts():
 
 
 def test_csv_export_escapes_formulas(account):
-    text = "".join(exporting.export_csv(account))
+    text = "".join(contact_files.export_csv(account))
     assert "'=HYPERLINK" in text
     assert "'+44 20 7946 0000" in text
     assert ",=HYPERLINK" not in text
@@ -80,13 +88,13 @@ def test_csv_export_escapes_formulas(account):
 
 def test_csv_export_contains_only_own_contacts(account, stranger):
     ContactFactory(owner=stranger, name="Someone Else")
-    text = "".join(exporting.export_csv(account))
+    text = "".join(contact_files.export_csv(account))
     assert "Ada Lovelace" in text and "Someone Else" not in text
 
 
 def test_csv_export_reimports_into_an_empty_account(account, tmp_path):
     path = tmp_path / "contacts.csv"
-    path.write_text("".join(exporting.export_csv(account)), encoding="utf-8")
+    path.write_text("".join(contact_files.export_csv(account)), encoding="utf-8")
     other = UserFactory(username="fresh")
     run_import(path, other, dry_run=False)
     bob = Contact.objects.get(owner=other, name="Bob Ng")
@@ -95,7 +103,7 @@ def test_csv_export_reimports_into_an_empty_account(account, tmp_path):
 
 
 def test_vcard_export_is_version_4_and_reimports(account, tmp_path):
-    text = "".join(exporting.export_vcard(account))
+    text = "".join(contact_files.export_vcard(account))
     assert text.count("BEGIN:VCARD") == 2 and "VERSION:4.0\r\n" in text
     path = tmp_path / "contacts.vcf"
     path.write_text(text, encoding="utf-8", newline="")
@@ -108,8 +116,19 @@ def test_vcard_export_is_version_4_and_reimports(account, tmp_path):
 
 def test_vcard_lines_are_folded_at_75_octets(owner):
     ContactFactory(owner=owner, name="Long Notes", notes="é" * 200)
-    text = "".join(exporting.export_vcard(owner))
+    text = "".join(contact_files.export_vcard(owner))
     assert max(len(line.encode()) for line in text.split("\r\n")) <= 75
+
+
+def _normalised_key(key, positions):
+    """A follow-up's source key with each id replaced by its row's position."""
+    sections = {Contact: "contacts", Event: "events", Interaction: "interactions"}
+    sections |= {Support: "supports", Mentorship: "mentorships"}
+    kind, *parts = key.split(":")
+    for i, model in enumerate(ID_PARTS.get(kind, ())[: len(parts)]):
+        if model is not None:
+            parts[i] = f"#{positions[sections[model]][int(parts[i])]}"
+    return ":".join([kind, *parts])
 
 
 def _normalised(document):
@@ -159,6 +178,8 @@ def _normalised(document):
                         if isinstance(value, list)
                         else positions[section][value]
                     )
+            if "source_key" in row:
+                row["source_key"] = _normalised_key(row["source_key"], positions)
             rows.append(row)
         out[key] = rows
     out["profile"] = document["profile"]
@@ -166,20 +187,20 @@ def _normalised(document):
 
 
 def test_json_round_trip_reproduces_the_account(account):
-    document = json.loads(exporting.export_json(account))
+    document = json.loads(export_json(account))
     fresh = UserFactory(username="fresh")
     import_document(fresh, document)
-    assert _normalised(json.loads(exporting.export_json(fresh))) == _normalised(document)
+    assert _normalised(json.loads(export_json(fresh))) == _normalised(document)
 
 
 def test_json_restore_refuses_a_non_empty_account(account):
-    document = json.loads(exporting.export_json(account))
-    with pytest.raises(ExportError, match="empty account"):
+    document = json.loads(export_json(account))
+    with pytest.raises(RestoreError, match="empty account"):
         import_document(account, document)
 
 
 def test_json_restore_refuses_other_documents(owner):
-    with pytest.raises(ExportError, match="not a network_crm"):
+    with pytest.raises(RestoreError, match="not a network_crm"):
         import_document(owner, {"contacts": []})
 
 
@@ -209,11 +230,11 @@ def test_export_data_command_writes_each_format(account, tmp_path):
         assert marker in path.read_text(encoding="utf-8")
 
 
-def test_import_command_restores_json_into_empty_account(account, tmp_path):
+def test_restore_command_restores_json_into_empty_account(account, tmp_path):
     path = tmp_path / "all.json"
-    path.write_text(exporting.export_json(account), encoding="utf-8")
+    path.write_text(export_json(account), encoding="utf-8")
     UserFactory(username="fresh")
     out = StringIO()
-    call_command("import_contacts", str(path), "--user", "fresh", "--format", "json", stdout=out)
+    call_command("restore_data", str(path), "--user", "fresh", stdout=out)
     assert "2 contacts" in out.getvalue()
     assert Contact.objects.filter(owner__username="fresh").count() == 2

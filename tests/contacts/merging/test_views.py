@@ -1,6 +1,4 @@
-"""Pages under /data/: merge from the contact page, possible duplicates, export downloads."""
-
-import json
+"""Pages under /data/: merge from the contact page, possible duplicates, and the exports' sign-in."""
 
 import pytest
 from django.urls import reverse
@@ -89,33 +87,6 @@ def test_duplicates_page_query_count_is_flat(
     with django_assert_max_num_queries(12):
         response = owner_client.get(reverse("data:duplicates"))
     assert response.content.decode().count("Review merge") == count
-
-
-def test_export_page_links_downloads(owner_client):
-    page = owner_client.get(reverse("data:export")).content.decode()
-    for name in ("data:export_vcard", "data:export_csv", "data:export_json"):
-        assert reverse(name) in page
-
-
-@pytest.mark.parametrize(
-    "name, marker",
-    [
-        ("data:export_vcard", "BEGIN:VCARD"),
-        ("data:export_csv", "Ben Carter"),
-        ("data:export_json", '"network_crm-export"'),
-    ],
-)
-def test_export_downloads_own_data_only(owner_client, pair, stranger, name, marker):
-    ContactFactory(owner=stranger, name="Someone Else")
-    response = owner_client.get(reverse(name))
-    body = b"".join(response.streaming_content).decode()
-    assert "attachment" in response["Content-Disposition"]
-    assert marker in body and "Someone Else" not in body
-
-
-def test_stranger_export_does_not_contain_owners_contacts(stranger_client, pair):
-    body = b"".join(stranger_client.get(reverse("data:export_json")).streaming_content)
-    assert json.loads(body)["contacts"] == []
 
 
 @pytest.mark.parametrize(

@@ -179,7 +179,7 @@ def test_plan_shows_each_field_source(pair):
     survivor, other = pair
     plan = {f.name: f for f in plan_merge(survivor, other).fields}
     assert (plan["title"].result, plan["title"].source) == ("Senior EM", "from other")
-    assert plan["name"].source == "kept"
+    assert (plan["name"].result, plan["name"].source) == ("Ben Carter", "choice")
     assert plan["notes"].source == "combined"
 
 

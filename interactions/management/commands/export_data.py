@@ -1,9 +1,10 @@
-"""Write all of a user's data to a file: JSON (everything), CSV or vCard 4.0 (contacts)."""
+"""Write all of a user's data to a file: JSON (everything, for `restore_data`), CSV or vCard 4.0
+(contacts)."""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from contacts import exporting
+from interactions.backup import contact_files, document
 
 
 class Command(BaseCommand):
@@ -23,9 +24,9 @@ class Command(BaseCommand):
         except User.DoesNotExist:
             raise CommandError(f"No user named {options['user']!r}.") from None
         chunks = {
-            "json": lambda: [exporting.export_json(owner)],
-            "csv": lambda: exporting.export_csv(owner),
-            "vcard": lambda: exporting.export_vcard(owner),
+            "json": lambda: [document.export_json(owner)],
+            "csv": lambda: contact_files.export_csv(owner),
+            "vcard": lambda: contact_files.export_vcard(owner),
         }[options["format"]]()
         if options["output"] == "-":
             for chunk in chunks:

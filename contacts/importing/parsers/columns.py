@@ -1,0 +1,123 @@
+"""Any other CSV: each column mapped to a contact field, by its header or by the user."""
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from ..records import ContactRecord, ParsedRow, clean, join_name
+from ..sniff import Sniffed, norm_header
+from .common import add_note, finish, set_url
+from .csv import iter_csv
+
+# Column targets the mapping step offers, with header names that map to each automatically.
+MAPPING_TARGETS = {
+    "": ("(ignore)", ()),
+    "name": (
+        "Full name",
+        ("name", "full name", "display name", "contact", "contact name", "person"),
+    ),
+    "first_name": (
+        "First name",
+        ("first name", "first", "given name", "firstname", "vorname", "prénom"),
+    ),
+    "last_name": (
+        "Last name",
+        ("last name", "last", "surname", "family name", "lastname", "nachname", "nom"),
+    ),
+    "preferred_name": ("Preferred name", ("preferred name", "nickname", "goes by")),
+    "email": (
+        "Email",
+        (
+            "email",
+            "e-mail",
+            "email address",
+            "e-mail address",
+            "mail",
+            "work email",
+            "personal email",
+            "email 2",
+        ),
+    ),
+    "phone": (
+        "Phone",
+        ("phone", "telephone", "mobile", "cell", "phone number", "mobile phone", "work phone"),
+    ),
+    "company": ("Company", ("company", "organization", "organisation", "employer", "org", "firma")),
+    "title": ("Title", ("title", "job title", "position", "role")),
+    "department": ("Department", ("department", "team", "dept")),
+    "location": ("Location", ("location", "city", "place", "based in")),
+    "linkedin_url": (
+        "LinkedIn URL",
+        ("linkedin", "linkedin url", "linkedin profile", "profile url"),
+    ),
+    "website": ("Website", ("website", "web", "url", "homepage", "web page", "site")),
+    "how_we_met": ("How we met", ("how we met", "met", "source")),
+    "notes": ("Notes", ("notes", "note", "comments", "comment", "description")),
+    "tags": ("Tags", ("tags", "tag", "labels", "categories", "groups")),
+}
+
+
+def auto_mapping(header: list[str]) -> list[str]:
+    """A target for each column from its header, '' when unknown."""
+    lookup = {syn: target for target, (_, syns) in MAPPING_TARGETS.items() for syn in syns}
+    mapping, used = [], set()
+    for cell in header:
+        target = lookup.get(norm_header(cell), "")
+        # Emails and phones may come from several columns; other targets from the first.
+        if target in used and target not in {"email", "phone", "tags", "notes"}:
+            target = ""
+        used.add(target)
+        mapping.append(target)
+    return mapping
+
+
+def mapping_is_usable(mapping: list[str]) -> bool:
+    return bool({"name", "first_name", "last_name", "email"} & set(mapping))
+
+
+def parse_generic(path: Path, sniffed: Sniffed, mapping: list[str] | None) -> Iterator[ParsedRow]:
+    mapping = list(mapping or auto_mapping(sniffed.header))
+    for line, cells, error in iter_csv(path, sniffed):
+        if error:
+            yield ParsedRow(line=line, error=error)
+            continue
+        if not cells:
+            continue
+        raw = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(sniffed.header)}
+        if not any(clean(v) for v in cells):
+            yield ParsedRow(line=line, skip="empty row", raw=raw)
+            continue
+        record, first, last = ContactRecord(), "", ""
+        for i, target in enumerate(mapping):
+            if not target or i >= len(cells):
+                continue
+            value = clean(cells[i])
+            if value[:1] == "'" and value[1:2] in ("=", "+", "-", "@"):
+                value = value[1:]  # undo the formula escaping of our own CSV export
+            if not value:
+                continue
+            if target == "first_name":
+                first = value
+            elif target == "last_name":
+                last = value
+            elif target == "email":
+                for email in re.split(r"[;,\s]+", value):
+                    record.add_email(email)
+            elif target == "phone":
+                for number in value.split(";"):
+                    record.add_phone(number.strip().removeprefix("'"))
+            elif target == "tags":
+                for tag in re.split(r"[;,|]", value):
+                    record.add_tag(tag)
+            elif target == "notes":
+                add_note(record, value)
+            elif target in ("linkedin_url", "website"):
+                if target == "linkedin_url":
+                    record.linkedin_url = value
+                else:
+                    set_url(record, value)
+            else:
+                setattr(record, target, value)
+        if not record.name:
+            record.name = join_name(first, last) or (record.emails[0][0] if record.emails else "")
+        yield finish(line, record, raw)

@@ -1,0 +1,85 @@
+"""The merge screens under /data/: pick the other contact, see field by field what is kept
+(choosing where the two differ), merge; and the possible-duplicates page. Every contact is
+loaded through get_owned_or_404."""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ..access import get_owned_or_404
+from ..models import Contact
+from .duplicates import possible_duplicates
+from .forms import MergeChoicesForm
+from .plan import MergeError, plan_merge
+from .services import merge_contacts
+
+SEARCH_LIMIT = 20
+
+
+def _contact(request, pk):
+    return get_owned_or_404(
+        Contact.objects.prefetch_related("emails", "phones", "tags"), request.user, pk=pk
+    )
+
+
+def _pick(request, contact):
+    query = request.GET.get("q", "").strip()
+    candidates = []
+    if query:
+        candidates = list(
+            Contact.objects.filter(owner=request.user)
+            .exclude(pk=contact.pk)
+            .filter(
+                Q(name__icontains=query)
+                | Q(company__icontains=query)
+                | Q(emails__email__icontains=query)
+            )
+            .distinct()
+            .order_by("name")[:SEARCH_LIMIT]
+        )
+    suggestions = [
+        p.second if p.first.pk == contact.pk else p.first
+        for p in possible_duplicates(request.user)
+        if contact.pk in (p.first.pk, p.second.pk)
+    ]
+    return render(
+        request,
+        "contacts/merging/pick.html",
+        {"contact": contact, "query": query, "candidates": candidates, "suggestions": suggestions},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def merge(request, pk):
+    """Pick the other contact, see field by field what is kept, choose, and merge."""
+    contact = _contact(request, pk)
+    data = request.POST if request.method == "POST" else request.GET
+    other_id = data.get("other")
+    if not other_id or not str(other_id).isdigit():
+        return _pick(request, contact)
+    other = _contact(request, int(other_id))
+    keep = data.get("keep") or str(contact.pk)
+    survivor, merged = (other, contact) if keep == str(other.pk) else (contact, other)
+    try:
+        plan = plan_merge(survivor, merged)
+    except MergeError as exc:
+        messages.error(request, str(exc))
+        return redirect("data:merge", pk=contact.pk)
+    form = MergeChoicesForm(plan, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        name = merged.name
+        merge_contacts(survivor, merged, form.choices)
+        messages.success(request, f"Merged “{name}” into “{survivor.name}”.")
+        return redirect("contacts:detail", pk=survivor.pk)
+    template = "contacts/merging/merge.html#plan" if request.htmx else "contacts/merging/merge.html"
+    context = {"contact": contact, "other": other, "plan": plan, "form": form}
+    return render(request, template, context)
+
+
+@require_GET
+def duplicates(request):
+    """Pairs of contacts that are probably the same person."""
+    return render(
+        request, "contacts/merging/duplicates.html", {"pairs": possible_duplicates(request.user)}
+    )

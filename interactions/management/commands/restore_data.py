@@ -1,0 +1,34 @@
+"""Restore a JSON export (`export_data --format json`) into a user's empty account."""
+
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from interactions.backup.restore import RestoreError, import_document
+
+
+class Command(BaseCommand):
+    help = "Restore a JSON export into a user's empty account, every reference to the new rows."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file")
+        parser.add_argument("--user", required=True, help="Username whose account is restored.")
+
+    def handle(self, *args, **options):
+        User = get_user_model()
+        try:
+            owner = User.objects.get(**{User.USERNAME_FIELD: options["user"]})
+        except User.DoesNotExist:
+            raise CommandError(f"No user named {options['user']!r}.") from None
+        try:
+            with open(options["file"], encoding="utf-8-sig") as fh:
+                document = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot read the JSON export: {exc}") from None
+        try:
+            counts = import_document(owner, document)
+        except RestoreError as exc:
+            raise CommandError(str(exc)) from None
+        restored = ", ".join(f"{n} {key.replace('_', ' ')}" for key, n in counts.items() if n)
+        self.stdout.write(f"Restored {restored or 'an empty export'} for {owner}.")

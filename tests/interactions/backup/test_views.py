@@ -1,0 +1,45 @@
+"""The export page and its downloads under /data/export/: own data only."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ContactFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pair(owner):
+    return (
+        ContactFactory(owner=owner, name="Ben Carter", company="Atlassian", title=""),
+        ContactFactory(owner=owner, name="Benjamin Carter", company="Atlassian", title="Senior EM"),
+    )
+
+
+def test_export_page_links_downloads(owner_client):
+    page = owner_client.get(reverse("data:export")).content.decode()
+    for name in ("data:export_vcard", "data:export_csv", "data:export_json"):
+        assert reverse(name) in page
+
+
+@pytest.mark.parametrize(
+    "name, marker",
+    [
+        ("data:export_vcard", "BEGIN:VCARD"),
+        ("data:export_csv", "Ben Carter"),
+        ("data:export_json", '"network_crm-export"'),
+    ],
+)
+def test_export_downloads_own_data_only(owner_client, pair, stranger, name, marker):
+    ContactFactory(owner=stranger, name="Someone Else")
+    response = owner_client.get(reverse(name))
+    body = b"".join(response.streaming_content).decode()
+    assert "attachment" in response["Content-Disposition"]
+    assert marker in body and "Someone Else" not in body
+
+
+def test_stranger_export_does_not_contain_owners_contacts(stranger_client, pair):
+    body = b"".join(stranger_client.get(reverse("data:export_json")).streaming_content)
+    assert json.loads(body)["contacts"] == []
