@@ -20,11 +20,6 @@ HEADER_SEARCH_CHARS = 2 * 1024 * 1024
 
 
 BINARY = "This is not a contact file (it looks like a binary file)."
-# No text export (UTF-8 or a Windows code page) has a NUL byte, and the database takes none.
-NUL_BYTES = (
-    "This file contains NUL bytes, which no text export has: it is damaged or not a contact "
-    "file. Save it again as CSV (UTF-8) or vCard and upload that."
-)
 
 
 class ImportFileError(Exception):
@@ -87,23 +82,16 @@ def detect_encoding(path: Path) -> str:
                 return "utf-16-be"
             raise ImportFileError(BINARY)
         decoder = codecs.getincrementaldecoder("utf-8")()
-        chunk, encoding = head, "utf-8"
-        while chunk:
-            if b"\x00" in chunk:
-                raise ImportFileError(BINARY if chunk is head else NUL_BYTES)
-            if encoding == "utf-8":
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError:
-                    # Windows spreadsheets save "CSV" in the ANSI code page.
-                    encoding = "cp1252"
-            chunk = fh.read(1024 * 1024)
-        if encoding == "utf-8":
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                encoding = "cp1252"
-        return encoding
+        chunk = head
+        try:
+            while chunk:
+                decoder.decode(chunk)
+                chunk = fh.read(1024 * 1024)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            # Windows spreadsheets save "CSV" in the ANSI code page.
+            return "cp1252"
+        return "utf-8"
 
 
 def open_text(path: Path, encoding: str):

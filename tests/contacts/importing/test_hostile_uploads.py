@@ -82,10 +82,10 @@ REFUSED_AT_UPLOAD = {
     "empty": ("empty.csv", b"", "The submitted file is empty."),
     "blank lines only": ("blank.csv", b"\r\n \r\n", "The file is empty."),
     "binary": ("photo.jpg", bytes(range(256)) * 40, "This is not a contact file"),
-    "nul bytes after the first 64 kB": (
+    "nul bytes in its first lines": (
         "contacts.csv",
-        b"Name,Email\r\n" + b"Ada,ada@example.com\r\n" * 4000 + b"Bob\x00,bob@example.com\r\n",
-        "contains NUL bytes",
+        b"Name,Email\r\n" + b"Ada\x00\x00,ada@example.com\x00\r\n" * 3,
+        "This is not a contact file",
     ),
     "10,000 columns": ("wide.csv", wide_csv(10_000), "This file has 10,000 columns"),
     "json": ("export.json", b'{"contacts": []}', "This is a JSON file"),
@@ -172,6 +172,20 @@ def test_a_20_mb_cell_is_one_refused_row_with_its_reason_and_the_rest_imports(
         client.post(url("confirm", job))
     run_import_job(*queued.pop())
     assert list(Contact.objects.values_list("name", flat=True)) == ["Bob Stone"]
+
+
+def test_nul_bytes_deep_in_a_file_are_dropped_from_their_cells(
+    client, staff, django_capture_on_commit_callbacks
+):
+    data = b"Name,Email\r\n" + b"".join(
+        b"Person %d,p%d@example.com\r\n" % (i, i) for i in range(40)
+    ) + b"Gr\x00ace Hopper,grace\x00@navy.example\r\n"
+    client.force_login(staff)
+    mapping = upload(client, "people.csv", data, django_capture_on_commit_callbacks)
+    client.post(mapping.url, {"col_0": "name", "col_1": "email"})
+    client.post(url("confirm", ImportJob.objects.get()))
+    grace = Contact.objects.get(name="Grace Hopper")
+    assert list(grace.emails.values_list("email", flat=True)) == ["grace@navy.example"]
 
 
 def test_a_file_in_the_windows_code_page_imports_its_accents(

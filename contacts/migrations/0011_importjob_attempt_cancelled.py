@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0007_owner_search_index'),
+        ('contacts', '0010_contact_unsorted_important_dates'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
