@@ -409,12 +409,15 @@ CAPTURE_TIMEOUT_SECONDS = env_int("NETWORK_CRM_CAPTURE_TIMEOUT_SECONDS", 30, min
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CACHES = {"default": {"BACKEND": "network_crm.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     _broker_dir = DATA_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # "localhost" is ignored by the transport; without a host kombu warns at every start.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -465,6 +468,7 @@ CAPTURE_SCAN_SECONDS = _every("CAPTURE_SCAN", 60)
 # Chat and push reminders leave within this many seconds after the user's chosen local hour.
 REMINDER_SCAN_SECONDS = _every("REMINDER_SCAN", 300)
 WEBHOOK_SCAN_SECONDS = _every("WEBHOOK_SCAN", 60)
+IMPORT_CLEANUP_SECONDS = _every("IMPORT_CLEANUP", 3600)
 CELERY_BEAT_SCHEDULE = {
     "scheduler-tick": _scanner("interactions.tasks.record_scheduler_tick", SCHEDULER_TICK_SECONDS),
     "scan-follow-ups": _scanner("interactions.tasks.scan_follow_ups", FOLLOW_UP_SCAN_SECONDS),
@@ -477,6 +481,9 @@ CELERY_BEAT_SCHEDULE = {
     "scan-reminders": _scanner("notifications.tasks.scan_reminders", REMINDER_SCAN_SECONDS),
     # Outgoing webhooks: finds new events, queues their deliveries and the retries that are due.
     "scan-webhooks": _scanner("api.tasks.scan_webhooks", WEBHOOK_SCAN_SECONDS),
+    # Import uploads: removes old jobs with their files, and any file under MEDIA_ROOT/imports/
+    # that no job owns (a process killed between storing an upload and saving its job).
+    "clean-import-files": _scanner("contacts.tasks.clean_import_files", IMPORT_CLEANUP_SECONDS),
 }
 # A reminder that could not be delivered (a 5xx, a timeout) is tried again after this many
 # seconds, doubling each time (capped at 10 minutes), REMINDER_MAX_ATTEMPTS tries in all.
