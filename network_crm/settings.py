@@ -232,6 +232,13 @@ ACCOUNT_RATE_LIMITS = False
 SIGN_IN_THROTTLES = {
     "password_failures": (env_int("NETWORK_CRM_SIGN_IN_FAILURES_PER_MINUTE", 20, minimum=1), 60),
     "passkey": (env_int("NETWORK_CRM_PASSKEY_SIGN_INS_PER_MINUTE", 10, minimum=1), 60),
+    # Password reset mails: per address asked for, and per client address, in an hour.
+    "password_reset_address": (
+        env_int("NETWORK_CRM_PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", 3, minimum=1), 3600
+    ),
+    "password_reset_client": (
+        env_int("NETWORK_CRM_PASSWORD_RESETS_PER_CLIENT_PER_HOUR", 10, minimum=1), 3600
+    ),
 }
 MFA_ADAPTER = "accounts.adapters.TwoFactorAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
