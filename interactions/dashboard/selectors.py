@@ -16,6 +16,7 @@ from django.utils.functional import SimpleLazyObject
 
 from contacts.models import Contact, Event
 from contacts.services import get_profile
+from contacts.sorting.selectors import unsorted_count
 
 from ..followups import mentorship_due_on
 from ..insights import one_person_this_week
@@ -187,10 +188,11 @@ class Counts:
     overdue: int
     open_promises: int
     touches_this_week: int
+    unsorted: int = 0  # people to go through on the Sort new people screen
 
 
 def counts(user, profile, today: date) -> Counts:
-    """The numbers at the top of the dashboard, in three aggregate queries."""
+    """The numbers at the top of the dashboard, in four aggregate queries."""
     follow_ups = FollowUp.objects.filter(
         _reach_out_filter(user, today), contact__archived=False
     ).aggregate(
@@ -208,6 +210,7 @@ def counts(user, profile, today: date) -> Counts:
         overdue=follow_ups["overdue"],
         open_promises=promises,
         touches_this_week=touches,
+        unsorted=unsorted_count(user),
     )
 
 
