@@ -23,7 +23,8 @@ ACTIONS = ("save", "archive")
 
 
 class SortForm(forms.ModelForm):
-    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], initial="save")
+    # Enter in the cadence field submits without a button: that is a save.
+    action = forms.ChoiceField(choices=[(a, a) for a in ACTIONS], required=False)
 
     class Meta:
         model = Contact
@@ -53,7 +54,7 @@ class SortForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("action") == "save" and not any(
+        if data.get("action") != "archive" and not any(
             data.get(name) for name in ("circle", "discipline", "tier", "cadence_days")
         ):
             raise forms.ValidationError(

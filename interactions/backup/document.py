@@ -9,7 +9,9 @@ import json
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
-from contacts.models import Contact, ContactEmail, ContactLink, ContactPhone, Event, Profile, Tag
+from contacts.models import (
+    Contact, ContactEmail, ContactLink, ContactPhone, Event, ImportantDate, Profile, Tag,
+)
 
 from ..models import FollowUp, Interaction, Mentorship, Support
 
@@ -25,6 +27,7 @@ SECTIONS = [
     ("contact_emails", ContactEmail, "contact__owner"),
     ("contact_phones", ContactPhone, "contact__owner"),
     ("contact_links", ContactLink, "owner"),
+    ("important_dates", ImportantDate, "owner"),
     ("interactions", Interaction, "owner"),
     ("supports", Support, "owner"),
     ("mentorships", Mentorship, "owner"),

@@ -138,3 +138,24 @@ def test_the_calendar_feed_has_yearly_birthdays(client, owner):
     assert grace.dtstart.value == dt.date(1906, 12, 9)
     assert grace.rrule.value == "FREQ=YEARLY"
     assert events["Birthday: Leap"].rrule.value == "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=-1"
+
+
+@pytest.mark.parametrize("page", ["contacts:detail", "contacts:edit"])
+def test_the_contact_page_and_form_keep_their_queries_whatever_the_dates(owner_client, owner, page):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    contact = ContactFactory(owner=owner)
+    url = reverse(page, args=[contact.pk])
+
+    def count():
+        owner_client.get(url)  # warm up: the profile, the session
+        ImportantDateFactory(contact=contact, kind=DateKind.OTHER, label="Warm", month=1, day=1)
+        with CaptureQueriesContext(connection) as ctx:
+            assert owner_client.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for n in range(6):
+        ImportantDateFactory(contact=contact, kind=DateKind.OTHER, label=f"D{n}", month=3, day=n + 1)
+    assert count() == few
