@@ -5,8 +5,19 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from .models import NOT_SET, Circle, Contact, ContactLink, Discipline, Event, LinkKind, Tier
+from .models import (
+    NOT_SET,
+    Circle,
+    Contact,
+    ContactEmail,
+    ContactLink,
+    Discipline,
+    Event,
+    LinkKind,
+    Tier,
+)
 from .services import CONTACT_FIELDS
+from .time_zones import TimeZoneField
 
 # Widgets for dates: the browser's own picker, no JavaScript needed.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -74,6 +85,10 @@ class ContactForm(forms.ModelForm):
     tags = forms.CharField(
         required=False, max_length=1000, help_text="Comma-separated, e.g. “kubernetes, speaker”."
     )
+    # Shown (with links to them) only when an address already belongs to someone else.
+    save_anyway = forms.BooleanField(
+        required=False, label="Save anyway: they are different people who share this address"
+    )
 
     class Meta:
         model = Contact
@@ -84,6 +99,8 @@ class ContactForm(forms.ModelForm):
             "why_it_matters": TEXTAREA_SMALL,
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
+        labels = {"linkedin_url": "LinkedIn URL"}
+        field_classes = {"time_zone": TimeZoneField}
 
     field_order = [
         "name",
@@ -129,6 +146,29 @@ class ContactForm(forms.ModelForm):
                 seen.add(value.lower())
                 rows.append((label, value.lower()))
         return rows
+
+    def clean(self):
+        cleaned = super().clean()
+        self.email_owners = self._other_contacts_with(cleaned.get("emails") or [])
+        if self.email_owners and not cleaned.get("save_anyway"):
+            taken = ", ".join(sorted({row["email"] for row in self.email_owners}))
+            self.add_error(
+                "emails",
+                f"{taken} already belongs to another contact: open them, or save anyway.",
+            )
+        return cleaned
+
+    def _other_contacts_with(self, emails) -> list[dict]:
+        """The owner's other contacts that have one of these addresses, for the warning."""
+        addresses = [email for _label, email in emails]
+        if not addresses:
+            return []
+        rows = ContactEmail.objects.filter(
+            contact__owner=self.owner, email__in=addresses
+        ).exclude(contact_id=self.instance.pk)
+        return list(
+            rows.order_by("email", "contact__name").values("email", "contact_id", "contact__name")
+        )
 
     def clean_phones(self):
         rows, seen = [], set()

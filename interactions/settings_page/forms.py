@@ -1,18 +1,13 @@
 """The user's settings form: time zone, weekly digest schedule, default cadence per tier, and
 their own place (discipline, company, team) used by the insights."""
 
-import zoneinfo
-
 from django import forms
 
 from contacts.models import Profile
 from contacts.phones import region_choices
+from contacts.time_zones import TimeZoneField
 
 HOURS = [(hour, f"{hour:02d}:00") for hour in range(24)]
-
-
-def _time_zone_choices():
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
 
 class ProfileForm(forms.ModelForm):
@@ -21,8 +16,8 @@ class ProfileForm(forms.ModelForm):
         label="Your email",
         help_text="Where the weekly digest goes; none, no digest.",
     )
-    time_zone = forms.ChoiceField(
-        choices=_time_zone_choices, help_text="Digest times and “today” follow this zone."
+    time_zone = TimeZoneField(
+        help_text="Digest times and “today” follow this zone. Type a city, e.g. Berlin."
     )
     digest_hour = forms.TypedChoiceField(choices=HOURS, coerce=int, label="Digest hour (local)")
     phone_region = forms.ChoiceField(

@@ -26,6 +26,8 @@ def settings_view(request):
         if not request.htmx:  # with htmx the form fragment says it inline
             messages.success(request, "Settings saved.")
             return redirect("settings")
+    if form.errors:
+        profile.refresh_from_db()  # a refused form left its values on it: show the saved ones
     now = timezone.now()
     context = {
         "form": form,
@@ -38,5 +40,7 @@ def settings_view(request):
         ),
     }
     if request.htmx:
-        return render(request, "interactions/settings_page/settings.html#settings_form", context)
+        # After a save the digest card beside the form changes too (out-of-band swap).
+        fragment = "settings_saved" if form.is_bound else "settings_form"
+        return render(request, f"interactions/settings_page/settings.html#{fragment}", context)
     return render(request, "interactions/settings_page/settings.html", context)

@@ -9,3 +9,33 @@ document.addEventListener("keydown", (event) => {
     link.click();
   }
 });
+// A time-zone field (data-browser-zone, with a <datalist> of zones) offers this browser's own
+// zone first: as the list's first suggestion and as a one-click button beside the field.
+(() => {
+  "use strict";
+  const offer = (root) => root.querySelectorAll("input[data-browser-zone]").forEach((input) => {
+    if (input.dataset.offered) return;
+    input.dataset.offered = "1";
+    const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    const list = input.list;
+    if (!zone || !list) return;
+    const option = document.createElement("option");
+    option.value = zone;
+    option.label = "This browser's zone";
+    list.prepend(option);
+    if (input.value === zone) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "small linklike";
+    button.dataset.useZone = zone;
+    button.textContent = `Use this browser's zone: ${zone.replaceAll("_", " ")}`;
+    button.addEventListener("click", () => {
+      input.value = zone;
+      button.remove();
+      input.focus();
+    });
+    input.insertAdjacentElement("afterend", button);
+  });
+  document.addEventListener("DOMContentLoaded", () => offer(document));
+  document.addEventListener("htmx:load", (event) => offer(event.detail.elt));
+})();

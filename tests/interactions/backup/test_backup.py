@@ -228,6 +228,7 @@ def test_export_data_command_writes_each_format(account, tmp_path):
             stderr=StringIO(),
         )
         assert marker in path.read_text(encoding="utf-8")
+    assert (tmp_path / "out.csv").read_bytes().startswith(b"\xef\xbb\xbfName,")
 
 
 def test_restore_command_restores_json_into_empty_account(account, tmp_path):

@@ -43,3 +43,11 @@ def test_export_downloads_own_data_only(owner_client, pair, stranger, name, mark
 def test_stranger_export_does_not_contain_owners_contacts(stranger_client, pair):
     body = b"".join(stranger_client.get(reverse("data:export_json")).streaming_content)
     assert json.loads(body)["contacts"] == []
+
+
+def test_csv_download_starts_with_a_byte_order_mark_so_excel_reads_accents(owner_client, owner):
+    ContactFactory(owner=owner, name="Bjørn Sørensen")
+    body = b"".join(owner_client.get(reverse("data:export_csv")).streaming_content)
+    assert body.startswith(b"\xef\xbb\xbfName,")
+    assert "Bjørn Sørensen".encode() in body
+    assert body.count(b"\xef\xbb\xbf") == 1

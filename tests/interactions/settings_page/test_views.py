@@ -107,3 +107,65 @@ def test_settings_saves_the_phone_region_numbers_without_a_country_code_belong_t
     assert Profile.objects.get(owner=owner).phone_region == "DE"
     response = owner_client.post(reverse("settings"), _settings_data(phone_region="XX"))
     assert response.status_code == 200 and "phone_region" in response.context["form"].errors
+
+
+@time_machine.travel(at(2026, 1, 5, 3), tick=False)  # Monday, before the 07:00 digest
+def test_saving_the_email_with_htmx_updates_the_digest_card_beside_the_form(owner_client, owner):
+    owner.email = ""
+    owner.save()
+    assert "Add your email address" in owner_client.get(reverse("settings")).text
+    response = owner_client.post(
+        reverse("settings"), _settings_data(email="me@example.com"), HTTP_HX_REQUEST="true"
+    )
+    assert response.text.lstrip().startswith("<form")
+    assert 'id="digest-card"' in response.text and 'hx-swap-oob="true"' in response.text
+    assert "Add your email address" not in response.text
+    assert "Next one:" in response.text
+
+
+@time_machine.travel(at(2026, 1, 5, 3), tick=False)
+def test_a_refused_save_leaves_the_digest_card_on_the_saved_schedule(owner_client, owner):
+    owner_client.post(reverse("settings"), _settings_data(digest_hour="7"))
+    response = owner_client.post(
+        reverse("settings"), _settings_data(digest_hour="9", cadence_peer="-1")
+    )
+    assert "errorlist" in response.text
+    assert "07:00" in response.text.split('id="digest-card"')[1]
+
+
+def test_time_zone_is_typed_with_a_list_of_suggestions_not_a_long_select(owner_client):
+    response = owner_client.get(reverse("settings"))
+    assert '<select name="time_zone"' not in response.text
+    assert 'list="id_time_zone-zones"' in response.text
+    assert '<datalist id="id_time_zone-zones">' in response.text
+    assert '<option value="Europe/Berlin">' in response.text
+
+
+def test_time_zone_typed_in_lower_case_with_spaces_is_understood(owner_client, owner):
+    owner_client.post(reverse("settings"), _settings_data(time_zone="america/new york"))
+    assert Profile.objects.get(owner=owner).time_zone == "America/New_York"
+
+
+@pytest.mark.parametrize(
+    "name", ["settings", "contacts:create", "interactions:create", "contacts:event_create"]
+)
+def test_form_labels_end_without_a_colon(owner_client, name):
+    response = owner_client.get(reverse(name))
+    assert response.status_code == 200
+    assert ":</label>" not in response.text
+
+
+def test_contact_form_spells_linkedin_as_linkedin_does(owner_client):
+    response = owner_client.get(reverse("contacts:create"))
+    assert ">LinkedIn URL</label>" in response.text and "Linkedin url" not in response.text
+
+
+def test_time_zone_typed_as_a_city_alone_is_understood(owner_client, owner):
+    owner_client.post(reverse("settings"), _settings_data(time_zone="Tokyo"))
+    assert Profile.objects.get(owner=owner).time_zone == "Asia/Tokyo"
+
+
+def test_contact_time_zone_is_typed_with_the_same_suggestions(owner_client):
+    response = owner_client.get(reverse("contacts:create"))
+    assert '<datalist id="id_time_zone-zones">' in response.text
+    assert '<select name="time_zone"' not in response.text
