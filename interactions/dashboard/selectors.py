@@ -14,7 +14,7 @@ from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from contacts.models import Contact, Event
+from contacts.models import Contact, Event, Profile
 from contacts.services import get_profile
 
 from ..followups import mentorship_due_on
@@ -256,25 +256,57 @@ def _cache_set(key, value, timeout) -> None:
         logger.warning("cache unavailable; one person not cached", exc_info=True)
 
 
+def _reason_inputs(contact, profile) -> list:
+    """What a suggestion's reason is made of besides the conversations: when one of these
+    changes (the person's tier, cadence or labels; the user's own place or cadences), the
+    cached suggestion is ranked again."""
+    return [
+        contact.tier,
+        contact.cadence_days,
+        contact.circle,
+        contact.discipline,
+        contact.company,
+        profile.own_discipline,
+        profile.own_company,
+        profile.own_team,
+        profile.cadence_close,
+        profile.cadence_peer,
+        profile.cadence_network,
+        profile.cadence_dormant,
+    ]
+
+
+def _current_reason_inputs(contact):
+    try:
+        return _reason_inputs(contact, contact.owner.profile)
+    except Profile.DoesNotExist:
+        return None
+
+
 def one_person(user, profile, today: date, *, compute: bool = True):
     """Today's "one person this week" (an OnePerson, or None when there is nobody to suggest).
     From the daily cache in one query; on a miss, ranked now, or NOT_READY when `compute` is
     False (the page then lets the card load itself). A cached suggestion is dropped once the
-    user has talked to that person since it was made."""
+    user has talked to that person since it was made, or once what its reason says changed."""
     key = _one_person_key(user, today)
     cached = _cache_get(key)
     if cached is not None:
         if cached["contact_id"] is None:
             return None
-        contact = Contact.objects.filter(
-            owner=user, pk=cached["contact_id"], archived=False, reminders_off=False
-        ).first()
+        contact = (
+            Contact.objects.filter(
+                owner=user, pk=cached["contact_id"], archived=False, reminders_off=False
+            )
+            .select_related("owner__profile")  # the reason's inputs, in the same query
+            .first()
+        )
         touched = (
             contact is not None
             and contact.last_interaction_at is not None
             and (contact.last_interaction_at >= cached["made_at"])
         )
-        if contact is not None and not touched:
+        changed = contact is not None and _current_reason_inputs(contact) != cached.get("inputs")
+        if contact is not None and not touched and not changed:
             return OnePerson(contact, cached["reason"], cached["suggested_give"])
     if not compute:
         return NOT_READY
@@ -290,6 +322,7 @@ def one_person(user, profile, today: date, *, compute: bool = True):
             "reason": suggestion.reason,
             "suggested_give": suggestion.suggested_give,
             "made_at": made_at,
+            "inputs": _reason_inputs(suggestion.contact, profile),
         },
         ONE_PERSON_CACHE_SECONDS,
     )

@@ -459,6 +459,31 @@ def test_one_person_moves_on_once_the_user_talked_to_them(owner_client, owner):
     assert "Pat Second" in html
 
 
+def test_one_person_reason_follows_a_change_of_the_users_own_discipline(owner_client, owner):
+    ProfileFactory(owner=owner, own_discipline="engineering")
+    ContactFactory(owner=owner, name="Olive Onlyone", discipline="product")
+    url = reverse("dashboard_card", args=["one-person"])
+    assert "outside your usual circle (product)" in owner_client.get(url, **HTMX).text
+    profile = Profile.objects.get(owner=owner)
+    profile.own_discipline = "product"
+    profile.save()
+    html = owner_client.get(url, **HTMX).text
+    assert "Olive Onlyone" in html and "outside your usual circle" not in html
+
+
+def test_one_person_reason_follows_a_change_of_their_cadence(owner_client, owner):
+    olive = ContactFactory(owner=owner, name="Olive Onlyone", cadence_days=30)
+    InteractionFactory(
+        owner=owner, contacts=[olive], occurred_at=NOON - dt.timedelta(days=40)
+    )
+    followups.refresh_contact_schedule([olive.pk])
+    url = reverse("dashboard_card", args=["one-person"])
+    assert "cadence 30" in owner_client.get(url, **HTMX).text
+    Contact.objects.filter(pk=olive.pk).update(cadence_days=21)
+    html = owner_client.get(url, **HTMX).text
+    assert "cadence 21" in html and "cadence 30" not in html
+
+
 def test_reach_out_shows_fifteen_then_everyone_on_request(owner_client, owner):
     for n in range(17):
         due(owner, days_ago=n)
