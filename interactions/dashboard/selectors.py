@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -64,15 +64,29 @@ def _reach_out_filter(user, today: date) -> Q:
     ) & (Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
 
 
-def reach_out(user, today: date, limit: int = REACH_OUT_LIMIT) -> list[FollowUp]:
-    """Open follow-ups due today or overdue, plus snoozed ones whose snooze has ended, oldest
-    due date first (overdue before today's), with their contact; archived contacts left out."""
-    return list(
-        FollowUp.objects.filter(_reach_out_filter(user, today), contact__archived=False)
-        # Everything follow_up_reason_text reads, joined in the same query.
-        .select_related("contact", "event", "mentorship")
-        .order_by("due_on", "id")[:limit]
+def reach_out(user, today: date, limit: int = REACH_OUT_LIMIT) -> list[list[FollowUp]]:
+    """The people due today or overdue (open follow-ups, and snoozed ones whose snooze has
+    ended), archived contacts left out: one list per person of all their due follow-ups (a
+    promise and their cadence, say), oldest due first, the most overdue person first. Two
+    bounded queries: the first `limit` people, then their due follow-ups with their contact."""
+    due = FollowUp.objects.filter(_reach_out_filter(user, today), contact__archived=False)
+    people = list(
+        due.values("contact_id")
+        .annotate(first_due=Min("due_on"), first_id=Min("id"))
+        .order_by("first_due", "first_id")
+        .values_list("contact_id", flat=True)[:limit]
     )
+    if not people:
+        return []
+    rows = {contact_id: [] for contact_id in people}
+    # Everything follow_up_reason_text reads, joined in the same query.
+    for follow_up in (
+        due.filter(contact_id__in=people)
+        .select_related("contact", "event", "mentorship")
+        .order_by("due_on", "id")
+    ):
+        rows[follow_up.contact_id].append(follow_up)
+    return list(rows.values())
 
 
 def open_promises(user, limit: int = PROMISES_LIMIT) -> list[Support]:

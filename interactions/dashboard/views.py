@@ -55,17 +55,24 @@ def _snooze_choices(today: date) -> list[tuple[str, date]]:
     ]
 
 
-def _reach_out_rows(follow_ups, profile, today: date, dashboard_url: str) -> list[dict]:
+def _reach_out_rows(people, profile, today: date, dashboard_url: str) -> list[dict]:
+    """One row per person: the follow-up due first carries the row's actions, which act on
+    every follow-up of the row (`also`), and each one's reason is listed."""
     # Each row's URLs from patterns reversed once (row_url): a `{% url %}` per action per row
     # was ~40% of the card's render time.
     log_url = reverse("interactions:create")
     rows = []
-    for f in follow_ups:
+    for follow_ups in people:
+        f = follow_ups[0]
         contact_pk = f.contact_id
         rows.append(
             {
                 "follow_up": f,
-                "reason": follow_up_reason_text(f, today, profile=profile),
+                "also": [other.pk for other in follow_ups[1:]],
+                "reasons": [
+                    follow_up_reason_text(each, today, profile=profile) for each in follow_ups
+                ],
+                "notes": [each.note for each in follow_ups if each.note],
                 "days_overdue": (today - f.due_on).days,
                 "contact_url": row_url("contacts:detail", contact_pk),
                 "log_url": f"{log_url}?contacts={contact_pk}&next={dashboard_url}",
@@ -85,12 +92,12 @@ def _reach_out_context(request, profile, today, *, page: bool):
     show_all = request.GET.get("all") == "1"
     limit = selectors.REACH_OUT_MAX if show_all else selectors.REACH_OUT_LIMIT
     # One row more than shown tells whether there are more to show.
-    follow_ups = selectors.reach_out(request.user, today, limit=limit + 1)
+    people = selectors.reach_out(request.user, today, limit=limit + 1)
     dashboard_url = reverse("dashboard")
     return {
-        "reach_out_rows": _reach_out_rows(follow_ups[:limit], profile, today, dashboard_url),
+        "reach_out_rows": _reach_out_rows(people[:limit], profile, today, dashboard_url),
         "dashboard_url": dashboard_url,
-        "reach_out_more": len(follow_ups) > limit,
+        "reach_out_more": len(people) > limit,
         "reach_out_all": show_all,
     }
 
@@ -213,17 +220,32 @@ def _owned_follow_up(request, pk) -> FollowUp:
     return get_owned_or_404(FollowUp.objects.select_related("contact"), request.user, pk=pk)
 
 
+def _row_follow_ups(request, follow_up: FollowUp) -> list[FollowUp]:
+    """The row's follow-up and the same person's others the row showed (`also`): the user's
+    own, still open, of that contact; anything else posted is ignored."""
+    also = [value for value in request.POST.getlist("also") if value.isdigit()]
+    others = FollowUp.objects.filter(
+        owner=request.user,
+        contact_id=follow_up.contact_id,
+        pk__in=also,
+        status__in=followups.OPEN_STATUSES,
+    ).exclude(pk=follow_up.pk)
+    return [follow_up, *others.order_by("id")] if also else [follow_up]
+
+
 @require_POST
 def follow_up_done(request, pk):
     follow_up = _owned_follow_up(request, pk)
-    followups.mark_done(follow_up)
+    for each in _row_follow_ups(request, follow_up):
+        followups.mark_done(each)
     return _follow_up_row_response(request, f"Done: {follow_up.contact.display_name}.")
 
 
 @require_POST
 def follow_up_dismiss(request, pk):
     follow_up = _owned_follow_up(request, pk)
-    followups.dismiss(follow_up)
+    for each in _row_follow_ups(request, follow_up):
+        followups.dismiss(each)
     return _follow_up_row_response(
         request, f"Dismissed the reminder for {follow_up.contact.display_name}."
     )
@@ -241,7 +263,8 @@ def follow_up_snooze(request, pk):
         messages.error(request, error)
         return redirect("dashboard")
     until = form.cleaned_data["until"]
-    followups.snooze(follow_up, until)
+    for each in _row_follow_ups(request, follow_up):
+        followups.snooze(each, until)
     return _follow_up_row_response(
         request,
         f"Snoozed {follow_up.contact.display_name} until {until.day} {until:%b}.",
