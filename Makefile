@@ -73,6 +73,7 @@ $(DATA)/vapid_private_key: | $(BIN)/.installed
 	@chmod 600 $@
 
 run: install $(DATA)/secret_key $(DATA)/encryption_key $(DATA)/vapid_private_key
+	@$(LOCAL_ENV) $(BIN)/python manage.py ensure_database
 	@$(LOCAL_ENV) $(BIN)/python manage.py migrate --noinput
 	@$(LOCAL_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@$(LOCAL_ENV) $(BIN)/python manage.py ensure_login

@@ -9,7 +9,6 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from network_crm.queries import pk_in
 
 from .models import Contact, ContactEmail, ContactLink, Event, Tag
 from .services import get_profile
@@ -48,7 +47,7 @@ def _matching(queryset: QuerySet[Contact], owner, q: str) -> QuerySet[Contact]:
     was written (`q` is upper-cased by the database too, as icontains does), through the
     owner's index, which carries it (migration 0007); emails through their trigram index on
     PostgreSQL (migration 0003)."""
-    return queryset.filter(pk_in(_matching_ids(owner, q)))
+    return queryset.filter(pk__in=_matching_ids(owner, q))
 
 
 def _matching_ids(owner, q: str) -> list[int]:
@@ -170,6 +169,26 @@ def search_contacts(owner, q: str, *, limit: int = 10, exclude_ids=()) -> list[C
     if exclude_ids:
         queryset = queryset.exclude(pk__in=exclude_ids)
     return list(queryset.order_by("name", "id").prefetch_related("emails")[:limit])
+
+
+def contacts_by_ids(owner, ids) -> list[Contact]:
+    """The owner's contacts among `ids` (strings from a form are fine), by name."""
+    clean = [int(v) for v in ids if str(v).isdigit()]
+    if not clean:
+        return []
+    return list(
+        Contact.objects.filter(owner=owner, pk__in=clean)
+        .only("id", "name", "company")
+        .order_by("name")
+    )
+
+
+def picker_search(owner, params) -> dict:
+    """The contact picker's search without JavaScript: the page itself reloaded with `?q=`
+    (the picker's Find button), its matches listed beside the contacts already chosen."""
+    q = params.get("q", "").strip()
+    chosen = [v for v in params.getlist("contacts") if v.isdigit()]
+    return {"picker_q": q, "picker_results": search_contacts(owner, q, exclude_ids=chosen)}
 
 
 def active_contact_choices(owner) -> QuerySet[Contact]:

@@ -214,7 +214,9 @@ def _event_context(request, event, form=None) -> dict:
         "event": event,
         "people": list(event.people_met.all()),
         "people_form": form or EventPeopleForm(owner=request.user),
-        "selected": [],
+        # Without JavaScript, the picker's Find reloads this page with ?q= and the chosen people.
+        "selected": selectors.contacts_by_ids(request.user, request.GET.getlist("contacts")),
+        **selectors.picker_search(request.user, request.GET),
     }
 
 

@@ -4,6 +4,7 @@ by owner and loads what its rows show, so the query count does not grow with the
 from django.db.models import Prefetch, Q, QuerySet
 
 from contacts.models import Contact
+from contacts.selectors import contacts_by_ids  # noqa: F401 - the pickers' chosen contacts
 
 from .models import FollowUp, Interaction, Mentorship, Support
 
@@ -82,13 +83,3 @@ def mentorship_detail(owner) -> QuerySet[Mentorship]:
     return Mentorship.objects.filter(owner=owner).select_related("mentor", "mentee")
 
 
-def contacts_by_ids(owner, ids) -> list[Contact]:
-    """The owner's contacts among `ids` (strings from a form are fine), by name."""
-    clean = [int(v) for v in ids if str(v).isdigit()]
-    if not clean:
-        return []
-    return list(
-        Contact.objects.filter(owner=owner, pk__in=clean)
-        .only("id", "name", "company")
-        .order_by("name")
-    )

@@ -13,6 +13,7 @@ from django_htmx.http import trigger_client_event
 
 from contacts.access import get_owned_or_404
 from contacts.models import Contact
+from contacts.selectors import picker_search
 from contacts.views import confirm_delete, deleted_response, is_htmx, next_url
 
 from . import selectors, services
@@ -67,6 +68,7 @@ def interaction_create(request):
     preselected = selectors.contacts_by_ids(request.user, wanted)
     if preselected:
         initial["contacts"] = [c.pk for c in preselected]
+    initial.update(_typed_values(request, LogForm))
     form = LogForm(request.POST or None, owner=request.user, today=today, initial=initial)
     if request.method == "POST" and form.is_valid():
         interaction = services.log_interaction(request.user, form.cleaned_data)
@@ -96,6 +98,7 @@ def interaction_create(request):
         "form": form,
         "selected": selectors.contacts_by_ids(request.user, form["contacts"].value() or []),
         "next": request.POST.get("next") or request.GET.get("next", ""),
+        **picker_search(request.user, request.GET),
     }
     if is_htmx(request):
         # Only a GET aimed at base.html's #modal needs the dialog frame; the dashboard's own
@@ -107,6 +110,15 @@ def interaction_create(request):
         )
         return render(request, f"interactions/log.html#{partial}", context)
     return render(request, "interactions/log.html", context)
+
+
+def _typed_values(request, form_class) -> dict:
+    """The values a GET brings for the form's fields other than the contacts: the contact
+    picker's Find without JavaScript reloads the page with the whole form, nothing typed lost."""
+    if request.method != "GET" or "q" not in request.GET:
+        return {}
+    fields = set(form_class.base_fields) - {"contacts"}
+    return {name: value for name, value in request.GET.items() if name in fields}
 
 
 @require_POST
@@ -152,7 +164,7 @@ def interaction_edit(request, pk):
         instance=interaction,
         owner=request.user,
         today=timezone.localdate(),
-        initial={"occurred_on": local_day},
+        initial={"occurred_on": local_day, **_typed_values(request, InteractionForm)},
     )
     if request.method == "POST" and form.is_valid():
         services.update_interaction(interaction, form.cleaned_data)
@@ -165,6 +177,7 @@ def interaction_edit(request, pk):
             "form": form,
             "interaction": interaction,
             "selected": selectors.contacts_by_ids(request.user, form["contacts"].value() or []),
+            **picker_search(request.user, request.GET),
         },
     )
 

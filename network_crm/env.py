@@ -63,10 +63,14 @@ def env_networks(name: str, default: list[str]) -> list[str]:
     return networks
 
 
-def env_vapid_private_key(name: str) -> str | None:
+def env_vapid_private_key(name: str, default=None) -> str | None:
     """A VAPID private key (web push) as `manage.py vapid_keys` prints it: the raw P-256 key,
-    base64url; or None when unset. An unreadable key stops the process at start-up."""
-    raw = (os.environ.get(name) or "").strip()
+    base64url; or None when unset. An unreadable key stops the process at start-up.
+    `default`, a callable, gives the key when the variable is unset (not when set empty)."""
+    raw = os.environ.get(name)
+    if raw is None and default is not None:
+        raw = default()
+    raw = (raw or "").strip()
     if not raw:
         return None
     from py_vapid import Vapid

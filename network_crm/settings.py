@@ -31,19 +31,39 @@ DATA_DIR = Path(env_str("NETWORK_CRM_DATA_DIR") or BASE_DIR / "data")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 
+def _local_key(name: str) -> str | None:
+    """A key that `make run` keeps in the data folder (secret_key, encryption_key,
+    vapid_private_key), read when its environment variable is unset, so `manage.py` commands
+    work as written in a checkout set up by `make run`. Settings never create these files
+    (except the secret key under DJANGO_DEBUG=1), and a file other users may read is refused.
+    Deployments set the variables: docker-compose.yml requires DJANGO_SECRET_KEY, and the image's
+    data folder (/data) starts empty (docs/configuration.md, "Keys")."""
+    path = DATA_DIR / name
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if mode & 0o077:
+        raise ImproperlyConfigured(
+            f"{path} may be read by other users: `chmod 600 {path}`, or set the variable instead."
+        )
+    return path.read_text().strip() or None
+
+
 def _secret_key() -> str:
-    key = env_str("DJANGO_SECRET_KEY")
+    key = env_str("DJANGO_SECRET_KEY") or _local_key("secret_key")
     if key:
         return key
     if not DEBUG:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (`make run` creates one)."
+            "DJANGO_SECRET_KEY must be set when DJANGO_DEBUG is off (`make run` keeps one in "
+            f"{DATA_DIR / 'secret_key'}, read when the variable is unset)."
         )
     # Development only: a random key kept in the data folder so sessions survive restarts.
     path = DATA_DIR / "secret_key"
-    if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(50))
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(secrets.token_urlsafe(50))
     return path.read_text().strip()
 
 
@@ -188,6 +208,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "network_crm.client_ip.client_ip"
 AXES_USERNAME_CALLABLE = "accounts.lockouts.username_of"
+# No "AXES: BEGIN version …" banner on every manage.py command and process start.
+AXES_VERBOSE = False
 
 # Sign-in, two-factor and single sign-on: django-allauth (accounts/, docs/sign-in.md).
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
@@ -337,8 +359,11 @@ IMPORT_KEEP_DAYS = env_int("NETWORK_CRM_IMPORT_KEEP_DAYS", 7, minimum=1)
 # Phone numbers written without a country code are read as numbers of this region (ISO
 # 3166 code) until the user picks their own in Settings.
 PHONE_REGION = env_phone_region("NETWORK_CRM_PHONE_REGION", "US")
-# Absolute links in emails (digest one-click actions, password reset) start with this.
-SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+# Absolute links in emails (digest one-click actions, password reset), reminders and the
+# calendar feed start with this. Unset, the local address on PORT (`make run PORT=8200`).
+SITE_URL = (
+    env_str("SITE_URL") or f"http://127.0.0.1:{env_int('PORT', 8000, minimum=1)}"
+).rstrip("/")
 
 # Credentials of calendars and mailboxes (capture/) are encrypted with these Fernet keys
 # (comma-separated: the first encrypts, all decrypt, for rotation). `make run` creates one in
@@ -346,7 +371,10 @@ SITE_URL = (env_str("SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
 def _encryption_keys() -> list[str]:
     from cryptography.fernet import Fernet
 
-    keys = env_list("NETWORK_CRM_ENCRYPTION_KEY", [])
+    if env_str("NETWORK_CRM_ENCRYPTION_KEY") is None:
+        keys = [key for key in [_local_key("encryption_key")] if key]
+    else:
+        keys = env_list("NETWORK_CRM_ENCRYPTION_KEY", [])
     for key in keys:
         try:
             Fernet(key)
@@ -374,12 +402,15 @@ CAPTURE_TIMEOUT_SECONDS = env_int("NETWORK_CRM_CAPTURE_TIMEOUT_SECONDS", 30, min
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CACHES = {"default": {"BACKEND": "network_crm.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     _broker_dir = DATA_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # "localhost" is ignored by the transport; without a host kombu warns at every start.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -449,7 +480,9 @@ REMINDER_RETRY_SECONDS = env_int("NETWORK_CRM_REMINDER_RETRY_SECONDS", 30, minim
 REMINDER_MAX_ATTEMPTS = env_int("NETWORK_CRM_REMINDER_MAX_ATTEMPTS", 6, minimum=1)
 # Web push to the installed app: the VAPID private key (`manage.py vapid_keys` makes a pair;
 # the public half is derived from it). Unset: web push is not offered.
-VAPID_PRIVATE_KEY = env_vapid_private_key("VAPID_PRIVATE_KEY")
+VAPID_PRIVATE_KEY = env_vapid_private_key(
+    "VAPID_PRIVATE_KEY", default=lambda: _local_key("vapid_private_key")
+)
 # Who push services may contact about this server: mailto: or https:.
 VAPID_SUBJECT = env_str("VAPID_SUBJECT") or "mailto:" + (
     parseaddr(DEFAULT_FROM_EMAIL)[1] or "crm@localhost"

@@ -40,7 +40,7 @@ def take_cache_down(settings):
     def take_down():
         settings.CACHES = {
             "default": {
-                "BACKEND": "network_crm.cache.RedisCache",
+                "BACKEND": "django.core.cache.backends.redis.RedisCache",
                 "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
             }
         }

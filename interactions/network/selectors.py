@@ -1,6 +1,10 @@
 """The network map's data (selector): the user in the centre, contacts as nodes sized by strength,
 support flowing each way as weighted edges, and the links between contacts.
 
+Only the strongest `MAP_LIMIT` contacts matching the filters are nodes; the others are counted
+in one group per circle, so the map (and its JSON, under 500 KB) stays the same size at 500
+contacts or 30,000.
+
 Positions are computed here (contacts on rings around the user, strongest closest, one sector per
 circle) so the browser only draws them: a "preset" layout stays instant with thousands of nodes.
 """
@@ -23,6 +27,7 @@ from contacts.models import (
 )
 
 from ..models import Direction, Mentorship, Support, SupportKind, SupportStatus
+from .layout import place
 
 CIRCLE_COLOURS = {
     Circle.SAME_TEAM: "#2f5bd3",
@@ -52,10 +57,10 @@ WINDOWS = (
 )
 DEFAULT_WINDOW = 365
 
+# The strongest people drawn one by one; the rest are grouped by circle.
+MAP_LIMIT = 300
 NODE_MIN_SIZE = 14
 NODE_MAX_SIZE = 46
-RING_SPACING = 48
-INNER_RADIUS = 150
 
 
 @dataclass
@@ -93,6 +98,27 @@ class Link:
 
 
 @dataclass
+class Group:
+    """The contacts of one circle that match the filters but are not among the strongest
+    shown, with their support counts; drawn as one node at the edge of the circle's sector."""
+
+    circle: str
+    count: int
+    gives: int = 0
+    received: int = 0
+    x: float = 0.0
+    y: float = 0.0
+
+    @property
+    def circle_label(self) -> str:
+        return Circle(self.circle).label if self.circle in Circle.values else self.circle
+
+    @property
+    def size(self) -> float:
+        return round(min(NODE_MAX_SIZE + 4 * math.log10(self.count + 1), 70), 1)
+
+
+@dataclass
 class Network:
     nodes: list[Node]
     links: list[Link]
@@ -101,6 +127,12 @@ class Network:
     gives: int = 0
     received: int = 0
     circle_counts: dict = field(default_factory=dict)
+    groups: list[Group] = field(default_factory=list)
+
+    @property
+    def matching(self) -> int:
+        """Contacts matching the filters: the nodes and the grouped ones."""
+        return len(self.nodes) + sum(group.count for group in self.groups)
 
 
 def network(
@@ -126,41 +158,66 @@ def network(
         contacts = contacts.filter(tags__id=tag_id)
     if min_strength:
         contacts = contacts.filter(strength__gte=min_strength)
-    rows = contacts.order_by("name", "id").values_list(
+    rows = contacts.order_by("-strength", "name", "id").values_list(
         "id", "name", "preferred_name", "company", "title", "circle", "discipline", "strength"
-    )
-    nodes = [Node(*row) for row in rows]
+    )[:MAP_LIMIT]
+    nodes = sorted((Node(*row) for row in rows), key=lambda n: (n.name, n.id))
     by_id = {n.id: n for n in nodes}
+    circle_counts = Counter(dict(
+        contacts.order_by().values_list("circle").annotate(n=Count("id")).values_list("circle", "n")
+    ))
 
     supports = Support.objects.filter(owner=owner).exclude(status=SupportStatus.DECLINED)
     if window_days:
         since = today - datetime.timedelta(days=window_days)
         supports = supports.annotate(day=Coalesce("done_on", "offered_on")).filter(day__gt=since)
-    rows = (
-        supports.values("contact_id")
-        .annotate(
-            gives=Count("id", filter=Q(direction=Direction.GIVE)),
-            received=Count("id", filter=Q(direction=Direction.RECEIVED)),
-            asks=Count("id", filter=Q(direction=Direction.ASK)),
-        )
-        .order_by()
-    )
-    for row in rows:
-        node = by_id.get(row["contact_id"])
-        if node:
-            node.gives, node.received, node.asks = row["gives"], row["received"], row["asks"]
+    flows = {
+        "gives": Count("id", filter=Q(direction=Direction.GIVE)),
+        "received": Count("id", filter=Q(direction=Direction.RECEIVED)),
+        "asks": Count("id", filter=Q(direction=Direction.ASK)),
+    }
+    rows = supports.filter(contact_id__in=list(by_id)).values("contact_id").annotate(**flows)
+    for row in rows.order_by():
+        node = by_id[row["contact_id"]]
+        node.gives, node.received, node.asks = row["gives"], row["received"], row["asks"]
+    # Every matching contact's support by circle; the groups get what the nodes do not show.
+    per_circle = {
+        row["contact__circle"]: row
+        for row in supports.filter(contact__in=contacts.values("id"))
+        .values("contact__circle").annotate(**flows).order_by()
+    }
+    groups = _groups(nodes, circle_counts, per_circle)
 
     links = _links(owner, by_id)
-    _place(nodes)
+    place(nodes, groups)
     return Network(
         nodes=nodes,
         links=links,
         window_days=window_days,
         total_contacts=total,
-        gives=sum(n.gives for n in nodes),
-        received=sum(n.received for n in nodes),
-        circle_counts=Counter(n.circle for n in nodes),
+        gives=sum(row["gives"] for row in per_circle.values()),
+        received=sum(row["received"] for row in per_circle.values()),
+        circle_counts=circle_counts,
+        groups=groups,
     )
+
+
+def _groups(nodes: list[Node], circle_counts: Counter, per_circle: dict) -> list[Group]:
+    shown = Counter(n.circle for n in nodes)
+    groups = []
+    for circle, count in circle_counts.items():
+        hidden = count - shown[circle]
+        if hidden <= 0:
+            continue
+        group = Group(circle, hidden)
+        flows = per_circle.get(circle, {})
+        group.gives = flows.get("gives", 0) - sum(n.gives for n in nodes if n.circle == circle)
+        group.received = flows.get("received", 0) - sum(
+            n.received for n in nodes if n.circle == circle)
+        groups.append(group)
+    order = [key for key, _ in Circle.choices]
+    groups.sort(key=lambda g: order.index(g.circle) if g.circle in order else len(order))
+    return groups
 
 
 def _links(owner, by_id: dict[int, Node]) -> list[Link]:
@@ -169,19 +226,21 @@ def _links(owner, by_id: dict[int, Node]) -> list[Link]:
     labels = dict(LinkKind.choices)
     seen = set()
     links = []
-    rows = ContactLink.objects.filter(owner=owner).values_list(
-        "from_contact_id", "to_contact_id", "kind"
-    )
+    shown = list(by_id)
+    rows = ContactLink.objects.filter(
+        owner=owner, from_contact_id__in=shown, to_contact_id__in=shown
+    ).values_list("from_contact_id", "to_contact_id", "kind")
     intros = (
         Support.objects.filter(
-            owner=owner, direction=Direction.GIVE, kind=SupportKind.INTRO, intro_to__isnull=False
+            owner=owner, direction=Direction.GIVE, kind=SupportKind.INTRO,
+            contact_id__in=shown, intro_to_id__in=shown,
         )
         .exclude(status=SupportStatus.DECLINED)
         .values_list("contact_id", "intro_to_id")
     )
     # Mentorships the user matched between two contacts are "mentor of" ties too.
     matched = Mentorship.objects.filter(
-        owner=owner, mentor__isnull=False, mentee__isnull=False
+        owner=owner, mentor_id__in=shown, mentee_id__in=shown
     ).values_list("mentor_id", "mentee_id")
     candidates = (
         list(rows)
@@ -203,46 +262,10 @@ def _links(owner, by_id: dict[int, Node]) -> list[Link]:
     return links
 
 
-def _place(nodes: list[Node]) -> None:
-    """Rings around the user: one sector per circle (sized by its share of contacts, from the
-    user's own team clockwise to outside tech), strongest contacts on the inner rings."""
-    if not nodes:
-        return
-    order = [key for key, _ in Circle.choices]
-    groups = {key: [] for key in order}
-    for node in nodes:
-        groups.setdefault(node.circle, []).append(node)
-    present = [key for key in groups if groups[key]]
-    gap = 0.08 if len(present) > 1 else 0.0
-    usable = 2 * math.pi - gap * len(present)
-    angle = -math.pi / 2
-    for key in present:
-        members = sorted(groups[key], key=lambda n: (-n.strength, n.name, n.id))
-        span = usable * len(members) / len(nodes)
-        _fill_sector(members, angle, span)
-        angle += span + gap
-
-
-def _fill_sector(members: list[Node], start: float, span: float) -> None:
-    ring = 0
-    placed = 0
-    while placed < len(members):
-        radius = INNER_RADIUS + ring * RING_SPACING
-        capacity = max(1, int(radius * span / RING_SPACING))
-        row = members[placed : placed + capacity]
-        for j, node in enumerate(row):
-            # Stagger alternate rings by half a slot so neighbours do not line up radially.
-            offset = 0.5 if ring % 2 == 0 else 0.25
-            theta = start + span * (j + offset) / len(row) if len(row) > 1 else start + span / 2
-            node.x = round(radius * math.cos(theta), 1)
-            node.y = round(radius * math.sin(theta), 1)
-        placed += len(row)
-        ring += 1
-
-
-def to_elements(net: Network, me_label: str, brief_url) -> list[dict]:
+def to_elements(net: Network, me_label: str, brief_url, group_url=None) -> list[dict]:
     """Cytoscape.js elements: the user, one node per contact, a give edge (me → them) and a
-    received edge (them → me) whose width grows with the count, and contact-to-contact links."""
+    received edge (them → me) whose width grows with the count, contact-to-contact links, and
+    one node per circle for the people not drawn (`group_url(circle)` lists them)."""
     elements = [
         {
             "group": "nodes",
@@ -277,6 +300,24 @@ def to_elements(net: Network, me_label: str, brief_url) -> list[dict]:
             elements.append(_flow_edge(f"g{node.id}", "me", cid, "give", node.gives))
         if node.received:
             elements.append(_flow_edge(f"r{node.id}", cid, "me", "received", node.received))
+    for group in net.groups:
+        gid = f"group-{group.circle}"
+        elements.append({
+            "group": "nodes",
+            "data": {
+                "id": gid, "label": f"{group.count:,} more in {group.circle_label}",
+                "count": group.count, "size": group.size, "circle": group.circle_label,
+                "colorCircle": CIRCLE_COLOURS.get(group.circle, "#8a94a6"),
+                "colorDiscipline": "#8a94a6",
+                "href": group_url(group.circle) if group_url else "",
+            },
+            "position": {"x": group.x, "y": group.y},
+            "classes": "group",
+        })
+        if group.gives:
+            elements.append(_flow_edge(f"g-{gid}", "me", gid, "give", group.gives))
+        if group.received:
+            elements.append(_flow_edge(f"r-{gid}", gid, "me", "received", group.received))
     for i, link in enumerate(net.links):
         elements.append(
             {

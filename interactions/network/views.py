@@ -3,6 +3,7 @@ one contact beside the map. Read-only views over interactions.network.selectors.
 
 import hashlib
 import json
+from urllib.parse import urlencode
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Count, Q
@@ -64,8 +65,10 @@ def _network_json(request, today) -> str:
     # One reverse() for thousands of nodes: the brief URL differs only by the contact's id.
     marker = "2147483647"
     brief = reverse("insights:contact_brief", args=[marker])
+    contacts = reverse("contacts:list")
     elements = to_elements(
-        net, me_label="Me", brief_url=lambda pk: brief.replace(marker, str(pk))
+        net, me_label="Me", brief_url=lambda pk: brief.replace(marker, str(pk)),
+        group_url=lambda circle: f"{contacts}?{urlencode({'circle': circle, 'sort': 'strength'})}",
     )
     data = {
         "elements": elements,

@@ -3,10 +3,13 @@
 def _figure(result: dict) -> str:
     kind = result["kind"]
     if kind == "page":
-        text = f"p50 {result['p50_ms']} ms, p95 {result['p95_ms']} ms, {result['queries']} queries"
-        if result.get("p95_vs_trivial"):
-            text += f", {result['p95_vs_trivial']}× trivial"
-        return text
+        small, large = result["smaller"], result["larger"]
+        return (
+            f"p95 after a write {small['after_write']['p95_ms']} → "
+            f"{large['after_write']['p95_ms']} ms, warm {small['warm']['p95_ms']} → "
+            f"{large['warm']['p95_ms']} ms; {large['warm']['queries']}/"
+            f"{large['after_write']['queries']} queries; {large['kb']} KB"
+        )
     if kind == "load":
         return (
             f"{result['rps']} req/s ({result['connections']} conn., {result['errors']} errors, "

@@ -100,6 +100,7 @@ class Bench(PagesPhase, ScannerPhase, LoadPhase, DigestsPhase, ImportsPhase):
             "machine": machine,
             "results": self.results,
             "errors": self.errors,
+            "routes_not_measured": getattr(self, "skipped_routes", {}),
             "all_targets_met": all(t["passed"] for r in self.results for t in r["targets"]),
         }
 

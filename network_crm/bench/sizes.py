@@ -7,21 +7,25 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Size:
     name: str
-    contacts: int  # the page user's network
+    contacts: int  # the pages' smaller account (also the load, sync and import account)
     interactions: int
+    large_contacts: int  # the pages' larger account
+    large_interactions: int
     scan_users: int  # scanner: users × contacts each
     scan_contacts: int
     digest_users: int
     import_rows: int
     load_seconds: float
     load_connections: int
-    samples: int  # timed requests per page, after the warm-up ones
+    samples: int  # timed requests per figure of the sync phase, after the warm-up ones
+    page_samples: int  # timed requests per page, size and state (warm, after a write)
     warmup: int = 3
 
 
 SIZES = {
-    "full": Size("full", 5_000, 200_000, 1_000, 500, 1_000, 50_000, 20, 8, 40),
-    "quick": Size("quick", 500, 20_000, 100, 100, 100, 5_000, 5, 4, 15),
+    "full": Size("full", 5_000, 200_000, 30_000, 1_000_000, 1_000, 500, 1_000, 50_000, 20, 8,
+                 40, 20),
+    "quick": Size("quick", 500, 20_000, 1_500, 60_000, 100, 100, 100, 5_000, 5, 4, 15, 3),
     # For the test suite: every phase end to end in seconds.
-    "tiny": Size("tiny", 30, 300, 4, 10, 4, 200, 1.5, 2, 3, warmup=1),
+    "tiny": Size("tiny", 30, 300, 60, 600, 4, 10, 4, 200, 1.5, 2, 3, 1, warmup=0),
 }

@@ -1,5 +1,6 @@
 // The Log form's contact picker and the #modal frame (issue 3). Everything here is an
-// enhancement: without JavaScript the form shows a plain multi-select and posts as a page.
+// enhancement: without JavaScript the picker's Find button reloads the page with the matches,
+// and the form posts as a page.
 (() => {
   "use strict";
 

@@ -28,6 +28,9 @@
         "text-margin-y": 3, "min-zoomed-font-size": 9, "border-width": 1.5, "border-color": "#ffffff",
         "text-background-color": "#ffffff", "text-background-opacity": 0.7, "text-background-padding": 1,
       } },
+      { selector: "node.group", style: {
+        "border-width": 2, "border-style": "dashed", "border-color": "#5d6678", "opacity": 0.85,
+        "shape": "round-rectangle" } },
       { selector: "node.me", style: {
         "background-color": "#1d2330", "color": "#ffffff", "text-valign": "center", "font-size": 14,
         "font-weight": "bold", "text-background-opacity": 0, "min-zoomed-font-size": 0, "text-margin-y": 0,
@@ -57,10 +60,13 @@
     return params.toString();
   }
 
-  function describe(meta) {
+  function describe(meta, elements) {
     if (!meta.total) return "No contacts yet: add a few and they will appear around you here.";
+    const groupCount = (sum, e) => sum + (e.classes === "group" ? e.data.count : 0);
+    meta = { ...meta, grouped: elements.reduce(groupCount, 0) };
     const windowText = meta.window_days ? `in the last ${meta.window_days} days` : "of all time";
-    return `${meta.shown} of ${meta.total} people shown · ${meta.gives} gives and ` +
+    const grouped = meta.grouped ? ` (the ${meta.grouped} others grouped by circle)` : "";
+    return `${meta.shown} of ${meta.total} people shown${grouped} · ${meta.gives} gives and ` +
       `${meta.received} received ${windowText} · ${meta.links} links between people`;
   }
 
@@ -83,7 +89,7 @@
     }
     if (mine !== request) return; // a newer filter change is already on its way
     draw(data.elements);
-    status.textContent = describe(data.meta);
+    status.textContent = describe(data.meta, data.elements);
     container.dataset.state = "ready";
     container.dataset.shown = String(data.meta.shown);
     if (tableLink) tableLink.href = tableLink.dataset.base + (query ? `?${query}` : "");
@@ -114,6 +120,11 @@
 
   function openBrief(node) {
     if (!node || node.id() === "me") return;
+    // A group of the people not drawn one by one: their list, strongest first.
+    if (node.data("href")) {
+      window.location.href = node.data("href");
+      return;
+    }
     cy.nodes().removeClass("selected");
     node.addClass("selected");
     const url = node.data("brief");

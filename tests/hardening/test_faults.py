@@ -62,7 +62,7 @@ def app_on_own_redis(redis_server, settings):
     settings.CELERY_BROKER_URL = redis_server.url
     settings.CACHES = {
         "default": {
-            "BACKEND": "network_crm.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": redis_server.url,
         }
     }

@@ -19,11 +19,16 @@ from network_crm.bench.database import bench_database_name
 
 ROOT = Path(__file__).resolve().parents[2]
 FIGURES = {
-    "trivial view", "dashboard", "dashboard, cards not cached", "contacts list",
-    "contacts search", "contacts filters", "contact page", "contact page, body not cached",
-    "network JSON", "insights", "dashboard under load", "LinkedIn import",
+    "dashboard under load", "LinkedIn import",
     "follow-up scanner", "digest rendering", "capture: calendar", "capture: mailbox",
     "API contacts list", "CardDAV first sync", "CardDAV incremental sync after 10 edits",
+}
+# A few of the pages the walk of the URLconf must reach, with their realistic parameters.
+SOME_PAGES = {
+    "dashboard", "dashboard_card reach-out", "interactions:create",
+    "interactions:create (dialog)", "interactions:list", "contacts:list ?q=a",
+    "contacts:search ?q=a", "contacts:detail", "contacts:event_detail", "insights:insights",
+    "insights:network", "insights:network_data", "settings", "data:export_json",
 }
 
 
@@ -45,7 +50,7 @@ def bench_run(tmp_path_factory):
     result = subprocess.run(
         [sys.executable, "manage.py", "bench", "--quick", "--size", "tiny",
          "--output", str(output)],
-        cwd=ROOT, capture_output=True, text=True, timeout=180,
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
         env={**os.environ, "DATABASE_URL": _database_url_of_its_own(folder)},
     )
     report = json.loads(output.read_text()) if output.exists() else None
@@ -60,31 +65,47 @@ def test_bench_runs_every_phase_without_error(bench_run):
 
 def test_bench_reports_every_figure(bench_run):
     _, report = bench_run
-    assert {r["name"] for r in report["results"]} == FIGURES
+    assert {r["name"] for r in report["results"] if r["kind"] != "page"} == FIGURES
+    assert SOME_PAGES <= {r["name"] for r in report["results"] if r["kind"] == "page"}
+
+
+def test_bench_says_which_routes_it_does_not_measure_and_why(bench_run):
+    _, report = bench_run
+    skipped = report["routes_not_measured"]
+    assert skipped["admin/"] == "Django's admin (staff only)"
+    assert skipped["dashboard_follow_up_done"] == "POST only"
 
 
 def test_bench_prints_a_table_with_targets(bench_run):
     result, _ = bench_run
     assert "Measure" in result.stdout and "Target" in result.stdout
-    assert "p95 < 50 ms" in result.stdout and "≥ 100 requests/s" in result.stdout
+    assert "after a write p95 < 100 ms" in result.stdout and "≥ 100 requests/s" in result.stdout
 
 
-def test_page_figures_have_latency_and_query_counts(bench_run):
+def test_page_figures_have_latency_and_query_counts_at_both_sizes_warm_and_after_a_write(
+    bench_run,
+):
     _, report = bench_run
     pages = [r for r in report["results"] if r["kind"] == "page"]
-    assert len(pages) == 10
+    assert len(pages) > 40
     for page in pages:
-        assert 0 < page["p50_ms"] <= page["p95_ms"]
-        assert page["queries"] > 0
+        for size in ("smaller", "larger"):
+            for state in ("warm", "after_write"):
+                figures = page[size][state]
+                assert 0 < figures["p50_ms"] <= figures["p95_ms"]
+                assert figures["queries"] >= 0
+    dashboard = next(r for r in pages if r["name"] == "dashboard")
+    assert dashboard["larger"]["warm"]["queries"] > 0
 
 
-def test_dashboard_is_judged_against_the_trivial_view(bench_run):
+def test_every_page_is_judged_against_the_targets_of_issue_16(bench_run):
     _, report = bench_run
-    dashboard = next(r for r in report["results"] if r["name"] == "dashboard")
-    assert dashboard["p95_vs_trivial"] > 0
-    assert {t["target"] for t in dashboard["targets"]} == {
-        "p95 < 50 ms", "p95 ≤ 10× trivial", "same queries at 1/10 the data"
+    pages = {r["name"]: r for r in report["results"] if r["kind"] == "page"}
+    assert {t["target"] for t in pages["contacts:detail"]["targets"]} == {
+        "after a write p95 < 100 ms", "warm p95 < 30 ms", "≤ 1.5× the smaller size",
+        "same queries at both sizes",
     }
+    assert "< 500 KB" in {t["target"] for t in pages["insights:network_data"]["targets"]}
 
 
 def test_load_phase_served_requests_from_gunicorn(bench_run):
@@ -181,15 +202,14 @@ def test_percentile_is_nearest_rank():
     assert percentile(list(range(1, 101)), 0.95) == 95
 
 
-def test_cached_pages_are_also_measured_rendered_afresh(bench_run):
+def test_cached_pages_are_also_measured_right_after_a_write(bench_run):
+    """The write moves the user's cached fragments on: the next visit renders them afresh."""
     _, report = bench_run
     figures = {r["name"]: r for r in report["results"]}
-    for cached, fresh in (
-        ("dashboard", "dashboard, cards not cached"),
-        ("contact page", "contact page, body not cached"),
-    ):
-        assert figures[fresh]["path"] == figures[cached]["path"]
-        assert figures[fresh]["queries"] > figures[cached]["queries"]
+    for page in ("dashboard", "contacts:detail"):
+        for size in ("smaller", "larger"):
+            assert figures[page][size]["after_write"]["queries"] > (
+                figures[page][size]["warm"]["queries"])
 
 
 def test_capture_phase_reads_a_calendar_and_a_mailbox_first_and_again(bench_run):

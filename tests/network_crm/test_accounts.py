@@ -98,3 +98,35 @@ def test_ensure_login_stops_printing_once_the_password_is_changed(tmp_path, sett
     call_command("ensure_login", username="me")
     assert "with password" not in capsys.readouterr().out
     assert not (tmp_path / "first-login.txt").exists()
+
+
+@pytest.mark.django_db
+def test_ensure_login_keeps_a_password_file_per_database(tmp_path, settings, capsys):
+    """An SQLite and a PostgreSQL run in one checkout: each keeps its own printed password."""
+    from django.contrib.auth import get_user_model
+
+    from contacts.management.commands.ensure_login import first_login_file
+
+    settings.DATA_DIR = tmp_path
+    (tmp_path / "first-login.txt").write_text("me\nthe-sqlite-password\n")
+    call_command("ensure_login", username="me")
+    password = capsys.readouterr().out.split("with password '")[1].split("'")[0]
+    assert get_user_model().objects.get().check_password(password)
+    assert (tmp_path / "first-login.txt").read_text() == "me\nthe-sqlite-password\n"
+    assert first_login_file() != tmp_path / "first-login.txt"
+    assert first_login_file().read_text().split("\n")[1] == password
+    settings.DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3",
+                                      "NAME": tmp_path / "db.sqlite3"}}
+    assert first_login_file() == tmp_path / "first-login.txt"
+
+
+@pytest.mark.django_db
+def test_ensure_login_says_how_to_get_back_in_when_no_password_is_printed(tmp_path, settings, capsys):
+    from tests.factories import UserFactory
+
+    settings.DATA_DIR = tmp_path
+    UserFactory(username="ada", is_superuser=True)
+    call_command("ensure_login", username="me")
+    out = capsys.readouterr().out
+    assert "with password" not in out
+    assert "manage.py changepassword ada" in out

@@ -1,10 +1,13 @@
 """Create the install's first login on a fresh database and print how to sign in.
 
 Used by `make run`. The generated password is kept in the data folder (readable only by its
-owner) and printed at every start until the user changes it.
+owner), in a file of each database's own (an SQLite and a PostgreSQL run in one checkout each keep
+theirs), and printed at every start until the user changes it. After that, it says how to set a
+new one from the command line.
 """
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -21,7 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, username, **options):
         User = get_user_model()
-        saved = Path(settings.DATA_DIR) / "first-login.txt"
+        saved = first_login_file()
         if not User.objects.exists():
             password = secrets.token_urlsafe(12)
             User.objects.create_superuser(username=username, email="", password=password)
@@ -38,4 +41,25 @@ class Command(BaseCommand):
                 )
                 return
             saved.unlink()
-        self.stdout.write("Sign in with your username and password.")
+        name = (
+            User.objects.filter(is_superuser=True).order_by("pk").values_list("username", flat=True)
+        ).first() or username
+        where = "DATABASE_URL=… " if "DATABASE_URL" in os.environ else ""
+        self.stdout.write(
+            "Sign in with your username and password. Forgot it? "
+            f"`{where}.venv/bin/python manage.py changepassword {name}` sets a new one."
+        )
+
+
+def first_login_file() -> Path:
+    """data/first-login.txt for the default SQLite database; first-login-<database>.txt for any
+    other, so each database's printed password stays with it."""
+    database = settings.DATABASES["default"]
+    folder = Path(settings.DATA_DIR)
+    if database["ENGINE"].endswith("sqlite3") and Path(database["NAME"]) == folder / "db.sqlite3":
+        return folder / "first-login.txt"
+    where = "-".join(
+        str(database.get(key) or "")
+        for key in ("ENGINE", "HOST", "PORT", "NAME")
+    ).replace("django.db.backends.", "")
+    return folder / f"first-login-{re.sub(r'[^A-Za-z0-9_.-]+', '_', where).strip('_')}.txt"

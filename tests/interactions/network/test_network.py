@@ -196,3 +196,30 @@ def test_filter_form_defaults_to_the_last_year_coloured_by_circle(owner):
 
     assert form.filters()["window_days"] == 365
     assert form.colour_by == "circle"
+
+
+def test_network_draws_the_strongest_and_groups_the_rest_by_circle(owner, monkeypatch):
+    monkeypatch.setattr("interactions.network.selectors.MAP_LIMIT", 2)
+    strong = [ContactFactory(owner=owner, circle=Circle.SAME_TEAM) for _ in range(2)]
+    for contact in strong:
+        touch_now(owner, contact)
+    weak_team = ContactFactory(owner=owner, circle=Circle.SAME_TEAM)
+    ContactFactory.create_batch(3, owner=owner, circle=Circle.COMMUNITY)
+    SupportFactory(owner=owner, contact=weak_team, direction=Direction.GIVE, offered_on=TODAY)
+    net = build(owner, window_days=0)
+    assert {n.id for n in net.nodes} == {c.id for c in strong}
+    assert [(g.circle, g.count, g.gives) for g in net.groups] == [
+        (Circle.SAME_TEAM, 1, 1), (Circle.COMMUNITY, 3, 0),
+    ]
+    assert (net.total_contacts, net.matching, net.gives) == (6, 6, 1)
+
+
+def test_grouped_people_are_one_node_per_circle_that_opens_their_list(owner, monkeypatch):
+    monkeypatch.setattr("interactions.network.selectors.MAP_LIMIT", 1)
+    ContactFactory.create_batch(3, owner=owner, circle=Circle.COMMUNITY)
+    net = build(owner)
+    elements = to_elements(net, "Me", lambda pk: f"/b/{pk}", lambda circle: f"/list?c={circle}")
+    groups = [e for e in elements if e.get("classes") == "group"]
+    assert len(groups) == 1
+    assert groups[0]["data"]["count"] == 2 and groups[0]["data"]["href"] == "/list?c=community"
+    assert "2 more in" in groups[0]["data"]["label"]

@@ -1,0 +1,175 @@
+"""Every GET page of the URLconf, with the parameters a heavy user's visit would have.
+
+`pages_of(user)` walks the resolver (nothing is listed by hand, so a new page is measured the
+day it is added) and fills each route's parameters from the account: the contact with the
+longest history, the event with most people met, the interaction with most people, a broad
+one-letter search. Routes that are not pages of a signed-in person are left out by prefix,
+each with its reason (`SKIPPED_PREFIXES`); routes that answer a GET with 405 are POST-only
+and left out by the walk itself (pages.py).
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+# Not pages of a signed-in person's browser; measured elsewhere or not at all.
+SKIPPED_PREFIXES = {
+    "admin/": "Django's admin (staff only)",
+    "api/v1/": "the REST API (its list endpoint is the sync phase's 'API contacts list')",
+    "dav/": "CardDAV (the sync phase)",
+    ".well-known/": "CardDAV discovery redirect",
+    "sw.js": "the service worker script (static)",
+    "manifest.webmanifest": "the app manifest (static)",
+    "healthz": "the health check",
+    "accounts/": "sign-in, sign-up and password-reset flows (signed out)",
+    "digest/a/": "e-mailed one-click action links (they act on a follow-up)",
+}
+# Signed-in pages under a skipped prefix.
+KEPT = {"password_change", "account_security", "socialaccount_connections"}
+# Broad one-letter searches return a full page of results at any size.
+QUERY_VARIANTS = {
+    "contacts:list": ["", "?q=a", "?due=on&sort=last"],
+    "contacts:search": ["?q=a"],
+    "interactions:list": ["", "?q=a"],
+    "data:merge": ["?q=a"],
+}
+# The Log form in the dialog the dashboard's Log button opens (htmx, aimed at #modal).
+HTMX_VARIANTS = {"interactions:create": {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "modal"}}
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str  # route name and variant, e.g. "contacts:list ?q=a"
+    path: str
+    headers: tuple = ()
+
+
+def routes(patterns=None, prefix="", namespace=""):
+    """(route text, name with namespaces, pattern) of every URL pattern, in URLconf order."""
+    for pattern in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}:{pattern.namespace}" if namespace and pattern.namespace else (
+                pattern.namespace or namespace)
+            yield from routes(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            yield prefix + str(pattern.pattern), name, pattern
+
+
+def skipped_prefix(route: str, name: str) -> str | None:
+    if name in KEPT:
+        return None
+    return next((prefix for prefix in SKIPPED_PREFIXES if route.startswith(prefix)), None)
+
+
+class Rows:
+    """The account's rows that the routes' parameters are chosen from (None: none exists)."""
+
+    def __init__(self, user):
+        from contacts.models import Contact, ContactLink, Event
+        from interactions.models import Interaction, Mentorship, Support
+
+        mine = {"owner": user}
+        self.user = user
+        self.contact = (
+            Contact.objects.filter(**mine).annotate(n=Count("interactions"))
+            .order_by("-n", "pk").values_list("pk", flat=True).first()
+        )
+        self.event = (
+            Event.objects.filter(**mine).annotate(n=Count("people_met"))
+            .order_by("-n", "pk").values_list("pk", flat=True).first()
+        )
+        self.interaction = (
+            Interaction.objects.filter(**mine).annotate(n=Count("contacts"))
+            .order_by("-n", "-occurred_at").values_list("pk", flat=True).first()
+        )
+        self.support = Support.objects.filter(**mine).order_by("-pk").values_list(
+            "pk", flat=True).first()
+        self.mentorship = Mentorship.objects.filter(**mine).order_by("-pk").values_list(
+            "pk", flat=True).first()
+        self.link = ContactLink.objects.filter(**mine).order_by("-pk").values_list(
+            "pk", flat=True).first()
+
+    def kwargs_for(self, name: str, arguments: list[str]) -> list[dict] | None:
+        """The keyword arguments to reverse `name` with (one dict per variant), or None."""
+        if not arguments:
+            return [{}]
+        if name == "dashboard_card":
+            from interactions.dashboard.views import CARDS
+
+            return [{"card": slug} for slug in CARDS]
+        if name == "capture:source_new":
+            from capture.models import SourceKind
+
+            return [{"source_kind": kind} for kind in SourceKind.values]
+        if name == "calendar_feed":
+            from contacts.services import get_profile
+
+            return [{"token": get_profile(self.user).calendar_token}]
+        if name == "digest:unsubscribe":
+            from interactions.digests.tokens import make_unsubscribe_token
+
+            return [{"token": make_unsubscribe_token(self.user.pk)}]
+        if arguments != ["pk"]:
+            return None
+        pk = self._pk_for(name)
+        return None if pk is None else [{"pk": pk}]
+
+    def _pk_for(self, name: str):
+        if name.startswith("contacts:event_"):
+            return self.event
+        if name.startswith("contacts:link_") and name != "contacts:link_create":
+            return self.link
+        if name.startswith(("contacts:", "data:", "insights:contact")):
+            return self.contact
+        if name.startswith("interactions:support_"):
+            return self.support
+        if name.startswith("interactions:mentorship_"):
+            return self.mentorship
+        if name.startswith("interactions:"):
+            return self.interaction
+        return None  # rows the bench accounts do not have (capture suggestions, channels…)
+
+
+def _without_row(pattern, name: str, arguments: list[str]) -> str:
+    """Why a route whose row the account lacks is left out: POST-only routes answer a GET with
+    405 before they look for their row, whatever its id."""
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    try:
+        answer = pattern.callback(request, **dict.fromkeys(arguments, 0))
+    except Exception:  # noqa: BLE001 - a view that wanted a row or a signed-in user
+        answer = None
+    if getattr(answer, "status_code", None) == 405:
+        return "POST only"
+    return "no such row in the bench accounts"
+
+
+def pages_of(user) -> tuple[list[Page], dict[str, str]]:
+    """The pages to measure in `user`'s account, and the routes (or route prefixes) left out,
+    each with the reason."""
+    rows = Rows(user)
+    pages, skipped, seen = [], {}, set()
+    for route, name, pattern in routes():
+        if route in seen:  # aliases (login and account_login…) are one page
+            continue
+        seen.add(route)
+        prefix = skipped_prefix(route, name)
+        if prefix:
+            skipped[prefix] = SKIPPED_PREFIXES[prefix]
+            continue
+        arguments = list(pattern.pattern.regex.groupindex)
+        variants = rows.kwargs_for(name, arguments)
+        if variants is None:
+            skipped[name] = _without_row(pattern, name, arguments)
+            continue
+        for kwargs in variants:
+            path = reverse(name, kwargs=kwargs)
+            label = name + "".join(f" {v}" for k, v in kwargs.items() if k not in ("pk", "token"))
+            for query in QUERY_VARIANTS.get(name, [""]):
+                pages.append(Page(f"{label} {query}".strip(), path + query))
+            if name in HTMX_VARIANTS:
+                pages.append(Page(f"{label} (dialog)", path, tuple(HTMX_VARIANTS[name].items())))
+    return pages, skipped
