@@ -6,6 +6,8 @@ card). Row actions take their row off the card (every action moves it out of tod
 the event (`trigger_card_event`).
 """
 
+import re
+import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -23,7 +25,9 @@ from network_crm import fragment_cache
 from network_crm.health import scheduler_state
 
 from .. import followups, services
+from ..followups import undo
 from ..followups.selectors import follow_up_reason_text
+from ..followups.undo import remember_undo
 from ..forms import SnoozeForm, add_month
 from ..models import Direction, FollowUp, Support, SupportStatus
 from . import selectors
@@ -204,13 +208,27 @@ def dashboard_card(request, card):
 # --- row actions -----------------------------------------------------------------------------
 
 
-def _follow_up_row_response(request, message: str) -> HttpResponse:
-    """htmx: an empty row (done, dismissed or snoozed, it has left Reach out) and the event
-    that refreshes the other cards; without htmx: back to the dashboard with a message."""
+def _follow_up_row_response(request, message: str, undo_token: str) -> HttpResponse:
+    """htmx: an empty row (done, dismissed or snoozed, it has left Reach out), the message
+    with its Undo button (out of band, into #messages, which no card reload replaces) and the
+    event that refreshes the cards; without htmx: back to the dashboard with that message."""
     if not request.htmx:
-        messages.success(request, message)
+        remember_undo(request, message, undo_token)
         return redirect("dashboard")
-    return trigger_card_event(HttpResponse(""), FOLLOW_UP_CHANGED)
+    note = render_to_string(
+        "includes/undo_note.html",
+        {
+            "text": message,
+            "token": undo_token,
+            "note_id": f"undo-{secrets.token_hex(6)}",
+            "oob": "insert",
+        },
+        request=request,
+    )
+    return trigger_card_event(HttpResponse(note), FOLLOW_UP_CHANGED)
+
+
+UNDO_NOTE_ID = re.compile(r"undo-[0-9a-f]{8,32}")
 
 
 def _owned_follow_up(request, pk) -> FollowUp:
@@ -233,18 +251,22 @@ def _row_follow_ups(request, follow_up: FollowUp) -> list[FollowUp]:
 @require_POST
 def follow_up_done(request, pk):
     follow_up = _owned_follow_up(request, pk)
-    for each in _row_follow_ups(request, follow_up):
+    row = _row_follow_ups(request, follow_up)
+    token = undo.make_token(request.user, row, "done")
+    for each in row:
         followups.mark_done(each)
-    return _follow_up_row_response(request, f"Done: {follow_up.contact.display_name}.")
+    return _follow_up_row_response(request, f"Done: {follow_up.contact.display_name}.", token)
 
 
 @require_POST
 def follow_up_dismiss(request, pk):
     follow_up = _owned_follow_up(request, pk)
-    for each in _row_follow_ups(request, follow_up):
+    row = _row_follow_ups(request, follow_up)
+    token = undo.make_token(request.user, row, "dismiss")
+    for each in row:
         followups.dismiss(each)
     return _follow_up_row_response(
-        request, f"Dismissed the reminder for {follow_up.contact.display_name}."
+        request, f"Dismissed the reminder for {follow_up.contact.display_name}.", token
     )
 
 
@@ -260,12 +282,41 @@ def follow_up_snooze(request, pk):
         messages.error(request, error)
         return redirect("dashboard")
     until = form.cleaned_data["until"]
-    for each in _row_follow_ups(request, follow_up):
+    row = _row_follow_ups(request, follow_up)
+    token = undo.make_token(request.user, row, "snooze")
+    for each in row:
         followups.snooze(each, until)
     return _follow_up_row_response(
         request,
         f"Snoozed {follow_up.contact.display_name} until {until.day} {until:%b}.",
+        token,
     )
+
+
+@require_POST
+def follow_up_undo(request):
+    """The Undo of a Done, Snooze or Dismiss message: the state before it, put back."""
+    try:
+        result = undo.undo(request.user, request.POST.get("token", ""))
+    except undo.UndoError as error:
+        message, level = str(error), messages.ERROR
+    else:
+        names = ", ".join(result.names)
+        message = f"Undone: {names} back as before." if names else "Nothing left to undo."
+        level = messages.SUCCESS
+    if not request.htmx:
+        messages.add_message(request, level, message)
+        return redirect("dashboard")
+    note_id = request.POST.get("note", "")
+    context = {
+        "text": message,
+        "level": "success" if level == messages.SUCCESS else "error",
+        # The message whose Undo this was is replaced in place.
+        "note_id": note_id if UNDO_NOTE_ID.fullmatch(note_id) else "",
+    }
+    context["oob"] = "replace" if context["note_id"] else "insert"
+    note = render_to_string("includes/undo_note.html", context, request=request)
+    return trigger_card_event(HttpResponse(note), FOLLOW_UP_CHANGED)
 
 
 @require_POST
