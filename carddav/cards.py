@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from contacts.importing.matching import MatchIndex, contact_keys, norm_linkedin, norm_phone
+from contacts.phones import phone_key
 from contacts.models import Contact, ContactEmail, ContactPhone
 from contacts.services import create_contact, update_contact
 
@@ -88,14 +89,13 @@ def _free_uid(owner, uid: str, keep: Card | None) -> None:
 
 
 def _matching_contact(owner, phone: vcard.PhoneCard) -> Contact | None:
-    """The existing contact a new card is, matched as an import matches a row: email, LinkedIn
-    address, or name and company (contacts.importing.matching)."""
+    """The existing contact a new card is, matched as an import matches a row: by a strong
+    identifier (email, LinkedIn address, phone number), never by name alone
+    (contacts.importing.matching)."""
     keys = contact_keys(
-        [email for _, email in phone.emails],
-        norm_linkedin(phone.linkedin_url or ""),
-        phone.name,
-        phone.company,
+        [email for _, email in phone.emails], norm_linkedin(phone.linkedin_url or "")
     )
+    keys += [("phone", key) for _, number in phone.phones if (key := phone_key(number))]
     ref, _ = MatchIndex(owner).lookup(keys)
     if not isinstance(ref, int):
         return None

@@ -232,6 +232,13 @@ ACCOUNT_RATE_LIMITS = False
 SIGN_IN_THROTTLES = {
     "password_failures": (env_int("NETWORK_CRM_SIGN_IN_FAILURES_PER_MINUTE", 20, minimum=1), 60),
     "passkey": (env_int("NETWORK_CRM_PASSKEY_SIGN_INS_PER_MINUTE", 10, minimum=1), 60),
+    # Password reset mails: per address asked for, and per client address, in an hour.
+    "password_reset_address": (
+        env_int("NETWORK_CRM_PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", 3, minimum=1), 3600
+    ),
+    "password_reset_client": (
+        env_int("NETWORK_CRM_PASSWORD_RESETS_PER_CLIENT_PER_HOUR", 10, minimum=1), 3600
+    ),
 }
 MFA_ADAPTER = "accounts.adapters.TwoFactorAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
@@ -461,6 +468,7 @@ CAPTURE_SCAN_SECONDS = _every("CAPTURE_SCAN", 60)
 # Chat and push reminders leave within this many seconds after the user's chosen local hour.
 REMINDER_SCAN_SECONDS = _every("REMINDER_SCAN", 300)
 WEBHOOK_SCAN_SECONDS = _every("WEBHOOK_SCAN", 60)
+IMPORT_CLEANUP_SECONDS = _every("IMPORT_CLEANUP", 3600)
 CELERY_BEAT_SCHEDULE = {
     "scheduler-tick": _scanner("interactions.tasks.record_scheduler_tick", SCHEDULER_TICK_SECONDS),
     "scan-follow-ups": _scanner("interactions.tasks.scan_follow_ups", FOLLOW_UP_SCAN_SECONDS),
@@ -473,6 +481,9 @@ CELERY_BEAT_SCHEDULE = {
     "scan-reminders": _scanner("notifications.tasks.scan_reminders", REMINDER_SCAN_SECONDS),
     # Outgoing webhooks: finds new events, queues their deliveries and the retries that are due.
     "scan-webhooks": _scanner("api.tasks.scan_webhooks", WEBHOOK_SCAN_SECONDS),
+    # Import uploads: removes old jobs with their files, and any file under MEDIA_ROOT/imports/
+    # that no job owns (a process killed between storing an upload and saving its job).
+    "clean-import-files": _scanner("contacts.tasks.clean_import_files", IMPORT_CLEANUP_SECONDS),
 }
 # A reminder that could not be delivered (a 5xx, a timeout) is tried again after this many
 # seconds, doubling each time (capped at 10 minutes), REMINDER_MAX_ATTEMPTS tries in all.

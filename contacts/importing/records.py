@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 TEXT_FIELDS = (
     "name",
     "preferred_name",
+    "phonetic_name",
     "company",
     "title",
     "department",
@@ -16,12 +17,15 @@ TEXT_FIELDS = (
     "how_we_met",
     "notes",
 )
+# The columns a contact this import creates is written with: those, and its kind.
+NEW_FIELDS = (*TEXT_FIELDS, "kind")
 
 
 @dataclass(slots=True)
 class ContactRecord:
     name: str = ""
     preferred_name: str = ""
+    phonetic_name: str = ""
     company: str = ""
     title: str = ""
     department: str = ""
@@ -33,6 +37,7 @@ class ContactRecord:
     emails: list[tuple[str, str]] = field(default_factory=list)  # (email, label)
     phones: list[tuple[str, str]] = field(default_factory=list)  # (number, label)
     tags: list[str] = field(default_factory=list)
+    kind: str = ""  # blank: a person; ContactKind.ORGANISATION for a company's own row
 
     def add_email(self, email: str, label: str = "") -> None:
         email = (email or "").strip()
@@ -62,6 +67,9 @@ class ParsedRow:
     error: str = ""
     skip: str = ""  # a reason to skip a row that is not an error (a blank row)
     raw: dict | None = None  # the source cells, echoed in the refused-rows CSV
+    # What was read but not kept, said to the user beside the row: a cell that is not what
+    # its column says (an email that is not one), a row with too many or too few cells.
+    warnings: list[str] = field(default_factory=list)
 
 
 def clean(value) -> str:

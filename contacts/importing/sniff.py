@@ -19,6 +19,9 @@ DELIMITERS = (",", ";", "\t", "|")
 HEADER_SEARCH_CHARS = 2 * 1024 * 1024
 
 
+BINARY = "This is not a contact file (it looks like a binary file)."
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be imported; the message is shown to the user as is."""
 
@@ -77,7 +80,7 @@ def detect_encoding(path: Path) -> str:
                 return "utf-16-le"
             if even_nuls > odd_nuls * 4:
                 return "utf-16-be"
-            raise ImportFileError("This is not a contact file (it looks like a binary file).")
+            raise ImportFileError(BINARY)
         decoder = codecs.getincrementaldecoder("utf-8")()
         chunk = head
         try:
@@ -167,7 +170,7 @@ def sniff(path: Path, requested: str = Format.AUTO) -> Sniffed:
     if not text.strip():
         raise ImportFileError("The file is empty.")
     if "\x00" in text or len(_CONTROL_CHARACTERS.findall(text)) > 5:
-        raise ImportFileError("This is not a contact file (it looks like a binary file).")
+        raise ImportFileError(BINARY)
     if _looks_like_vcard(text):
         if requested not in (Format.AUTO, Format.VCARD):
             raise ImportFileError("This is a vCard file; choose “vCard” or “Detect automatically”.")
