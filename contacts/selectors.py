@@ -9,6 +9,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from network_crm.queries import pk_in
 
 from .models import Contact, ContactEmail, ContactLink, Event, Tag
 from .services import get_profile
@@ -47,7 +48,7 @@ def _matching(queryset: QuerySet[Contact], owner, q: str) -> QuerySet[Contact]:
     was written (`q` is upper-cased by the database too, as icontains does), through the
     owner's index, which carries it (migration 0007); emails through their trigram index on
     PostgreSQL (migration 0003)."""
-    return queryset.filter(pk__in=_matching_ids(owner, q))
+    return queryset.filter(pk_in(_matching_ids(owner, q)))
 
 
 def _matching_ids(owner, q: str) -> list[int]:
