@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Func, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, F, Func, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.expressions import Star
 from django.urls import reverse
 
@@ -83,6 +83,11 @@ def _counts_by_owner(now: datetime, today_by_owner: dict[int, date]) -> dict:
         f"n_{name}": Subquery(qs.order_by().annotate(n=count).values("n"))
         for name, qs in counts.items()
     }
+    # Due this week counts people, as the subject says ("3 people"), not their follow-ups.
+    people = Func(F("contact_id"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
+    subqueries["n_due"] = Subquery(
+        counts["due"].order_by().annotate(n=people).values("n"), output_field=IntegerField()
+    )
     rows = (
         get_user_model()
         .objects.filter(pk__in=list(today_by_owner))
@@ -133,19 +138,26 @@ def _digest_context(
     """The template context of one digest from what was read for it."""
     stats = dict(counts)
     due_total = stats.pop("due")
-    reach_out = []
+    # One item per person, with every reason they are due (a promise and their cadence, say);
+    # the one-click links act on the one due first.
+    by_person: dict[int, dict] = {}
     for follow_up in due:
+        reason = follow_up_reason_text(follow_up, today, profile=profile)
+        if follow_up.contact_id in by_person:
+            by_person[follow_up.contact_id]["reason"] += f"; {reason}"
+            continue
         item = {
             "follow_up": follow_up,
             "contact": follow_up.contact,
-            "reason": follow_up_reason_text(follow_up, today, profile=profile),
+            "reason": reason,
             "overdue_days": (today - follow_up.due_on).days,
             "contact_url": links.contact(follow_up.contact_id),
         }
         if links.action:
             item["done_url"] = links.action(follow_up, "done")
             item["snooze_url"] = links.action(follow_up, "snooze")
-        reach_out.append(item)
+        by_person[follow_up.contact_id] = item
+    reach_out = list(by_person.values())
     mine, theirs = promises
     return {
         "owner": owner,
