@@ -330,6 +330,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 # Read from the cache, kept in the database; served from the database when the cache is down.
 SESSION_ENGINE = "network_crm.sessions"
+# How long a session's cached copy lives before it is read from the database again: the most a
+# sign-out made while the cache was down can be undone by the copy (network_crm/sessions.py).
+SESSION_CACHE_SECONDS = env_int("NETWORK_CRM_SESSION_CACHE_SECONDS", 300, minimum=1)
 X_FRAME_OPTIONS = "DENY"
 # No inline script or style anywhere: htmx and the stylesheet are served from static/.
 SECURE_CSP = {

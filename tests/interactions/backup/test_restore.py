@@ -6,7 +6,6 @@ import json
 
 import pytest
 import time_machine
-from django.core.serializers.json import DjangoJSONEncoder
 
 from contacts.merging.relations import contact_foreign_keys
 from contacts.models import Contact, ContactLink, Event, LinkKind
@@ -24,11 +23,11 @@ from tests.factories import (
     TagFactory,
     UserFactory,
 )
+from tests.interactions.backup.normalise import normalised
 
 pytestmark = pytest.mark.django_db
 
 NOW = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
-SECTION_OF = {model: key for key, model, _ in SECTIONS}
 
 
 @pytest.fixture
@@ -76,41 +75,6 @@ def original(owner):
     return owner
 
 
-def _positions(document):
-    return {key: {row["id"]: i for i, row in enumerate(document[key])} for key, _, _ in SECTIONS}
-
-
-def _normalised(document):
-    """The document with every id (columns, lists, and parts of source keys) replaced by the
-    position of its row, so that two accounts can be compared; the export's time left out."""
-    positions = _positions(document)
-    out = {"profile": document["profile"]}
-    for key, model, _ in SECTIONS:
-        fields = {f.attname: f for f in model._meta.concrete_fields}
-        fields |= {f.name: f for f in model._meta.many_to_many}
-        rows = []
-        for row in document[key]:
-            row = {name: value for name, value in row.items() if name != "id"}
-            for name, value in row.items():
-                field = fields.get(name)
-                if field is None or not field.is_relation or value is None:
-                    continue
-                target = positions[SECTION_OF[field.related_model]]
-                if isinstance(value, list):
-                    row[name] = sorted(target[v] for v in value)
-                else:
-                    row[name] = target[value]
-            if "source_key" in row:
-                kind, *parts = row["source_key"].split(":")
-                for i, part_model in enumerate(ID_PARTS.get(kind, ())[: len(parts)]):
-                    if part_model is not None:
-                        parts[i] = f"#{positions[SECTION_OF[part_model]][int(parts[i])]}"
-                row["source_key"] = ":".join([kind, *parts])
-            rows.append(row)
-        out[key] = rows
-    return json.loads(json.dumps(out, cls=DjangoJSONEncoder))
-
-
 @pytest.fixture
 def restored(original):
     fresh = UserFactory(username="fresh")
@@ -126,7 +90,7 @@ def test_the_original_has_every_kind_of_source_key(original):
 def test_export_restore_export_gives_the_same_document_but_for_ids(original, restored):
     before = json.loads(export_json(original))
     after = json.loads(export_json(restored))
-    assert _normalised(after) == _normalised(before)
+    assert normalised(after) == normalised(before)
     assert {len(after[key]) for key, _, _ in SECTIONS} != {0}
 
 
@@ -180,8 +144,8 @@ def test_the_scanners_treat_the_restored_account_as_the_original(original, resto
     with time_machine.travel(NOW + datetime.timedelta(days=30), tick=False):
         scan_follow_ups()
         scan_follow_ups()
-    mine = _normalised(export_document(original) | {"exported_at": None})["follow_ups"]
-    theirs = _normalised(export_document(restored) | {"exported_at": None})["follow_ups"]
+    mine = normalised(export_document(original) | {"exported_at": None})["follow_ups"]
+    theirs = normalised(export_document(restored) | {"exported_at": None})["follow_ups"]
     assert theirs == mine
 
 
