@@ -18,6 +18,7 @@ from pathlib import Path
 from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from ..dates.models import DateKind, ImportantDate
 from ..models import Contact, ContactEmail, ContactKind, ContactPhone, Tag
 from ..phones import normalize_phone
 from ..services import get_profile
@@ -35,7 +36,7 @@ from .matching import (
 )
 from .parsers import auto_mapping, mapping_is_usable, parse
 from .records import NEW_FIELDS, ContactRecord, ParsedRow
-from .sniff import Format, ImportFileError, sniff
+from .sniff import Format, ImportFileError, norm_header, sniff
 
 # Rows per batch: each batch costs a few round trips (its reads, its ids), and its writes run
 # while the next is read. 5,000 took a 50,000-row import 6% less time than 2,000 (fewer round
@@ -85,6 +86,8 @@ class ImportSummary:
     dry_run: bool = True
     counts: Counter = field(default_factory=Counter)
     rows: list[RowResult] = field(default_factory=list)  # kept only when no sink is given
+    unmapped: list[str] = field(default_factory=list)  # columns whose values were not read
+    warned: int = 0  # rows imported with a warning (a cell left out or cut, a ragged row)
 
     @property
     def total(self) -> int:
@@ -101,6 +104,9 @@ class ImportSummary:
             "dry_run": self.dry_run,
             "total": self.total,
             "counts": {s: self.counts[s] for s in Status.ALL},
+            "unmapped": self.unmapped,
+            "warned": self.warned,
+            "nothing_new": self.nothing_new,
         }
 
     def text(self) -> str:
@@ -120,6 +126,10 @@ class ImportSummary:
             f"{c[Status.SKIPPED]} skipped, {c[Status.ERROR]} errors"
             + (" (dry run: nothing written)" if self.dry_run else "")
         )
+        if self.warned:
+            text += f"; {self.warned} rows with warnings"
+        if self.unmapped:
+            text += ". Columns not imported: " + ", ".join(self.unmapped)
         if self.nothing_new:
             text += ". Nothing new: everyone in this file is already in your contacts."
         return text
@@ -157,6 +167,7 @@ class Importer:
         self.created_lines = LineBook()  # contact id (negative in a dry run) → line
         self.fake_ids = itertools.count(-1, -1)
         self.counts: Counter = Counter()
+        self.warned = 0
         self.writer: bulk.CopyWriter | None = None  # while `writing`, on PostgreSQL
         self.new_contact_defaults = new_contact_defaults(owner)
         self.region = get_profile(owner).phone_region
@@ -228,6 +239,8 @@ class Importer:
 
     def emit(self, result: RowResult) -> None:
         self.counts[result.status] += 1
+        if result.warnings:
+            self.warned += 1
         self.sink(result)
 
     def prepare(self, record: ContactRecord) -> list[str]:
@@ -415,6 +428,19 @@ class Importer:
             writer=self.writer,
             ids=False,
         )
+        bulk.insert(
+            ImportantDate,
+            [
+                {
+                    "owner_id": self.owner.pk, "contact_id": s.id, "kind": DateKind.BIRTHDAY,
+                    "month": s.birthday[0], "day": s.birthday[1], "year": s.birthday[2],
+                }
+                for s in touched
+                if type(s.birthday) is tuple
+            ],
+            writer=self.writer,
+            ids=False,
+        )
         if self.writer is not None:
             self.writer.send()
         self.write_tags(touched)
@@ -556,4 +582,9 @@ def run_import(
             if progress:
                 progress(done)
     summary.counts = importer.counts
+    summary.warned = importer.warned
+    if sniffed.header:
+        summary.unmapped = [
+            h for h in sniffed.header if h.strip() and norm_header(h) not in sniffed.used_columns
+        ]
     return summary
