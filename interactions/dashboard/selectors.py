@@ -16,6 +16,7 @@ from django.utils.functional import SimpleLazyObject
 
 from contacts.models import Contact, Event, Profile
 from contacts.services import get_profile
+from contacts.sorting.selectors import unsorted_count
 
 from ..followups import mentorship_due_on
 from ..insights import one_person_this_week
@@ -201,10 +202,11 @@ class Counts:
     overdue: int
     open_promises: int
     touches_this_week: int
+    unsorted: int = 0  # people to go through on the Sort new people screen
 
 
 def counts(user, profile, today: date) -> Counts:
-    """The numbers at the top of the dashboard, in three aggregate queries."""
+    """The numbers at the top of the dashboard, in four aggregate queries."""
     follow_ups = FollowUp.objects.filter(
         _reach_out_filter(user, today), contact__archived=False
     ).aggregate(
@@ -222,6 +224,7 @@ def counts(user, profile, today: date) -> Counts:
         overdue=follow_ups["overdue"],
         open_promises=promises,
         touches_this_week=touches,
+        unsorted=unsorted_count(user),
     )
 
 
@@ -251,7 +254,23 @@ NOT_READY = object()
 
 
 def _one_person_key(user, today: date) -> str:
-    return f"dashboard:one-person:{user.pk}:{today.isoformat()}"
+    return _one_person_key_of(user.pk, today)
+
+
+def _one_person_key_of(user_id: int, day: date) -> str:
+    return f"dashboard:one-person:{user_id}:{day.isoformat()}"
+
+
+def forget_one_person(user_id: int) -> None:
+    """Drop the user's cached "one person" (the answer of today in any time zone): after a
+    bulk change that sends no signals, such as seeding a demo network, an empty answer cached
+    a moment before must not say "add a few contacts" to a full account."""
+    today = timezone.now().date()
+    keys = [_one_person_key_of(user_id, today + timedelta(days=shift)) for shift in (-1, 0, 1)]
+    try:
+        cache.delete_many(keys)
+    except Exception:
+        logger.warning("cache unavailable; cached one person of %s not dropped", user_id)
 
 
 def _cache_get(key):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from contacts.access import get_owned_or_404
+from contacts.dates.selectors import upcoming_dates
 from network_crm import fragment_cache
 from network_crm.health import scheduler_state
 
@@ -123,6 +124,9 @@ def _activity_context(request, profile, today, *, page: bool):
 def _upcoming_context(request, profile, today, *, page: bool):
     return {
         "events": selectors.upcoming_events(request.user, today),
+        "dates": upcoming_dates(
+            request.user, today, selectors.UPCOMING_DAYS, limit=selectors.UPCOMING_LIMIT
+        ),
         "mentorships_due": selectors.mentorship_sessions_due(request.user, profile, today),
     }
 
