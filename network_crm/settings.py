@@ -462,6 +462,8 @@ def _scanner(task: str, seconds: int) -> dict:
 # backlog never runs the same scan twice in a row. Exactly one beat process may run.
 # Each period is overridable: NETWORK_CRM_<NAME>_SECONDS, e.g. NETWORK_CRM_DIGEST_SCAN_SECONDS.
 SCHEDULER_TICK_SECONDS = _every("SCHEDULER_TICK", 60)
+# Each worker records a heartbeat this often (/healthz: stale after three missed).
+WORKER_HEARTBEAT_SECONDS = _every("WORKER_HEARTBEAT", 30)
 FOLLOW_UP_SCAN_SECONDS = _every("FOLLOW_UP_SCAN", 300)
 # Digests go out within this many seconds after the user's chosen local hour.
 DIGEST_SCAN_SECONDS = _every("DIGEST_SCAN", 300)
