@@ -9,4 +9,4 @@ RUN DJANGO_SECRET_KEY=build-only python manage.py collectstatic --noinput --verb
     && useradd --create-home --uid 1000 crm && mkdir -p /data && chown crm /data
 USER crm
 EXPOSE 8000
-CMD ["gunicorn", "network_crm.wsgi", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]
+CMD ["gunicorn", "network_crm.wsgi", "-c", "python:network_crm.gunicorn", "--bind", "0.0.0.0:8000", "--workers", "2", "--access-logfile", "-"]

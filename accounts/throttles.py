@@ -18,28 +18,30 @@ from network_crm.client_ip import client_ip
 logger = logging.getLogger(__name__)
 
 
-def _key(request, action: str, period: int) -> str:
-    return f"accounts:throttle:{action}:{client_ip(request)}:{int(time.time() // period)}"
+def _key(request, action: str, period: int, subject: str | None) -> str:
+    who = subject or client_ip(request)
+    return f"accounts:throttle:{action}:{who}:{int(time.time() // period)}"
 
 
 def _limit(action: str) -> tuple[int, int]:
     return settings.SIGN_IN_THROTTLES[action]
 
 
-def is_throttled(request, action: str) -> bool:
-    """Whether this address has used up `action` (a count per period, SIGN_IN_THROTTLES)."""
+def is_throttled(request, action: str, *, subject: str | None = None) -> bool:
+    """Whether this address (or `subject`, e.g. an email address's hash) has used up `action`
+    (a count per period, SIGN_IN_THROTTLES)."""
     limit, period = _limit(action)
     try:
-        return (cache.get(_key(request, action, period)) or 0) >= limit
+        return (cache.get(_key(request, action, period, subject)) or 0) >= limit
     except Exception:  # noqa: BLE001 - the cache is down: the database-kept lockouts still hold
         logger.warning("cache unavailable; sign-in throttle %s not applied", action)
         return False
 
 
-def count(request, action: str) -> None:
-    """One more `action` from this address in the current period."""
+def count(request, action: str, *, subject: str | None = None) -> None:
+    """One more `action` from this address (or for `subject`) in the current period."""
     limit, period = _limit(action)
-    key = _key(request, action, period)
+    key = _key(request, action, period, subject)
     try:
         if not cache.add(key, 1, period + 1):
             cache.incr(key)

@@ -19,11 +19,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
 from . import views
+from .password_reset import PasswordResetView
 from .views import unless_sso_only
 
 sign_out = auth.LogoutView.as_view()
 password_reset_views = [
-    path("password_reset/", login_not_required(unless_sso_only(auth.PasswordResetView.as_view())), name="password_reset"),
+    path("password_reset/", login_not_required(unless_sso_only(PasswordResetView.as_view())), name="password_reset"),
     path("password_reset/done/", login_not_required(unless_sso_only(auth.PasswordResetDoneView.as_view())), name="password_reset_done"),
     path("reset/<uidb64>/<token>/", login_not_required(unless_sso_only(auth.PasswordResetConfirmView.as_view())), name="password_reset_confirm"),
     path("reset/done/", login_not_required(unless_sso_only(auth.PasswordResetCompleteView.as_view())), name="password_reset_complete"),

@@ -213,6 +213,11 @@ class Event(models.Model):
         return self.ends_on or self.starts_on
 
 
+class ContactKind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+
+
 class ContactQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived=False)
@@ -254,6 +259,14 @@ class Contact(ContactLabels, models.Model):
     )
     name = models.CharField(max_length=200)
     preferred_name = models.CharField(max_length=100, blank=True)
+    # How the name is said, when it is written in another script (vCard X-PHONETIC-*,
+    # Google's "Phonetic" columns): "山田 太郎" is "Yamada Tarō". Matched by contacts.names.
+    phonetic_name = models.CharField(max_length=200, blank=True)
+    # An organisation (a company, a shop, a practice) is kept as a contact of its own kind: an
+    # address-book row with a company and a phone but no person's name.
+    kind = models.CharField(
+        max_length=12, choices=ContactKind.choices, default=ContactKind.PERSON
+    )
     company = models.CharField(max_length=200, blank=True)
     # What the contacts search matches (selectors._matching): name, preferred name and company
     # upper-cased once when the row is written. A search then tests one plain LIKE per

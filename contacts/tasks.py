@@ -2,10 +2,17 @@
 
 from celery import shared_task
 
-from .importing import jobs
+from .importing import cleanup, jobs
 
 
 @shared_task(ignore_result=True, acks_late=True)
-def run_import_job(job_id: int, apply: bool) -> None:
-    """Preview or apply a large import; a repeated message for a finished job does nothing."""
-    jobs.run_job(job_id, apply)
+def run_import_job(job_id: int, apply: bool, attempt: int | None = None) -> None:
+    """Preview or apply a large import; a repeated message for a finished job, or one of an
+    earlier attempt, does nothing."""
+    jobs.run_job(job_id, apply, attempt)
+
+
+@shared_task(ignore_result=True)
+def clean_import_files() -> None:
+    """Beat's scanner: uploads of old jobs and files no job owns are removed."""
+    cleanup.clean_import_files()

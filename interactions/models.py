@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from contacts.models import Contact, Event
-from network_crm.choices import ChoiceLabels
 
 
 class InteractionKind(models.TextChoices):
@@ -30,7 +29,7 @@ class Initiator(models.TextChoices):
     MUTUAL = "mutual", "Mutual / planned"
 
 
-class Interaction(ChoiceLabels, models.Model):
+class Interaction(models.Model):
     """A logged conversation or touch with one or more contacts."""
 
     owner = models.ForeignKey(
@@ -85,7 +84,7 @@ class SupportStatus(models.TextChoices):
     DECLINED = "declined", "Declined"
 
 
-class Support(ChoiceLabels, models.Model):
+class Support(models.Model):
     """Support flowing either way: a Give (me → them), Received (them → me) or an Ask (my request)."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports")
@@ -133,7 +132,7 @@ class Support(ChoiceLabels, models.Model):
         return self.description or f"{self.get_direction_display()}: {self.get_kind_display()}"
 
 
-class Mentorship(ChoiceLabels, models.Model):
+class Mentorship(models.Model):
     """Mentor and mentee; a blank side is the user. With both sides filled, the user matched them."""
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentorships")
@@ -201,7 +200,7 @@ class FollowUpStatus(models.TextChoices):
     DISMISSED = "dismissed", "Dismissed"
 
 
-class FollowUp(ChoiceLabels, models.Model):
+class FollowUp(models.Model):
     """A dated thing to do for a contact.
 
     `source_key` names what created it ("cadence:<contact>:<date>", "interaction:<id>:<contact>",

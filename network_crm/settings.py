@@ -232,6 +232,13 @@ ACCOUNT_RATE_LIMITS = False
 SIGN_IN_THROTTLES = {
     "password_failures": (env_int("NETWORK_CRM_SIGN_IN_FAILURES_PER_MINUTE", 20, minimum=1), 60),
     "passkey": (env_int("NETWORK_CRM_PASSKEY_SIGN_INS_PER_MINUTE", 10, minimum=1), 60),
+    # Password reset mails: per address asked for, and per client address, in an hour.
+    "password_reset_address": (
+        env_int("NETWORK_CRM_PASSWORD_RESETS_PER_ADDRESS_PER_HOUR", 3, minimum=1), 3600
+    ),
+    "password_reset_client": (
+        env_int("NETWORK_CRM_PASSWORD_RESETS_PER_CLIENT_PER_HOUR", 10, minimum=1), 3600
+    ),
 }
 MFA_ADAPTER = "accounts.adapters.TwoFactorAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
@@ -323,6 +330,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 # Read from the cache, kept in the database; served from the database when the cache is down.
 SESSION_ENGINE = "network_crm.sessions"
+# How long a session's cached copy lives before it is read from the database again: the most a
+# sign-out made while the cache was down can be undone by the copy (network_crm/sessions.py).
+SESSION_CACHE_SECONDS = env_int("NETWORK_CRM_SESSION_CACHE_SECONDS", 300, minimum=1)
 X_FRAME_OPTIONS = "DENY"
 # No inline script or style anywhere: htmx and the stylesheet are served from static/.
 SECURE_CSP = {
@@ -402,12 +412,15 @@ CAPTURE_TIMEOUT_SECONDS = env_int("NETWORK_CRM_CAPTURE_TIMEOUT_SECONDS", 30, min
 REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CACHES = {"default": {"BACKEND": "network_crm.cache.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
 else:
     _broker_dir = DATA_DIR / "broker"
     for _sub in ("queue", "processed", "control"):
         (_broker_dir / _sub).mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_URL = "filesystem://"
+    # "localhost" is ignored by the transport; without a host kombu warns at every start.
+    CELERY_BROKER_URL = "filesystem://localhost/"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "queue"),
         "data_folder_out": str(_broker_dir / "queue"),
@@ -449,6 +462,8 @@ def _scanner(task: str, seconds: int) -> dict:
 # backlog never runs the same scan twice in a row. Exactly one beat process may run.
 # Each period is overridable: NETWORK_CRM_<NAME>_SECONDS, e.g. NETWORK_CRM_DIGEST_SCAN_SECONDS.
 SCHEDULER_TICK_SECONDS = _every("SCHEDULER_TICK", 60)
+# Each worker records a heartbeat this often (/healthz: stale after three missed).
+WORKER_HEARTBEAT_SECONDS = _every("WORKER_HEARTBEAT", 30)
 FOLLOW_UP_SCAN_SECONDS = _every("FOLLOW_UP_SCAN", 300)
 # Digests go out within this many seconds after the user's chosen local hour.
 DIGEST_SCAN_SECONDS = _every("DIGEST_SCAN", 300)
@@ -458,6 +473,7 @@ CAPTURE_SCAN_SECONDS = _every("CAPTURE_SCAN", 60)
 # Chat and push reminders leave within this many seconds after the user's chosen local hour.
 REMINDER_SCAN_SECONDS = _every("REMINDER_SCAN", 300)
 WEBHOOK_SCAN_SECONDS = _every("WEBHOOK_SCAN", 60)
+IMPORT_CLEANUP_SECONDS = _every("IMPORT_CLEANUP", 3600)
 CELERY_BEAT_SCHEDULE = {
     "scheduler-tick": _scanner("interactions.tasks.record_scheduler_tick", SCHEDULER_TICK_SECONDS),
     "scan-follow-ups": _scanner("interactions.tasks.scan_follow_ups", FOLLOW_UP_SCAN_SECONDS),
@@ -470,6 +486,9 @@ CELERY_BEAT_SCHEDULE = {
     "scan-reminders": _scanner("notifications.tasks.scan_reminders", REMINDER_SCAN_SECONDS),
     # Outgoing webhooks: finds new events, queues their deliveries and the retries that are due.
     "scan-webhooks": _scanner("api.tasks.scan_webhooks", WEBHOOK_SCAN_SECONDS),
+    # Import uploads: removes old jobs with their files, and any file under MEDIA_ROOT/imports/
+    # that no job owns (a process killed between storing an upload and saving its job).
+    "clean-import-files": _scanner("contacts.tasks.clean_import_files", IMPORT_CLEANUP_SECONDS),
 }
 # A reminder that could not be delivered (a 5xx, a timeout) is tried again after this many
 # seconds, doubling each time (capped at 10 minutes), REMINDER_MAX_ATTEMPTS tries in all.

@@ -1,6 +1,7 @@
 """ContactImportAdminMixin: upload → preview → confirm → result, and merging, in the Contact
 admin. Import jobs always belong to the signed-in user (a superuser imports for themselves)."""
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.core.exceptions import PermissionDenied
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ..access import get_owned_or_404
 from ..merging import MergeError, merge_contacts, plan_merge
-from . import jobs
+from . import jobs, limits
 from .forms import ColumnMappingForm, ImportUploadForm
 from .models import ImportJob, ImportStatus
 from .services import Status
@@ -65,6 +66,21 @@ class ContactImportAdminMixin:
                 name=f"{name}_import_progress",
             ),
             path(
+                "import/<int:job_id>/retry/",
+                view(self.import_retry_view),
+                name=f"{name}_import_retry",
+            ),
+            path(
+                "import/<int:job_id>/cancel/",
+                view(self.import_cancel_view),
+                name=f"{name}_import_cancel",
+            ),
+            path(
+                "import/<int:job_id>/delete/",
+                view(self.import_delete_view),
+                name=f"{name}_import_delete",
+            ),
+            path(
                 "import/<int:job_id>/refused.csv",
                 view(self.import_refused_view),
                 name=f"{name}_import_refused",
@@ -79,7 +95,18 @@ class ContactImportAdminMixin:
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{suffix}", args=args)
 
     def _context(self, request, **extra):
-        return {**self.admin_site.each_context(request), "opts": self.opts, **extra}
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "stalled_minutes": max(1, settings.IMPORT_STALLED_SECONDS // 60),
+            "keep_days": settings.IMPORT_KEEP_DAYS,
+            "limits": {
+                "megabytes": settings.IMPORT_MAX_UPLOAD_MB,
+                "rows": limits.max_rows(),
+                "columns": limits.MAX_COLUMNS,
+            },
+            **extra,
+        }
 
     def _job(self, request, job_id) -> ImportJob:
         if not self.has_add_permission(request):
@@ -150,6 +177,8 @@ class ContactImportAdminMixin:
         context = self._context(
             request,
             job=job,
+            stalled=jobs.is_stalled(job),
+            upload_kept=job.path.exists() if job.file else False,
             page=page,
             status=status,
             statuses=Status.ALL,
@@ -172,8 +201,36 @@ class ContactImportAdminMixin:
         return TemplateResponse(
             request,
             "admin/contacts/contact/import_job.html#progress",
-            self._context(request, job=job, done=done, total=total),
+            self._context(
+                request, job=job, done=done, total=total, stalled=jobs.is_stalled(job)
+            ),
         )
+
+    @method_decorator_http(["POST"])
+    def import_retry_view(self, request, job_id):
+        job = self._job(request, job_id)
+        if not jobs.retry(job):
+            messages.error(
+                request,
+                "This import cannot be tried again: it is still moving, or its file is gone "
+                "(upload it again).",
+            )
+        return redirect(self._url("import_job", job.pk))
+
+    @method_decorator_http(["POST"])
+    def import_cancel_view(self, request, job_id):
+        job = self._job(request, job_id)
+        if jobs.cancel(job):
+            messages.info(request, f"The import of “{job.original_name}” was cancelled.")
+        return redirect(self._url("import_job", job.pk))
+
+    @method_decorator_http(["POST"])
+    def import_delete_view(self, request, job_id):
+        job = self._job(request, job_id)
+        name = job.original_name
+        jobs.delete(job)
+        messages.info(request, f"The import of “{name}” was deleted, with its file.")
+        return redirect(self._url("import"))
 
     @method_decorator_http(["POST"])
     def import_confirm_view(self, request, job_id):

@@ -2,10 +2,9 @@
 
 from django import forms
 
+from .limits import max_upload_bytes, too_large
 from .parsers import MAPPING_TARGETS, auto_mapping, mapping_is_usable
 from .sniff import Format
-
-MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
 class ImportUploadForm(forms.Form):
@@ -17,8 +16,8 @@ class ImportUploadForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file is larger than 200 MB.")
+        if upload.size > max_upload_bytes():
+            raise forms.ValidationError(too_large())
         return upload
 
 

@@ -10,14 +10,16 @@ contact or an earlier row) is handed, as the general parser reads it, to the gen
 
 import operator
 
-from .matching import _LINKEDIN, ContactState, contact_keys, linkedin_key, record_keys
+from ..names import name_keys
+from .cells import _PLAIN_EMAIL, MAX_LENGTHS
+from .matching import _LINKEDIN, ContactState, contact_keys, linkedin_key, record_keys, record_names
 from .parsers import LINKEDIN_FIELDS, LinkedInRows, iter_csv, linkedin_how_we_met
 from .records import ContactRecord, ParsedRow
-from .services import _PLAIN_EMAIL, MAX_LENGTHS, Importer, RowResult, Status
+from .services import Importer, RowResult, Status
 
-# The checks `validate_record` makes, in the form a LinkedIn row needs: a row that passes
-# them passes `validate_record` unchanged; one that does not takes the general path, which
-# finds the reason.
+# The checks `check_record` makes, in the form a LinkedIn row needs: a row that passes them
+# passes `check_record` unchanged; one that does not takes the general path, which leaves
+# out (or cuts) what cannot be kept and says so.
 _NAME_MAX, _COMPANY_MAX, _TITLE_MAX, _URL_MAX = (
     MAX_LENGTHS[f] for f in ("name", "company", "title", "linkedin_url")
 )
@@ -29,19 +31,21 @@ class NewRow:
     (in LINKEDIN_FIELDS order) and its email. Read by `Importer.flush` as a ContactState;
     kept, with its id, once written (see `promote`)."""
 
-    __slots__ = ("email", "id", "keys", "line", "name", "values")
+    __slots__ = ("email", "id", "keys", "line", "name", "names", "values")
 
     # What a ContactState this import creates from one row would hold besides.
     changed = frozenset()
     created = True
     new_phones = new_tags = ()
+    birthday = None
 
-    def __init__(self, line, values, email, keys):
+    def __init__(self, line, values, email, keys, names):
         self.line = line
         self.values = values
         self.name = values[0]
         self.email = email
         self.keys = keys
+        self.names = names
         self.id = None
 
     @property
@@ -77,7 +81,7 @@ class LinkedInImporter(Importer):
     def read(self, line: int, cells: list[str] | None, error: str):
         """A NewRow for a row that passes every check, else its ParsedRow (None for a blank
         line)."""
-        if error or not cells:
+        if error or not cells or len(cells) != self.reader.header_width:
             return self.reader.parsed(line, cells, error)
         first, last, url, profile_url, email, company, title, connected = self.reader.cells(cells)
         name = f"{first} {last}" if first and last else first or last
@@ -93,30 +97,31 @@ class LinkedInImporter(Importer):
             or len(url) > _URL_MAX
         ):
             return self.reader.parsed(line, cells)
-        keys = contact_keys((email,) if email else (), link and linkedin_key(link), name, company)
+        keys = contact_keys((email,) if email else (), link and linkedin_key(link))
         values = (name, company, title, url, linkedin_how_we_met(connected))
-        return NewRow(line, values, email, keys)
+        return NewRow(line, values, email, keys, name_keys(name))
 
     def process(self, rows: list[tuple[int, list[str] | None, str]]) -> None:
-        # First the rows are read and the existing contacts they match loaded (in four
+        # First the rows are read and the existing contacts they may match loaded (in four
         # queries for the batch); then classified in file order, so that a person met twice
         # is created at the first row and merged at the second.
-        index = self.index.keys
+        index = self.index
+        keys_of, names_of = index.keys, index.names
         planned, wanted = [], set()
         for line, cells, error in rows:
             item = self.read(line, cells, error)
             if item is None:
                 continue
             if type(item) is NewRow:
-                keys = item.keys
+                keys, names = item.keys, item.names
+            elif item.record is not None:
+                item.warnings.extend(self.prepare(item.record))
+                keys, names = record_keys(item.record), record_names(item.record)
             else:
-                keys = record_keys(item.record) if item.record is not None else []
-            for key in keys:
-                ref = index.get(key)
-                if ref is not None:
-                    if type(ref) is int and ref > 0 and ref not in self.cache:
-                        wanted.add(ref)
-                    break
+                keys, names = [], ()
+            ref, _ = index.lookup(keys)
+            refs = [ref] if ref is not None else index.candidates(names)
+            wanted.update(r for r in refs if type(r) is int and r not in self.cache)
             planned.append((item, keys))
         if wanted:
             self.cache.update(self.load_states(wanted))
@@ -124,13 +129,14 @@ class LinkedInImporter(Importer):
         emit, new = self.emit, Status.NEW
         for item, keys in planned:
             if type(item) is NewRow:
-                for key in keys:
-                    if key in index:
-                        item = ParsedRow(line=item.line, record=item.record())
-                        break
+                if any(key in keys_of for key in keys) or any(n in names_of for n in item.names):
+                    # Someone of this name or with these identifiers is known: the general
+                    # path tells whether it is the same person.
+                    item = ParsedRow(line=item.line, record=item.record())
                 else:
                     for key in keys:
-                        index[key] = item
+                        keys_of[key] = item
+                    index.add_names(item.names, item)
                     touched[id(item)] = item
                     emit(RowResult(item.line, new, item.name))
                     continue
@@ -140,21 +146,31 @@ class LinkedInImporter(Importer):
         self.flush(list({id(state): state for state in touched.values()}.values()))
 
     def classify(self, row: ParsedRow, keys: list, touched: dict) -> None:
-        if keys:
+        if row.record is not None:
             ref, _ = self.index.lookup(keys)
             if type(ref) is NewRow:
                 self.promote(ref, touched)
+            elif ref is None:
+                for candidate in self.index.candidates(record_names(row.record)):
+                    if type(candidate) is NewRow:
+                        self.promote(candidate, touched)
         super().classify(row, keys, touched)
 
     def promote(self, row: NewRow, touched: dict) -> ContactState:
-        """A later row is the same person: the contact becomes a ContactState, so the general
-        path can merge into it, in the NewRow's place in the batch."""
+        """A later row may be the same person: the contact becomes a ContactState, so the
+        general path can compare and merge, in the NewRow's place in the batch."""
         state = ContactState.from_record(row.record(), row.line)
-        if row.id is not None:  # written by an earlier batch
+        if row.id is not None:  # written by an earlier batch (or numbered by a dry run)
             state.id = row.id
             state.written()
         state.keys = row.keys
         for key in row.keys:
             self.index.keys[key] = state
+        state.names = row.names
+        for key in row.names:
+            refs = self.index.names.get(key, [])
+            for i, ref in enumerate(refs):
+                if ref is row:
+                    refs[i] = state
         touched[id(row)] = state
         return state

@@ -1,8 +1,11 @@
 """Duplicate detection keys and the in-memory state of the contacts an import touches.
 
-A row matches a contact by email, by LinkedIn URL, or by normalised name plus company (in that
-order). The owner's existing keys are loaded once, in three queries, into dicts, so matching a
-row costs a few dict lookups whatever the size of the account or the file.
+A row is the same person as a contact only by a strong identifier: an email address, a
+LinkedIn profile URL or a phone number (E.164), and only when no other strong identifier
+says otherwise (two different LinkedIn profiles are two people). A name alone (contacts.names:
+transliterated, nicknames, phonetic spellings) makes a *possible* duplicate, which the import
+reports and never merges. The owner's existing keys are loaded once, in a few queries, into
+dicts, so matching a row costs a few dict lookups whatever the size of the account or file.
 """
 
 import functools
@@ -15,7 +18,9 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
-from ..models import Contact, ContactEmail, ContactPhone, Tag
+from ..dates.models import DateKind, ImportantDate
+from ..models import Contact, ContactEmail, ContactKind, ContactPhone, Tag
+from ..names import name_keys, similar_names
 from ..phones import phone_key
 from .records import TEXT_FIELDS, ContactRecord
 
@@ -117,9 +122,33 @@ def linkedin_key(match: re.Match) -> str:
     return f"linkedin.com/{path}" if path else ""
 
 
-def name_key(name: str, company: str) -> str:
-    name = norm_name(name)
-    return f"{name}|{norm_company(company)}" if name else ""
+# How many contacts one name key points at: enough to find the one a row is contained in,
+# bounded for the "John Smith"s of a large network.
+NAME_CANDIDATES = 8
+
+
+def record_names(record: ContactRecord) -> frozenset[str]:
+    return name_keys(record.name, record.phonetic_name)
+
+
+def same_person(fields: dict, record: ContactRecord, matched_by: str) -> bool:
+    """Whether a row that shares a strong identifier with a contact is that contact: not when
+    both have a LinkedIn profile and they differ, nor when only a phone number is shared by
+    people whose names have nothing in common (an office's switchboard)."""
+    theirs = norm_linkedin(fields.get("linkedin_url", ""))
+    if theirs and (mine := norm_linkedin(record.linkedin_url)) and mine != theirs:
+        return False
+    if matched_by == "phone" and fields.get("name") and record.name:
+        return similar_names(
+            fields["name"], record.name, fields.get("phonetic_name", ""), record.phonetic_name
+        )
+    return True
+
+
+def conflicts(fields: dict, record: ContactRecord) -> bool:
+    """Two different LinkedIn profiles: two people, whatever their names."""
+    theirs = norm_linkedin(fields.get("linkedin_url", ""))
+    return bool(theirs and record.linkedin_url) and norm_linkedin(record.linkedin_url) != theirs
 
 
 _text_fields = operator.attrgetter(*TEXT_FIELDS)
@@ -130,6 +159,7 @@ class ContactState:
     what this import adds to it. Filling only blanks is enforced here."""
 
     __slots__ = (
+        "birthday",
         "changed",
         "created",
         "emails",
@@ -137,6 +167,7 @@ class ContactState:
         "id",
         "keys",
         "line",
+        "names",
         "new_emails",
         "new_phones",
         "new_tags",
@@ -157,6 +188,9 @@ class ContactState:
         self.changed: set[str] = set()
         self.created = id is None
         self.keys: list[tuple[str, str]] = []
+        self.names: frozenset[str] = frozenset()
+        # The birthday this import adds (month, day, year); `True` once the contact has one.
+        self.birthday = None
 
     @classmethod
     def from_record(cls, record: ContactRecord, line: int) -> "ContactState":
@@ -167,8 +201,11 @@ class ContactState:
         state.line = line
         state.created = True
         state.fields = dict(zip(TEXT_FIELDS, _text_fields(record)))
+        state.fields["kind"] = record.kind or ContactKind.PERSON
         state.changed = set()
         state.keys = []
+        state.names = frozenset()
+        state.birthday = record.birthday
         state.emails, state.new_emails = set(), []
         for email, label in record.emails:
             key = norm_email(email)
@@ -215,7 +252,27 @@ class ContactState:
                 self.tags.add(tag.lower())
                 self.new_tags.append(tag)
                 what.append(f"tag {tag}")
+        if record.birthday and not self.birthday:
+            self.birthday = record.birthday
+            what.append("birthday")
         return what
+
+    def holds(self, record: ContactRecord) -> bool:
+        """Whether the row says nothing this contact does not already say: importing it again
+        changes nothing."""
+        fields = self.fields
+        for name, value in zip(TEXT_FIELDS, _text_fields(record)):
+            # Held when the contact says as much ("Connected on LinkedIn" is in "Connected on
+            # LinkedIn on 12 Mar 2021").
+            if value and value != fields.get(name) and value.casefold() not in fields.get(name, "").casefold():
+                return False
+        if record.birthday and not self.birthday:
+            return False
+        return (
+            all(norm_email(e) in self.emails for e, _ in record.emails)
+            and all(norm_phone(n) in self.phones for n, _ in record.phones)
+            and all(t.lower() in self.tags for t in record.tags)
+        )
 
     def written(self) -> None:
         """What this import adds is now in the database: it is an existing contact, to which
@@ -223,34 +280,36 @@ class ContactState:
         self.created = False
         self.changed = set()
         self.new_emails, self.new_phones, self.new_tags = [], [], []
+        if self.birthday:
+            self.birthday = True
 
     def match_keys(self) -> list[tuple[str, str]]:
+        """The contact's strong identifiers."""
         keys = [("email", e) for e in self.emails]
         if link := norm_linkedin(self.fields.get("linkedin_url", "")):
             keys.append(("linkedin", link))
-        if nk := name_key(self.fields.get("name", ""), self.fields.get("company", "")):
-            keys.append(("name", nk))
+        keys.extend(("phone", p) for p in self.phones if p[:1] == "+")
         return keys
+
+    def name_keys(self) -> frozenset[str]:
+        return name_keys(self.fields.get("name", ""), self.fields.get("phonetic_name", ""))
 
 
 def record_keys(record: ContactRecord) -> list[tuple[str, str]]:
-    """The keys a row is looked up by, strongest first."""
-    return contact_keys(
-        [e for e, _ in record.emails],
-        norm_linkedin(record.linkedin_url),
-        record.name,
-        record.company,
-    )
+    """The strong identifiers a row is looked up by (its phones already in E.164)."""
+    keys = contact_keys([e for e, _ in record.emails], norm_linkedin(record.linkedin_url))
+    for number, _ in record.phones:
+        if number[:1] == "+" and (key := phone_key(number)):
+            keys.append(("phone", key))
+    return keys
 
 
-def contact_keys(emails, link: str, name: str, company: str) -> list[tuple[str, str]]:
+def contact_keys(emails, link: str) -> list[tuple[str, str]]:
     """record_keys from the values themselves, the LinkedIn URL already normalised (the
     LinkedIn batch path builds no record, and has matched the URL when checking it)."""
     keys = [("email", norm_email(e)) for e in emails]
     if link:
         keys.append(("linkedin", link))
-    if nk := name_key(name, company):
-        keys.append(("name", nk))
     return keys
 
 
@@ -260,17 +319,24 @@ class MatchIndex:
     def __init__(self, owner):
         self.owner = owner
         self.keys: dict[tuple[str, str], object] = {}
+        self.names: dict[str, list] = {}  # name key → contact ids and states
         keys = self.keys
         # Oldest first with setdefault: when two contacts share a key, the older one matches.
-        for contact_id, name, company, linkedin in (
+        for contact_id, name, phonetic, linkedin in (
             Contact.objects.filter(owner=owner)
             .order_by("id")
-            .values_list("id", "name", "company", "linkedin_url")
+            .values_list("id", "name", "phonetic_name", "linkedin_url")
         ):
             if link := norm_linkedin(linkedin):
                 keys.setdefault(("linkedin", link), contact_id)
-            if nk := name_key(name, company):
-                keys.setdefault(("name", nk), contact_id)
+            self.add_names(name_keys(name, phonetic), contact_id)
+        for number, contact_id in (
+            ContactPhone.objects.filter(contact__owner=owner, number__startswith="+")
+            .order_by("contact_id")
+            .values_list("number", "contact_id")
+        ):
+            if key := phone_key(number):
+                keys.setdefault(("phone", key), contact_id)
         for email, contact_id in (
             ContactEmail.objects.filter(contact__owner=owner)
             .order_by("contact_id")
@@ -289,18 +355,44 @@ class MatchIndex:
                 return ref, key[0]
         return None, ""
 
+    def add_names(self, keys, ref) -> None:
+        names = self.names
+        for key in keys:
+            refs = names.get(key)
+            if refs is None:
+                names[key] = [ref]
+            elif len(refs) < NAME_CANDIDATES and ref not in refs:
+                refs.append(ref)
+
+    def candidates(self, keys) -> list:
+        """The contacts (ids and states) whose name shares one of `keys`, oldest first."""
+        found = []
+        for key in keys:
+            for ref in self.names.get(key, ()):
+                if ref not in found:
+                    found.append(ref)
+        return found
+
     def forget(self, contact_id: int) -> None:
         """The contact is gone (deleted by its owner while the import ran): nothing matches
         it any more."""
         for key in [k for k, ref in self.keys.items() if type(ref) is int and ref == contact_id]:
             del self.keys[key]
+        for refs in self.names.values():
+            if contact_id in refs:
+                refs.remove(contact_id)
 
     def register(self, state: ContactState, keys=None) -> None:
-        """Point the state's keys (computed from its fields unless given) at it."""
+        """Point the state's keys (computed from its fields unless given) at it, and its
+        name's keys."""
         for key in state.match_keys() if keys is None else keys:
             if key not in self.keys:
                 self.keys[key] = state
                 state.keys.append(key)
+        names = state.name_keys()
+        if names != state.names:
+            self.add_names(names - state.names, state)
+            state.names = names
 
 
 def _among(model, column: str, ids) -> Q:
@@ -325,7 +417,7 @@ def _rows(queryset, cursor=None):
 
 
 def load_states(owner, ids, cursor=None) -> dict[int, ContactState]:
-    """ContactStates of existing contacts, in four queries whatever their number."""
+    """ContactStates of existing contacts, in five queries whatever their number."""
     states = {}
     # The owner is checked here rather than in SQL: mid-import the planner's statistics still
     # see the owner with the few contacts they had before, and it would scan all of them
@@ -360,4 +452,13 @@ def load_states(owner, ids, cursor=None) -> dict[int, ContactState]:
         cursor,
     ):
         states[contact_id].tags.add(name.lower())
+    for (contact_id,) in _rows(
+        ImportantDate.objects.filter(
+            _among(ImportantDate, "contact_id", states), kind=DateKind.BIRTHDAY
+        )
+        .order_by()
+        .values_list("contact_id"),
+        cursor,
+    ):
+        states[contact_id].birthday = True
     return states

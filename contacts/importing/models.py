@@ -18,9 +18,12 @@ class ImportStatus(models.TextChoices):
     IMPORTING = "importing", "Importing"
     DONE = "done", "Imported"
     FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
 
 
 RUNNING = (ImportStatus.PREVIEWING, ImportStatus.IMPORTING)
+# A job in one of these has nothing left to do; its upload is gone or going.
+ENDED = (ImportStatus.DONE, ImportStatus.FAILED, ImportStatus.CANCELLED)
 
 
 class ImportJob(models.Model):
@@ -41,7 +44,11 @@ class ImportJob(models.Model):
         default=dict, blank=True, help_text="Counts of the last preview or import."
     )
     error = models.TextField(blank=True)
+    # Each run (preview, import, or either tried again) gets the next number: a task message
+    # of an earlier run, redelivered after its worker died, finds it changed and does nothing.
+    attempt = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

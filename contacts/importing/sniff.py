@@ -19,6 +19,9 @@ DELIMITERS = (",", ";", "\t", "|")
 HEADER_SEARCH_CHARS = 2 * 1024 * 1024
 
 
+BINARY = "This is not a contact file (it looks like a binary file)."
+
+
 class ImportFileError(Exception):
     """The file as a whole cannot be imported; the message is shown to the user as is."""
 
@@ -52,6 +55,9 @@ class Sniffed:
     delimiter: str = ","
     header: list[str] = field(default_factory=list)
     header_line: int = 0  # 0-based physical line of the header row
+    # Header names (norm_header) the parser read a value from: the others are listed to the
+    # user as columns that were not imported.
+    used_columns: set[str] = field(default_factory=set)
 
 
 def norm_header(cell: str) -> str:
@@ -77,7 +83,7 @@ def detect_encoding(path: Path) -> str:
                 return "utf-16-le"
             if even_nuls > odd_nuls * 4:
                 return "utf-16-be"
-            raise ImportFileError("This is not a contact file (it looks like a binary file).")
+            raise ImportFileError(BINARY)
         decoder = codecs.getincrementaldecoder("utf-8")()
         chunk = head
         try:
@@ -167,7 +173,7 @@ def sniff(path: Path, requested: str = Format.AUTO) -> Sniffed:
     if not text.strip():
         raise ImportFileError("The file is empty.")
     if "\x00" in text or len(_CONTROL_CHARACTERS.findall(text)) > 5:
-        raise ImportFileError("This is not a contact file (it looks like a binary file).")
+        raise ImportFileError(BINARY)
     if _looks_like_vcard(text):
         if requested not in (Format.AUTO, Format.VCARD):
             raise ImportFileError("This is a vCard file; choose “vCard” or “Detect automatically”.")

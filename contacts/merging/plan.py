@@ -157,11 +157,13 @@ def plan_merge(survivor: Contact, other: Contact, choices=None) -> MergePlan:
         result, source = combined_text(mine, theirs)
         label = str(Contact._meta.get_field(name).verbose_name).capitalize()
         plan.fields.append(FieldPlan(name, label, mine, theirs, result, source))
-    for label, own, theirs in (
-        ("Emails", [e.email for e in survivor.emails.all()], [e.email for e in other.emails.all()]),
-        ("Phones", [p.number for p in survivor.phones.all()], [p.number for p in other.phones.all()]),
-        ("Tags", [t.name for t in survivor.tags.all()], [t.name for t in other.tags.all()]),
+    for label, relation, attribute in (
+        ("Emails", "emails", "email"),
+        ("Phones", "phones", "number"),
+        ("Tags", "tags", "name"),
     ):
+        own = [getattr(row, attribute) for row in getattr(survivor, relation).all()]
+        theirs = [getattr(row, attribute) for row in getattr(other, relation).all()]
         plan.fields.append(
             FieldPlan(
                 label.lower(),

@@ -78,7 +78,8 @@ def _siblings(fk) -> list:
 
 def _unique_sets(model) -> list[tuple[tuple[str, ...], models.Q | None]]:
     """Each set of fields the database keeps unique, with the condition it holds under."""
-    sets = [((f.name,), None) for f in model._meta.concrete_fields if f.unique and not f.primary_key]
+    fields = model._meta.concrete_fields
+    sets = [((f.name,), None) for f in fields if f.unique and not f.primary_key]
     sets += [(tuple(names), None) for names in model._meta.unique_together]
     sets += [
         (tuple(c.fields), c.condition)
@@ -112,7 +113,8 @@ def _drop_duplicates(fk, survivor_id, other_id) -> None:
         taken = set(mine.values_list(*rest)) if rest else ({()} if mine.exists() else set())
         if not taken:
             continue
-        duplicate = [pk for pk, *values in theirs.values_list("pk", *rest) if tuple(values) in taken]
+        rows = theirs.values_list("pk", *rest)
+        duplicate = [pk for pk, *values in rows if tuple(values) in taken]
         if duplicate:
             _drop(model._base_manager.filter(pk__in=duplicate), fk)
 

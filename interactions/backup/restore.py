@@ -138,7 +138,8 @@ class _Restore:
     def finish(self) -> None:
         for obj, name, target, value in self.later:
             if isinstance(value, list):
-                getattr(obj, name).set([self.ids[target][v] for v in value if v in self.ids[target]])
+                known = self.ids[target]
+                getattr(obj, name).set([known[v] for v in value if v in known])
             elif value in self.ids[target]:
                 type(obj).objects.filter(pk=obj.pk).update(**{name: self.ids[target][value]})
 

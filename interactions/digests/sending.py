@@ -9,23 +9,23 @@ Sending protocol (a row per user and week, `Digest`, unique on (owner, period)):
 2. It claims the row with a conditional UPDATE: a pending row, or a claimed or sending row
    whose lease (CLAIM_LEASE) ran out because its worker died. Only the worker whose UPDATE
    changed one row goes on; `claimed_at` is its fencing token for every later write.
-3. It moves the row claimed -> sending, opens the mail connection, sends, and marks the row
-   sent as soon as the server has accepted the message, before QUIT, so the only window in
-   which a kill leaves a delivered digest marked `sending` is one local UPDATE. A worker
-   killed mid-batch leaves the digests it had not reached pending, unclaimed.
-4. A worker killed while `sending` is replaced after the lease: the scanner queues the row
-   again and the next worker re-claims and resends it. Nearly always the dead worker had not
-   had the server's "250 queued" (the SMTP conversation is the slow part; the UPDATE after it
-   is one local round-trip), so this is the user's only copy. If the kill fell in that one
-   round-trip, or the connection dropped after the server accepted the message but before
-   its reply arrived (a transient error, 5.), the user gets a second copy with the same
-   Message-ID (fixed per user and week), by which the receiving side can tell it is the same
-   message (Gmail, for one, shows it once).
+3. It opens the mail connection and talks to the server (smtp.py); the row moves
+   claimed -> sending only right before DATA's final "." (the server cannot have the message
+   before it), and to sent as soon as the server's reply to that "." is read, before QUIT.
+   A worker killed mid-batch leaves the digests it had not reached pending, unclaimed.
+4. A worker that died is replaced after the lease: the scanner queues the row again and the
+   next worker re-claims and sends it. A row still `claimed` was never delivered (the kill
+   came before the final "."), so this is the user's only copy. A row left `sending` was
+   killed in the one round-trip between the final "." and its reply (or the UPDATE after
+   it): the server may have it. It is sent again, with the same Message-ID (fixed per user
+   and week), by which the receiving side can tell it is the same message (Gmail, for one,
+   shows it once); the same holds when the connection drops in that round-trip (5.).
    That rare, folded duplicate is the price of never silently losing a digest (the earlier
    rule, "mark it failed, never resend", lost every digest whose worker died mid-send).
 5. A transient SMTP/network error moves it back to pending and stops the batch; the task
-   retries the batch with backoff (what was sent is not sent again). A refused recipient
-   fails at once. MAX_ATTEMPTS claims in all, then it is marked failed.
+   retries the batch with backoff (what was sent is not sent again). Temporary refusals
+   (4xx, e.g. a greylisting server's 451 at RCPT) are transient too; a recipient refused
+   with a 5xx code fails at once. MAX_ATTEMPTS claims in all, then it is marked failed.
 6. A row not sent by the end of the user's local week is skipped: never a stale digest.
 """
 
@@ -44,6 +44,7 @@ from contacts.models import Profile
 from ..models import Digest, DigestStatus
 from .message import build_digest_messages
 from .schedule import UNFINISHED, digest_window, profile_of
+from .smtp import is_permanent, send_with_commit_point
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,8 @@ CLAIM_LEASE = timedelta(minutes=15)
 MAX_ATTEMPTS = 8
 # Errors worth retrying: the mail server or the network was unavailable for a moment.
 TRANSIENT_ERRORS = (smtplib.SMTPException, OSError)
-# Refused recipients will be refused again: retrying would only delay the failure.
+# Recipients refused for good (5xx) will be refused again: retrying would only delay the
+# failure. Among TRANSIENT_ERRORS; told apart by smtp.is_permanent (4xx refusals are retried).
 PERMANENT_ERRORS = (smtplib.SMTPRecipientsRefused,)
 # Digests built together (their reads are set-based); each is still claimed and sent alone.
 BATCH_SIZE = 100
@@ -178,20 +180,24 @@ def _claim_and_send(digest: Digest, message: EmailMultiAlternatives | None, now:
             logger.exception("digest %s could not be built", digest.pk)
             return "error"
     mine = Digest.objects.filter(pk=digest.pk, claimed_at=now)
-    if mine.filter(status=DigestStatus.CLAIMED).update(status=DigestStatus.SENDING) != 1:
-        return "claimed elsewhere"
+    held = Q(status__in=[DigestStatus.CLAIMED, DigestStatus.SENDING], claimed_at=now)
+
+    def commit_point() -> bool:
+        # From here on the server may have the message (smtp.py).
+        return mine.filter(status=DigestStatus.CLAIMED).update(status=DigestStatus.SENDING) == 1
+
     mailer = mail.mailers.default
     try:
-        # Opened here so that send_messages leaves it open: the row is marked sent as soon as
-        # the server has accepted the message, before the QUIT round-trip.
+        # Opened here so that the send leaves it open: the row is marked sent as soon as the
+        # server has accepted the message, before the QUIT round-trip.
         mailer.open()
-        mailer.send_messages([message])
-    except PERMANENT_ERRORS as exc:
-        refused = Q(status=DigestStatus.SENDING, claimed_at=now)
-        _finish(digest.pk, DigestStatus.FAILED, f"refused: {exc}", where=refused)
-        return "failed"
+        if not send_with_commit_point(mailer, message, commit_point):
+            return "claimed elsewhere"
     except TRANSIENT_ERRORS as exc:
-        mine.filter(status=DigestStatus.SENDING).update(
+        if is_permanent(exc):
+            _finish(digest.pk, DigestStatus.FAILED, f"refused: {exc}", where=held)
+            return "failed"
+        Digest.objects.filter(held).filter(pk=digest.pk).update(
             status=DigestStatus.PENDING, error=f"{type(exc).__name__}: {exc}"[:300]
         )
         raise

@@ -135,7 +135,7 @@ def test_without_a_cache_the_page_is_still_rendered(owner_client, owner, setting
     follow_up = due(owner)
     settings.CACHES = {
         "default": {
-            "BACKEND": "network_crm.cache.RedisCache",
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
         }
     }

@@ -51,10 +51,10 @@ class Command(BaseCommand):
         )
 
 
-def first_login_file() -> Path:
+def first_login_file(database: dict | None = None) -> Path:
     """data/first-login.txt for the default SQLite database; first-login-<database>.txt for any
     other, so each database's printed password stays with it."""
-    database = settings.DATABASES["default"]
+    database = database or settings.DATABASES["default"]
     folder = Path(settings.DATA_DIR)
     if database["ENGINE"].endswith("sqlite3") and Path(database["NAME"]) == folder / "db.sqlite3":
         return folder / "first-login.txt"

@@ -1,10 +1,10 @@
 """Write all of a user's data to a file: JSON (everything, for `restore_data`), CSV or vCard 4.0
 (contacts)."""
 
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from interactions.backup import contact_files, document
+from interactions.backup.commands import account_named
 
 
 class Command(BaseCommand):
@@ -18,11 +18,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        User = get_user_model()
-        try:
-            owner = User.objects.get(**{User.USERNAME_FIELD: options["user"]})
-        except User.DoesNotExist:
-            raise CommandError(f"No user named {options['user']!r}.") from None
+        owner = account_named(options["user"])
         chunks = {
             "json": lambda: [document.export_json(owner)],
             "csv": lambda: contact_files.export_csv(owner),

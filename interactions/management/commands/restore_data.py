@@ -2,9 +2,9 @@
 
 import json
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from interactions.backup.commands import account_named
 from interactions.backup.restore import RestoreError, import_document
 
 
@@ -16,11 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--user", required=True, help="Username whose account is restored.")
 
     def handle(self, *args, **options):
-        User = get_user_model()
-        try:
-            owner = User.objects.get(**{User.USERNAME_FIELD: options["user"]})
-        except User.DoesNotExist:
-            raise CommandError(f"No user named {options['user']!r}.") from None
+        owner = account_named(options["user"])
         try:
             with open(options["file"], encoding="utf-8-sig") as fh:
                 document = json.load(fh)

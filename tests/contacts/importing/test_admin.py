@@ -122,7 +122,9 @@ def test_refused_rows_download_as_csv(client, staff, fixture_path):
     text = b"".join(response.streaming_content).decode()
     assert response["Content-Type"].startswith("text/csv")
     assert text.splitlines()[0] == "line,status,reason,Full Name,Email,Company,Notes,Tags"
-    assert "6,error,invalid email address “not-an-email”,Liam Jones,not-an-email,Revolut" in text
+    assert "7,skipped,empty row" in text
+    # A bad cell is left out with a warning; its row is imported, not refused.
+    assert "Liam Jones" not in text
 
 
 def test_unreadable_file_shows_one_clear_message(client, staff, fixture_path):
@@ -199,15 +201,16 @@ def test_large_file_runs_in_task_with_progress(
             },
         )
     job = ImportJob.objects.get()
-    assert (job.status, queued) == (ImportStatus.PREVIEWING, [(job.pk, False)])
+    assert (job.status, queued) == (ImportStatus.PREVIEWING, [(job.pk, False, job.attempt)])
     running = job_page(client, job).content.decode()
     assert 'hx-trigger="every 1s"' in running and "<progress" in running
     seen = []
     monkeypatch.setattr(jobs, "_write_progress", lambda j, done: seen.append(done))
-    run_import_job(job.pk, False)
+    run_import_job(*queued[0])
     job.refresh_from_db()
     assert job.status == ImportStatus.PREVIEWED and job.report["counts"]["new"] == ROWS_IN_STEPS
-    assert seen == [BATCH_SIZE, 2 * BATCH_SIZE, ROWS_IN_STEPS]
+    # Once when the worker takes the job (its first heartbeat), then after each batch.
+    assert seen == [0, BATCH_SIZE, 2 * BATCH_SIZE, ROWS_IN_STEPS]
     with django_capture_on_commit_callbacks(execute=True):
         confirm(client, job)
     run_import_job(*queued[-1])
@@ -334,3 +337,15 @@ def test_failure_during_import_writes_nothing_and_is_shown(client, staff, fixtur
     assert job.status == ImportStatus.PREVIEWED
     assert "nothing was written" in page
     assert not Contact.objects.exists()
+
+
+def test_the_import_pages_breadcrumbs_use_the_admins_own_styled_markup(client, superuser):
+    """Django's admin styles `ol.breadcrumbs` (with `li` items); a bare div shows unstyled."""
+    from pathlib import Path
+
+    client.force_login(superuser)
+    page = client.get(reverse("admin:contacts_contact_import")).content.decode()
+    assert '<ol class="breadcrumbs">' in page and '<li aria-current="page">Import</li>' in page
+    admin_templates = Path(__file__).resolve().parents[3] / "templates" / "admin"
+    bare = [p.name for p in admin_templates.rglob("*.html") if 'div class="breadcrumbs"' in p.read_text()]
+    assert bare == []

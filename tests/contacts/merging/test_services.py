@@ -19,11 +19,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def pair(owner):
     survivor = ContactFactory(
@@ -214,3 +209,23 @@ def test_possible_duplicates_query_count_does_not_grow(owner, django_assert_max_
         ContactFactory(owner=owner, name=f"Person {i}", company="Same")
     with django_assert_max_num_queries(4):
         possible_duplicates(owner)
+
+
+def test_possible_duplicates_by_phone_and_by_a_name_in_another_spelling(owner):
+    taro = ContactFactory(owner=owner, name="山田 太郎", phonetic_name="やまだ たろう")
+    yamada = ContactFactory(owner=owner, name="Taro Yamada", company="Sony")
+    bob = ContactFactory(owner=owner, name="Bob Smith")
+    robert = ContactFactory(owner=owner, name="Robert Smith")
+    kev = ContactFactory(owner=owner, name="Plumber - Kev")
+    kevin = ContactFactory(owner=owner, name="Kevin O'Brien")
+    kev.phones.create(number="+12065550134")
+    kevin.phones.create(number="+12065550134")
+    # Two LinkedIn profiles: two people, however alike their names.
+    ContactFactory(owner=owner, name="Mei Chen", linkedin_url="https://linkedin.com/in/mei-1")
+    ContactFactory(owner=owner, name="Mei Chen", linkedin_url="https://linkedin.com/in/mei-2")
+    found = {(p.first.pk, p.second.pk): p.reasons for p in possible_duplicates(owner)}
+    assert found == {
+        (taro.pk, yamada.pk): ["the same name, written differently"],
+        (bob.pk, robert.pk): ["the same name, written differently"],
+        (kev.pk, kevin.pk): ["same phone +12065550134"],
+    }

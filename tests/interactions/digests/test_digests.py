@@ -586,24 +586,8 @@ def test_batch_tokens_are_signed_with_the_current_secret_key(settings):
     assert signing.loads(after, salt=digests.ACTION_SALT) == {"u": 1}
 
 
-def test_digest_headers_build_each_header_class_once():
-    headers = digests.message._HEADER_CLASSES
-    assert headers["List-Unsubscribe"] is headers["list-unsubscribe"]
-    assert headers["Subject"] is not headers["To"]
-
-
-def test_digest_headers_every_digest_shares_are_parsed_and_folded_once():
-    headers = digests.message._HEADER_CLASSES
-    shared = headers("Auto-Submitted", "auto-generated")
-    assert headers("Auto-Submitted", "auto-generated") is shared
-    folded = shared.fold(policy=policy.SMTP)
-    assert folded == "Auto-Submitted: auto-generated\r\n"
-    assert shared.fold(policy=policy.SMTP) is folded
-    assert shared.fold(policy=policy.default) == "Auto-Submitted: auto-generated\n"
-
-
 def test_digest_message_has_the_headers_and_parts_of_djangos_own_message(sent_digest):
-    # The digest's policy only skips repeated work: what it builds is what Django builds.
+    # The digest only folds its headers later: what it builds is what Django builds.
     (message,) = mail.outbox
 
     def parsed(msg):
@@ -621,19 +605,10 @@ def test_digest_message_has_the_headers_and_parts_of_djangos_own_message(sent_di
     assert boundary == [(name, value.split("boundary=")[0]) for name, value in stock_headers]
 
 
-def test_digest_boundary_is_one_neither_part_contains(monkeypatch):
-    taken = f"{'=' * 15}{1:019d}=="
-    draws = iter([1, 2])
-    monkeypatch.setattr(digests.message.random, "randrange", lambda _: next(draws))
-    boundary = digests.message._boundary(["plain text", f"html quoting --{taken}"])
-    assert boundary == f"{'=' * 15}{2:019d}=="
-
-
 def test_digest_message_is_multipart_with_its_boundary_set(sent_digest):
     (message,) = mail.outbox
-    built = message.message(policy=policy.SMTP)
-    boundary = built.get_boundary()
+    wire = message.message(policy=policy.SMTP).as_bytes()
+    boundary = email.message_from_bytes(wire, policy=policy.SMTP).get_boundary()
     assert boundary and boundary.startswith("=" * 15)
-    wire = built.as_bytes()
     assert wire.count(f"--{boundary}\r\n".encode()) == 2
     assert wire.count(f"--{boundary}--".encode()) == 1
