@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from contacts.importing.matching import MatchIndex, contact_keys, norm_linkedin, norm_phone
+from contacts.dates.models import ImportantDate
+from contacts.dates.services import replace_dates, set_important_date
 from contacts.phones import phone_key
 from contacts.models import Contact, ContactEmail, ContactPhone
 from contacts.services import create_contact, update_contact
@@ -27,14 +29,19 @@ class Rendered:
 
 
 def render_cards(cards: list[Card], version: str | None = None) -> dict[int, str]:
-    """card pk -> vCard text, in `version` (else the version each card was written in). Four
+    """card pk -> vCard text, in `version` (else the version each card was written in). Five
     queries whatever the number of cards."""
     contact_ids = [c.contact_id for c in cards if c.contact_id and not c.raw]
     contacts = {c.pk: c for c in Contact.objects.filter(pk__in=contact_ids)} if contact_ids else {}
     emails: dict[int, list] = {}
     phones: dict[int, list] = {}
     tags: dict[int, list] = {}
+    dates: dict[int, list] = {}
     if contact_ids:
+        for row in ImportantDate.objects.filter(
+            contact_id__in=contact_ids, kind__in=vcard.CARD_DATE_KINDS, label=""
+        ).order_by("id"):
+            dates.setdefault(row.contact_id, []).append(row)
         for contact_id, label, email in ContactEmail.objects.filter(
             contact_id__in=contact_ids
         ).values_list("contact_id", "label", "email"):
@@ -65,6 +72,7 @@ def render_cards(cards: list[Card], version: str | None = None) -> dict[int, str
             phones.get(contact.pk, ()),
             tags.get(contact.pk, ()),
             version or card.version,
+            dates.get(contact.pk, ()),
         )
     return texts
 
@@ -121,6 +129,14 @@ def _fill_blanks(contact: Contact, data: dict) -> dict:
     return {**changes, "emails": emails, "phones": phones, "tags": tags}
 
 
+def _add_missing_dates(contact: Contact, dates) -> None:
+    """As for the other fields of a matched contact: the card's dates fill what the CRM lacks."""
+    known = set(ImportantDate.objects.filter(contact=contact).values_list("kind", flat=True))
+    for kind, month, day, year in dates:
+        if kind not in known:
+            set_important_date(contact, kind, month, day, year)
+
+
 @transaction.atomic
 def put_card(owner, name: str, text: str, existing: Card | None) -> Card:
     """Store a card a client PUT at `name` (`existing` is the card there, live or tombstone).
@@ -144,12 +160,16 @@ def put_card(owner, name: str, text: str, existing: Card | None) -> Card:
     contact = card.contact if card.contact_id else None
     if contact is not None:
         contact = update_contact(contact, {**data, "archived": False})
+        # The phone's card is the whole truth about its birthday and anniversary.
+        replace_dates(contact, vcard.CARD_DATE_KINDS, phone.dates)
     else:
         contact = _matching_contact(owner, phone)
         if contact is None:
             contact = create_contact(owner, data)
+            replace_dates(contact, vcard.CARD_DATE_KINDS, phone.dates)
         else:
             contact = update_contact(contact, {**_fill_blanks(contact, data), "archived": False})
+            _add_missing_dates(contact, phone.dates)
             old = Card.objects.filter(contact=contact).exclude(pk=card.pk).first()
             if old is not None:
                 sync.touch(book, old, contact=None, deleted=True, seen_updated_at=None)

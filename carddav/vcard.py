@@ -7,6 +7,7 @@ does not promise. Escaping and folding follow RFC 6350 §3.2–3.4 (RFC 2426 for
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -74,17 +75,58 @@ def split_name(name: str) -> str:
     return f"{escape(words[-1])};{escape(' '.join(words[:-1]))};;;"
 
 
-def important_dates(contact) -> list[str]:
-    """BDAY and ANNIVERSARY lines for the contact's important dates.
-
-    Important dates arrive with issue 15 (another branch): render them here, and read them in
-    `PhoneCard.contact_data`, when Contact has them. Until then a phone's BDAY is kept as one
-    of its own properties (Card.extra) and goes back to it unchanged."""
-    return []
+# The kinds of important date a vCard carries (BDAY, ANNIVERSARY); work anniversaries and
+# named dates stay in the CRM.
+CARD_DATE_KINDS = ("birthday", "anniversary")
 
 
-def render(card, contact, emails, phones, tags, version: str) -> str:
-    """The vCard of a contact (with its emails, phones and tag names), as `version`."""
+def _card_date(month: int, day: int, year: int | None, v4: bool) -> tuple[str, str]:
+    """(params, value) of a date: vCard 4 writes `--MMDD` without a year (RFC 6350 §4.3.1);
+    vCard 3 has no such form, so the year is Apple's placeholder with X-APPLE-OMIT-YEAR, which
+    iOS, macOS and DAVx5 read."""
+    if year:
+        return "", f"{year:04d}{month:02d}{day:02d}" if v4 else f"{year:04d}-{month:02d}-{day:02d}"
+    if v4:
+        return "", f"--{month:02d}{day:02d}"
+    return ";X-APPLE-OMIT-YEAR=1604", f"1604-{month:02d}-{day:02d}"
+
+
+def important_dates(dates, version: str) -> list[str]:
+    """BDAY and ANNIVERSARY lines (X-ANNIVERSARY in vCard 3) for the contact's dates."""
+    v4 = version == "4.0"
+    lines = []
+    for row in dates:
+        if row.kind not in CARD_DATE_KINDS or row.label:
+            continue
+        params, value = _card_date(row.month, row.day, row.year, v4)
+        name = "BDAY" if row.kind == "birthday" else ("ANNIVERSARY" if v4 else "X-ANNIVERSARY")
+        lines.append(f"{name}{params}:{value}")
+    return lines
+
+
+_DATE_VALUE = re.compile(r"^(?:(\d{4})-?|--)(\d{2})-?(\d{2})(?:T.*)?$")
+
+
+def parse_card_date(value: str, params: dict) -> tuple[int, int, int | None] | None:
+    """(month, day, year or None) of a BDAY or ANNIVERSARY value, None when it is not a date
+    (a vCard 4 text value such as "circa 1800" is kept aside as it came)."""
+    match = _DATE_VALUE.match(value.strip())
+    if not match:
+        return None
+    year = int(match[1]) if match[1] else None
+    month, day = int(match[2]), int(match[3])
+    if "X-APPLE-OMIT-YEAR" in params or year == 1604:
+        year = None
+    try:
+        date(year or 2000, month, day)
+    except ValueError:
+        return None
+    return month, day, year
+
+
+def render(card, contact, emails, phones, tags, version: str, dates=()) -> str:
+    """The vCard of a contact (with its emails, phones, tag names and important dates), as
+    `version`."""
     if card.raw:
         return card.raw
     v4 = version == "4.0"
@@ -122,7 +164,7 @@ def render(card, contact, emails, phones, tags, version: str) -> str:
         lines.append(f"X-SOCIALPROFILE;TYPE=linkedin:{contact.linkedin_url}")
     if tags:
         lines.append("CATEGORIES:" + ",".join(escape(t) for t in tags))
-    lines.extend(important_dates(contact))
+    lines.extend(important_dates(dates, version))
     lines.extend(line for line in card.extra.splitlines() if line)
     lines.append(f"REV:{_rev(contact.updated_at)}")
     lines.append("END:VCARD")
@@ -248,6 +290,7 @@ class PhoneCard:
     phones: list = field(default_factory=list)
     tags: list | None = None
     is_group: bool = False
+    dates: list = field(default_factory=list)  # [(kind, month, day, year)]
     extra: list = field(default_factory=list)
 
     def contact_data(self) -> dict:
@@ -350,6 +393,13 @@ def parse(text: str) -> PhoneCard:
                 card.website = url
             else:
                 keep = True
+        elif name in ("BDAY", "ANNIVERSARY", "X-ANNIVERSARY"):
+            parsed = parse_card_date(unescape(value), line.params)
+            kind = "birthday" if name == "BDAY" else "anniversary"
+            if parsed is None or any(d[0] == kind for d in card.dates):
+                keep = True
+            else:
+                card.dates.append((kind, *parsed))
         elif name in ("KIND", "X-ADDRESSBOOKSERVER-KIND") and value.strip().lower() == "group":
             card.is_group = True
             keep = True

@@ -5,13 +5,40 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from .models import Circle, Contact, ContactEmail, ContactLink, Discipline, Event, LinkKind
+from .models import (
+    NOT_SET,
+    Circle,
+    Contact,
+    ContactEmail,
+    ContactLink,
+    Discipline,
+    Event,
+    LinkKind,
+    Tier,
+)
 from .services import CONTACT_FIELDS
 from .time_zones import TimeZoneField
 
 # Widgets for dates: the browser's own picker, no JavaScript needed.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TEXTAREA_SMALL = forms.Textarea(attrs={"rows": 3})
+
+
+# The choice lists of circle, discipline and tier with their blank shown as "Not set".
+SORTING_CHOICES = {
+    "circle": [("", NOT_SET), *Circle.choices],
+    "discipline": [("", NOT_SET), *Discipline.choices],
+    "tier": [("", NOT_SET), *Tier.choices],
+}
+# The filter value that asks for contacts whose field is not set ("" means any).
+UNSET = "none"
+
+
+def name_blank_not_set(form) -> None:
+    """Show the blank choice of a form's circle, discipline and tier as "Not set"."""
+    for name, choices in SORTING_CHOICES.items():
+        if name in form.fields:
+            form.fields[name].choices = choices
 
 
 def parse_labelled_lines(text: str) -> list[tuple[str, str]]:
@@ -93,6 +120,7 @@ class ContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
         self.owner = owner
+        name_blank_not_set(self)
         self.fields["met_at"].queryset = Event.objects.filter(owner=owner)
         people = Contact.objects.filter(owner=owner).only("id", "name")
         if self.instance.pk:
@@ -178,9 +206,14 @@ class ContactFilterForm(forms.Form):
             }
         ),
     )
-    circle = forms.ChoiceField(required=False, choices=[("", "Any circle"), *Circle.choices])
+    circle = forms.ChoiceField(
+        required=False, choices=[("", "Any circle"), (UNSET, NOT_SET), *Circle.choices]
+    )
     discipline = forms.ChoiceField(
-        required=False, choices=[("", "Any discipline"), *Discipline.choices]
+        required=False, choices=[("", "Any discipline"), (UNSET, NOT_SET), *Discipline.choices]
+    )
+    tier = forms.ChoiceField(
+        required=False, choices=[("", "Any tier"), (UNSET, NOT_SET), *Tier.choices]
     )
     tag = forms.ChoiceField(required=False, choices=[("", "Any tag")])
     due = forms.BooleanField(required=False, label="Due now")
@@ -200,6 +233,7 @@ class ContactFilterForm(forms.Form):
             "q": data.get("q", "").strip(),
             "circle": data.get("circle", ""),
             "discipline": data.get("discipline", ""),
+            "tier": data.get("tier", ""),
             "tag": data.get("tag", ""),
             "due": bool(data.get("due")),
             "archived": data.get("archived") or "active",
@@ -213,7 +247,12 @@ class BulkActionForm(forms.Form):
         ("archive", "Archive"),
         ("unarchive", "Unarchive"),
         ("cadence", "Set cadence"),
+        ("tier", "Set tier"),
+        ("circle", "Set circle"),
+        ("discipline", "Set discipline"),
     ]
+    # The actions that set one of these fields, to the value of the form field of that name.
+    SORTING_ACTIONS = ("tier", "circle", "discipline")
 
     ids = forms.ModelMultipleChoiceField(queryset=Contact.objects.none(), label="Contacts")
     action = forms.ChoiceField(choices=ACTIONS)
@@ -225,6 +264,10 @@ class BulkActionForm(forms.Form):
         label="Cadence (days)",
         help_text="Blank resets to the tier's default.",
     )
+    # Blank sets the field back to "not set".
+    tier = forms.ChoiceField(required=False, choices=SORTING_CHOICES["tier"])
+    circle = forms.ChoiceField(required=False, choices=SORTING_CHOICES["circle"])
+    discipline = forms.ChoiceField(required=False, choices=SORTING_CHOICES["discipline"])
 
     def __init__(self, *args, owner, **kwargs):
         super().__init__(*args, **kwargs)
@@ -326,6 +369,7 @@ class BriefForm(forms.ModelForm):
         self.fields["introduced_by"].queryset = (
             Contact.objects.filter(owner=owner).exclude(pk=self.instance.pk).only("id", "name")
         )
+        name_blank_not_set(self)
 
 
 class EventPeopleForm(forms.Form):

@@ -9,6 +9,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from network_crm.queries import pk_in
 
 from .models import Contact, ContactEmail, ContactLink, Event, Tag
 from .services import get_profile
@@ -23,7 +24,7 @@ CONTACT_SORTS = {
 
 # What a row of the contacts list shows (and sorts by); the rest of a contact stays unread.
 LIST_FIELDS = (
-    "owner_id", "name", "preferred_name", "company", "title", "circle", "discipline",
+    "owner_id", "name", "preferred_name", "company", "title", "circle", "discipline", "tier",
     "archived", "last_interaction_at", "next_follow_up_on", "strength",
 )
 
@@ -47,7 +48,7 @@ def _matching(queryset: QuerySet[Contact], owner, q: str) -> QuerySet[Contact]:
     was written (`q` is upper-cased by the database too, as icontains does), through the
     owner's index, which carries it (migration 0007); emails through their trigram index on
     PostgreSQL (migration 0003)."""
-    return queryset.filter(pk__in=_matching_ids(owner, q))
+    return queryset.filter(pk_in(_matching_ids(owner, q)))
 
 
 def _matching_ids(owner, q: str) -> list[int]:
@@ -85,6 +86,7 @@ def contact_list(
     q="",
     circle="",
     discipline="",
+    tier="",
     tag="",
     due=False,
     archived="active",
@@ -100,10 +102,10 @@ def contact_list(
         queryset = queryset.filter(archived=True)
     if q:
         queryset = _matching(queryset, owner, q)
-    if circle:
-        queryset = queryset.filter(circle=circle)
-    if discipline:
-        queryset = queryset.filter(discipline=discipline)
+    # "none" asks for the contacts whose field is not set (forms.UNSET).
+    for field, value in (("circle", circle), ("discipline", discipline), ("tier", tier)):
+        if value:
+            queryset = queryset.filter(**{field: "" if value == "none" else value})
     if tag:
         queryset = queryset.filter(
             Exists(
@@ -217,8 +219,9 @@ def contact_page(owner) -> QuerySet[Contact]:
 
 
 def load_contact_details(contact: Contact) -> None:
-    """Load the emails and phones of a contact from `contact_page` (for the page's body)."""
-    prefetch_related_objects([contact], "emails", "phones")
+    """Load the emails, phones and important dates of a contact from `contact_page` (for the
+    page's body)."""
+    prefetch_related_objects([contact], "emails", "phones", "important_dates")
 
 
 def contact_links(contact: Contact) -> list[ContactLink]:

@@ -59,7 +59,9 @@ def create_contact(owner, data: dict) -> Contact:
 @transaction.atomic
 def update_contact(contact: Contact, data: dict) -> Contact:
     """Apply form data to a Contact; recompute its schedule when the cadence inputs changed."""
-    before = {f: getattr(contact, f) for f in SCHEDULE_FIELDS}
+    # What is saved, not the instance: a ModelForm's validation has already copied its data
+    # onto the instance, so comparing with it would never see the tier or cadence change.
+    before = Contact.objects.filter(pk=contact.pk).values(*SCHEDULE_FIELDS).first() or {}
     for field in CONTACT_FIELDS:
         if field in data:
             setattr(contact, field, data[field])
@@ -143,9 +145,12 @@ def delete_contact(contact: Contact) -> None:
 
 
 @transaction.atomic
-def bulk_update_contacts(owner, contacts, action: str, *, tag: str = "", cadence_days=None) -> int:
-    """Apply a bulk action (tag, archive, unarchive, cadence) to the owner's contacts; returns
-    how many were changed."""
+def bulk_update_contacts(
+    owner, contacts, action: str, *, tag: str = "", cadence_days=None, value: str = ""
+) -> int:
+    """Apply a bulk action (tag, archive, unarchive, cadence, or set tier / circle /
+    discipline to `value`, blank for "not set") to the owner's contacts; returns how many were
+    changed."""
     ids = [c.pk for c in contacts if c.owner_id == owner.pk]
     queryset = Contact.objects.filter(owner=owner, pk__in=ids)
     if action == "tag":
@@ -166,6 +171,10 @@ def bulk_update_contacts(owner, contacts, action: str, *, tag: str = "", cadence
         changed = queryset.update(archived=False)
     elif action == "cadence":
         changed = queryset.update(cadence_days=cadence_days)
+    elif action in ("tier", "circle", "discipline"):
+        changed = queryset.update(**{action: value})
+        if action != "tier":
+            return changed  # the schedule depends on the tier alone
     else:
         raise ValueError(f"Unknown bulk action {action!r}")
     refresh_schedules(ids)

@@ -5,6 +5,7 @@ show interactions' rows."""
 from django.urls import path
 
 from . import views
+from .sorting import views as sorting_views
 
 app_name = "contacts"
 urlpatterns = [
@@ -12,6 +13,8 @@ urlpatterns = [
     path("new/", views.contact_create, name="create"),
     path("bulk/", views.contact_bulk, name="bulk"),
     path("search/", views.contact_search, name="search"),
+    path("sort/", sorting_views.sort_next, name="sort"),
+    path("sort/<int:pk>/", sorting_views.sort_contact, name="sort_contact"),
     path("<int:pk>/delete/", views.contact_delete, name="delete"),
     path("<int:pk>/links/new/", views.link_create, name="link_create"),
     path("links/<int:pk>/delete/", views.link_delete, name="link_delete"),

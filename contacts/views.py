@@ -7,6 +7,7 @@ under the same URL names."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -24,8 +25,12 @@ from .forms import (
     ContactLinkForm,
     EventForm,
     EventPeopleForm,
+    SORTING_CHOICES,
 )
+from .dates.forms import dates_formset
+from .dates.services import save_date_formset
 from .models import Contact, ContactLink, Event
+from .sorting.selectors import unsorted_count
 
 PAGE_SIZE = 50
 CONTACT_CHANGED = "contactChanged"
@@ -90,10 +95,13 @@ def contact_list(request):
         "page": page,
         "query": params.urlencode(),
         "bulk_actions": BulkActionForm.ACTIONS,
+        "bulk_sorting": [(name, SORTING_CHOICES[name]) for name in BulkActionForm.SORTING_ACTIONS],
         "list_url": request.get_full_path(),
     }
-    template = "contacts/list.html#results" if is_htmx(request) else "contacts/list.html"
-    return render(request, template, context)
+    if is_htmx(request):
+        return render(request, "contacts/list.html#results", context)
+    context["unsorted"] = unsorted_count(request.user)
+    return render(request, "contacts/list.html", context)
 
 
 @require_POST
@@ -111,6 +119,7 @@ def contact_bulk(request):
         data["action"],
         tag=data.get("tag") or "",
         cadence_days=data.get("cadence_days"),
+        value=(data.get(data["action"]) or "") if data["action"] in form.SORTING_ACTIONS else "",
     )
     label = dict(BulkActionForm.ACTIONS)[data["action"]].lower()
     messages.success(request, f"Done: {label} on {count} contact{'s' if count != 1 else ''}.")
@@ -134,11 +143,15 @@ def contact_search(request):
 @require_http_methods(["GET", "POST"])
 def contact_create(request):
     form = ContactForm(request.POST or None, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        contact = services.create_contact(request.user, form.cleaned_data)
+    dates = dates_formset(request.POST or None, Contact(owner=request.user))
+    if request.method == "POST" and form.is_valid() and (dates is None or dates.is_valid()):
+        with transaction.atomic():
+            contact = services.create_contact(request.user, form.cleaned_data)
+            if dates is not None:
+                save_date_formset(contact, dates)
         messages.success(request, f"Added {contact.display_name}.")
         return redirect(next_url(request, reverse("contacts:detail", args=[contact.pk])))
-    return render(request, "contacts/form.html", {"form": form, "contact": None})
+    return render(request, "contacts/form.html", {"form": form, "dates": dates, "contact": None})
 
 
 @require_http_methods(["GET", "POST"])

@@ -22,7 +22,7 @@ class InteractionsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
-        from contacts.models import Contact, Event, Profile
+        from contacts.models import Contact, Event, ImportantDate, Profile
         from contacts.signals import contact_merged, schedule_changed
 
         from network_crm import fragment_cache
@@ -30,7 +30,9 @@ class InteractionsConfig(AppConfig):
 
         # Every row a cached fragment (network_crm/fragment_cache.py) shows belongs to one of these.
         forget = fragment_cache.forget_cards
-        for model in (Contact, Event, Profile, Interaction, Support, FollowUp, Mentorship):
+        for model in (
+            Contact, Event, Profile, ImportantDate, Interaction, Support, FollowUp, Mentorship
+        ):
             label = model._meta.label_lower
             post_save.connect(forget, sender=model, dispatch_uid=f"dashboard-save-{label}")
             post_delete.connect(forget, sender=model, dispatch_uid=f"dashboard-delete-{label}")

@@ -1,5 +1,7 @@
 """The Celery application: configured from Django settings (CELERY_*), tasks autodiscovered.
 
+Each worker writes a heartbeat that /healthz reports (Heartbeat below, network_crm/health.py).
+
 Its processes start quietly (with `celery --quiet`, as in the Procfile): the worker says
 "worker@host ready." and beat "beat: Starting...", and a normal stop logs no error.
 """
@@ -7,7 +9,7 @@ Its processes start quietly (with `celery --quiet`, as in the Procfile): the wor
 import logging
 import os
 
-from celery import Celery
+from celery import Celery, bootsteps
 from celery.signals import after_setup_logger, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "network_crm.settings")
@@ -32,3 +34,32 @@ def _leave_the_stop_signal_to_the_worker(**kwargs):
     signal 15"). Now only the worker gets the signal: it lets running tasks finish (its warm
     shutdown) and then stops its pool itself."""
     os.setpgid(0, 0)
+
+
+class Heartbeat(bootsteps.StartStopStep):
+    """Records "this worker is alive" at start and every WORKER_HEARTBEAT_SECONDS on the
+    worker's own timer (in the main process, so a pool busy with long tasks still beats)."""
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker, **kwargs):
+        super().__init__(worker, **kwargs)
+        self.tref = None
+
+    def start(self, worker):
+        from django.conf import settings
+
+        from network_crm.health import remember_worker
+
+        remember_worker()
+        self.tref = worker.timer.call_repeatedly(
+            settings.WORKER_HEARTBEAT_SECONDS, remember_worker, priority=10
+        )
+
+    def stop(self, worker):
+        if self.tref is not None:
+            self.tref.cancel()
+            self.tref = None
+
+
+app.steps["worker"].add(Heartbeat)

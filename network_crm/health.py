@@ -1,6 +1,14 @@
-"""GET /healthz: database, broker and scheduler state as JSON, for load balancers and compose.
+"""GET /healthz: database, broker, worker and scheduler state as JSON, for load balancers and
+compose.
 
-It names no user and no row: only whether each part answers and when beat last ticked.
+It names no user and no row: only whether each part answers, when a worker last said it was
+alive (a heartbeat every WORKER_HEARTBEAT_SECONDS, written by network_crm.celery's Heartbeat
+step in each worker) and when beat last ticked (a task beat schedules and a worker runs).
+
+Status codes: 200 when the database and the broker answer and neither the worker's heartbeat
+nor the scheduler's tick is stale ("never" counts as starting, not failing: a fresh install);
+503 otherwise, with the JSON saying which part. "stale" means older than three heartbeat
+periods (the worker) or two tick periods (the scheduler).
 """
 
 import logging
@@ -75,6 +83,33 @@ def scheduler_state() -> tuple[str, object]:
     return ("stale" if timezone.now() - last_tick > limit else "ok"), last_tick
 
 
+WORKER_HEARTBEAT = "worker-heartbeat"
+
+
+def remember_worker() -> None:
+    """A worker's heartbeat (network_crm.celery.Heartbeat calls it on the worker's timer)."""
+    from interactions.models import SchedulerTick
+
+    try:
+        SchedulerTick.objects.update_or_create(
+            name=WORKER_HEARTBEAT, defaults={"ticked_at": timezone.now()}
+        )
+    except Exception:  # noqa: BLE001 - a missed beat only ages the heartbeat; never kill the worker
+        logger.warning("worker heartbeat not recorded", exc_info=True)
+
+
+def worker_state() -> tuple[str, object]:
+    """("ok" | "stale" | "never", last heartbeat): stale after three missed heartbeats."""
+    from interactions.models import SchedulerTick
+
+    beat = SchedulerTick.objects.filter(name=WORKER_HEARTBEAT).values_list("ticked_at", flat=True)
+    last = beat.first()
+    if last is None:
+        return "never", None
+    limit = timedelta(seconds=3 * settings.WORKER_HEARTBEAT_SECONDS)
+    return ("stale" if timezone.now() - last > limit else "ok"), last
+
+
 @login_not_required
 @require_GET
 @never_cache
@@ -82,12 +117,17 @@ def healthz(request):
     database = _database_ok()
     broker = _broker_ok()
     scheduler, last_tick = scheduler_state() if database else ("unknown", None)
-    # A scheduler that has never ticked is a fresh install still starting, not a failure.
-    healthy = database and broker and scheduler in ("ok", "never")
+    worker, last_beat = worker_state() if database else ("unknown", None)
+    # A worker or scheduler never seen is a fresh install still starting, not a failure.
+    healthy = database and broker and scheduler in ("ok", "never") and worker in ("ok", "never")
+    now = timezone.now()
     body = {
         "status": "ok" if healthy else "unhealthy",
         "database": "ok" if database else "down",
         "broker": "ok" if broker else "down",
+        "worker": worker,
+        "worker_last_heartbeat": last_beat.isoformat() if last_beat else None,
+        "worker_heartbeat_age_seconds": round((now - last_beat).total_seconds()) if last_beat else None,
         "scheduler": scheduler,
         "scheduler_last_tick": last_tick.isoformat() if last_tick else None,
     }

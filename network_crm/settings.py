@@ -330,6 +330,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 # Read from the cache, kept in the database; served from the database when the cache is down.
 SESSION_ENGINE = "network_crm.sessions"
+# How long a session's cached copy lives before it is read from the database again: the most a
+# sign-out made while the cache was down can be undone by the copy (network_crm/sessions.py).
+SESSION_CACHE_SECONDS = env_int("NETWORK_CRM_SESSION_CACHE_SECONDS", 300, minimum=1)
 X_FRAME_OPTIONS = "DENY"
 # No inline script or style anywhere: htmx and the stylesheet are served from static/.
 SECURE_CSP = {
@@ -459,6 +462,8 @@ def _scanner(task: str, seconds: int) -> dict:
 # backlog never runs the same scan twice in a row. Exactly one beat process may run.
 # Each period is overridable: NETWORK_CRM_<NAME>_SECONDS, e.g. NETWORK_CRM_DIGEST_SCAN_SECONDS.
 SCHEDULER_TICK_SECONDS = _every("SCHEDULER_TICK", 60)
+# Each worker records a heartbeat this often (/healthz: stale after three missed).
+WORKER_HEARTBEAT_SECONDS = _every("WORKER_HEARTBEAT", 30)
 FOLLOW_UP_SCAN_SECONDS = _every("FOLLOW_UP_SCAN", 300)
 # Digests go out within this many seconds after the user's chosen local hour.
 DIGEST_SCAN_SECONDS = _every("DIGEST_SCAN", 300)

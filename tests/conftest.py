@@ -1,9 +1,48 @@
 """Shared fixtures: an owner, a stranger (a second user who must never see the owner's rows),
-and clients signed in as each."""
+and clients signed in as each; and a data folder per test process and run."""
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
 from tests.factories import UserFactory
+
+
+def pytest_configure(config):
+    """Each test process (each xdist worker) gets a data folder of its own for this run, removed
+    at its end: uploads, the filesystem broker, local mail and anything a command writes never
+    meet another run's or another worker's (pyproject's NETWORK_CRM_DATA_DIR only keeps
+    settings' import from touching the checkout's data/). Child processes inherit it."""
+    from django.conf import settings
+
+    folder = Path(tempfile.mkdtemp(prefix="network_crm-test-"))
+    config.network_crm_data_dir = folder
+    os.environ["NETWORK_CRM_DATA_DIR"] = str(folder)
+    settings.DATA_DIR = folder
+    settings.MEDIA_ROOT = folder / "media"
+    settings.CELERY_BEAT_SCHEDULE_FILENAME = str(folder / "celerybeat-schedule")
+    if settings.CELERY_BROKER_URL == "filesystem://":
+        for sub in ("queue", "processed", "control"):
+            (folder / "broker" / sub).mkdir(parents=True)
+        settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+            **settings.CELERY_BROKER_TRANSPORT_OPTIONS,
+            "data_folder_in": str(folder / "broker" / "queue"),
+            "data_folder_out": str(folder / "broker" / "queue"),
+            "processed_folder": str(folder / "broker" / "processed"),
+            "control_folder": str(folder / "broker" / "control"),
+        }
+    for mailer in settings.MAILERS.values():
+        if mailer["BACKEND"].endswith("filebased.EmailBackend"):
+            mailer.setdefault("OPTIONS", {})["file_path"] = str(folder / "mail")
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "network_crm_data_dir", None)
+    if folder is not None:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture(autouse=True)

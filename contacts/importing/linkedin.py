@@ -37,6 +37,7 @@ class NewRow:
     changed = frozenset()
     created = True
     new_phones = new_tags = ()
+    birthday = None
 
     def __init__(self, line, values, email, keys, names):
         self.line = line
@@ -80,7 +81,7 @@ class LinkedInImporter(Importer):
     def read(self, line: int, cells: list[str] | None, error: str):
         """A NewRow for a row that passes every check, else its ParsedRow (None for a blank
         line)."""
-        if error or not cells:
+        if error or not cells or len(cells) != self.reader.header_width:
             return self.reader.parsed(line, cells, error)
         first, last, url, profile_url, email, company, title, connected = self.reader.cells(cells)
         name = f"{first} {last}" if first and last else first or last

@@ -18,6 +18,7 @@ from django.db import connection
 from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 
+from ..dates.models import DateKind, ImportantDate
 from ..models import Contact, ContactEmail, ContactKind, ContactPhone, Tag
 from ..names import name_keys, similar_names
 from ..phones import phone_key
@@ -158,6 +159,7 @@ class ContactState:
     what this import adds to it. Filling only blanks is enforced here."""
 
     __slots__ = (
+        "birthday",
         "changed",
         "created",
         "emails",
@@ -187,6 +189,8 @@ class ContactState:
         self.created = id is None
         self.keys: list[tuple[str, str]] = []
         self.names: frozenset[str] = frozenset()
+        # The birthday this import adds (month, day, year); `True` once the contact has one.
+        self.birthday = None
 
     @classmethod
     def from_record(cls, record: ContactRecord, line: int) -> "ContactState":
@@ -201,6 +205,7 @@ class ContactState:
         state.changed = set()
         state.keys = []
         state.names = frozenset()
+        state.birthday = record.birthday
         state.emails, state.new_emails = set(), []
         for email, label in record.emails:
             key = norm_email(email)
@@ -247,6 +252,9 @@ class ContactState:
                 self.tags.add(tag.lower())
                 self.new_tags.append(tag)
                 what.append(f"tag {tag}")
+        if record.birthday and not self.birthday:
+            self.birthday = record.birthday
+            what.append("birthday")
         return what
 
     def holds(self, record: ContactRecord) -> bool:
@@ -258,6 +266,8 @@ class ContactState:
             # LinkedIn on 12 Mar 2021").
             if value and value != fields.get(name) and value.casefold() not in fields.get(name, "").casefold():
                 return False
+        if record.birthday and not self.birthday:
+            return False
         return (
             all(norm_email(e) in self.emails for e, _ in record.emails)
             and all(norm_phone(n) in self.phones for n, _ in record.phones)
@@ -270,6 +280,8 @@ class ContactState:
         self.created = False
         self.changed = set()
         self.new_emails, self.new_phones, self.new_tags = [], [], []
+        if self.birthday:
+            self.birthday = True
 
     def match_keys(self) -> list[tuple[str, str]]:
         """The contact's strong identifiers."""
@@ -405,7 +417,7 @@ def _rows(queryset, cursor=None):
 
 
 def load_states(owner, ids, cursor=None) -> dict[int, ContactState]:
-    """ContactStates of existing contacts, in four queries whatever their number."""
+    """ContactStates of existing contacts, in five queries whatever their number."""
     states = {}
     # The owner is checked here rather than in SQL: mid-import the planner's statistics still
     # see the owner with the few contacts they had before, and it would scan all of them
@@ -440,4 +452,13 @@ def load_states(owner, ids, cursor=None) -> dict[int, ContactState]:
         cursor,
     ):
         states[contact_id].tags.add(name.lower())
+    for (contact_id,) in _rows(
+        ImportantDate.objects.filter(
+            _among(ImportantDate, "contact_id", states), kind=DateKind.BIRTHDAY
+        )
+        .order_by()
+        .values_list("contact_id"),
+        cursor,
+    ):
+        states[contact_id].birthday = True
     return states

@@ -38,6 +38,7 @@ class ContactRecord:
     phones: list[tuple[str, str]] = field(default_factory=list)  # (number, label)
     tags: list[str] = field(default_factory=list)
     kind: str = ""  # blank: a person; ContactKind.ORGANISATION for a company's own row
+    birthday: tuple[int, int, int | None] | None = None  # (month, day, year or None)
 
     def add_email(self, email: str, label: str = "") -> None:
         email = (email or "").strip()
@@ -55,7 +56,10 @@ class ContactRecord:
             self.tags.append(name)
 
     def is_empty(self) -> bool:
-        return not (any(getattr(self, f) for f in TEXT_FIELDS) or self.emails or self.phones)
+        return not (
+            any(getattr(self, f) for f in TEXT_FIELDS) or self.emails or self.phones
+            or self.birthday
+        )
 
 
 @dataclass(slots=True)
@@ -72,11 +76,30 @@ class ParsedRow:
     warnings: list[str] = field(default_factory=list)
 
 
+# What spreadsheets put in a cell that has nothing to say; stored empty.
+PLACEHOLDERS = frozenset({"-", "--", "---", "—", "–", "n/a", "N/A", "n.a.", "NA", "none", "None",
+                          "NONE", "null", "NULL", "nil", "?"})
+
+
 def clean(value) -> str:
-    """A cell as one trimmed string (None and non-strings tolerated)."""
+    """A cell as one trimmed string (None, non-strings and placeholders such as `n/a`: '')."""
     if value is None:
         return ""
-    return str(value).replace("\x00", "").strip()
+    value = str(value).replace("\x00", "").strip()
+    return "" if value in PLACEHOLDERS else value
+
+
+def ragged(cells: list[str], width: int) -> list[str]:
+    """The warning for a row with more or fewer cells than its header has columns."""
+    if len(cells) > width:
+        extra = [c.strip() for c in cells[width:] if c.strip()]
+        if not extra:
+            return []  # empty cells a spreadsheet padded the row with
+        shown = ", ".join(f"“{c[:40]}”" for c in extra[:3])
+        return [f"{len(cells)} cells where the header names {width} columns: {shown} not imported"]
+    if len(cells) < width:
+        return [f"{len(cells)} cells where the header names {width} columns: the rest taken as blank"]
+    return []
 
 
 def join_name(*parts: str) -> str:

@@ -55,6 +55,9 @@ class Sniffed:
     delimiter: str = ","
     header: list[str] = field(default_factory=list)
     header_line: int = 0  # 0-based physical line of the header row
+    # Header names (norm_header) the parser read a value from: the others are listed to the
+    # user as columns that were not imported.
+    used_columns: set[str] = field(default_factory=set)
 
 
 def norm_header(cell: str) -> str:

@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 from django.conf import settings
 from django.db.models import Q
 
+from contacts.dates.models import ImportantDate, occurrence_in
+from contacts.dates.selectors import calendar_dates
 from contacts.models import Event, Profile
 
 from ..followups import OPEN_STATUSES, local_today
@@ -84,7 +86,7 @@ def _vevent(
 
 
 def calendar_for(profile: Profile, now: datetime) -> str:
-    """The whole feed as text with CRLF line endings. Three queries whatever the row count."""
+    """The whole feed as text with CRLF line endings. Four queries whatever the row count."""
     from ..digests import contact_url
 
     today = local_today(profile, now)
@@ -133,5 +135,34 @@ def calendar_for(profile: Profile, now: datetime) -> str:
             description=event.goals,
             location=event.place,
         )
+    for important in calendar_dates(profile.owner_id):
+        lines += _important_date_vevent(important, stamp, contact_url(important.contact_id))
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)
+
+
+def _important_date_vevent(important: ImportantDate, stamp: str, url: str) -> list[str]:
+    """A birthday or other date as an all-day event: yearly ones with an RRULE (29 February
+    on the last day of February in other years), from their own year when it is known."""
+    if important.yearly:
+        # Without its year, a date starts in the year it was recorded (a stable DTSTART).
+        start = important.original or occurrence_in(
+            important.created_at.year, important.month, important.day
+        )
+    else:
+        start = important.original
+    lines = _vevent(
+        f"date-{important.pk}",
+        start,
+        start + timedelta(days=1),
+        f"{important.title}: {important.contact.display_name}",
+        stamp,
+        description=url,
+        url=url,
+    )
+    if important.yearly:
+        rule = "RRULE:FREQ=YEARLY"
+        if (important.month, important.day) == (2, 29):
+            rule += ";BYMONTH=2;BYMONTHDAY=-1"
+        lines.insert(lines.index("TRANSP:TRANSPARENT"), rule)
+    return lines

@@ -4,6 +4,7 @@ create interactions' rows, so they live here (contacts never imports interaction
 templates stay with the contacts' (templates/contacts/detail.html, event_detail.html)."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +15,8 @@ from django_htmx.http import trigger_client_event
 from contacts import selectors as contact_selectors
 from contacts import services as contact_services
 from contacts.access import get_owned_or_404
+from contacts.dates.forms import dates_formset
+from contacts.dates.services import save_date_formset
 from contacts.forms import BriefForm, ContactForm
 from contacts.models import Contact, Event
 from contacts.views import CONTACT_CHANGED, is_htmx, next_url
@@ -73,8 +76,13 @@ def contact_edit(request, pk):
     in_place = is_htmx(request) and (request.POST.get("part") or request.GET.get("part")) == "brief"
     form_class = BriefForm if in_place else ContactForm
     form = form_class(request.POST or None, instance=contact, owner=request.user)
-    if request.method == "POST" and form.is_valid():
-        contact_services.update_contact(contact, form.cleaned_data)
+    # The important dates are edited on the full form only, not in the brief.
+    dates = None if in_place else dates_formset(request.POST or None, contact)
+    if request.method == "POST" and form.is_valid() and (dates is None or dates.is_valid()):
+        with transaction.atomic():
+            contact_services.update_contact(contact, form.cleaned_data)
+            if dates is not None:
+                save_date_formset(contact, dates)
         if in_place:
             contact = get_owned_or_404(
                 contact_selectors.contact_detail(request.user), request.user, pk=pk
@@ -95,7 +103,7 @@ def contact_edit(request, pk):
         return render(
             request, "contacts/detail.html#brief_form", {"contact": contact, "form": form}
         )
-    return render(request, "contacts/form.html", {"form": form, "contact": contact})
+    return render(request, "contacts/form.html", {"form": form, "dates": dates, "contact": contact})
 
 
 @require_POST

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
-from contacts.models import Contact, Event
+from contacts.models import Contact, Event, Profile
 from contacts.services import get_profile
+from contacts.sorting.selectors import unsorted_count
 
 from ..followups import mentorship_due_on
 from ..insights import one_person_this_week
@@ -64,15 +65,29 @@ def _reach_out_filter(user, today: date) -> Q:
     ) & (Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
 
 
-def reach_out(user, today: date, limit: int = REACH_OUT_LIMIT) -> list[FollowUp]:
-    """Open follow-ups due today or overdue, plus snoozed ones whose snooze has ended, oldest
-    due date first (overdue before today's), with their contact; archived contacts left out."""
-    return list(
-        FollowUp.objects.filter(_reach_out_filter(user, today), contact__archived=False)
-        # Everything follow_up_reason_text reads, joined in the same query.
-        .select_related("contact", "event", "mentorship")
-        .order_by("due_on", "id")[:limit]
+def reach_out(user, today: date, limit: int = REACH_OUT_LIMIT) -> list[list[FollowUp]]:
+    """The people due today or overdue (open follow-ups, and snoozed ones whose snooze has
+    ended), archived contacts left out: one list per person of all their due follow-ups (a
+    promise and their cadence, say), oldest due first, the most overdue person first. Two
+    bounded queries: the first `limit` people, then their due follow-ups with their contact."""
+    due = FollowUp.objects.filter(_reach_out_filter(user, today), contact__archived=False)
+    people = list(
+        due.values("contact_id")
+        .annotate(first_due=Min("due_on"), first_id=Min("id"))
+        .order_by("first_due", "first_id")
+        .values_list("contact_id", flat=True)[:limit]
     )
+    if not people:
+        return []
+    rows = {contact_id: [] for contact_id in people}
+    # Everything follow_up_reason_text reads, joined in the same query.
+    for follow_up in (
+        due.filter(contact_id__in=people)
+        .select_related("contact", "event", "mentorship")
+        .order_by("due_on", "id")
+    ):
+        rows[follow_up.contact_id].append(follow_up)
+    return list(rows.values())
 
 
 def open_promises(user, limit: int = PROMISES_LIMIT) -> list[Support]:
@@ -187,10 +202,11 @@ class Counts:
     overdue: int
     open_promises: int
     touches_this_week: int
+    unsorted: int = 0  # people to go through on the Sort new people screen
 
 
 def counts(user, profile, today: date) -> Counts:
-    """The numbers at the top of the dashboard, in three aggregate queries."""
+    """The numbers at the top of the dashboard, in four aggregate queries."""
     follow_ups = FollowUp.objects.filter(
         _reach_out_filter(user, today), contact__archived=False
     ).aggregate(
@@ -208,6 +224,7 @@ def counts(user, profile, today: date) -> Counts:
         overdue=follow_ups["overdue"],
         open_promises=promises,
         touches_this_week=touches,
+        unsorted=unsorted_count(user),
     )
 
 
@@ -237,7 +254,23 @@ NOT_READY = object()
 
 
 def _one_person_key(user, today: date) -> str:
-    return f"dashboard:one-person:{user.pk}:{today.isoformat()}"
+    return _one_person_key_of(user.pk, today)
+
+
+def _one_person_key_of(user_id: int, day: date) -> str:
+    return f"dashboard:one-person:{user_id}:{day.isoformat()}"
+
+
+def forget_one_person(user_id: int) -> None:
+    """Drop the user's cached "one person" (the answer of today in any time zone): after a
+    bulk change that sends no signals, such as seeding a demo network, an empty answer cached
+    a moment before must not say "add a few contacts" to a full account."""
+    today = timezone.now().date()
+    keys = [_one_person_key_of(user_id, today + timedelta(days=shift)) for shift in (-1, 0, 1)]
+    try:
+        cache.delete_many(keys)
+    except Exception:
+        logger.warning("cache unavailable; cached one person of %s not dropped", user_id)
 
 
 def _cache_get(key):
@@ -256,25 +289,57 @@ def _cache_set(key, value, timeout) -> None:
         logger.warning("cache unavailable; one person not cached", exc_info=True)
 
 
+def _reason_inputs(contact, profile) -> list:
+    """What a suggestion's reason is made of besides the conversations: when one of these
+    changes (the person's tier, cadence or labels; the user's own place or cadences), the
+    cached suggestion is ranked again."""
+    return [
+        contact.tier,
+        contact.cadence_days,
+        contact.circle,
+        contact.discipline,
+        contact.company,
+        profile.own_discipline,
+        profile.own_company,
+        profile.own_team,
+        profile.cadence_close,
+        profile.cadence_peer,
+        profile.cadence_network,
+        profile.cadence_dormant,
+    ]
+
+
+def _current_reason_inputs(contact):
+    try:
+        return _reason_inputs(contact, contact.owner.profile)
+    except Profile.DoesNotExist:
+        return None
+
+
 def one_person(user, profile, today: date, *, compute: bool = True):
     """Today's "one person this week" (an OnePerson, or None when there is nobody to suggest).
     From the daily cache in one query; on a miss, ranked now, or NOT_READY when `compute` is
     False (the page then lets the card load itself). A cached suggestion is dropped once the
-    user has talked to that person since it was made."""
+    user has talked to that person since it was made, or once what its reason says changed."""
     key = _one_person_key(user, today)
     cached = _cache_get(key)
     if cached is not None:
         if cached["contact_id"] is None:
             return None
-        contact = Contact.objects.filter(
-            owner=user, pk=cached["contact_id"], archived=False, reminders_off=False
-        ).first()
+        contact = (
+            Contact.objects.filter(
+                owner=user, pk=cached["contact_id"], archived=False, reminders_off=False
+            )
+            .select_related("owner__profile")  # the reason's inputs, in the same query
+            .first()
+        )
         touched = (
             contact is not None
             and contact.last_interaction_at is not None
             and (contact.last_interaction_at >= cached["made_at"])
         )
-        if contact is not None and not touched:
+        changed = contact is not None and _current_reason_inputs(contact) != cached.get("inputs")
+        if contact is not None and not touched and not changed:
             return OnePerson(contact, cached["reason"], cached["suggested_give"])
     if not compute:
         return NOT_READY
@@ -290,6 +355,7 @@ def one_person(user, profile, today: date, *, compute: bool = True):
             "reason": suggestion.reason,
             "suggested_give": suggestion.suggested_give,
             "made_at": made_at,
+            "inputs": _reason_inputs(suggestion.contact, profile),
         },
         ONE_PERSON_CACHE_SECONDS,
     )

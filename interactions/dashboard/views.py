@@ -6,6 +6,8 @@ card). Row actions take their row off the card (every action moves it out of tod
 the event (`trigger_card_event`).
 """
 
+import re
+import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -19,11 +21,14 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from contacts.access import get_owned_or_404
+from contacts.dates.selectors import upcoming_dates
 from network_crm import fragment_cache
 from network_crm.health import scheduler_state
 
 from .. import followups, services
+from ..followups import undo
 from ..followups.selectors import follow_up_reason_text
+from ..followups.undo import remember_undo
 from ..forms import SnoozeForm, add_month
 from ..models import Direction, FollowUp, Support, SupportStatus
 from . import selectors
@@ -54,15 +59,22 @@ def _snooze_choices(today: date) -> list[tuple[str, date]]:
     ]
 
 
-def _reach_out_rows(follow_ups, profile, today: date, dashboard_url: str) -> list[dict]:
+def _reach_out_rows(people, profile, today: date, dashboard_url: str) -> list[dict]:
+    """One row per person: the follow-up due first carries the row's actions, which act on
+    every follow-up of the row (`also`), and each one's reason is listed."""
     log_url = reverse("interactions:create")
     rows = []
-    for f in follow_ups:
+    for follow_ups in people:
+        f = follow_ups[0]
         contact_pk = f.contact_id
         rows.append(
             {
                 "follow_up": f,
-                "reason": follow_up_reason_text(f, today, profile=profile),
+                "also": [other.pk for other in follow_ups[1:]],
+                "reasons": [
+                    follow_up_reason_text(each, today, profile=profile) for each in follow_ups
+                ],
+                "notes": [each.note for each in follow_ups if each.note],
                 "days_overdue": (today - f.due_on).days,
                 "contact_url": reverse("contacts:detail", args=[contact_pk]),
                 "log_url": f"{log_url}?contacts={contact_pk}&next={dashboard_url}",
@@ -82,12 +94,12 @@ def _reach_out_context(request, profile, today, *, page: bool):
     show_all = request.GET.get("all") == "1"
     limit = selectors.REACH_OUT_MAX if show_all else selectors.REACH_OUT_LIMIT
     # One row more than shown tells whether there are more to show.
-    follow_ups = selectors.reach_out(request.user, today, limit=limit + 1)
+    people = selectors.reach_out(request.user, today, limit=limit + 1)
     dashboard_url = reverse("dashboard")
     return {
-        "reach_out_rows": _reach_out_rows(follow_ups[:limit], profile, today, dashboard_url),
+        "reach_out_rows": _reach_out_rows(people[:limit], profile, today, dashboard_url),
         "dashboard_url": dashboard_url,
-        "reach_out_more": len(follow_ups) > limit,
+        "reach_out_more": len(people) > limit,
         "reach_out_all": show_all,
     }
 
@@ -112,6 +124,9 @@ def _activity_context(request, profile, today, *, page: bool):
 def _upcoming_context(request, profile, today, *, page: bool):
     return {
         "events": selectors.upcoming_events(request.user, today),
+        "dates": upcoming_dates(
+            request.user, today, selectors.UPCOMING_DAYS, limit=selectors.UPCOMING_LIMIT
+        ),
         "mentorships_due": selectors.mentorship_sessions_due(request.user, profile, today),
     }
 
@@ -197,32 +212,65 @@ def dashboard_card(request, card):
 # --- row actions -----------------------------------------------------------------------------
 
 
-def _follow_up_row_response(request, message: str) -> HttpResponse:
-    """htmx: an empty row (done, dismissed or snoozed, it has left Reach out) and the event
-    that refreshes the other cards; without htmx: back to the dashboard with a message."""
+def _follow_up_row_response(request, message: str, undo_token: str) -> HttpResponse:
+    """htmx: an empty row (done, dismissed or snoozed, it has left Reach out), the message
+    with its Undo button (out of band, into #messages, which no card reload replaces) and the
+    event that refreshes the cards; without htmx: back to the dashboard with that message."""
     if not request.htmx:
-        messages.success(request, message)
+        remember_undo(request, message, undo_token)
         return redirect("dashboard")
-    return trigger_card_event(HttpResponse(""), FOLLOW_UP_CHANGED)
+    note = render_to_string(
+        "includes/undo_note.html",
+        {
+            "text": message,
+            "token": undo_token,
+            "note_id": f"undo-{secrets.token_hex(6)}",
+            "oob": "insert",
+        },
+        request=request,
+    )
+    return trigger_card_event(HttpResponse(note), FOLLOW_UP_CHANGED)
+
+
+UNDO_NOTE_ID = re.compile(r"undo-[0-9a-f]{8,32}")
 
 
 def _owned_follow_up(request, pk) -> FollowUp:
     return get_owned_or_404(FollowUp.objects.select_related("contact"), request.user, pk=pk)
 
 
+def _row_follow_ups(request, follow_up: FollowUp) -> list[FollowUp]:
+    """The row's follow-up and the same person's others the row showed (`also`): the user's
+    own, still open, of that contact; anything else posted is ignored."""
+    also = [value for value in request.POST.getlist("also") if value.isdigit()]
+    others = FollowUp.objects.filter(
+        owner=request.user,
+        contact_id=follow_up.contact_id,
+        pk__in=also,
+        status__in=followups.OPEN_STATUSES,
+    ).exclude(pk=follow_up.pk)
+    return [follow_up, *others.order_by("id")] if also else [follow_up]
+
+
 @require_POST
 def follow_up_done(request, pk):
     follow_up = _owned_follow_up(request, pk)
-    followups.mark_done(follow_up)
-    return _follow_up_row_response(request, f"Done: {follow_up.contact.display_name}.")
+    row = _row_follow_ups(request, follow_up)
+    token = undo.make_token(request.user, row, "done")
+    for each in row:
+        followups.mark_done(each)
+    return _follow_up_row_response(request, f"Done: {follow_up.contact.display_name}.", token)
 
 
 @require_POST
 def follow_up_dismiss(request, pk):
     follow_up = _owned_follow_up(request, pk)
-    followups.dismiss(follow_up)
+    row = _row_follow_ups(request, follow_up)
+    token = undo.make_token(request.user, row, "dismiss")
+    for each in row:
+        followups.dismiss(each)
     return _follow_up_row_response(
-        request, f"Dismissed the reminder for {follow_up.contact.display_name}."
+        request, f"Dismissed the reminder for {follow_up.contact.display_name}.", token
     )
 
 
@@ -238,11 +286,41 @@ def follow_up_snooze(request, pk):
         messages.error(request, error)
         return redirect("dashboard")
     until = form.cleaned_data["until"]
-    followups.snooze(follow_up, until)
+    row = _row_follow_ups(request, follow_up)
+    token = undo.make_token(request.user, row, "snooze")
+    for each in row:
+        followups.snooze(each, until)
     return _follow_up_row_response(
         request,
         f"Snoozed {follow_up.contact.display_name} until {until.day} {until:%b}.",
+        token,
     )
+
+
+@require_POST
+def follow_up_undo(request):
+    """The Undo of a Done, Snooze or Dismiss message: the state before it, put back."""
+    try:
+        result = undo.undo(request.user, request.POST.get("token", ""))
+    except undo.UndoError as error:
+        message, level = str(error), messages.ERROR
+    else:
+        names = ", ".join(result.names)
+        message = f"Undone: {names} back as before." if names else "Nothing left to undo."
+        level = messages.SUCCESS
+    if not request.htmx:
+        messages.add_message(request, level, message)
+        return redirect("dashboard")
+    note_id = request.POST.get("note", "")
+    context = {
+        "text": message,
+        "level": "success" if level == messages.SUCCESS else "error",
+        # The message whose Undo this was is replaced in place.
+        "note_id": note_id if UNDO_NOTE_ID.fullmatch(note_id) else "",
+    }
+    context["oob"] = "replace" if context["note_id"] else "insert"
+    note = render_to_string("includes/undo_note.html", context, request=request)
+    return trigger_card_event(HttpResponse(note), FOLLOW_UP_CHANGED)
 
 
 @require_POST

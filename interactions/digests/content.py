@@ -1,5 +1,5 @@
 """What the weekly digest says: who to reach out to and why, open promises both ways, one person
-to connect with, upcoming events and the week in numbers. Built for a batch of users at a time
+to connect with, upcoming events, the week's birthdays and dates, and the week in numbers. Built for a batch of users at a time
 in a fixed number of queries (build_digests); the preview is a batch of one."""
 
 from collections.abc import Callable
@@ -8,10 +8,11 @@ from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Case, Func, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Case, F, Func, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.expressions import Star
 from django.urls import reverse
 
+from contacts.dates.selectors import upcoming_dates_by_owner
 from contacts.models import Contact, Profile
 from contacts.services import get_profile
 
@@ -39,6 +40,7 @@ from .tokens import (
 
 MAX_ITEMS = 20
 MAX_EVENTS = 5
+DATES_DAYS = 7  # the digest's week: birthdays and dates from its first day to its last
 
 
 def _each_owners(value_by_owner: dict) -> Case:
@@ -81,6 +83,11 @@ def _counts_by_owner(now: datetime, today_by_owner: dict[int, date]) -> dict:
         f"n_{name}": Subquery(qs.order_by().annotate(n=count).values("n"))
         for name, qs in counts.items()
     }
+    # Due this week counts people, as the subject says ("3 people"), not their follow-ups.
+    people = Func(F("contact_id"), function="COUNT", template="COUNT(DISTINCT %(expressions)s)")
+    subqueries["n_due"] = Subquery(
+        counts["due"].order_by().annotate(n=people).values("n"), output_field=IntegerField()
+    )
     rows = (
         get_user_model()
         .objects.filter(pk__in=list(today_by_owner))
@@ -125,23 +132,32 @@ class _Links:
         )
 
 
-def _digest_context(owner, profile, today, due, promises, person, events, counts, links):
+def _digest_context(
+    owner, profile, today, due, promises, person, events, dates, counts, links
+):
     """The template context of one digest from what was read for it."""
     stats = dict(counts)
     due_total = stats.pop("due")
-    reach_out = []
+    # One item per person, with every reason they are due (a promise and their cadence, say);
+    # the one-click links act on the one due first.
+    by_person: dict[int, dict] = {}
     for follow_up in due:
+        reason = follow_up_reason_text(follow_up, today, profile=profile)
+        if follow_up.contact_id in by_person:
+            by_person[follow_up.contact_id]["reason"] += f"; {reason}"
+            continue
         item = {
             "follow_up": follow_up,
             "contact": follow_up.contact,
-            "reason": follow_up_reason_text(follow_up, today, profile=profile),
+            "reason": reason,
             "overdue_days": (today - follow_up.due_on).days,
             "contact_url": links.contact(follow_up.contact_id),
         }
         if links.action:
             item["done_url"] = links.action(follow_up, "done")
             item["snooze_url"] = links.action(follow_up, "snooze")
-        reach_out.append(item)
+        by_person[follow_up.contact_id] = item
+    reach_out = list(by_person.values())
     mine, theirs = promises
     return {
         "owner": owner,
@@ -155,6 +171,12 @@ def _digest_context(owner, profile, today, due, promises, person, events, counts
         "person": person,
         "person_url": links.contact(person.contact.pk) if person else "",
         "events": events,
+        # Birthdays and other important dates of the week, each with its contact's link.
+        "dates": [
+            {"on": d.on, "name": d.contact.display_name, "text": d.text,
+             "url": links.contact(d.contact.pk)}
+            for d in dates
+        ],
         "stats": stats,
         "site_url": settings.SITE_URL,
         "settings_url": links.settings,
@@ -165,7 +187,7 @@ def _digest_context(owner, profile, today, due, promises, person, events, counts
 def build_digests(owners, now: datetime, *, links: bool = True) -> list[dict]:
     """Everything each of `owners` (users loaded with select_related("profile")) is told for
     the week starting on their today, in their zone: who to reach out to and why, open promises
-    both ways, one person to connect with, events, stats. In the same order, in seven queries
+    both ways, one person to connect with, events, important dates, stats. In the same order, in eight queries
     for the whole batch whatever the number of users or the size of their networks."""
     return _build_digests(owners, {owner.pk: profile_of(owner) for owner in owners}, now, links)
 
@@ -173,7 +195,7 @@ def build_digests(owners, now: datetime, *, links: bool = True) -> list[dict]:
 def build_digest(
     owner, now: datetime, *, profile: Profile | None = None, links: bool = True
 ) -> dict:
-    """build_digests for one user (the preview), in the same seven queries."""
+    """build_digests for one user (the preview), in the same eight queries."""
     profiles = {owner.pk: profile or get_profile(owner)}
     return _build_digests([owner], profiles, now, links)[0]
 
@@ -189,11 +211,12 @@ def _build_digests(owners, profiles: dict[int, Profile], now: datetime, links: b
     promises = open_promises_by_owner(list(profiles))
     people = one_person_by_owner(profiles, today)
     events = upcoming_events_by_owner(today, MAX_EVENTS)
+    dates = upcoming_dates_by_owner(list(profiles), today, DATES_DAYS)
     shared_links = _Links.make(links)
     return [
         _digest_context(
             owner, profiles[owner.pk], today[owner.pk], due[owner.pk], promises[owner.pk],
-            people[owner.pk], events[owner.pk], counts[owner.pk], shared_links,
+            people[owner.pk], events[owner.pk], dates[owner.pk], counts[owner.pk], shared_links,
         )
         for owner in owners
     ]

@@ -14,6 +14,7 @@ from django.db.models import Case, F, Q, Value, When, Window
 from django.db.models.functions import RowNumber
 
 from contacts.models import Contact, Event, Profile
+from network_crm.queries import pk_in
 
 from ..models import Direction, FollowUp, FollowUpReason, Support, SupportStatus
 from .schedule import OPEN_STATUSES, cadence_for
@@ -164,7 +165,7 @@ def open_follow_ups_by_owner(until_by_owner: dict[int, date], limit: int) -> dic
     contact_fields = [f"contact__{field.name}" for field in fields(DueContact)[1:]]
     event_fields = [f"event__{field.name}" for field in fields(DueEvent)[1:]]
     rows = (
-        FollowUp.objects.filter(pk__in=list(first.values_list("pk", flat=True)))
+        FollowUp.objects.filter(pk_in(list(first.values_list("pk", flat=True))))
         .order_by("owner_id", "due_on", "pk")
         .values_list(*columns, *contact_fields, *event_fields)
     )

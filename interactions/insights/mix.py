@@ -55,6 +55,10 @@ class Diversity:
     same_team_percent: int
     missing_disciplines: list[str]
     missing_circles: list[str]
+    # People whose discipline or circle is not set yet (imported, unsorted): counted apart,
+    # never as part of the mix, so the shares above are among the people sorted.
+    discipline_unset: int = 0
+    circle_unset: int = 0
     nudges: list[str] = field(default_factory=list)
 
 
@@ -83,6 +87,8 @@ def diversity(owner, profile: Profile | None = None, top_companies: int = 8) -> 
         "same_discipline": Count("id", filter=Q(discipline=profile.own_discipline)),
         "same_team": Count("id", filter=same_team),
         "companies": Count("company", distinct=True, filter=~Q(company="")),
+        "circle_unset": Count("id", filter=Q(circle="")),
+        "discipline_unset": Count("id", filter=Q(discipline="")),
         **{f"circle_{key}": Count("id", filter=Q(circle=key)) for key in Circle.values},
         **{f"discipline_{key}": Count("id", filter=Q(discipline=key)) for key in Discipline.values},
     }
@@ -92,14 +98,16 @@ def diversity(owner, profile: Profile | None = None, top_companies: int = 8) -> 
     total = totals["total"]
     by_circle = {key: totals[f"circle_{key}"] for key in Circle.values}
     by_discipline = {key: totals[f"discipline_{key}"] for key in Discipline.values}
+    with_circle = total - totals["circle_unset"]
+    with_discipline = total - totals["discipline_unset"]
 
     circles = [
-        Share(key, label, by_circle[key], percent(by_circle[key], total))
+        Share(key, label, by_circle[key], percent(by_circle[key], with_circle))
         for key, label in Circle.choices
     ]
     disciplines = sorted(
         (
-            Share(key, label, by_discipline[key], percent(by_discipline[key], total))
+            Share(key, label, by_discipline[key], percent(by_discipline[key], with_discipline))
             for key, label in Discipline.choices
         ),
         key=lambda s: -s.count,
@@ -112,10 +120,13 @@ def diversity(owner, profile: Profile | None = None, top_companies: int = 8) -> 
     )
     companies = [Share(name, name, n, percent(n, total)) for name, n in company_rows]
 
+    # Nothing is "missing" from a network nobody has sorted yet.
     missing_disciplines = [
         Discipline(key).label for key in CORE_DISCIPLINES if not by_discipline[key]
-    ]
-    missing_circles = [label for key, label in Circle.choices if not by_circle[key]]
+    ] if with_discipline else []
+    missing_circles = (
+        [label for key, label in Circle.choices if not by_circle[key]] if with_circle else []
+    )
     result = Diversity(
         total=total,
         circles=circles,
@@ -123,13 +134,15 @@ def diversity(owner, profile: Profile | None = None, top_companies: int = 8) -> 
         companies=companies,
         company_count=totals["companies"],
         own_discipline_label=Discipline(profile.own_discipline).label,
-        same_discipline_percent=percent(totals["same_discipline"], total),
+        same_discipline_percent=percent(totals["same_discipline"], with_discipline),
         own_company=own_company,
         same_company_percent=percent(totals["same_company"], total),
         own_team=own_team,
         same_team_percent=percent(totals["same_team"], total),
         missing_disciplines=missing_disciplines,
         missing_circles=missing_circles,
+        discipline_unset=totals["discipline_unset"],
+        circle_unset=totals["circle_unset"],
     )
     result.nudges = _diversity_nudges(result)
     return result
@@ -138,6 +151,19 @@ def diversity(owner, profile: Profile | None = None, top_companies: int = 8) -> 
 def _diversity_nudges(d: Diversity) -> list[str]:
     if not d.total:
         return ["Add a few contacts to see the mix of your network."]
+    nudges = []
+    unsorted = max(d.discipline_unset, d.circle_unset)
+    if unsorted:
+        nudges.append(
+            f"{unsorted} of your {d.total} contacts {'is' if unsorted == 1 else 'are'} not "
+            f"sorted yet (no discipline or circle): they are left out of the shares below."
+        )
+    if d.discipline_unset < d.total:
+        nudges += _discipline_nudges(d)
+    return nudges + _place_nudges(d)
+
+
+def _discipline_nudges(d: Diversity) -> list[str]:
     nudges = []
     top = d.disciplines[0]
     missing = [label.lower() for label in d.missing_disciplines]
@@ -158,6 +184,11 @@ def _diversity_nudges(d: Diversity) -> list[str]:
                 f"Only {thinnest.percent}% of your network {DISCIPLINE_PEOPLE[thinnest.key]} "
                 f"({thinnest.count}); meet one more this month."
             )
+    return nudges
+
+
+def _place_nudges(d: Diversity) -> list[str]:
+    nudges = []
     if d.own_company and d.same_company_percent >= CONCENTRATION_PERCENT:
         nudges.append(
             f"{d.same_company_percent}% of your network work at {d.own_company}; "

@@ -173,9 +173,9 @@ def _reason(contact, profile, parts, days_since, cadence, counts, owed, usual_ci
     if parts["strength"] >= 0.5:
         reasons.append(f"a strong tie (strength {round(parts['strength'] * 100)})")
     outside = []
-    if contact.discipline != profile.own_discipline:
+    if contact.discipline and contact.discipline != profile.own_discipline:
         outside.append(contact.get_discipline_display().lower())
-    if contact.circle != usual_circle:
+    if contact.circle and contact.circle != usual_circle:
         outside.append(contact.get_circle_display().lower())
     if outside:
         reasons.append(f"outside your usual circle ({', '.join(outside)})")

@@ -29,6 +29,8 @@ from contacts.models import (
 from ..models import Direction, Mentorship, Support, SupportKind, SupportStatus
 from .layout import place
 
+# A circle or discipline not set yet: grey, as the legend says.
+UNSET_COLOUR = "#8a94a6"
 CIRCLE_COLOURS = {
     Circle.SAME_TEAM: "#2f5bd3",
     Circle.SAME_COMPANY: "#7c4dcc",
@@ -289,8 +291,8 @@ def to_elements(net: Network, me_label: str, brief_url, group_url=None) -> list[
                     "size": node.size,
                     "gives": node.gives,
                     "received": node.received,
-                    "colorCircle": CIRCLE_COLOURS.get(node.circle, "#8a94a6"),
-                    "colorDiscipline": DISCIPLINE_COLOURS.get(node.discipline, "#8a94a6"),
+                    "colorCircle": CIRCLE_COLOURS.get(node.circle, UNSET_COLOUR),
+                    "colorDiscipline": DISCIPLINE_COLOURS.get(node.discipline, UNSET_COLOUR),
                     "brief": brief_url(node.id),
                 },
                 "position": {"x": node.x, "y": node.y},

@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from contacts.access import get_owned_or_404
-from contacts.models import Contact
+from contacts.models import NOT_SET, Contact
 from contacts.services import get_profile
 from network_crm import fragment_cache
 
 from ..models import Direction, Support, SupportStatus
 from .forms import NetworkFilterForm
-from .selectors import CIRCLE_COLOURS, DISCIPLINE_COLOURS, network, to_elements
+from .selectors import CIRCLE_COLOURS, DISCIPLINE_COLOURS, UNSET_COLOUR, network, to_elements
 
 
 def _today_and_now(user, profile=None):
@@ -56,7 +56,8 @@ def network_page(request):
 
 
 def _legend(choices, colours):
-    return [(label, colours[key]) for key, label in choices if key]
+    # Unsorted people are drawn grey (to_elements' fallback colour), so the legend says so.
+    return [*((label, colours[key]) for key, label in choices if key), (NOT_SET, UNSET_COLOUR)]
 
 
 def _network_json(request, today) -> str:

@@ -58,15 +58,7 @@ class ImportsPhase:
                 floor_runs.append(seconds)
                 restore()
                 connections.close_all()
-                result = subprocess.run(
-                    [sys.executable, "-m", "network_crm.bench.import_probe",
-                     "--user-id", str(self.owner.pk), "--file", str(path)],
-                    cwd=BASE_DIR, env=self.child_env(), capture_output=True, text=True,
-                    timeout=1800,
-                )
-                if result.returncode:
-                    raise RuntimeError(f"import probe failed: {result.stderr[-2000:]}")
-                runs.append(json.loads(result.stdout.strip().splitlines()[-1]))
+                runs.append(self._run_probe(path))
         if any(r["counts"] != runs[0]["counts"] for r in runs):
             raise RuntimeError(f"the import runs did not start from the same account: {runs}")
         probe = sorted(runs, key=lambda r: r["seconds"])[len(runs) // 2]
@@ -99,6 +91,50 @@ class ImportsPhase:
             f"({rows_per_second:,.0f} rows/s), peak {probe['peak_rss_mb']} MB; "
             f"floor {floor['seconds']:.3f}s, parse floor {parse_floor['seconds']:.3f}s"
         )
+        if size.import_memory_rows:
+            self._import_memory(size.import_memory_rows)
+
+    def _import_memory(self, rows: int) -> None:
+        """The full run's memory figure: one import of `rows` LinkedIn rows (the most one
+        upload may hold) in a process of its own, its peak resident memory against the
+        worker's budget; the account is put back afterwards."""
+        from .data import write_linkedin_file
+
+        path = self.workdir / "Connections-large.csv"
+        shape = write_linkedin_file(path, rows, seed=self.seed + 1)
+        with self._account_restored() as restore:
+            connections.close_all()
+            try:
+                probe = self._run_probe(path)
+            finally:
+                restore()
+        path.unlink(missing_ok=True)
+        rows_per_second = probe["rows"] / probe["seconds"]
+        self.add(f"LinkedIn import, {rows:,} rows", {
+            "kind": "import", "rows": probe["rows"], "seconds": round(probe["seconds"], 2),
+            "cpu_seconds": probe["cpu_seconds"], "rows_per_second": round(rows_per_second),
+            "counts": probe["counts"], "file": shape, "rss_before_mb": probe["rss_before_mb"],
+            "peak_rss_mb": probe["peak_rss_mb"],
+        }, [
+            (f"peak memory < {IMPORT_PEAK_MB} MB", probe["peak_rss_mb"],
+             probe["peak_rss_mb"] < IMPORT_PEAK_MB),
+            (f"≥ {IMPORT_ROWS_PER_SECOND:,} rows/s", round(rows_per_second),
+             rows_per_second >= IMPORT_ROWS_PER_SECOND),
+        ])
+        self.log(f"  import of {rows:,} rows: {probe['seconds']:.1f}s "
+                 f"({rows_per_second:,.0f} rows/s), peak {probe['peak_rss_mb']} MB")
+
+    def _run_probe(self, path) -> dict:
+        """import_probe.py on `path` for the bench user: its JSON figures."""
+        result = subprocess.run(
+            [sys.executable, "-m", "network_crm.bench.import_probe",
+             "--user-id", str(self.owner.pk), "--file", str(path)],
+            cwd=BASE_DIR, env=self.child_env(), capture_output=True, text=True,
+            timeout=1800,
+        )
+        if result.returncode:
+            raise RuntimeError(f"import probe failed: {result.stderr[-2000:]}")
+        return json.loads(result.stdout.strip().splitlines()[-1])
 
     def _parse_floor(self, data: bytes) -> tuple[str, list[float]]:
         """Context, not the target: the file's rows loaded PARSE_FLOOR_RUNS times, as they are

@@ -141,7 +141,7 @@ def test_the_list_costs_the_same_queries_for_5_or_50_contacts(api, owner):
         ContactEmailFactory(contact=contact)
         contact.tags.add(TagFactory(owner=owner, name=f"t{i}"))
     few = queries()
-    assert few == 5  # token, contacts, emails, phones, tags
+    assert few == 6  # token, contacts, emails, phones, tags, important dates
     for i in range(45):
         contact = ContactFactory(owner=owner)
         ContactEmailFactory(contact=contact)

@@ -14,7 +14,8 @@ def test_healthz_answers_without_sign_in_and_names_no_data(client, owner):
     body = response.json()
     assert body["status"] == "ok"
     assert body["database"] == "ok" and body["broker"] == "ok"
-    assert set(body) == {"status", "database", "broker", "scheduler", "scheduler_last_tick"}
+    assert set(body) == {"status", "database", "broker", "scheduler", "scheduler_last_tick",
+                         "worker", "worker_last_heartbeat", "worker_heartbeat_age_seconds"}
     assert "owner" not in response.content.decode()
 
 
@@ -87,3 +88,56 @@ def test_the_tick_is_recorded_and_read_with_the_cache_down(cache_down):
 
     record_scheduler_tick()
     assert scheduler_state()[0] == "ok"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_the_workers_heartbeat_and_its_age(client):
+    from network_crm.health import remember_worker
+
+    assert client.get("/healthz").json()["worker"] == "never"
+    remember_worker()
+    body = client.get("/healthz").json()
+    assert body["worker"] == "ok" and body["worker_heartbeat_age_seconds"] <= 1
+    beat = SchedulerTick.objects.get(name="worker-heartbeat")
+    assert body["worker_last_heartbeat"] == beat.ticked_at.isoformat()
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_the_worker_stopped_beating(client, settings):
+    SchedulerTick.objects.create(
+        name="worker-heartbeat",
+        ticked_at=timezone.now() - datetime.timedelta(seconds=4 * settings.WORKER_HEARTBEAT_SECONDS),
+    )
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["worker"] == "stale" and body["status"] == "unhealthy"
+    assert body["worker_heartbeat_age_seconds"] >= 4 * settings.WORKER_HEARTBEAT_SECONDS
+
+
+@pytest.mark.django_db
+def test_the_worker_heartbeat_step_beats_at_start_and_on_the_workers_timer(settings):
+    from network_crm.celery import Heartbeat, app
+
+    calls = []
+
+    class Timer:
+        def call_repeatedly(self, seconds, fun, priority=0):
+            calls.append((seconds, fun))
+
+            class Ref:
+                def cancel(self):
+                    calls.append("cancelled")
+
+            return Ref()
+
+    class Worker:
+        timer = Timer()
+
+    assert Heartbeat in app.steps["worker"]
+    step = Heartbeat(Worker())
+    step.start(Worker())
+    assert SchedulerTick.objects.filter(name="worker-heartbeat").exists()
+    assert calls[0][0] == settings.WORKER_HEARTBEAT_SECONDS
+    step.stop(Worker())
+    assert calls[-1] == "cancelled"

@@ -1,8 +1,12 @@
 """Contacts with their emails, phones and tags; written through contacts.services."""
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from rest_framework import serializers
 
 from contacts import services
+from contacts.dates.models import DateKind, ImportantDate
+from contacts.dates.services import set_dates
 from contacts.models import Contact, Event
 
 from .base import OwnedRelatedField, OwnedSerializer, StrictCharField
@@ -18,6 +22,23 @@ class PhoneSerializer(serializers.Serializer):
     label = StrictCharField(max_length=30, allow_blank=True, required=False, default="")
 
 
+class ImportantDateSerializer(serializers.ModelSerializer):
+    """A birthday, anniversary or named date: month and day, the year when known."""
+
+    class Meta:
+        model = ImportantDate
+        fields = ["kind", "label", "month", "day", "year", "yearly"]
+        extra_kwargs = {"label": {"required": False}, "yearly": {"required": False}}
+
+    def validate(self, data):
+        row = ImportantDate(**{"label": "", "yearly": True, **data})
+        try:
+            row.clean()
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
+        return data
+
+
 class TagsField(serializers.ListField):
     child = StrictCharField(max_length=50)
 
@@ -29,8 +50,8 @@ class ContactSerializer(OwnedSerializer):
     emails = EmailSerializer(many=True, required=False)
     phones = PhoneSerializer(many=True, required=False)
     tags = TagsField(required=False, max_length=100)
-    # Important dates (birthday, anniversary, …) arrive with issue 15 on another branch: add
-    # an `important_dates` list here (read and write) and in docs/api.md when Contact has them.
+    # Written as a whole: the list given replaces the contact's dates (like tags).
+    important_dates = ImportantDateSerializer(many=True, required=False, max_length=20)
     met_at = OwnedRelatedField(Event, allow_null=True, required=False)
     introduced_by = OwnedRelatedField(Contact, allow_null=True, required=False)
 
@@ -42,6 +63,7 @@ class ContactSerializer(OwnedSerializer):
             "emails",
             "phones",
             "tags",
+            "important_dates",
             "last_interaction_at",
             "next_follow_up_on",
             "strength",
@@ -83,13 +105,30 @@ class ContactSerializer(OwnedSerializer):
                 result.append(name)
         return result
 
+    def validate_important_dates(self, rows):
+        if sum(row.get("kind") == DateKind.BIRTHDAY for row in rows) > 1:
+            raise serializers.ValidationError("A person has one birthday.")
+        return rows
+
     def validate_introduced_by(self, contact):
         if contact is not None and self.instance is not None and contact.pk == self.instance.pk:
             raise serializers.ValidationError("A contact cannot have introduced themselves.")
         return contact
 
+    @transaction.atomic
     def create(self, validated_data):
-        return services.create_contact(self.owner, validated_data)
+        dates = validated_data.pop("important_dates", None)
+        contact = services.create_contact(self.owner, validated_data)
+        if dates is not None:
+            set_dates(contact, dates)
+        return contact
 
+    @transaction.atomic
     def update(self, contact, validated_data):
-        return services.update_contact(contact, validated_data)
+        dates = validated_data.pop("important_dates", None)
+        contact = services.update_contact(contact, validated_data)
+        if dates is not None:
+            set_dates(contact, dates)
+            # The answer shows the new dates, not the ones prefetched before the write.
+            getattr(contact, "_prefetched_objects_cache", {}).pop("important_dates", None)
+        return contact

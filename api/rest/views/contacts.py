@@ -46,7 +46,7 @@ class ContactViewSet(OwnedViewSet):
 
     def get_queryset(self):
         return (
-            super().get_queryset().prefetch_related("emails", "phones", "tags")
+            super().get_queryset().prefetch_related("emails", "phones", "tags", "important_dates")
         )
 
     def filter_list(self, queryset, data):

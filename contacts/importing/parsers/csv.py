@@ -5,7 +5,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..limits import csv_row_error
-from ..records import ParsedRow, clean
+from ..records import ParsedRow, clean, ragged
 from ..sniff import Sniffed, norm_header, open_text
 
 
@@ -31,19 +31,35 @@ def iter_csv(path: Path, sniffed: Sniffed) -> Iterator[tuple[int, list[str] | No
                 yield line, None, csv_row_error(exc)
 
 
-def iter_dict_rows(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow | tuple[int, dict]]:
+class ReadCells(dict):
+    """A row's cells by header name, noting which names were read (Sniffed.used_columns)."""
+
+    __slots__ = ("used",)
+
+    def get(self, key, default=None):
+        self.used.add(key)
+        return super().get(key, default)
+
+
+def iter_dict_rows(
+    path: Path, sniffed: Sniffed
+) -> Iterator[ParsedRow | tuple[int, dict, list[str]]]:
+    """(line, cells by header name, warnings) per row, or the ParsedRow of a row that is
+    unreadable or blank."""
     keys = [norm_header(h) for h in sniffed.header]
+    width = len(keys)
     for line, cells, error in iter_csv(path, sniffed):
         if error:
             yield ParsedRow(line=line, error=error)
             continue
         if not cells:
             continue  # a blank line is not a row
-        raw = {}
+        raw = ReadCells()
+        raw.used = sniffed.used_columns
         for i, key in enumerate(keys):
             if i < len(cells) and key and key not in raw:
                 raw[key] = cells[i]
         if not any(clean(v) for v in cells):
             yield ParsedRow(line=line, skip="empty row", raw=raw)
             continue
-        yield line, raw
+        yield line, raw, ragged(cells, width)

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from ..records import ContactRecord, ParsedRow, clean, join_name
 from ..sniff import Sniffed
-from .common import add_note, cell_getter, finish, format_birthday, set_url
+from .common import add_note, cell_getter, finish, set_birthday, set_url
 from .csv import iter_dict_rows
 
 def _multi(value: str) -> list[str]:
@@ -18,7 +18,7 @@ def parse_google(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
         if isinstance(item, ParsedRow):
             yield item
             continue
-        line, raw = item
+        line, raw, warnings = item
         g = cell_getter(raw)
         name = (
             join_name(
@@ -28,10 +28,16 @@ def parse_google(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
             )
             or g("name")
             or g("nickname")
-            or g("file as")
+            # "File as" is the company on an organisation's row: that row is named by it.
+            or (g("file as") if not (g("organization name") or g("organization 1 - name")) else "")
         )
         record = ContactRecord(
             name=name,
+            phonetic_name=join_name(
+                g("phonetic first name") or g("given name yomi"),
+                g("phonetic middle name") or g("additional name yomi"),
+                g("phonetic last name") or g("family name yomi"),
+            ),
             preferred_name=g("nickname") if g("nickname") != name else "",
             company=g("organization name") or g("organization 1 - name"),
             title=g("organization title") or g("organization 1 - title"),
@@ -58,7 +64,7 @@ def parse_google(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
             if label.lower().replace(" ", "") not in {"mycontacts", "starred", "othercontacts"}:
                 record.add_tag(label)
         add_note(record, g("notes"))
-        add_note(record, format_birthday(g("birthday")))
-        if not record.name and record.emails:
-            record.name = record.emails[0][0]
-        yield finish(line, record, raw)
+        set_birthday(record, g("birthday"))
+        row = finish(line, record, raw)
+        row.warnings.extend(warnings)
+        yield row

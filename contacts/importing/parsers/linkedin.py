@@ -7,13 +7,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..records import ContactRecord, ParsedRow, clean
+from ..records import PLACEHOLDERS, ContactRecord, ParsedRow, clean, ragged
 from ..sniff import Sniffed, norm_header
-from .common import MONTHS
+from .common import MONTHS, parse_day
 from .csv import iter_csv
-
-LINKEDIN_DATE_FORMATS = ("%d %b %Y", "%d-%b-%y", "%m/%d/%y", "%m/%d/%Y", "%Y-%m-%d", "%b %d, %Y")
-
 
 # LinkedIn's own "12 Mar 2021", read without strptime (a tenth of its time; a file of years
 # of connections has thousands of distinct dates).
@@ -33,12 +30,10 @@ def linkedin_how_we_met(value: str) -> str:
             pass  # not a day of that month: as strptime would, the other formats are tried
         else:
             return f"Connected on LinkedIn on {day.day} {MONTHS[month - 1][:3]} {day.year}"
-    for fmt in LINKEDIN_DATE_FORMATS:
-        try:
-            day = datetime.datetime.strptime(value, fmt).date()
-        except ValueError:
-            continue
-        return f"Connected on LinkedIn on {day.day} {day:%b %Y}"
+    # The export of 2018 wrote "1/8/18, 6:14 PM" (US order, with the time).
+    if (parsed := parse_day(value)) is not None and parsed[2] is not None:
+        month, day, year = parsed
+        return f"Connected on LinkedIn on {day} {MONTHS[month - 1][:3]} {year}"
     return f"Connected on LinkedIn on {value}"
 
 
@@ -84,6 +79,7 @@ class LinkedInRows:
 
     def __init__(self, sniffed: Sniffed):
         keys = [norm_header(h) for h in sniffed.header]
+        sniffed.used_columns.update(key for key in keys if key in self.COLUMNS)
         self.raw_of = _raw_builder(keys)
         position = {}
         for i, key in enumerate(keys):
@@ -91,6 +87,7 @@ class LinkedInRows:
         # A column the file lacks reads from the blank cell appended to every row.
         columns = [position.get(name, -1) for name in self.COLUMNS]
         self.width = max(columns) + 1
+        self.header_width = len(keys)
         self._missing_column = -1 in columns
         self._pick = operator.itemgetter(*columns)
 
@@ -101,7 +98,10 @@ class LinkedInRows:
         picked = self._pick(cells)
         if "\x00" in "".join(picked):
             picked = [cell.replace("\x00", "") for cell in picked]
-        return list(map(str.strip, picked))
+        picked = list(map(str.strip, picked))
+        if not PLACEHOLDERS.isdisjoint(picked):
+            picked = [clean(cell) for cell in picked]
+        return picked
 
     def parsed(self, line: int, cells: list[str] | None, error: str = "") -> ParsedRow | None:
         """The row as a ParsedRow (None for a blank line, which is not a row)."""
@@ -123,7 +123,9 @@ class LinkedInRows:
         )
         if email:
             record.emails.append((email, "LinkedIn"))
-        return ParsedRow(line=line, record=record, raw=raw)
+        return ParsedRow(
+            line=line, record=record, raw=raw, warnings=ragged(cells, self.header_width)
+        )
 
 
 def parse_linkedin(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:

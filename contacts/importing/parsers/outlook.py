@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..records import ContactRecord, ParsedRow, join_name
 from ..sniff import Sniffed
-from .common import add_note, cell_getter, finish, format_birthday, set_url
+from .common import add_note, cell_getter, finish, set_birthday, set_url
 from .csv import iter_dict_rows
 
 def parse_outlook(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
@@ -14,7 +14,7 @@ def parse_outlook(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
         if isinstance(item, ParsedRow):
             yield item
             continue
-        line, raw = item
+        line, raw, warnings = item
         g = cell_getter(raw)
         record = ContactRecord(
             name=join_name(g("first name"), g("middle name"), g("last name"))
@@ -48,7 +48,7 @@ def parse_outlook(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
         for category in re.split(r"[;,]", g("categories")):
             record.add_tag(category)
         add_note(record, g("notes"))
-        add_note(record, format_birthday(g("birthday")))
-        if not record.name and record.emails:
-            record.name = record.emails[0][0]
-        yield finish(line, record, raw)
+        set_birthday(record, g("birthday"))
+        row = finish(line, record, raw)
+        row.warnings.extend(warnings)
+        yield row

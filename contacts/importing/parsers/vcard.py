@@ -6,9 +6,10 @@ from pathlib import Path
 
 import vobject
 
+from ...models import ContactKind
 from ..records import ContactRecord, ParsedRow, clean, join_name
 from ..sniff import Sniffed, open_text
-from .common import add_note, finish, format_birthday, set_url
+from .common import add_note, finish, set_birthday, set_url
 
 BINARY_PROPERTIES = ("PHOTO", "LOGO", "SOUND", "KEY")
 
@@ -113,7 +114,16 @@ def card_to_record(card) -> ContactRecord:
         record.department = clean(org[1]) if len(org) > 1 else ""
     else:
         record.company = clean(org)
-    record.name = name or record.company
+    record.name = name
+    kind = clean(first("kind") or first("x-addressbookserver-kind")).lower()
+    if kind == "org" or clean(first("x-abshowas")).upper() == "COMPANY" or (
+        not name and record.company
+    ):
+        record.kind = ContactKind.ORGANISATION
+    record.phonetic_name = join_name(
+        first("x-phonetic-first-name"), first("x-phonetic-middle-name"),
+        first("x-phonetic-last-name"),
+    )
     record.preferred_name = clean(first("nickname")) if first("nickname") != name else ""
     record.title = clean(first("title")) or clean(first("role"))
     for prop in c.get("email", []):
@@ -135,14 +145,49 @@ def card_to_record(card) -> ContactRecord:
         values = prop.value if isinstance(prop.value, list) else str(prop.value).split(",")
         for tag in values:
             record.add_tag(tag)
-    add_note(record, first("note"))
-    add_note(record, format_birthday(str(first("bday"))))
-    if not record.name and record.emails:
-        record.name = record.emails[0][0]
+    # vobject undoes the escapes of RFC 6350 but "\:", which vCard 2.1 and Google write.
+    add_note(record, str(first("note")).replace("\\:", ":"))
+    set_birthday(record, str(first("bday")))
     return record
 
 
+def _uid(value) -> str:
+    value = clean(value)
+    return value[9:] if value.lower().startswith("urn:uuid:") else value
+
+
+def _is_group(card) -> bool:
+    c = card.contents
+    kind = c.get("kind") or c.get("x-addressbookserver-kind") or []
+    return any(clean(p.value).lower() == "group" for p in kind)
+
+
+def group_memberships(path: Path, sniffed: Sniffed) -> dict[str, list[str]]:
+    """member (UID or email) → the names of the groups (KIND:group cards, Apple's
+    X-ADDRESSBOOKSERVER-KIND) that list it, read in a first pass over the file."""
+    groups: dict[str, list[str]] = {}
+    for _, _, lines in iter_cards(path, sniffed):
+        if not lines or not any("KIND:GROUP" in line.upper() for line in lines):
+            continue
+        try:
+            card = vobject.readOne("\r\n".join(_logical_lines(lines)) + "\r\n")
+        except Exception:  # reported as an unreadable card by the main pass
+            continue
+        if not _is_group(card):
+            continue
+        name = clean(card.contents["fn"][0].value) if card.contents.get("fn") else ""
+        for prop in card.contents.get("member", []) + card.contents.get(
+            "x-addressbookserver-member", []
+        ):
+            member = _uid(prop.value)
+            member = member[7:].lower() if member.lower().startswith("mailto:") else member
+            if name and member:
+                groups.setdefault(member, []).append(name)
+    return groups
+
+
 def parse_vcard(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
+    groups = group_memberships(path, sniffed)
     for number, start, lines in iter_cards(path, sniffed):
         raw = {"card": str(number), "line": str(start)}
         if lines is None:
@@ -154,6 +199,19 @@ def parse_vcard(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
         raw["vcard"] = text[:2000]
         try:
             card = vobject.readOne(text, ignoreUnreadable=False)
+            if _is_group(card):
+                name = clean(card.contents["fn"][0].value) if card.contents.get("fn") else ""
+                members = len(card.contents.get("member", [])) + len(
+                    card.contents.get("x-addressbookserver-member", [])
+                )
+                yield ParsedRow(
+                    line=number,
+                    skip=f"“{name}” is a group, not a person: "
+                    + (f"its {members} members are" if members != 1 else "its member is")
+                    + f" tagged “{name}”",
+                    raw=raw,
+                )
+                continue
             record = card_to_record(card)
         except Exception as exc:  # vobject raises many types for damaged cards
             reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
@@ -164,4 +222,13 @@ def parse_vcard(path: Path, sniffed: Sniffed) -> Iterator[ParsedRow]:
             )
             continue
         raw["name"] = record.name
-        yield finish(number, record, raw)
+        if groups:
+            uid = _uid(card.contents["uid"][0].value) if card.contents.get("uid") else ""
+            for name in groups.get(uid, []) + [
+                n for email, _ in record.emails for n in groups.get(email.lower(), [])
+            ]:
+                record.add_tag(name)
+        row = finish(number, record, raw)
+        if any(line[:5].upper() == "PHOTO" or ".PHOTO" in line[:20].upper() for line in lines):
+            row.warnings.append("its photo is not imported (contacts have no picture here)")
+        yield row

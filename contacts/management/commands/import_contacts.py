@@ -46,7 +46,7 @@ class Command(BaseCommand):
         refused = []
 
         def sink(row):
-            if row.status in Status.REFUSED:
+            if row.status in Status.REFUSED or row.warnings or row.status == Status.POSSIBLE:
                 refused.append(row)
 
         try:
@@ -62,8 +62,11 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {options['file']}: {exc.strerror}") from None
         for row in refused:
-            self.stdout.write(
-                f"line {row.line}: {row.status} — {row.reason}"
-                + (f" ({row.name})" if row.name else "")
-            )
+            if row.status in Status.REFUSED or row.status == Status.POSSIBLE:
+                self.stdout.write(
+                    f"line {row.line}: {row.status} — {row.reason}"
+                    + (f" ({row.name})" if row.name else "")
+                )
+            for warning in row.warnings or ():
+                self.stdout.write(f"line {row.line}: warning — {warning}")
         self.stdout.write(summary.text())

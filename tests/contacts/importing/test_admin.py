@@ -337,3 +337,15 @@ def test_failure_during_import_writes_nothing_and_is_shown(client, staff, fixtur
     assert job.status == ImportStatus.PREVIEWED
     assert "nothing was written" in page
     assert not Contact.objects.exists()
+
+
+def test_the_import_pages_breadcrumbs_use_the_admins_own_styled_markup(client, superuser):
+    """Django's admin styles `ol.breadcrumbs` (with `li` items); a bare div shows unstyled."""
+    from pathlib import Path
+
+    client.force_login(superuser)
+    page = client.get(reverse("admin:contacts_contact_import")).content.decode()
+    assert '<ol class="breadcrumbs">' in page and '<li aria-current="page">Import</li>' in page
+    admin_templates = Path(__file__).resolve().parents[3] / "templates" / "admin"
+    bare = [p.name for p in admin_templates.rglob("*.html") if 'div class="breadcrumbs"' in p.read_text()]
+    assert bare == []

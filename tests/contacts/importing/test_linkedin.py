@@ -130,6 +130,7 @@ def test_bad_cells_are_left_out_with_a_warning_and_the_row_is_kept(export, owner
     assert warned == {
         7: (Status.NEW, ["“not-an-email” is not an email address; left out"]),
         8: (Status.NEW, ["name is longer than 200 characters; cut to 200"]),
+        18: (Status.NEW, ["3 cells where the header names 7 columns: the rest taken as blank"]),
         20: (Status.NEW, ["“https://www.linkedin.com/in/bad url” is not a LinkedIn URL; left out"]),
     }
     assert not Contact.objects.get(owner=owner, name="Bad Email").emails.exists()

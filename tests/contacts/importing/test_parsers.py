@@ -45,7 +45,7 @@ def test_google_current_headers(fixture_path):
         "laura@schmidt.example",
     ]
     assert laura.linkedin_url == "https://www.linkedin.com/in/lauraschmidt"
-    assert "Birthday: 15 April 1985" in laura.notes
+    assert laura.birthday == (4, 15, 1985)
     assert laura.tags == ["Work"]
 
 
@@ -82,7 +82,7 @@ def test_outlook_cp1252(fixture_path):
         "München, Germany",
     )
     assert jurgen.notes == "Prefers email – no calls before 10:00"
-    assert rows[1].record.notes == "Birthday: 15 April 1979"
+    assert rows[1].record.birthday == (4, 15, 1979)
 
 
 def test_outlook_no_birthday_placeholder_is_ignored(fixture_path):
@@ -116,23 +116,24 @@ def test_vcard30_apple_item_labels_and_folded_lines(fixture_path):
     assert astrid.linkedin_url == "https://www.linkedin.com/in/astridlindqvist"
 
 
-def test_vcard30_birthday_without_year_and_photo_ignored(fixture_path):
+def test_vcard30_birthday_without_year_and_photo_reported(fixture_path):
     _, rows = records(fixture_path("contacts_v30_apple.vcf"))
-    assert rows[0].record.notes.endswith("Birthday: 15 April")
+    assert rows[0].record.birthday == (4, 15, None)
+    assert rows[0].warnings == ["its photo is not imported (contacts have no picture here)"]
 
 
-def test_vcard_company_only_card_named_after_company(fixture_path):
+def test_vcard_company_only_card_is_an_organisation(fixture_path):
     _, rows = records(fixture_path("contacts_v30_apple.vcf"))
-    assert rows[1].record.name == "Acme Corp"
+    assert (rows[1].record.company, rows[1].record.kind) == ("Acme Corp", "organisation")
 
 
 def test_vcard40_uri_phone_and_no_year_birthday(fixture_path):
     _, rows = records(fixture_path("contacts_v40.vcf"))
     zoe = rows[0].record
     assert zoe.phones == [("+30-690-000-0000", "cell")]
-    assert zoe.notes == "Birthday: 15 April"
+    assert zoe.birthday == (4, 15, None)
     assert zoe.preferred_name == "Zo"
-    assert rows[1].record.notes == "Birthday: 2 March 1988"
+    assert rows[1].record.birthday == (3, 2, 1988)
 
 
 def test_utf16_tab_separated(fixture_path):

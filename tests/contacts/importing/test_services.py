@@ -4,6 +4,7 @@ import pytest
 
 from contacts.importing.services import Status, run_import
 from contacts.importing.sniff import ImportFileError
+from contacts.dates.models import ImportantDate
 from contacts.models import Contact, ContactEmail, Tag
 from tests.factories import ContactEmailFactory, ContactFactory
 
@@ -152,7 +153,8 @@ def test_existing_contact_with_nothing_new_is_duplicate(owner, fixture_path):
         linkedin_url="https://www.linkedin.com/in/zoepapa",
     )
     ContactEmailFactory(contact=contact, email="zoe@example.gr")
-    contact.phones.create(number="+30 690 000 0000")
+    contact.phones.create(number="+306900000000")
+    ImportantDate.objects.create(owner=owner, contact=contact, month=4, day=15)
     summary = run_import(fixture_path("contacts_v40.vcf"), owner)
     assert summary.rows[0].status == Status.DUPLICATE
 
