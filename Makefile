@@ -78,6 +78,7 @@ run: install $(DATA)/secret_key $(DATA)/encryption_key $(DATA)/vapid_private_key
 	@$(LOCAL_ENV) $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	@$(LOCAL_ENV) $(BIN)/python manage.py ensure_login
 	@if [ -n "$(DEMO)" ]; then $(LOCAL_ENV) $(BIN)/python manage.py seed_demo --user "$${NETWORK_CRM_USER:-me}" --if-empty; fi
+	@$(LOCAL_ENV) $(BIN)/python manage.py scan_now
 	@echo "network_crm: http://127.0.0.1:$(PORT)  (Ctrl-C stops web, worker and beat)"
 	@$(LOCAL_ENV) PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/honcho start -f Procfile
 

@@ -254,7 +254,23 @@ NOT_READY = object()
 
 
 def _one_person_key(user, today: date) -> str:
-    return f"dashboard:one-person:{user.pk}:{today.isoformat()}"
+    return _one_person_key_of(user.pk, today)
+
+
+def _one_person_key_of(user_id: int, day: date) -> str:
+    return f"dashboard:one-person:{user_id}:{day.isoformat()}"
+
+
+def forget_one_person(user_id: int) -> None:
+    """Drop the user's cached "one person" (the answer of today in any time zone): after a
+    bulk change that sends no signals, such as seeding a demo network, an empty answer cached
+    a moment before must not say "add a few contacts" to a full account."""
+    today = timezone.now().date()
+    keys = [_one_person_key_of(user_id, today + timedelta(days=shift)) for shift in (-1, 0, 1)]
+    try:
+        cache.delete_many(keys)
+    except Exception:
+        logger.warning("cache unavailable; cached one person of %s not dropped", user_id)
 
 
 def _cache_get(key):

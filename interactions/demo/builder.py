@@ -74,4 +74,15 @@ def build_demo_network(
         builder = _Builder(user, contacts=contacts, interactions=interactions, seed=seed, today=today)
         counts = builder.build()
         recompute_strength(owner_id=user.pk, now=builder.now)
+    # Bulk inserts send no signals: the user's cached cards and "one person" go explicitly.
+    transaction.on_commit(lambda: forget_cached_pages(user.pk))
     return counts
+
+
+def forget_cached_pages(user_id: int) -> None:
+    from network_crm import fragment_cache
+
+    from ..dashboard.selectors import forget_one_person
+
+    fragment_cache.invalidate(user_id)
+    forget_one_person(user_id)
