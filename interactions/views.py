@@ -33,8 +33,39 @@ INTERACTION_LOGGED = "interactionLogged"
 PROMISE_CHANGED = "promiseChanged"
 
 
+class UncountedPage:
+    """A page of a list too long to count on every visit (a million interactions take longer
+    to count than the page takes to render): Previous / Next and the page's number, no "of N".
+    One row past the page tells whether there is a next one."""
+
+    def __init__(self, queryset, number, per_page: int):
+        self.number = number
+        rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
+        self.object_list, self._more = rows[:per_page], len(rows) > per_page
+        self.paginator = None
+
+    def has_next(self):
+        return self._more
+
+    def has_previous(self):
+        return self.number > 1
+
+    def has_other_pages(self):
+        return self.has_next() or self.has_previous()
+
+    def next_page_number(self):
+        return self.number + 1
+
+    def previous_page_number(self):
+        return self.number - 1
+
+
 def _page(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    number = request.GET.get("page", "")
+    page = UncountedPage(queryset, int(number) if number.isdigit() and int(number) else 1, PAGE_SIZE)
+    if not page.object_list and page.number > 1:  # past the end, as Paginator.get_page does
+        paginator = Paginator(queryset, PAGE_SIZE)
+        page = paginator.get_page(paginator.num_pages)
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()

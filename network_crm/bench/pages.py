@@ -51,13 +51,13 @@ class PagesPhase:
     def _user(self, username: str, contacts: int, interactions: int, seed: int):
         from django.contrib.auth import get_user_model
 
-        from interactions.demo import build_demo_network
+        from .history import build_account
 
         user = get_user_model().objects.create_user(
             username, f"{username}@example.com", password=None
         )
         started = time.monotonic()
-        build_demo_network(user, contacts=contacts, interactions=interactions, seed=seed)
+        build_account(user, contacts, interactions, seed=seed)
         self.log(
             f"  {username}: {contacts} contacts, {interactions} interactions "
             f"in {time.monotonic() - started:.1f}s"

@@ -26,7 +26,7 @@ class Size:
 
 SIZES = {
     "full": Size("full", 5_000, 200_000, 30_000, 1_000_000, 1_000, 500, 1_000, 50_000, 20, 8,
-                 40, 20, import_memory_rows=500_000),
+                 40, 12, import_memory_rows=500_000),
     "quick": Size("quick", 500, 20_000, 1_500, 60_000, 100, 100, 100, 5_000, 5, 4, 15, 3),
     # For the test suite: every phase end to end in seconds.
     "tiny": Size("tiny", 30, 300, 60, 600, 4, 10, 4, 200, 1.5, 2, 3, 1, warmup=0),

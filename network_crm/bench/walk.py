@@ -24,6 +24,9 @@ SKIPPED_PREFIXES = {
     "healthz": "the health check",
     "accounts/": "sign-in, sign-up and password-reset flows (signed out)",
     "digest/a/": "e-mailed one-click action links (they act on a follow-up)",
+    # Backups send the whole account by definition; measured as downloads, not pages.
+    "data/export/contacts.": "export downloads (the whole account, streamed)",
+    "data/export/everything.json": "export downloads (the whole account, streamed)",
 }
 # Signed-in pages under a skipped prefix.
 KEPT = {"password_change", "account_security", "socialaccount_connections"}

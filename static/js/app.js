@@ -39,3 +39,12 @@ document.addEventListener("keydown", (event) => {
   document.addEventListener("DOMContentLoaded", () => offer(document));
   document.addEventListener("htmx:load", (event) => offer(event.detail.elt));
 })();
+// On a phone, secondary filters (details[data-fold-on-phone]) start folded behind their summary.
+(() => {
+  "use strict";
+  const fold = (root) => {
+    if (!window.matchMedia("(max-width: 600px)").matches) return;
+    root.querySelectorAll("details[data-fold-on-phone]").forEach((details) => { details.open = false; });
+  };
+  document.addEventListener("DOMContentLoaded", () => fold(document));
+})();

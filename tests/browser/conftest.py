@@ -171,8 +171,8 @@ def close_when_quiet(context, requests: RequestsInFlight) -> None:
     context.close()
 
 
-def _new_page(chromium, live_server, user, browser_errors, viewport):
-    context = chromium.new_context(viewport=viewport, base_url=live_server.url)
+def _new_page(chromium, live_server, user, browser_errors, viewport, **context_options):
+    context = chromium.new_context(viewport=viewport, base_url=live_server.url, **context_options)
     context.set_default_timeout(TIMEOUT_MS)
     sign_in(context, user, live_server.url)
     page = browser_errors.watch(context.new_page())
@@ -183,6 +183,20 @@ def _new_page(chromium, live_server, user, browser_errors, viewport):
 def owner_page(chromium, live_server, owner, browser_errors):
     """A desktop-sized page signed in as the owner."""
     context, page = _new_page(chromium, live_server, owner, browser_errors, DESKTOP)
+    requests = RequestsInFlight(page)
+    yield page
+    close_when_quiet(context, requests)
+
+
+@pytest.fixture
+def owner_page_without_service_worker(chromium, live_server, owner, browser_errors):
+    """A desktop-sized page signed in as the owner, whose service worker never registers. Once
+    the service worker controls a page, it makes the page's htmx requests itself
+    (templates/webapp/sw.js, `fragment`), and `page.route` never sees those: a test that holds
+    or rewrites a card's reload at the page needs this page."""
+    context, page = _new_page(
+        chromium, live_server, owner, browser_errors, DESKTOP, service_workers="block"
+    )
     requests = RequestsInFlight(page)
     yield page
     close_when_quiet(context, requests)

@@ -3,6 +3,7 @@ console error and no CSP violation. Screenshots go to test-results/screenshots/.
 
 import datetime as dt
 import re
+import time
 
 import pytest
 from django.utils import timezone
@@ -10,7 +11,7 @@ from playwright.sync_api import expect
 
 from interactions.dashboard.views import CARDS
 from interactions.models import FollowUp, FollowUpReason, FollowUpStatus, Interaction
-from tests.browser.conftest import RequestsInFlight, close_when_quiet
+from tests.browser.conftest import TIMEOUT_MS, RequestsInFlight, close_when_quiet
 from tests.factories import (
     ContactFactory,
     EventFactory,
@@ -205,7 +206,9 @@ def hold_requests(page, url: str) -> list:
 
 
 def wait_until(page, condition, what: str) -> None:
-    for _ in range(100):
+    # As patient as every expect() here (TIMEOUT_MS): a loaded machine answers slowly.
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while time.monotonic() < deadline:
         if condition():
             return
         page.wait_for_timeout(50)  # lets Playwright dispatch the route handler meanwhile
@@ -278,11 +281,13 @@ def test_quick_log_answered_after_its_card_reloaded_still_refreshes_the_cards(
 
 
 def test_a_change_that_lands_while_a_card_reloads_still_shows_on_that_card(
-    owner_page, seeded, browser_errors
+    owner_page_without_service_worker, seeded, browser_errors
 ):
     # Reach out reloads (after Grace's Done) and the server answers that reload before Ada's
     # Done is saved, but the answer arrives after Ada's event: the card must reload again.
-    page = owner_page
+    # (Without the service worker: it would make the card's reload itself, unseen by
+    # page.route, and the test would wait for a reload it never sees.)
+    page = owner_page_without_service_worker
     page.goto("/")
     page.wait_for_load_state("networkidle")
     answers = []
@@ -290,8 +295,8 @@ def test_a_change_that_lands_while_a_card_reloads_still_shows_on_that_card(
     def read_now_answer_later(route):
         if answers:
             route.continue_()
-        else:
-            answers.append((route, route.fetch()))
+        else:  # a loaded server may take a while: the page's own patience, not 5 s
+            answers.append((route, route.fetch(timeout=TIMEOUT_MS)))
 
     page.route("**/dashboard/cards/reach-out/", read_now_answer_later)
     reach_out_row(page, "Grace Hopper").get_by_role("button", name="Done").click()

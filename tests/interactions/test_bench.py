@@ -28,7 +28,7 @@ SOME_PAGES = {
     "dashboard", "dashboard_card reach-out", "interactions:create",
     "interactions:create (dialog)", "interactions:list", "contacts:list ?q=a",
     "contacts:search ?q=a", "contacts:detail", "contacts:event_detail", "insights:insights",
-    "insights:network", "insights:network_data", "settings", "data:export_json",
+    "insights:network", "insights:network_data", "settings", "data:export",
 }
 
 

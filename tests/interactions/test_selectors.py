@@ -28,11 +28,26 @@ def test_interaction_list_search_matches_a_contacts_name(owner):
     assert list(selectors.interaction_list(owner, q="lovelace")) == [hit]
 
 
-def test_interaction_list_search_reads_only_the_owners_contacts(owner):
-    """The name match is a subquery over contacts: unbounded, it read every account's."""
-    sql = str(selectors.interaction_list(owner, q="lovelace").query)
-    subquery = sql[sql.index("IN (SELECT") :]
-    assert f'"U1"."owner_id" = {owner.pk}' in subquery  # U1: the contacts joined in
+def test_interaction_list_search_reads_only_the_owners_contacts(owner, stranger):
+    """The name match reads the owner's contacts only: unbounded, it read every account's."""
+    mine = ContactFactory(owner=owner, name="Ada Lovelace")
+    theirs = ContactFactory(owner=stranger, name="Ada Lovelace")
+    with_mine = InteractionFactory(owner=owner, contacts=[mine], summary="Coffee")
+    InteractionFactory(owner=stranger, contacts=[theirs], summary="Coffee")
+    assert list(selectors.interaction_list(owner, q="lovelace")) == [with_mine]
+
+
+def test_interaction_list_search_by_a_broad_name_reads_the_owners_contacts_row_by_row(
+    owner, stranger, monkeypatch,
+):
+    monkeypatch.setattr(selectors, "NAMED_CONTACTS_LOOKUP", 1)
+    ada, alan = (ContactFactory(owner=owner, name=n) for n in ("Ada Lovelace", "Alan Love"))
+    with_ada = InteractionFactory(owner=owner, contacts=[ada], summary="Coffee")
+    with_alan = InteractionFactory(owner=owner, contacts=[alan], summary="Coffee")
+    InteractionFactory(owner=stranger, contacts=[ContactFactory(owner=stranger, name="Love")])
+    sql = str(selectors.interaction_list(owner, q="love").query)
+    assert "EXISTS" in sql and f'"U1"."owner_id" = {owner.pk}' in sql
+    assert set(selectors.interaction_list(owner, q="love")) == {with_ada, with_alan}
 
 
 def test_interaction_list_filters_by_kind(owner):

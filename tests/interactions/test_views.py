@@ -524,3 +524,26 @@ def test_signed_out_request_redirects_to_login(client, owned, name, args):
     response = client.get(reverse(name, args=url_args))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_interaction_list_pages_without_counting_every_interaction(owner_client, owner, settings):
+    """Previous / Next and the page's number; a page past the end shows the last one."""
+    ada = ContactFactory(owner=owner)
+    InteractionFactory.create_batch(51, owner=owner, contacts=[ada])
+    url = reverse("interactions:list")
+    first = owner_client.get(url).content.decode()
+    assert "Page 1<" in first and "Next →" in first and "of 2" not in first
+    second = owner_client.get(url, {"page": 2}).content.decode()
+    assert "Page 2<" in second and "← Previous" in second and "Next →" not in second
+    assert second.count('class="badge accent"') == 1
+    beyond = owner_client.get(url, {"page": 9}).content.decode()
+    assert "Page 2 of 2" in beyond
+
+
+def test_interaction_list_queries_do_not_grow_with_the_history(owner_client, owner):
+    ada = ContactFactory(owner=owner)
+    InteractionFactory.create_batch(3, owner=owner, contacts=[ada])
+    url = reverse("interactions:list")
+    few = count_queries(owner_client, url, data={"q": "a"})
+    InteractionFactory.create_batch(60, owner=owner, contacts=[ada])
+    assert count_queries(owner_client, url, data={"q": "a"}) == few
