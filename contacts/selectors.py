@@ -5,8 +5,9 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import (
-    Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, prefetch_related_objects,
+    Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from network_crm.queries import pk_in
@@ -17,7 +18,7 @@ from .services import get_profile
 CONTACT_SORTS = {
     "name": [F("name").asc(), "id"],
     "last": [F("last_interaction_at").desc(nulls_last=True), "name", "id"],
-    "next": [F("next_follow_up_on").asc(nulls_last=True), "name", "id"],
+    "next": [F("next_due_on").asc(nulls_last=True), "name", "id"],
     "strength": [F("strength").desc(), "name", "id"],
 }
 
@@ -27,6 +28,32 @@ LIST_FIELDS = (
     "owner_id", "name", "preferred_name", "company", "title", "circle", "discipline", "tier",
     "archived", "last_interaction_at", "next_follow_up_on", "strength", "kind",
 )
+
+
+# A follow-up still to do (interactions.models.FollowUpStatus OPEN and SNOOZED; contacts/ may not
+# import interactions/, so the follow-up table is read through Contact's reverse relation).
+OPEN_FOLLOW_UP_STATUSES = ("open", "snoozed")
+
+
+def next_due(cadence_on: date | None, open_follow_up_on: date | None) -> date | None:
+    """The contact's next follow-up: the earlier of the cadence date (`next_follow_up_on`)
+    and the earliest open follow-up of any kind. The contacts list computes the same in SQL
+    (`with_next_due`); the contact page calls this with the follow-up its brief read."""
+    dates = [d for d in (cadence_on, open_follow_up_on) if d is not None]
+    return min(dates, default=None)
+
+
+def with_next_due(queryset: QuerySet[Contact]) -> QuerySet[Contact]:
+    """Annotate `next_due_on` (see `next_due`) in the same query, no query per row."""
+    follow_ups = Contact._meta.get_field("follow_ups").related_model._default_manager
+    earliest = Subquery(
+        follow_ups.filter(contact=OuterRef("pk"), status__in=OPEN_FOLLOW_UP_STATUSES)
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    cadence = F("next_follow_up_on")
+    # Coalesce both ways: LEAST skips NULLs on PostgreSQL but not on every backend.
+    return queryset.annotate(next_due_on=Least(Coalesce(earliest, cadence), Coalesce(cadence, earliest)))
 
 
 def today_for(user) -> date:
@@ -114,8 +141,9 @@ def contact_list(
                 )
             )
         )
+    queryset = with_next_due(queryset)
     if due:
-        queryset = queryset.filter(next_follow_up_on__lte=today or today_for(owner))
+        queryset = queryset.filter(next_due_on__lte=today or today_for(owner))
     return queryset.order_by(*CONTACT_SORTS.get(sort, CONTACT_SORTS["name"])).only(*LIST_FIELDS)
 
 

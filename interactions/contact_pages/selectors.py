@@ -9,6 +9,7 @@ from typing import NamedTuple
 from django.db.models import Count, Q
 
 from contacts.models import Contact
+from contacts.selectors import next_due
 
 from ..models import Direction, FollowUp, FollowUpStatus, Interaction, Support, SupportStatus
 
@@ -50,6 +51,10 @@ def contact_brief(contact: Contact, *, last_interaction=_UNREAD) -> dict:
         "their_promises": [s for s in open_supports if s.direction != Direction.GIVE],
         "balance": balance,
         "next_follow_up": next_follow_up,
+        # The date the contacts list shows too: the earlier of it and the cadence date.
+        "next_due_on": next_due(
+            contact.next_follow_up_on, next_follow_up.due_on if next_follow_up else None
+        ),
     }
 
 
