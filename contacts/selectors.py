@@ -25,7 +25,7 @@ CONTACT_SORTS = {
 # What a row of the contacts list shows (and sorts by); the rest of a contact stays unread.
 LIST_FIELDS = (
     "owner_id", "name", "preferred_name", "company", "title", "circle", "discipline", "tier",
-    "archived", "last_interaction_at", "next_follow_up_on", "strength",
+    "archived", "last_interaction_at", "next_follow_up_on", "strength", "kind",
 )
 
 

@@ -18,7 +18,8 @@ from . import jobs, limits
 from .forms import ColumnMappingForm, ImportUploadForm
 from .models import ImportJob, ImportStatus
 from .services import Status
-from .sniff import ImportFileError
+from .parsers.columns import column_samples
+from .sniff import ImportFileError, sniff
 
 PREVIEW_PAGE_SIZE = 200
 
@@ -144,9 +145,12 @@ class ContactImportAdminMixin:
         job = self._job(request, job_id)
         if job.status not in (ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.FAILED):
             return redirect(self._url("import_job", job.pk))
-        header = jobs.header_of(job)
+        sniffed = sniff(job.path, job.format)
         form = ColumnMappingForm(
-            request.POST or None, header=header, initial_mapping=job.mapping or None
+            request.POST or None,
+            header=sniffed.header,
+            initial_mapping=job.mapping or None,
+            samples=column_samples(job.path, sniffed),
         )
         if request.method == "POST" and form.is_valid():
             job.mapping = form.mapping()

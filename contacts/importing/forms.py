@@ -25,10 +25,16 @@ class ColumnMappingForm(forms.Form):
     """One choice per column of the file: which contact field it fills, if any."""
 
     def __init__(
-        self, *args, header: list[str], initial_mapping: list[str] | None = None, **kwargs
+        self,
+        *args,
+        header: list[str],
+        initial_mapping: list[str] | None = None,
+        samples: list[list[str]] | None = None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.header = header
+        samples = samples or []
         guessed = initial_mapping or auto_mapping(header)
         choices = [(key, label) for key, (label, _) in MAPPING_TARGETS.items()]
         for index, column in enumerate(header):
@@ -37,6 +43,11 @@ class ColumnMappingForm(forms.Form):
                 choices=choices,
                 required=False,
                 initial=guessed[index] if index < len(guessed) else "",
+                help_text=(
+                    "For example: " + ", ".join(f"“{v}”" for v in samples[index])
+                    if index < len(samples) and samples[index]
+                    else "Empty in the first rows."
+                ),
             )
 
     def clean(self):

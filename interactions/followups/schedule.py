@@ -32,6 +32,12 @@ def _local_date(moment: datetime, zone) -> date:
     return moment.astimezone(zone).date()
 
 
+def days_since(moment: datetime, zone, today: date) -> int:
+    """Whole days from `moment` to `today`, counted between the user's local dates: what "N
+    days ago" says everywhere (dashboard, digest, one person, the map's brief)."""
+    return (today - _local_date(moment, zone)).days
+
+
 def cadence_for(contact, profile: Profile) -> int | None:
     """Days between touches for this contact (Profile.cadence_for); None for an unsorted one."""
     return profile.cadence_for(contact)

@@ -17,7 +17,7 @@ from contacts.models import Contact, Event, Profile
 from network_crm.queries import pk_in
 
 from ..models import Direction, FollowUp, FollowUpReason, Support, SupportStatus
-from .schedule import OPEN_STATUSES, cadence_for
+from .schedule import OPEN_STATUSES, cadence_for, days_since
 
 
 def _days(n: int) -> str:
@@ -49,10 +49,10 @@ def follow_up_reason_text(
         contact = follow_up.contact
         cadence = cadence_for(contact, profile)
         if contact.last_interaction_at:
-            last = contact.last_interaction_at.astimezone(profile.zone).date()
-            return f"last talked {_ago((today - last).days)}, cadence {cadence}"
-        added = contact.created_at.astimezone(profile.zone).date()
-        return f"not talked yet, added {_ago((today - added).days)}, cadence {cadence}"
+            since = days_since(contact.last_interaction_at, profile.zone, today)
+            return f"last talked {_ago(since)}, cadence {cadence}"
+        added = days_since(contact.created_at, profile.zone, today)
+        return f"not talked yet, added {_ago(added)}, cadence {cadence}"
     if reason == FollowUpReason.PROMISE:
         return f"you promised: {follow_up.note}" if follow_up.note else "you promised to follow up"
     if reason == FollowUpReason.GIVE:

@@ -13,7 +13,7 @@ from django.db.models.functions import Cast, Coalesce, Rank, TruncDate
 from contacts.models import Contact, Discipline, Profile, Tier
 
 from ..models import Direction, SupportKind, SupportStatus
-from .schedule import cadence_for
+from .schedule import cadence_for, days_since
 from .selectors import _ago, grouped_owners, profile_for
 
 
@@ -153,9 +153,10 @@ def one_person_by_owner(profiles: dict[int, Profile], today_by_owner: dict[int, 
     found = dict.fromkeys(profiles)
     for owner_id, pk in chosen.items():
         contact, profile = contacts[pk], profiles[owner_id]
-        since = (contact.last_interaction_at or contact.created_at).astimezone(profile.zone)
-        days_since = (today_by_owner[owner_id] - since.date()).days
-        found[owner_id] = _suggestion(contact, cadence_for(contact, profile), days_since)
+        since = days_since(
+            contact.last_interaction_at or contact.created_at, profile.zone, today_by_owner[owner_id]
+        )
+        found[owner_id] = _suggestion(contact, cadence_for(contact, profile), since)
     return found
 
 

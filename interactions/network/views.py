@@ -18,6 +18,7 @@ from contacts.models import NOT_SET, Contact
 from contacts.services import get_profile
 from network_crm import fragment_cache
 
+from ..followups.schedule import days_since
 from ..models import Direction, Support, SupportStatus
 from .forms import NetworkFilterForm
 from .selectors import CIRCLE_COLOURS, DISCIPLINE_COLOURS, UNSET_COLOUR, network, to_elements
@@ -128,7 +129,8 @@ def network_table(request):
 def contact_brief(request, pk):
     """A short brief of one contact beside the map (htmx fragment; a full page without htmx)."""
     contact = get_owned_or_404(Contact.objects.prefetch_related("tags"), request.user, pk=pk)
-    today, now = _today_and_now(request.user)
+    zone = get_profile(request.user).zone
+    today = timezone.localtime(timezone.now(), zone).date()
     counts = Support.objects.filter(owner=request.user, contact=contact).aggregate(
         gives=Count("id", filter=Q(direction=Direction.GIVE) & ~Q(status=SupportStatus.DECLINED)),
         received=Count(
@@ -145,7 +147,8 @@ def contact_brief(request, pk):
         "counts": counts,
         "strength": contact.strength,
         "last_at": last_at,
-        "days_since": (now - last_at).days if last_at else None,
+        # Counted between local dates, as the dashboard and the digest count them.
+        "days_since": days_since(last_at, zone, today) if last_at else None,
     }
     template = (
         "interactions/network/brief.html#brief"

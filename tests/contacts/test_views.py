@@ -477,3 +477,12 @@ def test_contact_labels_match_djangos_display(owner):
         contact = ContactFactory(owner=owner, circle=circle, discipline=discipline)
         assert contact.circle_label == contact.get_circle_display()
         assert contact.discipline_label == contact.get_discipline_display()
+
+
+def test_an_organisation_is_shown_as_such_in_the_list_and_on_its_page(owner_client, owner):
+    acme = ContactFactory(owner=owner, name="Acme Plumbing", kind="organisation")
+    ContactFactory(owner=owner, name="Ada Lovelace")
+    page = owner_client.get(reverse("contacts:list")).content.decode()
+    assert page.count('<span class="badge">organisation</span>') == 1
+    detail = owner_client.get(reverse("contacts:detail", args=[acme.pk])).content.decode()
+    assert '<span class="badge">organisation</span>' in detail

@@ -111,6 +111,19 @@ def auto_mapping(header: list[str]) -> list[str]:
     return mapping
 
 
+def column_samples(path: Path, sniffed: Sniffed, rows: int = 3) -> list[list[str]]:
+    """Up to `rows` non-blank values of each column, from the first rows of the file, for the
+    mapping page."""
+    samples: list[list[str]] = [[] for _ in sniffed.header]
+    for seen, (_, cells, _) in enumerate(iter_csv(path, sniffed)):
+        for i, value in enumerate((cells or [])[: len(samples)]):
+            if (value := clean(value)) and len(samples[i]) < rows and value not in samples[i]:
+                samples[i].append(value[:60])
+        if seen >= 50 or all(len(s) >= rows for s in samples):
+            break
+    return samples
+
+
 def mapping_is_usable(mapping: list[str]) -> bool:
     return bool({"name", "first_name", "last_name", "email"} & set(mapping))
 

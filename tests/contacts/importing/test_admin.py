@@ -349,3 +349,31 @@ def test_the_import_pages_breadcrumbs_use_the_admins_own_styled_markup(client, s
     admin_templates = Path(__file__).resolve().parents[3] / "templates" / "admin"
     bare = [p.name for p in admin_templates.rglob("*.html") if 'div class="breadcrumbs"' in p.read_text()]
     assert bare == []
+
+
+def test_mapping_page_shows_sample_values_of_each_column(client, staff, fixture_path):
+    client.force_login(staff)
+    page = client.get(upload(client, fixture_path, "generic_ragged.csv").url).content.decode()
+    assert "For example: “Olivia Brown”, “Noah Wilson”, “Emma Davis”" in page
+    assert "“olivia@example.com”" in page
+
+
+def test_preview_lists_possible_duplicates_warnings_and_unmapped_columns(
+    client, staff, fixture_path
+):
+    client.force_login(staff)
+    ContactFactory(owner=staff, name="Tomás Álvarez", company="Globex")
+    upload(client, fixture_path, "google_contacts.csv")
+    upload(client, fixture_path, "linkedin_connections.csv")
+    page = job_page(client, ImportJob.objects.latest("pk")).content.decode()
+    assert 'id="import-possible"' in page and "possibly the same person as" in page
+
+
+def test_a_file_with_nothing_new_says_so_and_offers_no_import_button(client, staff, fixture_path):
+    client.force_login(staff)
+    upload(client, fixture_path, "outlook_contacts.csv")
+    confirm(client, ImportJob.objects.get())
+    upload(client, fixture_path, "outlook_contacts.csv")
+    page = job_page(client, ImportJob.objects.latest("pk")).content.decode()
+    assert "Nothing new: everyone in this file is already in your contacts" in page
+    assert 'value="Import 0' not in page and "Import 0" not in page
