@@ -157,6 +157,25 @@ def upcoming_events(user, today: date, days: int = UPCOMING_DAYS) -> list[Event]
     )
 
 
+def upcoming_follow_ups(user, today: date, days: int = UPCOMING_DAYS) -> list[FollowUp]:
+    """Follow-ups still to do that fall due after today and within the next `days` days (a
+    promise's date set in the Log form, a give's "deliver by"), soonest first; today's and
+    overdue ones are on Reach out, mentorship sessions have their own Upcoming rows. One query
+    (the partial index `followup_open_due`), with the contact."""
+    return list(
+        FollowUp.objects.filter(
+            owner=user,
+            status__in=[FollowUpStatus.OPEN, FollowUpStatus.SNOOZED],
+            due_on__gt=today,
+            due_on__lte=today + timedelta(days=days),
+            contact__archived=False,
+        )
+        .exclude(reason=FollowUpReason.MENTORSHIP)
+        .select_related("contact")
+        .order_by("due_on", "id")[:UPCOMING_LIMIT]
+    )
+
+
 def mentorship_sessions_due(
     user, profile, today: date, days: int = UPCOMING_DAYS
 ) -> list[MentorshipDue]:

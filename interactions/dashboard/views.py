@@ -128,6 +128,7 @@ def _upcoming_context(request, profile, today, *, page: bool):
             request.user, today, selectors.UPCOMING_DAYS, limit=selectors.UPCOMING_LIMIT
         ),
         "mentorships_due": selectors.mentorship_sessions_due(request.user, profile, today),
+        "follow_ups_ahead": selectors.upcoming_follow_ups(request.user, today),
     }
 
 
