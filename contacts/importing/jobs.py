@@ -77,10 +77,6 @@ def create_job(owner, uploaded_file, format: str = "auto") -> ImportJob:
     return job
 
 
-def header_of(job: ImportJob) -> list[str]:
-    return sniff(job.path, job.format).header
-
-
 def needs_mapping(job: ImportJob) -> bool:
     return job.detected_format == "csv" and not job.mapping
 
