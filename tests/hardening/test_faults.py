@@ -52,6 +52,8 @@ def _point_celery_at(url: str) -> None:
     if celery_app._pool is not None:
         celery_app._pool.force_close_all()
         celery_app._pool = None
+        # The producer pool wraps the connection pool just closed: later tests must get new ones.
+        celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture

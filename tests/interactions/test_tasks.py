@@ -109,6 +109,7 @@ def test_beat_schedule_starts_only_registered_scanners_with_expiry_under_the_per
         "capture.tasks.scan_sources",
         "notifications.tasks.scan_reminders",
         "api.tasks.scan_webhooks",
+        "contacts.tasks.clean_import_files",
     }
 
 
