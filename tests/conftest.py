@@ -46,6 +46,23 @@ def pytest_unconfigure(config):
 
 
 @pytest.fixture(autouse=True)
+def _celery_pools_open():
+    """Queueing a task takes a producer from celery's pool, eager mode included. A test that
+    moves or stops the broker (tests/hardening, the health check) can leave that pool closed
+    ("Acquire on closed pool" in whichever test runs next on the same process): start afresh."""
+    from kombu import pools
+
+    from network_crm.celery import app
+
+    producers = app.amqp._producer_pool
+    if producers is not None and (producers._closed or producers.connections._closed):
+        pools.reset()
+        app._pool = None
+        app.amqp._producer_pool = None
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """PBKDF2's deliberate slowness is for attackers, not for a test suite of many users."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
