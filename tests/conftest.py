@@ -54,11 +54,9 @@ def _celery_pools_open():
 
     from network_crm.celery import app
 
-    producers = app.amqp._producer_pool
-    if producers is not None and (producers._closed or producers.connections._closed):
-        pools.reset()
-        app._pool = None
-        app.amqp._producer_pool = None
+    pools.reset()  # cheap: connections reopen only when a test queues a task
+    app._pool = None
+    app.amqp._producer_pool = None
     yield
 
 
