@@ -22,15 +22,20 @@ help:
 
 # Two lock files: requirements.lock (what runs: `make run`, the Dockerfile) and
 # requirements-dev.lock (that plus the test tools: `make test`, .ci/run). `make lock` makes both.
+# caldav needs niquests, whose urllib3-future wheel installs a .pth file that copies itself over
+# urllib3 at every start and breaks requests (schemathesis, apprise). Built from its source with
+# URLLIB3_NO_OVERRIDE it stays in its own urllib3_future package, where niquests looks first.
+PIP_INSTALL = URLLIB3_NO_OVERRIDE=1 $(BIN)/pip install --quiet --no-binary urllib3-future
+
 $(BIN)/.installed: requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "network_crm needs Python 3.12 or newer; found " + sys.version.split()[0])'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.lock
+	$(PIP_INSTALL) -r requirements.lock
 	@touch $@
 
 $(BIN)/.installed-dev: $(BIN)/.installed requirements-dev.lock
-	$(BIN)/pip install --quiet -r requirements-dev.lock
+	$(PIP_INSTALL) -r requirements-dev.lock
 	@touch $@
 
 install: $(BIN)/.installed
