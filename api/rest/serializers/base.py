@@ -56,13 +56,18 @@ class OwnedRelatedField(serializers.PrimaryKeyRelatedField):
         return StrictManyRelatedField(**list_kwargs)
 
 
-class OwnedSerializer(serializers.ModelSerializer):
+class StrictModelSerializer(serializers.ModelSerializer):
+    """Model fields as the strict JSON types above."""
+
     serializer_field_mapping = {
         **serializers.ModelSerializer.serializer_field_mapping,
         models.CharField: StrictCharField,
         models.TextField: StrictCharField,
         models.BooleanField: StrictBooleanField,
     }
+
+
+class OwnedSerializer(StrictModelSerializer):
 
     @property
     def owner(self):

@@ -9,7 +9,7 @@ from contacts.dates.models import DateKind, ImportantDate
 from contacts.dates.services import set_dates
 from contacts.models import Contact, Event
 
-from .base import OwnedRelatedField, OwnedSerializer, StrictCharField
+from .base import OwnedRelatedField, OwnedSerializer, StrictCharField, StrictModelSerializer
 
 
 class EmailSerializer(serializers.Serializer):
@@ -22,7 +22,7 @@ class PhoneSerializer(serializers.Serializer):
     label = StrictCharField(max_length=30, allow_blank=True, required=False, default="")
 
 
-class ImportantDateSerializer(serializers.ModelSerializer):
+class ImportantDateSerializer(StrictModelSerializer):
     """A birthday, anniversary or named date: month and day, the year when known."""
 
     class Meta:
@@ -31,6 +31,10 @@ class ImportantDateSerializer(serializers.ModelSerializer):
         extra_kwargs = {"label": {"required": False}, "yearly": {"required": False}}
 
     def validate(self, data):
+        # A PATCH makes nested fields optional, but the dates given replace the old ones whole.
+        missing = {name: "This field is required." for name in ("kind", "month", "day") if name not in data}
+        if missing:
+            raise serializers.ValidationError(missing)
         row = ImportantDate(**{"label": "", "yearly": True, **data})
         try:
             row.clean()
