@@ -4,6 +4,7 @@ Rows keep this account's ids; references between them (a follow-up's contact, an
 people, a follow-up's source key) use those ids, and a restore maps every one of them to the
 new rows."""
 
+import datetime
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -74,5 +75,15 @@ def export_document(owner) -> dict:
     return document
 
 
+class BackupEncoder(DjangoJSONEncoder):
+    """Times to the microsecond: Django's encoder cuts them to milliseconds, so a restored
+    row's timestamps would not be the ones exported (and .000456 would come back as .000)."""
+
+    def default(self, o):
+        if isinstance(o, (datetime.datetime, datetime.time)):
+            return o.isoformat()
+        return super().default(o)
+
+
 def export_json(owner) -> str:
-    return json.dumps(export_document(owner), cls=DjangoJSONEncoder, ensure_ascii=False, indent=1)
+    return json.dumps(export_document(owner), cls=BackupEncoder, ensure_ascii=False, indent=1)

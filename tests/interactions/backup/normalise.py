@@ -2,9 +2,7 @@
 
 import json
 
-from django.core.serializers.json import DjangoJSONEncoder
-
-from interactions.backup.document import SECTIONS
+from interactions.backup.document import SECTIONS, BackupEncoder
 from interactions.followups.keys import ID_PARTS
 
 SECTION_OF = {model: key for key, model, _ in SECTIONS}
@@ -42,4 +40,4 @@ def normalised(document):
                 row["source_key"] = ":".join([kind, *parts])
             rows.append(row)
         out[key] = rows
-    return json.loads(json.dumps(out, cls=DjangoJSONEncoder))
+    return json.loads(json.dumps(out, cls=BackupEncoder))

@@ -2,6 +2,7 @@
 restores an account exactly."""
 
 import json
+from datetime import UTC, datetime
 from io import StringIO
 
 import pytest
@@ -119,6 +120,17 @@ def test_json_round_trip_reproduces_the_account(account):
     fresh = UserFactory(username="fresh")
     import_document(fresh, document)
     assert normalised(json.loads(export_json(fresh))) == normalised(document)
+
+
+def test_json_round_trip_keeps_times_to_the_microsecond(owner):
+    # Django's JSON encoder cut them to milliseconds: .000456 came back as .000 (a CI flake).
+    stamp = datetime(2026, 3, 1, 9, 30, 0, 456, tzinfo=UTC)
+    contact = ContactFactory(owner=owner)
+    Contact.objects.filter(pk=contact.pk).update(created_at=stamp, updated_at=stamp)
+    fresh = UserFactory(username="fresh")
+    import_document(fresh, json.loads(export_json(owner)))
+    restored = Contact.objects.get(owner=fresh)
+    assert (restored.created_at, restored.updated_at) == (stamp, stamp)
 
 
 def test_json_restore_refuses_a_non_empty_account(account):
