@@ -11,7 +11,15 @@ from django.db.models import Count, Q
 from contacts.models import Contact
 from contacts.selectors import next_due
 
-from ..models import Direction, FollowUp, FollowUpStatus, Interaction, Support, SupportStatus
+from ..models import (
+    Direction,
+    FollowUp,
+    FollowUpStatus,
+    Interaction,
+    Support,
+    SupportKind,
+    SupportStatus,
+)
 
 _UNREAD = object()
 
@@ -58,6 +66,26 @@ def contact_brief(contact: Contact, *, last_interaction=_UNREAD) -> dict:
     }
 
 
+# The briefs show the newest few intros a contact was part of.
+INTROS_SHOWN = 5
+
+
+def contact_intros(contact: Contact, *, limit: int = INTROS_SHOWN) -> list[Support]:
+    """The intros this contact was part of, either side, newest first (one query). Each carries
+    `other`: the person they were introduced to, or who was introduced to them."""
+    intros = list(
+        Support.objects.filter(
+            Q(contact=contact) | Q(intro_to=contact), owner=contact.owner_id, kind=SupportKind.INTRO
+        )
+        .exclude(status=SupportStatus.DECLINED)
+        .select_related("contact", "intro_to")
+        .order_by("-offered_on", "-id")[:limit]
+    )
+    for intro in intros:
+        intro.other = intro.contact if intro.intro_to_id == contact.pk else intro.intro_to
+    return intros
+
+
 # The contact page shows the newest entries; "Show full history" loads up to the larger cap.
 TIMELINE_RECENT = 30
 TIMELINE_FULL = 500
@@ -71,7 +99,8 @@ class Timeline(NamedTuple):
 
 def contact_timeline(contact: Contact, *, limit: int = TIMELINE_RECENT) -> Timeline:
     """Interactions, supports and follow-ups of a contact, newest first (bounded queries merged
-    in Python). Each interaction carries `others`: the names of the other people in it."""
+    in Python). Each interaction carries `others`: the names of the other people in it; a
+    support whose `intro_to` is this contact is an intro made to them."""
     interactions = list(contact.interactions.order_by("-occurred_at", "-id")[: limit + 1])
     others = defaultdict(list)
     if interactions:
@@ -88,9 +117,11 @@ def contact_timeline(contact: Contact, *, limit: int = TIMELINE_RECENT) -> Timel
             others[interaction_id].append(preferred_name or name)
     for interaction in interactions:
         interaction.others = others[interaction.pk]
+    # Their own gives, asks and received, and the intros in which they were the second person
+    # ("introduced to A by you"): an intro is one row, shown on both people's pages.
     supports = (
-        Support.objects.filter(owner=contact.owner_id, contact=contact)
-        .select_related("intro_to")
+        Support.objects.filter(Q(contact=contact) | Q(intro_to=contact), owner=contact.owner_id)
+        .select_related("contact", "intro_to")
         .order_by("-offered_on", "-id")[: limit + 1]
     )
     follow_ups = FollowUp.objects.filter(owner=contact.owner_id, contact=contact).order_by(

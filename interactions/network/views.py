@@ -18,6 +18,7 @@ from contacts.models import NOT_SET, Contact
 from contacts.services import get_profile
 from network_crm import fragment_cache
 
+from ..contact_pages.selectors import contact_intros
 from ..followups.schedule import days_since
 from ..models import Direction, Support, SupportStatus
 from .forms import NetworkFilterForm
@@ -146,6 +147,7 @@ def contact_brief(request, pk):
         "contact": contact,
         "counts": counts,
         "strength": contact.strength,
+        "intros": contact_intros(contact),
         "last_at": last_at,
         # Counted between local dates, as the dashboard and the digest count them.
         "days_since": days_since(last_at, zone, today) if last_at else None,
