@@ -133,15 +133,17 @@ def contact_bulk(request):
 
 @require_GET
 def contact_search(request):
-    exclude = [v for v in request.GET.getlist("contacts") if v.isdigit()]
-    results = selectors.search_contacts(request.user, request.GET.get("q", ""), exclude_ids=exclude)
+    # `field`: the form field the picker fills (its matches are named after it, its chosen
+    # contacts come as that field and are left out, as are `exclude`, the contact being edited).
+    field = request.GET.get("field", "")
+    field = field if field.isidentifier() else "contacts"
+    q = request.GET.get("q") or request.GET.get(f"{field}_q", "")
+    exclude = [v for v in request.GET.getlist(field) + request.GET.getlist("exclude") if v.isdigit()]
+    results = selectors.search_contacts(request.user, q, exclude_ids=exclude)
     return render(
         request,
         "contacts/search_results.html",
-        {
-            "results": results,
-            "q": request.GET.get("q", ""),
-        },
+        {"results": results, "q": q, "name": field},
     )
 
 

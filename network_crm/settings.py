@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's own widget templates, for FORM_RENDERER below
     "django_htmx",
     "import_export",
     "axes",
@@ -138,6 +139,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through the project's templates, so a widget's template (the contact picker's,
+# contacts.widgets) can live in templates/ and include the ones the pages use.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 # Database: DATABASE_URL, else a SQLite file in WAL mode under the data folder.
 _database_url = env_str("DATABASE_URL")
