@@ -37,10 +37,10 @@ def pages(owner):
     }
 
 
-@pytest.mark.parametrize(
-    "page",
-    ["contact create", "contact edit", "link create", "event create", "event edit", "capture rules"],
-)
+PAGES = ["contact create", "contact edit", "link create", "event create", "event edit"]
+
+
+@pytest.mark.parametrize("page", [*PAGES, "capture rules"])
 def test_picker_pages_do_not_grow_with_the_contacts(owner_client, owner, pages, page_cost, page):
     ContactFactory(owner=owner)
     few = page_cost(owner_client, pages[page])
@@ -66,7 +66,8 @@ def test_event_edit_shows_the_people_met(owner_client, owner):
 
 
 def test_unticking_introduced_by_clears_it(owner_client, owner):
-    grace = ContactFactory(owner=owner, name="Grace Hopper", introduced_by=ContactFactory(owner=owner))
+    ada = ContactFactory(owner=owner)
+    grace = ContactFactory(owner=owner, name="Grace Hopper", introduced_by=ada)
     response = owner_client.post(
         reverse("contacts:edit", args=[grace.pk]),
         # The chip was unticked: nothing is posted for introduced_by.
@@ -81,7 +82,7 @@ def test_a_contact_introduced_by_a_strangers_contact_is_not_saved(owner_client, 
     theirs = ContactFactory(owner=stranger)
     response = owner_client.post(
         reverse("contacts:create"),
-        {"name": "Ada Lovelace", "introduced_by": theirs.pk, "emails": "", "phones": "", "tags": ""},
+        {"name": "Ada Lovelace", "introduced_by": theirs.pk, "emails": "", "phones": ""},
     )
     assert "introduced_by" in response.context["form"].errors
     assert not Contact.objects.filter(name="Ada Lovelace").exists()
@@ -99,8 +100,12 @@ def test_a_link_to_a_strangers_contact_is_not_saved(owner_client, owner, strange
 def test_an_event_with_a_strangers_contact_is_not_saved(owner_client, stranger):
     response = owner_client.post(
         reverse("contacts:event_create"),
-        {"name": "DevConf", "kind": "conference", "starts_on": "2026-06-01",
-         "people_met": [ContactFactory(owner=stranger).pk]},
+        {
+            "name": "DevConf",
+            "kind": "conference",
+            "starts_on": "2026-06-01",
+            "people_met": [ContactFactory(owner=stranger).pk],
+        },
     )
     assert "people_met" in response.context["form"].errors and not Event.objects.exists()
 
@@ -119,8 +124,12 @@ def test_find_without_javascript_adds_matches_beside_the_people_chosen(owner_cli
     grace = ContactFactory(owner=owner, name="Grace Hopper")
     body = owner_client.post(
         reverse("contacts:event_create"),
-        {"name": "DevConf", "people_met": [ada.pk], "picker_find": "people_met",
-         "people_met_q": "hopper"},
+        {
+            "name": "DevConf",
+            "people_met": [ada.pk],
+            "picker_find": "people_met",
+            "people_met_q": "hopper",
+        },
     ).content.decode()
     # Several people: the matches are checkboxes next to the chosen one, nothing saved yet.
     assert chip("people_met", ada) in body

@@ -6,7 +6,13 @@ import pytest
 from django.urls import reverse
 
 from interactions.models import Mentorship, Support
-from tests.factories import ContactFactory, MentorshipFactory, SupportFactory
+from tests.factories import (
+    ContactFactory,
+    EventFactory,
+    InteractionFactory,
+    MentorshipFactory,
+    SupportFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -152,8 +158,29 @@ def test_unticking_the_mentor_makes_me_the_mentor(owner_client, owner):
     response = owner_client.post(
         reverse("interactions:mentorship_edit", args=[mentorship.pk]),
         # The mentor's chip was unticked: nothing is posted for it.
-        {"mentee": mentee.pk, "started_on": "2026-06-01", "session_cadence_days": 30, "active": "on"},
+        {"mentee": mentee.pk, "started_on": "2026-06-01", "session_cadence_days": 30},
     )
     assert response.status_code == 302, response.context["form"].errors
     mentorship.refresh_from_db()
     assert mentorship.mentor is None and mentorship.mentee == mentee
+
+
+# --- the Log form's Find without JavaScript ------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["log", "interaction edit", "event"])
+def test_find_by_get_leaves_the_csrf_token_out_of_the_address(owner_client, owner, page):
+    ada = ContactFactory(owner=owner, name="Ada Lovelace")
+    url = {
+        "log": reverse("interactions:create"),
+        "interaction edit": reverse(
+            "interactions:edit", args=[InteractionFactory(owner=owner, contacts=[ada]).pk]
+        ),
+        "event": reverse("contacts:event_detail", args=[EventFactory(owner=owner).pk]),
+    }[page]
+    response = owner_client.get(
+        url, {"csrfmiddlewaretoken": "secret", "q": "ada", "contacts": ada.pk}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?q=ada&contacts={ada.pk}"
+    assert "Ada Lovelace" in owner_client.get(response["Location"]).content.decode()
