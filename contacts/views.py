@@ -5,6 +5,8 @@ The contact page itself (its timeline and brief), its edit form and the event pa
 with everyone I met" show interactions' rows, so they live in interactions/contact_pages/
 under the same URL names."""
 
+from functools import wraps
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -51,6 +53,22 @@ def next_url(request, fallback: str) -> str:
 def is_htmx(request) -> bool:
     """An htmx request that wants a fragment (a boosted link wants the whole page)."""
     return bool(request.htmx) and not request.htmx.boosted
+
+
+def token_out_of_url(view):
+    """For pages whose contact picker's Find (without JavaScript) reloads them by GET with the
+    whole form: the form's CSRF token came along in the query string; send the browser to the
+    same address without it, so it is not kept in the history, a bookmark or a Referer."""
+
+    @wraps(view)
+    def without_token(request, *args, **kwargs):
+        if request.method == "GET" and "csrfmiddlewaretoken" in request.GET:
+            params = request.GET.copy()
+            del params["csrfmiddlewaretoken"]
+            return redirect(f"{request.path}?{params.urlencode()}")
+        return view(request, *args, **kwargs)
+
+    return without_token
 
 
 def deleted_response(request, fallback: str, message: str, event: str):
@@ -139,7 +157,8 @@ def contact_search(request):
     field = request.GET.get("field", "")
     field = field if field.isidentifier() else "contacts"
     q = request.GET.get("q") or request.GET.get(f"{field}_q", "")
-    exclude = [v for v in request.GET.getlist(field) + request.GET.getlist("exclude") if v.isdigit()]
+    chosen = request.GET.getlist(field) + request.GET.getlist("exclude")
+    exclude = [v for v in chosen if v.isdigit()]
     results = selectors.search_contacts(request.user, q, exclude_ids=exclude)
     return render(
         request,
@@ -225,6 +244,7 @@ def event_create(request):
 
 
 @require_GET
+@token_out_of_url
 def event_detail(request, pk):
     event = get_owned_or_404(selectors.event_detail(request.user), request.user, pk=pk)
     return render(request, "contacts/event_detail.html", _event_context(request, event))

@@ -44,7 +44,8 @@ class ContactPicker(forms.Widget):
         # The field's own (owner-scoped) queryset, so only the owner's contacts show as chosen.
         chosen = []
         if ids:
-            chosen = list(self.choices.queryset.filter(pk__in=ids).only("id", "name").order_by("name"))
+            rows = self.choices.queryset.filter(pk__in=ids).only("id", "name")
+            chosen = list(rows.order_by("name"))
         if not self.allow_multiple_selected:
             chosen = chosen[:1]
         attrs = context["widget"]["attrs"]

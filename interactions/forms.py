@@ -151,11 +151,13 @@ class SupportForm(ContactPickerFormMixin, forms.ModelForm):
         return data
 
 
-class MentorshipForm(forms.ModelForm):
+class MentorshipForm(ContactPickerFormMixin, forms.ModelForm):
     class Meta:
         model = Mentorship
         fields = MENTORSHIP_FIELDS
         widgets = {
+            "mentor": ContactPicker,
+            "mentee": ContactPicker,
             "started_on": DATE,
             "last_session_on": DATE,
             "goals": forms.Textarea(attrs={"rows": 3}),
@@ -176,8 +178,7 @@ class MentorshipForm(forms.ModelForm):
         self.label_suffix = ""
         self.fields["mentor"].queryset = owner_contacts(owner)
         self.fields["mentee"].queryset = owner_contacts(owner)
-        self.fields["mentor"].empty_label = "Me"
-        self.fields["mentee"].empty_label = "Me"
+        self.set_up_contact_pickers(owner)
 
     def clean(self):
         data = super().clean()

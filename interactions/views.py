@@ -14,7 +14,13 @@ from django_htmx.http import trigger_client_event
 from contacts.access import get_owned_or_404
 from contacts.models import Contact
 from contacts.selectors import picker_search
-from contacts.views import confirm_delete, deleted_response, is_htmx, next_url
+from contacts.views import (
+    confirm_delete,
+    deleted_response,
+    is_htmx,
+    next_url,
+    token_out_of_url,
+)
 
 from . import selectors, services
 from .dashboard.views import trigger_card_event
@@ -91,6 +97,7 @@ def interaction_list(request):
 
 
 @require_http_methods(["GET", "POST"])
+@token_out_of_url
 def interaction_create(request):
     today = timezone.localdate()
     initial = {}
@@ -187,6 +194,7 @@ def interaction_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
+@token_out_of_url
 def interaction_edit(request, pk):
     interaction = get_owned_or_404(Interaction, request.user, pk=pk)
     local_day = timezone.localtime(interaction.occurred_at).date()

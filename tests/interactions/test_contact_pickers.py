@@ -5,8 +5,14 @@ and without JavaScript the picker's Find shows matches instead of saving."""
 import pytest
 from django.urls import reverse
 
-from interactions.models import Support
-from tests.factories import ContactFactory, SupportFactory
+from interactions.models import Mentorship, Support
+from tests.factories import (
+    ContactFactory,
+    EventFactory,
+    InteractionFactory,
+    MentorshipFactory,
+    SupportFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -102,3 +108,79 @@ def test_search_names_its_matches_after_the_pickers_field(owner_client, owner):
         {"field": "intro_to", "intro_to_q": "ada", "exclude": other.pk},
     ).content.decode()
     assert f'name="intro_to" value="{ada.pk}"' in body and "Ada Byron" not in body
+
+
+# --- mentorships -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["create", "edit"])
+def test_mentorship_form_pages_do_not_grow_with_the_contacts(
+    owner_client, owner, page_cost, page
+):
+    mentorship = MentorshipFactory(
+        owner=owner, mentor=ContactFactory(owner=owner), mentee=ContactFactory(owner=owner)
+    )
+    url = (
+        reverse("interactions:mentorship_create")
+        if page == "create"
+        else reverse("interactions:mentorship_edit", args=[mentorship.pk])
+    )
+    ContactFactory(owner=owner)
+    few = page_cost(owner_client, url)
+    ContactFactory.create_batch(57, owner=owner)
+    assert page_cost(owner_client, url) == few
+
+
+def test_mentorship_edit_shows_mentor_and_mentee_chosen(owner_client, owner):
+    mia, max_ = ContactFactory(owner=owner), ContactFactory(owner=owner)
+    mentorship = MentorshipFactory(owner=owner, mentor=mia, mentee=max_)
+    body = owner_client.get(
+        reverse("interactions:mentorship_edit", args=[mentorship.pk])
+    ).content.decode()
+    assert chip("mentor", mia) in body and chip("mentee", max_) in body
+
+
+@pytest.mark.parametrize("field", ["mentor", "mentee"])
+def test_mentorship_with_a_strangers_contact_is_a_field_error(
+    owner_client, owner, stranger, field
+):
+    theirs = ContactFactory(owner=stranger)
+    data = {"started_on": "2026-06-01", "goals": "Grow", "active": "on"}
+    data[field] = theirs.pk
+    response = owner_client.post(reverse("interactions:mentorship_create"), data)
+    assert response.status_code == 200 and field in response.context["form"].errors
+    assert not Mentorship.objects.exists()
+
+
+def test_unticking_the_mentor_makes_me_the_mentor(owner_client, owner):
+    mentee = ContactFactory(owner=owner)
+    mentorship = MentorshipFactory(owner=owner, mentor=ContactFactory(owner=owner), mentee=mentee)
+    response = owner_client.post(
+        reverse("interactions:mentorship_edit", args=[mentorship.pk]),
+        # The mentor's chip was unticked: nothing is posted for it.
+        {"mentee": mentee.pk, "started_on": "2026-06-01", "session_cadence_days": 30},
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    mentorship.refresh_from_db()
+    assert mentorship.mentor is None and mentorship.mentee == mentee
+
+
+# --- the Log form's Find without JavaScript ------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", ["log", "interaction edit", "event"])
+def test_find_by_get_leaves_the_csrf_token_out_of_the_address(owner_client, owner, page):
+    ada = ContactFactory(owner=owner, name="Ada Lovelace")
+    url = {
+        "log": reverse("interactions:create"),
+        "interaction edit": reverse(
+            "interactions:edit", args=[InteractionFactory(owner=owner, contacts=[ada]).pk]
+        ),
+        "event": reverse("contacts:event_detail", args=[EventFactory(owner=owner).pk]),
+    }[page]
+    response = owner_client.get(
+        url, {"csrfmiddlewaretoken": "secret", "q": "ada", "contacts": ada.pk}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == f"{url}?q=ada&contacts={ada.pk}"
+    assert "Ada Lovelace" in owner_client.get(response["Location"]).content.decode()
