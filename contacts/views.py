@@ -8,7 +8,6 @@ under the same URL names."""
 from functools import wraps
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -18,6 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from network_crm.pagination import page_of
 from network_crm.undo import remember_undo
 
 from . import selectors, services, undo
@@ -37,6 +37,9 @@ from .models import Contact, ContactLink, Event
 from .sorting.selectors import unsorted_count
 
 PAGE_SIZE = 50
+# The contacts list counts its rows up to this many; past it, "more than 1,000" and Previous /
+# Next (counting 30,000 contacts, or a search matching most of them, cost more than the page).
+COUNT_UP_TO = 1000
 CONTACT_CHANGED = "contactChanged"
 
 
@@ -102,7 +105,7 @@ def contact_list(request):
     filters = form.filters()
     # Today in the zone the middleware activated (the user's), for the "due now" filter.
     queryset = selectors.contact_list(request.user, **filters, today=timezone.localdate())
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(queryset, request.GET.get("page"), PAGE_SIZE, count_up_to=COUNT_UP_TO)
     page.object_list = selectors.with_row_details(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
@@ -113,6 +116,7 @@ def contact_list(request):
         "form": form,
         "filters": filters,
         "page": page,
+        "count_up_to": COUNT_UP_TO,
         "query": params.urlencode(),
         "bulk_actions": BulkActionForm.ACTIONS,
         "bulk_sorting": [(name, SORTING_CHOICES[name]) for name in BulkActionForm.SORTING_ACTIONS],

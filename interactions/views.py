@@ -3,7 +3,6 @@ actions. Thin function views: forms validate, services write, selectors read; wi
 view answers with a `{% partialdef %}` fragment and fires an HX-Trigger event for other cards."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +20,7 @@ from contacts.views import (
     next_url,
     token_out_of_url,
 )
+from network_crm.pagination import page_of
 
 from . import selectors, services
 from .dashboard.views import trigger_card_event
@@ -39,39 +39,8 @@ INTERACTION_LOGGED = "interactionLogged"
 PROMISE_CHANGED = "promiseChanged"
 
 
-class UncountedPage:
-    """A page of a list too long to count on every visit (a million interactions take longer
-    to count than the page takes to render): Previous / Next and the page's number, no "of N".
-    One row past the page tells whether there is a next one."""
-
-    def __init__(self, queryset, number, per_page: int):
-        self.number = number
-        rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
-        self.object_list, self._more = rows[:per_page], len(rows) > per_page
-        self.paginator = None
-
-    def has_next(self):
-        return self._more
-
-    def has_previous(self):
-        return self.number > 1
-
-    def has_other_pages(self):
-        return self.has_next() or self.has_previous()
-
-    def next_page_number(self):
-        return self.number + 1
-
-    def previous_page_number(self):
-        return self.number - 1
-
-
 def _page(request, queryset):
-    number = request.GET.get("page", "")
-    page = UncountedPage(queryset, int(number) if number.isdigit() and int(number) else 1, PAGE_SIZE)
-    if not page.object_list and page.number > 1:  # past the end, as Paginator.get_page does
-        paginator = Paginator(queryset, PAGE_SIZE)
-        page = paginator.get_page(paginator.num_pages)
+    page = page_of(queryset, request.GET.get("page"), PAGE_SIZE)
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
