@@ -18,8 +18,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from network_crm.pagination import page_of
+from network_crm.undo import remember_undo
 
-from . import selectors, services
+from . import selectors, services, undo
 from .access import get_owned_or_404
 from .forms import (
     BulkActionForm,
@@ -136,16 +137,20 @@ def contact_bulk(request):
         messages.error(request, f"Nothing changed: {errors}")
         return redirect(back)
     data = form.cleaned_data
-    count = services.bulk_update_contacts(
-        request.user,
-        data["ids"],
-        data["action"],
-        tag=data.get("tag") or "",
-        cadence_days=data.get("cadence_days"),
-        value=(data.get(data["action"]) or "") if data["action"] in form.SORTING_ACTIONS else "",
-    )
-    label = dict(BulkActionForm.ACTIONS)[data["action"]].lower()
-    messages.success(request, f"Done: {label} on {count} contact{'s' if count != 1 else ''}.")
+    action, tag = data["action"], data.get("tag") or ""
+    if action in form.SORTING_ACTIONS:
+        value = data.get(action) or ""
+    else:
+        value = data.get("cadence_days") if action == "cadence" else ""
+    ids = [contact.pk for contact in data["ids"]]
+    with transaction.atomic():
+        token = undo.make_token(request.user, ids, action, tag=tag, value=value)
+        count = services.bulk_update_contacts(
+            request.user, data["ids"], action, tag=tag, cadence_days=data.get("cadence_days"),
+            value=value if action in form.SORTING_ACTIONS else "",
+        )
+    label = dict(BulkActionForm.ACTIONS)[action].lower()
+    remember_undo(request, f"Done: {label} on {count} contact{'s' if count != 1 else ''}.", token)
     return redirect(back)
 
 
