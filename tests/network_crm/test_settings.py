@@ -88,6 +88,9 @@ def test_postgresql_connections_price_index_lookups_for_ssds(db):
 
 def test_postgresql_connections_do_not_compile_queries(db):
     # JIT compiled every query over a large account before running it (docs/performance.md).
+    import pytest
+    from django.db import connection
+
     if connection.vendor != "postgresql":
         pytest.skip("a PostgreSQL planner setting")
     with connection.cursor() as cursor:
