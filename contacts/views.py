@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from network_crm.pagination import page_of
-from network_crm.undo import remember_undo
+from network_crm.undo import delete_token, remember_undo, undo_note
 
 from . import selectors, services, undo
 from .access import get_owned_or_404
@@ -74,15 +74,20 @@ def token_out_of_url(view):
     return without_token
 
 
-def deleted_response(request, fallback: str, message: str, event: str):
-    """After a delete: an empty fragment for htmx (the row disappears), else a redirect."""
+def deleted_response(request, fallback: str, message: str, event: str, undo_token: str | None):
+    """After a delete: for htmx an empty fragment (the row disappears) and the message with
+    its Undo out of band, else a redirect to the page showing that message."""
     if is_htmx(request):
-        return trigger_client_event(HttpResponse(""), event)
-    messages.success(request, message)
+        note = undo_note(request, message, undo_token) if undo_token else ""
+        return trigger_client_event(HttpResponse(note), event)
+    if undo_token:
+        remember_undo(request, message, undo_token)
+    else:
+        messages.success(request, message)
     return redirect(next_url(request, fallback))
 
 
-def confirm_delete(request, obj, *, action: str, cancel: str, what: str):
+def confirm_delete(request, obj, *, action: str, cancel: str, what: str, undoable: bool = True):
     return render(
         request,
         "contacts/confirm_delete.html",
@@ -92,6 +97,7 @@ def confirm_delete(request, obj, *, action: str, cancel: str, what: str):
             "cancel": cancel,
             "what": what,
             "next": request.GET.get("next", ""),
+            "undoable": undoable,
         },
     )
 
@@ -192,7 +198,7 @@ def contact_delete(request, pk):
         name = contact.display_name
         services.delete_contact(contact)
         return deleted_response(
-            request, reverse("contacts:list"), f"Deleted {name}.", "contactDeleted"
+            request, reverse("contacts:list"), f"Deleted {name}.", "contactDeleted", None
         )
     return confirm_delete(
         request,
@@ -200,6 +206,7 @@ def contact_delete(request, pk):
         action=reverse("contacts:delete", args=[pk]),
         cancel=reverse("contacts:detail", args=[pk]),
         what="contact",
+        undoable=False,
     )
 
 
@@ -221,8 +228,9 @@ def link_delete(request, pk):
     )
     back = reverse("contacts:detail", args=[link.from_contact_id])
     if request.method == "POST":
+        token = delete_token(request.user, undo.LINK, link)
         services.delete_link(link)
-        return deleted_response(request, back, "Link removed.", CONTACT_CHANGED)
+        return deleted_response(request, back, f"Link removed: {link}.", CONTACT_CHANGED, token)
     return confirm_delete(
         request, link, action=reverse("contacts:link_delete", args=[pk]), cancel=back, what="link"
     )
@@ -302,9 +310,10 @@ def event_delete(request, pk):
     event = get_owned_or_404(Event, request.user, pk=pk)
     if request.method == "POST":
         name = event.name
+        token = delete_token(request.user, undo.EVENT, event)
         services.delete_event(event)
         return deleted_response(
-            request, reverse("contacts:event_list"), f"Deleted {name}.", "eventDeleted"
+            request, reverse("contacts:event_list"), f"Deleted {name}.", "eventDeleted", token
         )
     return confirm_delete(
         request,

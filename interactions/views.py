@@ -21,8 +21,9 @@ from contacts.views import (
     token_out_of_url,
 )
 from network_crm.pagination import page_of
+from network_crm.undo import delete_token
 
-from . import selectors, services
+from . import selectors, services, undo
 from .dashboard.views import trigger_card_event
 from .forms import InteractionForm, LogForm, MentorshipForm, SupportForm
 from .models import (
@@ -194,9 +195,14 @@ def interaction_edit(request, pk):
 def interaction_delete(request, pk):
     interaction = get_owned_or_404(Interaction, request.user, pk=pk)
     if request.method == "POST":
+        token = delete_token(request.user, undo.INTERACTION, interaction)
         services.delete_interaction(interaction)
         return deleted_response(
-            request, reverse("interactions:list"), "Interaction deleted.", INTERACTION_LOGGED
+            request,
+            reverse("interactions:list"),
+            f"Interaction deleted: {interaction}.",
+            INTERACTION_LOGGED,
+            token,
         )
     return confirm_delete(
         request,
@@ -298,9 +304,14 @@ def support_mark_done(request, pk):
 def support_delete(request, pk):
     support = get_owned_or_404(Support, request.user, pk=pk)
     if request.method == "POST":
+        token = delete_token(request.user, undo.SUPPORT, support)
         services.delete_support(support)
         return deleted_response(
-            request, reverse("interactions:support_list"), "Deleted.", PROMISE_CHANGED
+            request,
+            reverse("interactions:support_list"),
+            f"Deleted: {support}.",
+            PROMISE_CHANGED,
+            token,
         )
     return confirm_delete(
         request,
@@ -359,12 +370,14 @@ def mentorship_edit(request, pk):
 def mentorship_delete(request, pk):
     mentorship = get_owned_or_404(Mentorship, request.user, pk=pk)
     if request.method == "POST":
+        token = delete_token(request.user, undo.MENTORSHIP, mentorship)
         services.delete_mentorship(mentorship)
         return deleted_response(
             request,
             reverse("interactions:mentorship_list"),
-            "Mentorship deleted.",
+            f"Mentorship deleted: {mentorship}.",
             "mentorshipChanged",
+            token,
         )
     return confirm_delete(
         request,

@@ -6,8 +6,9 @@ state back.
 The token is the only copy (no table, nothing to clean up); its signature binds it to the user
 and to one *kind* of undo. Each app registers what a kind puts back (`register`, from its
 AppConfig.ready): the dashboard's Done, Snooze and Dismiss (interactions.followups.undo), the
-contacts list's bulk actions (contacts.undo). A row changed again since the action is left
-alone by every kind: that later change stands.
+contacts list's bulk actions (contacts.undo), and deletes (`register_delete`: the token holds a
+copy of what the delete took away, network_crm.undelete). A row changed again since the action
+is left alone by every kind: that later change stands.
 """
 
 import re
@@ -25,7 +26,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_htmx.http import trigger_client_event
 
-from . import fragment_cache
+from . import fragment_cache, undelete
 
 SALT = "network_crm.undo"
 # Long enough to notice a wrong click and come back to it; short enough that an old page
@@ -60,6 +61,31 @@ def make_token(user, kind: str, payload: dict) -> str:
     if kind not in _KINDS:
         raise ValueError(f"No undo registered for {kind!r}")
     return signing.dumps({"u": user.pk, "k": kind, "p": payload}, salt=SALT, compress=True)
+
+
+def register_delete(kind: str, after: Callable[[object, dict], None] | None = None) -> None:
+    """A kind that undoes a delete: its token holds the copy of what the delete took away
+    (`delete_token`); `after(restored_row, copy)` recomputes what the delete had moved (a
+    contact's last interaction, its strength)."""
+
+    def put_back_deleted(user, copy: dict) -> Undone:
+        try:
+            restored = undelete.put_back(copy, user)
+        except undelete.PutBackError:
+            raise UndoError("That cannot be put back: something made since takes its place.") from None
+        if restored is None:
+            return Undone([])  # put back already
+        if after is not None:
+            after(restored, copy)
+        # The lists it left have no event to show it again: the page reloads.
+        return Undone([str(restored)], reload=True)
+
+    register(kind, put_back_deleted)
+
+
+def delete_token(user, kind: str, obj) -> str:
+    """Call before deleting `obj`: a copy of all the delete takes away, signed for `user`."""
+    return make_token(user, kind, undelete.copy_before_delete(obj))
 
 
 @transaction.atomic
