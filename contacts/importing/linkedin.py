@@ -10,11 +10,20 @@ contact or an earlier row) is handed, as the general parser reads it, to the gen
 
 import operator
 
+from ..models import ContactKind
 from ..names import name_keys
 from .cells import _PLAIN_EMAIL, MAX_LENGTHS
-from .matching import _LINKEDIN, ContactState, contact_keys, linkedin_key, record_keys, record_names
+from .matching import (
+    _LINKEDIN,
+    ContactState,
+    contact_keys,
+    linkedin_key,
+    norm_email,
+    record_keys,
+    record_names,
+)
 from .parsers import LINKEDIN_FIELDS, LinkedInRows, iter_csv, linkedin_how_we_met
-from .records import ContactRecord, ParsedRow
+from .records import TEXT_FIELDS, ContactRecord, ParsedRow
 from .services import Importer, RowResult, Status
 
 # The checks `check_record` makes, in the form a LinkedIn row needs: a row that passes them
@@ -51,6 +60,14 @@ class NewRow:
     @property
     def new_emails(self):
         return ((self.email.lower(), "LinkedIn"),) if self.email else ()
+
+    def shelved(self) -> tuple:
+        """As `ContactState.shelved` gives the state made from `record()`, once written."""
+        fields = dict.fromkeys(TEXT_FIELDS, "")
+        fields.update(zip(LINKEDIN_FIELDS, self.values))
+        emails = (norm_email(self.email),) if self.email else ()
+        texts = tuple(fields[f] for f in TEXT_FIELDS)
+        return (self.id, self.line, texts, str(ContactKind.PERSON), emails, (), (), None)
 
     def record(self) -> ContactRecord:
         """The row as the general parser reads it."""

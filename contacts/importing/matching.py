@@ -283,6 +283,30 @@ class ContactState:
         if self.birthday:
             self.birthday = True
 
+    def shelved(self) -> tuple:
+        """The state as plain values, for `Shelf` (once written: nothing new left to write)."""
+        fields = self.fields
+        kind = fields.get("kind")
+        return (
+            self.id,
+            self.line,
+            tuple(fields[f] for f in TEXT_FIELDS),
+            None if kind is None else str(kind),  # a ContactKind is a str marshal refuses
+            tuple(self.emails),
+            tuple(self.phones),
+            tuple(self.tags),
+            self.birthday,
+        )
+
+    @classmethod
+    def unshelved(cls, values: tuple) -> "ContactState":
+        contact_id, line, texts, kind, emails, phones, tags, birthday = values
+        state = cls(contact_id, line, dict(zip(TEXT_FIELDS, texts)), emails, phones, tags)
+        if kind is not None:
+            state.fields["kind"] = kind
+        state.birthday = birthday
+        return state
+
     def match_keys(self) -> list[tuple[str, str]]:
         """The contact's strong identifiers."""
         keys = [("email", e) for e in self.emails]
