@@ -180,14 +180,7 @@ class LinkedInImporter(Importer):
         if row.id is not None:  # written by an earlier batch (or numbered by a dry run)
             state.id = row.id
             state.written()
-        state.keys = row.keys
-        for key in row.keys:
-            self.index.keys[key] = state
-        state.names = row.names
-        for key in row.names:
-            refs = self.index.names.get(key, [])
-            for i, ref in enumerate(refs):
-                if ref is row:
-                    refs[i] = state
+        state.keys, state.names = row.keys, row.names
+        self.index.repoint(row, state, row.keys, row.names)
         touched[id(row)] = state
         return state

@@ -381,19 +381,11 @@ class Importer:
                     self.created_lines[state.id] = state.line
         else:
             self.write(touched)
-        keys, names = self.index.keys, self.index.names
         for state in touched:
             if type(state) is ContactState:
                 state.written()
             self.shelf.put(state)
-            for key in state.keys:
-                if keys.get(key) is state:
-                    keys[key] = state.id
-            for key in state.names:
-                refs = names.get(key, ())
-                for at, ref in enumerate(refs):
-                    if ref is state:
-                        refs[at] = state.id
+            self.index.repoint(state, state.id, state.keys, state.names)
         # What the batch read is let go of too (the contacts it changed are on the shelf, the
         # others as the database has them): memory stays that of one batch.
         self.cache.clear()
