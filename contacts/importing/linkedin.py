@@ -15,6 +15,7 @@ from ..names import name_keys
 from .cells import _PLAIN_EMAIL, MAX_LENGTHS
 from .matching import (
     _LINKEDIN,
+    LINKEDIN,
     ContactState,
     contact_keys,
     linkedin_key,
@@ -60,6 +61,9 @@ class NewRow:
     @property
     def new_emails(self):
         return ((self.email.lower(), "LinkedIn"),) if self.email else ()
+
+    def has_linkedin(self) -> bool:
+        return any(key[0] == LINKEDIN for key in self.keys)
 
     def shelved(self) -> tuple:
         """As `ContactState.shelved` gives the state made from `record()`, once written."""
@@ -123,7 +127,7 @@ class LinkedInImporter(Importer):
         # queries for the batch); then classified in file order, so that a person met twice
         # is created at the first row and merged at the second.
         index = self.index
-        keys_of, names_of = index.keys, index.names
+        keys_of = index.keys
         planned, wanted = [], set()
         for line, cells, error in rows:
             item = self.read(line, cells, error)
@@ -137,7 +141,12 @@ class LinkedInImporter(Importer):
             else:
                 keys, names = [], ()
             ref, _ = index.lookup(keys)
-            refs = [ref] if ref is not None else index.candidates(names)
+            if ref is not None:
+                refs = [ref]
+            elif type(item) is NewRow and self.strangers(item):
+                refs = ()
+            else:
+                refs = index.candidates(names)
             wanted.update(r for r in refs if type(r) is int and r not in self.cache)
             planned.append((item, keys))
         if wanted:
@@ -146,8 +155,8 @@ class LinkedInImporter(Importer):
         emit, new = self.emit, Status.NEW
         for item, keys in planned:
             if type(item) is NewRow:
-                if any(key in keys_of for key in keys) or any(n in names_of for n in item.names):
-                    # Someone of this name or with these identifiers is known: the general
+                if any(key in keys_of for key in keys) or not self.strangers(item):
+                    # Someone with these identifiers, or of this name, is known: the general
                     # path tells whether it is the same person.
                     item = ParsedRow(line=item.line, record=item.record())
                 else:
@@ -161,6 +170,15 @@ class LinkedInImporter(Importer):
         # A promoted contact is in the batch twice when a later row changed it (under its
         # NewRow's key and its own): once is enough, in the NewRow's place.
         self.flush(list({id(state): state for state in touched.values()}.values()))
+
+    def strangers(self, row: NewRow) -> bool:
+        """Whether everyone known by the row's name (if anyone) is another person: each has a
+        LinkedIn profile, and the row has one that nobody has (none of its keys is known), so
+        the general path would find them all different people without reading them."""
+        candidates = self.index.candidates(row.names)
+        return not candidates or (
+            row.has_linkedin() and all(map(self.index.has_linkedin, candidates))
+        )
 
     def classify(self, row: ParsedRow, keys: list, touched: dict) -> None:
         if row.record is not None:

@@ -307,6 +307,9 @@ class ContactState:
         state.birthday = birthday
         return state
 
+    def has_linkedin(self) -> bool:
+        return bool(norm_linkedin(self.fields.get("linkedin_url", "")))
+
     def match_keys(self) -> list[str]:
         """The contact's strong identifiers."""
         keys = [EMAIL + e for e in self.emails]
@@ -358,6 +361,9 @@ class MatchIndex:
         self.owner = owner
         self.keys: dict[str, object] = {}
         self.names: dict[str, object] = {}  # name key → a contact, or a list of them
+        # The contacts (ids) without a LinkedIn profile, so that one with a profile is known
+        # to be another person than a row with another profile without reading it.
+        self.unlinked: set[int] = set()
         keys = self.keys
         # Oldest first with setdefault: when two contacts share a key, the older one matches.
         for contact_id, name, phonetic, linkedin in (
@@ -367,6 +373,8 @@ class MatchIndex:
         ):
             if link := norm_linkedin(linkedin):
                 keys.setdefault(linkedin_match_key(link), contact_id)
+            else:
+                self.unlinked.add(contact_id)
             self.add_names(name_keys(name, phonetic), contact_id)
         for number, contact_id in (
             ContactPhone.objects.filter(contact__owner=owner, number__startswith="+")
@@ -435,6 +443,20 @@ class MatchIndex:
                 for at, ref in enumerate(refs):
                     if ref is old:
                         refs[at] = new
+
+    def has_linkedin(self, ref) -> bool:
+        """Whether the contact (an id, or a state the batch touches) has a LinkedIn profile."""
+        if type(ref) is int:
+            return ref not in self.unlinked
+        return ref.has_linkedin()
+
+    def settle(self, state) -> None:
+        """The state is written (or numbered, in a dry run): it is known by its id alone."""
+        self.repoint(state, state.id, state.keys, state.names)
+        if state.has_linkedin():
+            self.unlinked.discard(state.id)
+        else:
+            self.unlinked.add(state.id)
 
     def forget(self, contact_id: int) -> None:
         """The contact is gone (deleted by its owner while the import ran): nothing matches

@@ -385,7 +385,7 @@ class Importer:
             if type(state) is ContactState:
                 state.written()
             self.shelf.put(state)
-            self.index.repoint(state, state.id, state.keys, state.names)
+            self.index.settle(state)
         # What the batch read is let go of too (the contacts it changed are on the shelf, the
         # others as the database has them): memory stays that of one batch.
         self.cache.clear()
