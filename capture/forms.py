@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django import forms
 
 from contacts.models import Contact
+from contacts.widgets import ContactPicker, ContactPickerFormMixin
 
 from . import crypto
 from .models import ImapSecurity, RuleAction, Source, SourceKind
@@ -161,8 +162,10 @@ def initial_for(source: Source) -> dict:
     return {f: getattr(source, f) for f in fields}
 
 
-class RuleForm(forms.Form):
-    contact = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
+class RuleForm(ContactPickerFormMixin, forms.Form):
+    contact = forms.ModelChoiceField(
+        queryset=Contact.objects.none(), required=False, widget=ContactPicker
+    )
     domain = forms.CharField(
         max_length=253, required=False, help_text="Everyone at this domain, e.g. example.com."
     )
@@ -174,6 +177,7 @@ class RuleForm(forms.Form):
         self.fields["contact"].queryset = Contact.objects.filter(owner=owner).only(
             "id", "name", "preferred_name"
         ).order_by("name")
+        self.set_up_contact_pickers(owner)
 
     def clean_domain(self):
         domain = self.cleaned_data["domain"].strip().lower().lstrip("@")

@@ -18,6 +18,7 @@ from .models import (
 )
 from .services import CONTACT_FIELDS
 from .time_zones import TimeZoneField
+from .widgets import ContactPicker, ContactPickerFormMixin, ContactsPicker
 
 # Widgets for dates: the browser's own picker, no JavaScript needed.
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -71,7 +72,7 @@ def parse_tags(text: str) -> list[str]:
     return names
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(ContactPickerFormMixin, forms.ModelForm):
     emails = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -98,6 +99,7 @@ class ContactForm(forms.ModelForm):
             "working_on": TEXTAREA_SMALL,
             "why_it_matters": TEXTAREA_SMALL,
             "notes": forms.Textarea(attrs={"rows": 4}),
+            "introduced_by": ContactPicker,
         }
         labels = {"linkedin_url": "LinkedIn URL"}
         field_classes = {"time_zone": TimeZoneField}
@@ -134,6 +136,7 @@ class ContactForm(forms.ModelForm):
                 )
                 self.initial["tags"] = ", ".join(t.name for t in self.instance.tags.all())
         self.fields["introduced_by"].queryset = people
+        self.set_up_contact_pickers(owner, introduced_by=[self.instance.pk])
 
     def clean_emails(self):
         rows, seen = [], set()
@@ -282,11 +285,12 @@ class BulkActionForm(forms.Form):
         return data
 
 
-class EventForm(forms.ModelForm):
+class EventForm(ContactPickerFormMixin, forms.ModelForm):
     class Meta:
         model = Event
         fields = ["name", "kind", "starts_on", "ends_on", "place", "goals", "notes", "people_met"]
         widgets = {
+            "people_met": ContactsPicker,
             "starts_on": DATE,
             "ends_on": DATE,
             "goals": TEXTAREA_SMALL,
@@ -297,7 +301,8 @@ class EventForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""
         self.fields["people_met"].queryset = Contact.objects.filter(owner=owner).only("id", "name")
-        self.fields["people_met"].help_text = "Hold Ctrl (⌘ on a Mac) to pick several."
+        self.fields["people_met"].help_text = "Type a name and pick each person in turn."
+        self.set_up_contact_pickers(owner)
 
     def clean(self):
         data = super().clean()
@@ -307,11 +312,15 @@ class EventForm(forms.ModelForm):
         return data
 
 
-class ContactLinkForm(forms.ModelForm):
+class ContactLinkForm(ContactPickerFormMixin, forms.ModelForm):
     class Meta:
         model = ContactLink
         fields = ["to_contact", "kind", "since", "notes"]
-        widgets = {"since": DATE, "notes": forms.Textarea(attrs={"rows": 2})}
+        widgets = {
+            "to_contact": ContactPicker,
+            "since": DATE,
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
         labels = {"to_contact": "Linked to"}
 
     def __init__(self, *args, owner, from_contact, **kwargs):
@@ -323,6 +332,7 @@ class ContactLinkForm(forms.ModelForm):
             Contact.objects.filter(owner=owner).exclude(pk=from_contact.pk).only("id", "name")
         )
         self.fields["kind"].choices = LinkKind.choices
+        self.set_up_contact_pickers(owner, to_contact=[from_contact.pk])
 
     def clean(self):
         data = super().clean()
@@ -340,7 +350,7 @@ class ContactLinkForm(forms.ModelForm):
         return data
 
 
-class BriefForm(forms.ModelForm):
+class BriefForm(ContactPickerFormMixin, forms.ModelForm):
     """The part of a contact edited in place on the "before you talk" card."""
 
     class Meta:
@@ -360,6 +370,7 @@ class BriefForm(forms.ModelForm):
             "why_it_matters": TEXTAREA_SMALL,
             "how_we_met": forms.Textarea(attrs={"rows": 2}),
             "notes": TEXTAREA_SMALL,
+            "introduced_by": ContactPicker,
         }
 
     def __init__(self, *args, owner, **kwargs):
@@ -369,6 +380,7 @@ class BriefForm(forms.ModelForm):
         self.fields["introduced_by"].queryset = (
             Contact.objects.filter(owner=owner).exclude(pk=self.instance.pk).only("id", "name")
         )
+        self.set_up_contact_pickers(owner, introduced_by=[self.instance.pk])
         name_blank_not_set(self)
 
 

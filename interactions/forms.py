@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from django import forms
 
 from contacts.models import Contact, Event
+from contacts.widgets import ContactPicker, ContactPickerFormMixin
 
 from .models import Interaction, Mentorship, Support, SupportKind
 from .services import MENTORSHIP_FIELDS, SUPPORT_FIELDS
@@ -103,11 +104,13 @@ class LogForm(InteractionForm):
         return data
 
 
-class SupportForm(forms.ModelForm):
+class SupportForm(ContactPickerFormMixin, forms.ModelForm):
     class Meta:
         model = Support
         fields = SUPPORT_FIELDS
         widgets = {
+            "contact": ContactPicker,
+            "intro_to": ContactPicker,
             "offered_on": DATE,
             "due_on": DATE,
             "done_on": DATE,
@@ -126,6 +129,7 @@ class SupportForm(forms.ModelForm):
         self.label_suffix = ""
         self.fields["contact"].queryset = owner_contacts(owner)
         self.fields["intro_to"].queryset = owner_contacts(owner)
+        self.set_up_contact_pickers(owner)
 
     def clean(self):
         data = super().clean()
@@ -147,11 +151,13 @@ class SupportForm(forms.ModelForm):
         return data
 
 
-class MentorshipForm(forms.ModelForm):
+class MentorshipForm(ContactPickerFormMixin, forms.ModelForm):
     class Meta:
         model = Mentorship
         fields = MENTORSHIP_FIELDS
         widgets = {
+            "mentor": ContactPicker,
+            "mentee": ContactPicker,
             "started_on": DATE,
             "last_session_on": DATE,
             "goals": forms.Textarea(attrs={"rows": 3}),
@@ -172,8 +178,7 @@ class MentorshipForm(forms.ModelForm):
         self.label_suffix = ""
         self.fields["mentor"].queryset = owner_contacts(owner)
         self.fields["mentee"].queryset = owner_contacts(owner)
-        self.fields["mentor"].empty_label = "Me"
-        self.fields["mentee"].empty_label = "Me"
+        self.set_up_contact_pickers(owner)
 
     def clean(self):
         data = super().clean()

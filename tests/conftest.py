@@ -133,6 +133,23 @@ def stranger_client(db, stranger):
 
 
 @pytest.fixture
+def page_cost():
+    """page_cost(client, url) → (queries, bytes) of a second GET of `url` (the first one
+    creates the profile and the session): for pages that must not grow with the account."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def measure(client, url) -> tuple[int, int]:
+        client.get(url)
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        return len(queries), len(response.content)
+
+    return measure
+
+
+@pytest.fixture
 def receiver():
     """A local HTTP server that records webhook and web-push deliveries (tests/notifications)."""
     from tests.notifications.receiver import Receiver

@@ -1,17 +1,26 @@
-"""Reads for the contact page that need interactions: the "before you talk" brief and the
+"""Reads for the contact page that need interactions: the "before you talk" brief, the
 timeline of conversations, gives and follow-ups (the contact's own rows are read by
-contacts.selectors)."""
+contacts.selectors), and the meeting brief beside the network map."""
 
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 
+from contacts.dates.selectors import UpcomingDate
 from contacts.models import Contact
 from contacts.selectors import next_due
 
-from ..models import Direction, FollowUp, FollowUpStatus, Interaction, Support, SupportStatus
+from ..models import (
+    Direction,
+    FollowUp,
+    FollowUpStatus,
+    Interaction,
+    Support,
+    SupportKind,
+    SupportStatus,
+)
 
 _UNREAD = object()
 
@@ -23,39 +32,122 @@ def contact_brief(contact: Contact, *, last_interaction=_UNREAD) -> dict:
     last = last_interaction
     if last is _UNREAD:
         last = contact.interactions.order_by("-occurred_at", "-id").first()
-    open_supports = list(
-        Support.objects.filter(
-            owner=contact.owner_id, contact=contact, status=SupportStatus.OFFERED
-        )
-        .select_related("intro_to")
-        .order_by("offered_on", "id")[:20]
-    )
     balance = Support.objects.filter(owner=contact.owner_id, contact=contact).aggregate(
         gives=Count("id", filter=Q(direction=Direction.GIVE)),
         received=Count("id", filter=Q(direction=Direction.RECEIVED)),
         asks=Count("id", filter=Q(direction=Direction.ASK)),
     )
     balance["net"] = balance["gives"] - balance["received"] - balance["asks"]
-    next_follow_up = (
+    return {
+        "last_interaction": last,
+        **open_promises(contact),
+        "balance": balance,
+        **open_follow_ups(contact, limit=1),
+    }
+
+
+def open_promises(contact: Contact, *, limit: int = 20) -> dict:
+    """Gives offered and not yet done (`my_promises`), and what they offered or I asked for
+    (`their_promises`), oldest first: one query."""
+    open_supports = list(
+        Support.objects.filter(
+            owner=contact.owner_id, contact=contact, status=SupportStatus.OFFERED
+        )
+        .select_related("intro_to")
+        .order_by("offered_on", "id")[:limit]
+    )
+    return {
+        "my_promises": [s for s in open_supports if s.direction == Direction.GIVE],
+        "their_promises": [s for s in open_supports if s.direction != Direction.GIVE],
+    }
+
+
+def open_follow_ups(contact: Contact, *, limit: int) -> dict:
+    """The contact's next open or snoozed follow-up and the date the contacts list shows too
+    (the earlier of it and the cadence date), and the open follow-ups due after that date,
+    soonest first: one query for `limit` follow-ups."""
+    follow_ups = list(
         FollowUp.objects.filter(
             owner=contact.owner_id,
             contact=contact,
             status__in=[FollowUpStatus.OPEN, FollowUpStatus.SNOOZED],
-        )
-        .order_by("due_on", "id")
-        .first()
+        ).order_by("due_on", "id")[:limit]
     )
+    next_follow_up = follow_ups[0] if follow_ups else None
+    next_due_on = next_due(
+        contact.next_follow_up_on, next_follow_up.due_on if next_follow_up else None
+    )
+    if next_follow_up and next_follow_up.due_on == next_due_on:
+        later = follow_ups[1:]  # the first is the next follow-up itself
+    else:
+        later = follow_ups  # the cadence date comes first
+    return {"next_follow_up": next_follow_up, "next_due_on": next_due_on, "later_follow_ups": later}
+
+
+# What the meeting brief beside the map shows at most: a few of each, whatever the history.
+BRIEF_CONVERSATIONS = 3
+BRIEF_GIVES = 3
+BRIEF_FOLLOW_UPS = 5
+BRIEF_PROMISES = 10
+BRIEF_DATES_DAYS = 60
+
+
+def meeting_brief(contact: Contact, today: date) -> dict:
+    """What to know before meeting someone (the brief beside the network map): the last
+    conversations, open promises and follow-ups both ways, recent gives each way and the
+    balance, intros, important dates in the next BRIEF_DATES_DAYS days. Nine queries, each
+    bounded, whatever the contact's history."""
+    supports = Support.objects.filter(owner=contact.owner_id, contact=contact)
+    counted = ~Q(status=SupportStatus.DECLINED)
+    counts = supports.aggregate(
+        gives=Count("id", filter=Q(direction=Direction.GIVE) & counted),
+        received=Count("id", filter=Q(direction=Direction.RECEIVED) & counted),
+        asks=Count("id", filter=Q(direction=Direction.ASK) & counted),
+    )
+    done = supports.filter(status=SupportStatus.DONE).select_related("intro_to")
+    done = done.order_by(F("done_on").desc(nulls_last=True), "-offered_on", "-id")
     return {
-        "last_interaction": last,
-        "my_promises": [s for s in open_supports if s.direction == Direction.GIVE],
-        "their_promises": [s for s in open_supports if s.direction != Direction.GIVE],
-        "balance": balance,
-        "next_follow_up": next_follow_up,
-        # The date the contacts list shows too: the earlier of it and the cadence date.
-        "next_due_on": next_due(
-            contact.next_follow_up_on, next_follow_up.due_on if next_follow_up else None
+        "conversations": list(
+            contact.interactions.order_by("-occurred_at", "-id")[:BRIEF_CONVERSATIONS]
         ),
+        **open_promises(contact, limit=BRIEF_PROMISES),
+        **open_follow_ups(contact, limit=BRIEF_FOLLOW_UPS),
+        "counts": counts,
+        "given": list(done.filter(direction=Direction.GIVE)[:BRIEF_GIVES]),
+        "received": list(done.filter(direction=Direction.RECEIVED)[:BRIEF_GIVES]),
+        "intros": contact_intros(contact),
+        "dates": _dates_coming_up(contact, today),
     }
+
+
+def _dates_coming_up(contact: Contact, today: date) -> list[UpcomingDate]:
+    end = today + timedelta(days=BRIEF_DATES_DAYS - 1)
+    coming = []
+    for row in contact.important_dates.order_by("month", "day", "id")[:50]:
+        on = row.next_on(today)
+        if on is not None and on <= end:
+            coming.append(UpcomingDate(on, row))
+    return sorted(coming, key=lambda u: u.on)
+
+
+# The briefs show the newest few intros a contact was part of.
+INTROS_SHOWN = 5
+
+
+def contact_intros(contact: Contact, *, limit: int = INTROS_SHOWN) -> list[Support]:
+    """The intros this contact was part of, either side, newest first (one query). Each carries
+    `other`: the person they were introduced to, or who was introduced to them."""
+    intros = list(
+        Support.objects.filter(
+            Q(contact=contact) | Q(intro_to=contact), owner=contact.owner_id, kind=SupportKind.INTRO
+        )
+        .exclude(status=SupportStatus.DECLINED)
+        .select_related("contact", "intro_to")
+        .order_by("-offered_on", "-id")[:limit]
+    )
+    for intro in intros:
+        intro.other = intro.contact if intro.intro_to_id == contact.pk else intro.intro_to
+    return intros
 
 
 # The contact page shows the newest entries; "Show full history" loads up to the larger cap.
@@ -71,7 +163,8 @@ class Timeline(NamedTuple):
 
 def contact_timeline(contact: Contact, *, limit: int = TIMELINE_RECENT) -> Timeline:
     """Interactions, supports and follow-ups of a contact, newest first (bounded queries merged
-    in Python). Each interaction carries `others`: the names of the other people in it."""
+    in Python). Each interaction carries `others`: the names of the other people in it; a
+    support whose `intro_to` is this contact is an intro made to them."""
     interactions = list(contact.interactions.order_by("-occurred_at", "-id")[: limit + 1])
     others = defaultdict(list)
     if interactions:
@@ -88,9 +181,11 @@ def contact_timeline(contact: Contact, *, limit: int = TIMELINE_RECENT) -> Timel
             others[interaction_id].append(preferred_name or name)
     for interaction in interactions:
         interaction.others = others[interaction.pk]
+    # Their own gives, asks and received, and the intros in which they were the second person
+    # ("introduced to A by you"): an intro is one row, shown on both people's pages.
     supports = (
-        Support.objects.filter(owner=contact.owner_id, contact=contact)
-        .select_related("intro_to")
+        Support.objects.filter(Q(contact=contact) | Q(intro_to=contact), owner=contact.owner_id)
+        .select_related("contact", "intro_to")
         .order_by("-offered_on", "-id")[: limit + 1]
     )
     follow_ups = FollowUp.objects.filter(owner=contact.owner_id, contact=contact).order_by(

@@ -6,7 +6,6 @@ import json
 from urllib.parse import urlencode
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -18,8 +17,8 @@ from contacts.models import NOT_SET, Contact
 from contacts.services import get_profile
 from network_crm import fragment_cache
 
+from ..contact_pages.selectors import meeting_brief
 from ..followups.schedule import days_since
-from ..models import Direction, Support, SupportStatus
 from .forms import NetworkFilterForm
 from .selectors import CIRCLE_COLOURS, DISCIPLINE_COLOURS, UNSET_COLOUR, network, to_elements
 
@@ -127,25 +126,16 @@ def network_table(request):
 
 @require_GET
 def contact_brief(request, pk):
-    """A short brief of one contact beside the map (htmx fragment; a full page without htmx)."""
+    """What to know before meeting one contact, beside the map (htmx fragment; a full page
+    without htmx): contact_pages.selectors.meeting_brief."""
     contact = get_owned_or_404(Contact.objects.prefetch_related("tags"), request.user, pk=pk)
     zone = get_profile(request.user).zone
     today = timezone.localtime(timezone.now(), zone).date()
-    counts = Support.objects.filter(owner=request.user, contact=contact).aggregate(
-        gives=Count("id", filter=Q(direction=Direction.GIVE) & ~Q(status=SupportStatus.DECLINED)),
-        received=Count(
-            "id", filter=Q(direction=Direction.RECEIVED) & ~Q(status=SupportStatus.DECLINED)
-        ),
-        asks=Count("id", filter=Q(direction=Direction.ASK) & ~Q(status=SupportStatus.DECLINED)),
-        open_promises=Count(
-            "id", filter=Q(direction=Direction.GIVE, status=SupportStatus.OFFERED)
-        ),
-    )
     last_at = contact.last_interaction_at
     context = {
         "contact": contact,
-        "counts": counts,
-        "strength": contact.strength,
+        "brief": meeting_brief(contact, today),
+        "today": today,
         "last_at": last_at,
         # Counted between local dates, as the dashboard and the digest count them.
         "days_since": days_since(last_at, zone, today) if last_at else None,

@@ -99,11 +99,14 @@ class RedisServer:
 
 class SlowSMTPSink:
     """An SMTP server in a thread that takes `delay` seconds before accepting each message's
-    DATA, so a worker can be killed while it is talking to the mail server. A message counts
-    only once its whole DATA has arrived (what a real server would deliver)."""
+    DATA, so a worker can be killed while it is talking to the mail server. `rcpt_replies` are
+    its answers to RCPT, one per RCPT across sessions, then "250 OK" (a greylisting server says
+    451 first). A message counts only once its whole DATA has arrived (what a real server would
+    deliver), and only for the recipients it accepted."""
 
-    def __init__(self, delay: float):
+    def __init__(self, delay: float = 0, rcpt_replies: tuple[bytes, ...] = ()):
         self.delay = delay
+        self.rcpt_replies = list(rcpt_replies)
         self.received = Counter()  # recipient -> complete messages
         self.in_data = 0  # sessions waiting in the slow DATA step right now
         self.lock = threading.Lock()
@@ -138,8 +141,11 @@ class SlowSMTPSink:
                 recipients = []
                 conn.sendall(b"250 OK\r\n")
             elif verb == b"RCPT":
-                recipients.append(line.split(b":", 1)[1].strip().strip(b"<>").decode())
-                conn.sendall(b"250 OK\r\n")
+                with self.lock:
+                    reply = self.rcpt_replies.pop(0) if self.rcpt_replies else b"250 OK"
+                if reply.startswith(b"250"):
+                    recipients.append(line.split(b":", 1)[1].strip().strip(b"<>").decode())
+                conn.sendall(reply + b"\r\n")
             elif verb == b"DATA":
                 with self.lock:
                     self.in_data += 1

@@ -3,12 +3,15 @@
 
 import datetime
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import ContactLink, LinkKind
 from interactions.contact_pages import selectors
-from interactions.models import FollowUp, FollowUpReason
+from network_crm import fragment_cache
+from interactions.models import Direction, FollowUp, FollowUpReason, SupportKind
 from tests.contacts.test_views import HTMX, count_queries
 from tests.factories import (
     ContactEmailFactory,
@@ -156,15 +159,71 @@ def _fill_contact(owner, contact, n):
         )
         EventFactory(owner=owner).people_met.add(contact)
         ContactEmailFactory(contact=contact)
+        # Intros both ways: each names the other person, read in the same query.
+        SupportFactory(owner=owner, contact=other, intro_to=contact, kind=SupportKind.INTRO)
+        SupportFactory(owner=owner, contact=contact, intro_to=other, kind=SupportKind.INTRO)
+
+
+def count_rendering_queries(client, owner, url):
+    """Queries of the page rendered afresh: a cached body would hide what rendering costs."""
+    client.get(url)  # warm up: the first request creates the profile, the session
+    fragment_cache.invalidate(owner.pk)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert "Timeline" in response.text
+    return len(ctx.captured_queries)
 
 
 def test_contact_page_query_count_does_not_grow_with_history(owner_client, owner):
     contact = ContactFactory(owner=owner)
     _fill_contact(owner, contact, 2)
     url = reverse("contacts:detail", args=[contact.pk])
-    few = count_queries(owner_client, url)
+    few = count_rendering_queries(owner_client, owner, url)
+    cached = count_queries(owner_client, url)
     _fill_contact(owner, contact, 15)
-    assert count_queries(owner_client, url) == few
+    assert count_rendering_queries(owner_client, owner, url) == few
+    assert count_queries(owner_client, url) == cached < few
+
+
+def test_an_intro_shows_on_both_peoples_pages_and_goes_with_the_give(owner_client, owner):
+    ada = ContactFactory(owner=owner, name="Ada Lovelace")
+    grace = ContactFactory(owner=owner, name="Grace Hopper")
+    ada_url = reverse("contacts:detail", args=[ada.pk])
+    grace_url = reverse("contacts:detail", args=[grace.pk])
+    assert "Ada Lovelace" not in owner_client.get(grace_url).content.decode()  # now cached
+    response = owner_client.post(reverse("interactions:support_create"), {
+        "direction": Direction.GIVE, "contact": ada.pk, "intro_to": grace.pk,
+        "kind": SupportKind.INTRO, "status": "done", "description": "Compilers chat",
+        "offered_on": "2026-03-02", "done_on": "2026-03-02",
+    })
+    assert response.status_code == 302
+    intro = ada.supports.get()
+
+    grace_page = owner_client.get(grace_url).content.decode()
+    assert f'Introduced to <a href="{ada_url}">Ada Lovelace</a> by you' in grace_page
+    assert reverse("interactions:support_detail", args=[intro.pk]) in grace_page
+    ada_page = owner_client.get(ada_url).content.decode()
+    assert f'→ <a href="{grace_url}">Grace Hopper</a>' in ada_page
+
+    owner_client.post(reverse("interactions:support_delete", args=[intro.pk]))
+    assert "Ada Lovelace" not in owner_client.get(grace_url).content.decode()
+
+
+def test_an_intro_made_to_them_is_told_from_their_side(owner_client, owner):
+    ada, grace, alan = (ContactFactory(owner=owner, name=n) for n in ("Ada", "Grace", "Alan"))
+    SupportFactory(
+        owner=owner, contact=ada, intro_to=grace, kind=SupportKind.INTRO,
+        direction=Direction.RECEIVED,
+    )
+    SupportFactory(
+        owner=owner, contact=alan, intro_to=grace, kind=SupportKind.INTRO, direction=Direction.ASK
+    )
+    page = owner_client.get(reverse("contacts:detail", args=[grace.pk])).content.decode()
+    ada_url = reverse("contacts:detail", args=[ada.pk])
+    alan_url = reverse("contacts:detail", args=[alan.pk])
+    assert f'<a href="{ada_url}">Ada</a> introduced you' in page
+    assert f'You asked <a href="{alan_url}">Alan</a> for an intro' in page
 
 
 # --- events ------------------------------------------------------------------------------------

@@ -3,9 +3,6 @@ like any temporary error, a 550 fails at once, and the row moves to `sending` on
 before DATA's final "." (where the server could first accept it), to `sent` right after."""
 
 import smtplib
-import socket
-import threading
-from collections import Counter
 from datetime import UTC, datetime
 
 import pytest
@@ -15,70 +12,10 @@ from interactions import digests
 from interactions.models import Digest, DigestStatus
 from interactions.tasks import send_digest
 from tests.factories import ContactFactory, ProfileFactory, UserFactory
+from tests.hardening.faults import SlowSMTPSink
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 3, 30, 7, 5, tzinfo=UTC)
-
-
-class SMTPServer:
-    """A small SMTP server in a thread. `rcpt_replies` are the answers to RCPT, one per
-    attempt (then 250); a message counts once its final "." has been read."""
-
-    def __init__(self, rcpt_replies=()):
-        self.rcpt_replies = list(rcpt_replies)
-        self.received = Counter()
-        self.sessions = 0
-        self.server = socket.create_server(("127.0.0.1", 0))
-        self.port = self.server.getsockname()[1]
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self):
-        while True:
-            try:
-                conn, _ = self.server.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
-
-    def _session(self, conn):
-        self.sessions += 1
-        with conn, conn.makefile("rb") as lines:
-            try:
-                self._talk(conn, lines)
-            except OSError:
-                pass
-
-    def _talk(self, conn, lines):
-        conn.sendall(b"220 test ESMTP\r\n")
-        recipients = []
-        while line := lines.readline():
-            verb = line[:4].upper()
-            if verb in (b"EHLO", b"HELO"):
-                conn.sendall(b"250 test\r\n")
-            elif verb == b"MAIL":
-                recipients = []
-                conn.sendall(b"250 OK\r\n")
-            elif verb == b"RCPT":
-                reply = self.rcpt_replies.pop(0) if self.rcpt_replies else b"250 OK"
-                if reply.startswith(b"250"):
-                    recipients.append(line.split(b":", 1)[1].strip().strip(b"<>").decode())
-                conn.sendall(reply + b"\r\n")
-            elif verb == b"DATA":
-                conn.sendall(b"354 go ahead\r\n")
-                while (data := lines.readline()) not in (b".\r\n", b""):
-                    pass
-                if data == b"":
-                    return  # no final ".": nothing is delivered
-                self.received.update(recipients)
-                conn.sendall(b"250 queued\r\n")
-            elif verb == b"QUIT":
-                conn.sendall(b"221 bye\r\n")
-                return
-            else:
-                conn.sendall(b"250 OK\r\n")
-
-    def close(self):
-        self.server.close()
 
 
 @pytest.fixture
@@ -86,7 +23,7 @@ def smtp_server(settings):
     servers = []
 
     def start(*rcpt_replies):
-        server = SMTPServer(rcpt_replies)
+        server = SlowSMTPSink(rcpt_replies=rcpt_replies)
         servers.append(server)
         settings.MAILERS = {"default": {
             "BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -213,16 +213,6 @@ def populate_more(owner, count):
         SupportFactory(owner=owner, contact=contact, direction=Direction.ASK)
 
 
-def test_brief_queries_do_not_depend_on_history(owner_client, owner, django_assert_max_num_queries):
-    contact = ContactFactory(owner=owner)
-    for _ in range(10):
-        InteractionFactory(owner=owner, contacts=[contact])
-        SupportFactory(owner=owner, contact=contact)
-
-    with django_assert_max_num_queries(12):
-        owner_client.get(reverse("insights:contact_brief", args=[contact.pk]))
-
-
 def test_bar_chart_scales_bars_to_the_peak():
     chart = bar_chart([0, 5, 10], ["a", "", "c"], height=104, bar=10, gap=2)
 
