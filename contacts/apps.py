@@ -14,3 +14,12 @@ class ContactsConfig(AppConfig):
         # The zone every page runs in is cached per user (middleware.user_time_zone).
         post_save.connect(remember_time_zone, sender=Profile, dispatch_uid="contacts.zone-save")
         post_delete.connect(forget_time_zone, sender=Profile, dispatch_uid="contacts.zone-delete")
+
+        # Undo of the contacts list's bulk actions and of deletes (network_crm/undo.py).
+        from network_crm import undo as undo_core
+
+        from . import undo
+
+        undo_core.register(undo.KIND, undo.put_back)
+        undo_core.register_delete(undo.EVENT)
+        undo_core.register_delete(undo.LINK)

@@ -5,9 +5,9 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import (
-    Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects,
+    Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Least, Upper
 from django.utils import timezone
 
 from network_crm.queries import pk_in
@@ -66,21 +66,39 @@ def owner_tag_names(owner) -> list[str]:
     return list(Tag.objects.filter(owner=owner).order_by("name").values_list("name", flat=True))
 
 
+# Up to this many contacts match a search, it looks them up by id; more, and the page's query
+# tests its rows as it walks them (see _matching).
+SEARCH_BY_IDS = 1000
+
+
 def _matching(queryset: QuerySet[Contact], owner, q: str) -> QuerySet[Contact]:
     """Contacts whose name, preferred name, company, an email or a tag contains `q` (any case).
 
-    The matching ids are read once, here (one query over a union), so the list's count and its
-    page look up a few ids rather than each repeating the search over every contact of the
-    account. Names and companies are matched in `search_text`, upper-cased when the contact
-    was written (`q` is upper-cased by the database too, as icontains does), through the
-    owner's index, which carries it (migration 0007); emails through their trigram index on
+    A name or a word (up to SEARCH_BY_IDS matches): the matching ids, read once, so the
+    count and the page look up a few ids rather than each repeating the search over every
+    contact of the account. A broad search (a letter matches most of 30,000 people): one
+    condition of the page's own query, so PostgreSQL walks the contacts in the page's order
+    and stops after a page of them; 29,000 ids looked up one by one took 0.3-1 s at 30,000
+    contacts (docs/performance.md). Names and companies are matched in `search_text`,
+    upper-cased when the contact was written, emails through their trigram index on
     PostgreSQL (migration 0003)."""
-    return queryset.filter(pk_in(_matching_ids(owner, q)))
+    ids = _matching_ids(owner, q, limit=SEARCH_BY_IDS)
+    if ids is not None:
+        return queryset.filter(pk_in(ids))
+    email = ContactEmail.objects.filter(contact=OuterRef("pk"), email__icontains=q)
+    tag = Contact.tags.through.objects.filter(contact=OuterRef("pk"), tag__name__icontains=q)
+    return queryset.filter(
+        Q(search_text__contains=Upper(Value(q))) | Exists(email) | Exists(tag)
+    )
 
 
-def _matching_ids(owner, q: str) -> list[int]:
-    """SQL of its own, as Django's icontains writes it for each backend: the ORM took longer
-    to build and compile this union (1.5 ms) than PostgreSQL took to run it."""
+def _matching_ids(owner, q: str, *, limit: int) -> list[int] | None:
+    """The ids of the contacts matching `q`, or None when the union has more than `limit`
+    rows (a contact comes once by name and again for each matching email or tag). Its
+    branches stream (UNION ALL): a broad search stops after `limit` rows, a narrow one reads
+    the owner's index, which carries search_text (migration 0007), and the few matching
+    emails and tags. SQL of its own, as Django's icontains writes it for each backend: the
+    ORM took longer to build and compile this union (1.5 ms) than PostgreSQL took to run it."""
     ops = connection.ops
     like = f"%{ops.prep_for_like_query(q)}%"
     # `LIKE UPPER(%s)` on PostgreSQL; SQLite's LIKE ignores ASCII case, as its UPPER does.
@@ -95,16 +113,20 @@ def _matching_ids(owner, q: str) -> list[int]:
     sql = f"""
         SELECT c.id FROM {contact} c
         WHERE c.owner_id = %s AND c.search_text {icontains}
-        UNION
+        UNION ALL
         SELECT e.contact_id FROM {email} e JOIN {contact} c ON c.id = e.contact_id
         WHERE c.owner_id = %s AND {upper("e.email")} {icontains}
-        UNION
+        UNION ALL
         SELECT ct.contact_id FROM {tagged} ct JOIN {tag} t ON t.id = ct.tag_id
         WHERE t.owner_id = %s AND {upper("t.name")} {icontains}
+        LIMIT %s
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, [owner.pk, like] * 3)
-        return [row[0] for row in cursor.fetchall()]
+        cursor.execute(sql, [owner.pk, like] * 3 + [limit + 1])
+        rows = cursor.fetchall()
+    if len(rows) > limit:
+        return None
+    return list({row[0] for row in rows})
 
 
 def contact_list(

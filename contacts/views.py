@@ -6,7 +6,6 @@ with everyone I met" show interactions' rows, so they live in interactions/conta
 under the same URL names."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from . import selectors, services
+from network_crm.pagination import page_of
+from network_crm.undo import delete_token, remember_undo, undo_note
+
+from . import selectors, services, undo
 from .access import get_owned_or_404
 from .forms import (
     BulkActionForm,
@@ -33,6 +35,9 @@ from .models import Contact, ContactLink, Event
 from .sorting.selectors import unsorted_count
 
 PAGE_SIZE = 50
+# The contacts list counts its rows up to this many; past it, "more than 1,000" and Previous /
+# Next (counting 30,000 contacts, or a search matching most of them, cost more than the page).
+COUNT_UP_TO = 1000
 CONTACT_CHANGED = "contactChanged"
 
 
@@ -51,15 +56,20 @@ def is_htmx(request) -> bool:
     return bool(request.htmx) and not request.htmx.boosted
 
 
-def deleted_response(request, fallback: str, message: str, event: str):
-    """After a delete: an empty fragment for htmx (the row disappears), else a redirect."""
+def deleted_response(request, fallback: str, message: str, event: str, undo_token: str | None):
+    """After a delete: for htmx an empty fragment (the row disappears) and the message with
+    its Undo out of band, else a redirect to the page showing that message."""
     if is_htmx(request):
-        return trigger_client_event(HttpResponse(""), event)
-    messages.success(request, message)
+        note = undo_note(request, message, undo_token) if undo_token else ""
+        return trigger_client_event(HttpResponse(note), event)
+    if undo_token:
+        remember_undo(request, message, undo_token)
+    else:
+        messages.success(request, message)
     return redirect(next_url(request, fallback))
 
 
-def confirm_delete(request, obj, *, action: str, cancel: str, what: str):
+def confirm_delete(request, obj, *, action: str, cancel: str, what: str, undoable: bool = True):
     return render(
         request,
         "contacts/confirm_delete.html",
@@ -69,6 +79,7 @@ def confirm_delete(request, obj, *, action: str, cancel: str, what: str):
             "cancel": cancel,
             "what": what,
             "next": request.GET.get("next", ""),
+            "undoable": undoable,
         },
     )
 
@@ -82,7 +93,7 @@ def contact_list(request):
     filters = form.filters()
     # Today in the zone the middleware activated (the user's), for the "due now" filter.
     queryset = selectors.contact_list(request.user, **filters, today=timezone.localdate())
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(queryset, request.GET.get("page"), PAGE_SIZE, count_up_to=COUNT_UP_TO)
     page.object_list = selectors.with_row_details(page.object_list)
     params = request.GET.copy()
     params.pop("page", None)
@@ -93,6 +104,7 @@ def contact_list(request):
         "form": form,
         "filters": filters,
         "page": page,
+        "count_up_to": COUNT_UP_TO,
         "query": params.urlencode(),
         "bulk_actions": BulkActionForm.ACTIONS,
         "bulk_sorting": [(name, SORTING_CHOICES[name]) for name in BulkActionForm.SORTING_ACTIONS],
@@ -113,16 +125,20 @@ def contact_bulk(request):
         messages.error(request, f"Nothing changed: {errors}")
         return redirect(back)
     data = form.cleaned_data
-    count = services.bulk_update_contacts(
-        request.user,
-        data["ids"],
-        data["action"],
-        tag=data.get("tag") or "",
-        cadence_days=data.get("cadence_days"),
-        value=(data.get(data["action"]) or "") if data["action"] in form.SORTING_ACTIONS else "",
-    )
-    label = dict(BulkActionForm.ACTIONS)[data["action"]].lower()
-    messages.success(request, f"Done: {label} on {count} contact{'s' if count != 1 else ''}.")
+    action, tag = data["action"], data.get("tag") or ""
+    if action in form.SORTING_ACTIONS:
+        value = data.get(action) or ""
+    else:
+        value = data.get("cadence_days") if action == "cadence" else ""
+    ids = [contact.pk for contact in data["ids"]]
+    with transaction.atomic():
+        token = undo.make_token(request.user, ids, action, tag=tag, value=value)
+        count = services.bulk_update_contacts(
+            request.user, data["ids"], action, tag=tag, cadence_days=data.get("cadence_days"),
+            value=value if action in form.SORTING_ACTIONS else "",
+        )
+    label = dict(BulkActionForm.ACTIONS)[action].lower()
+    remember_undo(request, f"Done: {label} on {count} contact{'s' if count != 1 else ''}.", token)
     return redirect(back)
 
 
@@ -164,7 +180,7 @@ def contact_delete(request, pk):
         name = contact.display_name
         services.delete_contact(contact)
         return deleted_response(
-            request, reverse("contacts:list"), f"Deleted {name}.", "contactDeleted"
+            request, reverse("contacts:list"), f"Deleted {name}.", "contactDeleted", None
         )
     return confirm_delete(
         request,
@@ -172,6 +188,7 @@ def contact_delete(request, pk):
         action=reverse("contacts:delete", args=[pk]),
         cancel=reverse("contacts:detail", args=[pk]),
         what="contact",
+        undoable=False,
     )
 
 
@@ -193,8 +210,9 @@ def link_delete(request, pk):
     )
     back = reverse("contacts:detail", args=[link.from_contact_id])
     if request.method == "POST":
+        token = delete_token(request.user, undo.LINK, link)
         services.delete_link(link)
-        return deleted_response(request, back, "Link removed.", CONTACT_CHANGED)
+        return deleted_response(request, back, f"Link removed: {link}.", CONTACT_CHANGED, token)
     return confirm_delete(
         request, link, action=reverse("contacts:link_delete", args=[pk]), cancel=back, what="link"
     )
@@ -270,9 +288,10 @@ def event_delete(request, pk):
     event = get_owned_or_404(Event, request.user, pk=pk)
     if request.method == "POST":
         name = event.name
+        token = delete_token(request.user, undo.EVENT, event)
         services.delete_event(event)
         return deleted_response(
-            request, reverse("contacts:event_list"), f"Deleted {name}.", "eventDeleted"
+            request, reverse("contacts:event_list"), f"Deleted {name}.", "eventDeleted", token
         )
     return confirm_delete(
         request,

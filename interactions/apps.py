@@ -40,6 +40,16 @@ class InteractionsConfig(AppConfig):
             forget, sender=Interaction.contacts.through, dispatch_uid="dashboard-contacts"
         )
 
+        # Undo of Done, Snooze and Dismiss, and of deletes (network_crm/undo.py).
+        from network_crm import undo
+
+        from . import undo as delete_undo
+        from .followups import undo as follow_up_undo
+
+        undo.register(follow_up_undo.KIND, follow_up_undo.put_back)
+        for kind, after in delete_undo.KINDS.items():
+            undo.register_delete(kind, after)
+
         # contacts asks for schedules to be recomputed without importing interactions.
         schedule_changed.connect(refresh_schedules, dispatch_uid="followups-schedule-changed")
         contact_merged.connect(follow_merge, dispatch_uid="followups-contact-merged")

@@ -168,8 +168,15 @@ def delete_interaction(interaction: Interaction) -> None:
     ids = list(interaction.contacts.values_list("pk", flat=True))
     owner_id = interaction.owner_id
     interaction.delete()
-    followups.refresh_contact_schedule(ids)
-    _refresh_strength(owner_id, ids)
+    contacts_touched(owner_id, ids)
+
+
+def contacts_touched(owner_id, contact_ids, *, schedule: bool = True) -> None:
+    """After an interaction (or, with schedule=False, a give) came or went without the usual
+    save: these contacts' last interaction and next follow-up, and their strength."""
+    if schedule:
+        followups.refresh_contact_schedule(contact_ids)
+    _refresh_strength(owner_id, contact_ids)
 
 
 @transaction.atomic
@@ -204,7 +211,7 @@ def delete_support(support: Support) -> None:
     """Delete a give/received/ask; its follow-ups go with it (cascade)."""
     owner_id, contact_id = support.owner_id, support.contact_id
     support.delete()
-    _refresh_strength(owner_id, [contact_id])
+    contacts_touched(owner_id, [contact_id], schedule=False)
 
 
 @transaction.atomic

@@ -3,7 +3,6 @@ actions. Thin function views: forms validate, services write, selectors read; wi
 view answers with a `{% partialdef %}` fragment and fires an HX-Trigger event for other cards."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +13,10 @@ from django_htmx.http import trigger_client_event
 from contacts.access import get_owned_or_404
 from contacts.models import Contact
 from contacts.views import confirm_delete, deleted_response, is_htmx, next_url
+from network_crm.pagination import page_of
+from network_crm.undo import delete_token
 
-from . import selectors, services
+from . import selectors, services, undo
 from .dashboard.views import trigger_card_event
 from .forms import InteractionForm, LogForm, MentorshipForm, SupportForm
 from .models import (
@@ -32,39 +33,8 @@ INTERACTION_LOGGED = "interactionLogged"
 PROMISE_CHANGED = "promiseChanged"
 
 
-class UncountedPage:
-    """A page of a list too long to count on every visit (a million interactions take longer
-    to count than the page takes to render): Previous / Next and the page's number, no "of N".
-    One row past the page tells whether there is a next one."""
-
-    def __init__(self, queryset, number, per_page: int):
-        self.number = number
-        rows = list(queryset[(number - 1) * per_page : number * per_page + 1])
-        self.object_list, self._more = rows[:per_page], len(rows) > per_page
-        self.paginator = None
-
-    def has_next(self):
-        return self._more
-
-    def has_previous(self):
-        return self.number > 1
-
-    def has_other_pages(self):
-        return self.has_next() or self.has_previous()
-
-    def next_page_number(self):
-        return self.number + 1
-
-    def previous_page_number(self):
-        return self.number - 1
-
-
 def _page(request, queryset):
-    number = request.GET.get("page", "")
-    page = UncountedPage(queryset, int(number) if number.isdigit() and int(number) else 1, PAGE_SIZE)
-    if not page.object_list and page.number > 1:  # past the end, as Paginator.get_page does
-        paginator = Paginator(queryset, PAGE_SIZE)
-        page = paginator.get_page(paginator.num_pages)
+    page = page_of(queryset, request.GET.get("page"), PAGE_SIZE)
     params = request.GET.copy()
     params.pop("page", None)
     return page, params.urlencode()
@@ -198,9 +168,14 @@ def interaction_edit(request, pk):
 def interaction_delete(request, pk):
     interaction = get_owned_or_404(Interaction, request.user, pk=pk)
     if request.method == "POST":
+        token = delete_token(request.user, undo.INTERACTION, interaction)
         services.delete_interaction(interaction)
         return deleted_response(
-            request, reverse("interactions:list"), "Interaction deleted.", INTERACTION_LOGGED
+            request,
+            reverse("interactions:list"),
+            f"Interaction deleted: {interaction}.",
+            INTERACTION_LOGGED,
+            token,
         )
     return confirm_delete(
         request,
@@ -302,9 +277,14 @@ def support_mark_done(request, pk):
 def support_delete(request, pk):
     support = get_owned_or_404(Support, request.user, pk=pk)
     if request.method == "POST":
+        token = delete_token(request.user, undo.SUPPORT, support)
         services.delete_support(support)
         return deleted_response(
-            request, reverse("interactions:support_list"), "Deleted.", PROMISE_CHANGED
+            request,
+            reverse("interactions:support_list"),
+            f"Deleted: {support}.",
+            PROMISE_CHANGED,
+            token,
         )
     return confirm_delete(
         request,
@@ -363,12 +343,14 @@ def mentorship_edit(request, pk):
 def mentorship_delete(request, pk):
     mentorship = get_owned_or_404(Mentorship, request.user, pk=pk)
     if request.method == "POST":
+        token = delete_token(request.user, undo.MENTORSHIP, mentorship)
         services.delete_mentorship(mentorship)
         return deleted_response(
             request,
             reverse("interactions:mentorship_list"),
-            "Mentorship deleted.",
+            f"Mentorship deleted: {mentorship}.",
             "mentorshipChanged",
+            token,
         )
     return confirm_delete(
         request,

@@ -159,7 +159,7 @@ if _database_url:
         # spinning disk. With SSDs, or a working set in memory, 1.1 is the usual advice. With
         # the default, the planner reads all 5,000 contacts of an account rather than look up
         # the 70 a search found, or the 50 rows of a page's tags and emails.
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1"
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c random_page_cost=1.1 -c jit=off"
 else:
     DATABASES = {
         "default": {

@@ -10,7 +10,7 @@ from interactions.backup import urls as backup_urls
 from interactions.contact_pages import urls as contact_page_urls
 from webapp import views as webapp_views
 
-from . import health, signup, site_views
+from . import health, signup, site_views, undo
 
 # One "contacts" namespace: contacts' own pages, and the contact and event pages that show
 # interactions (which live in interactions, since contacts never imports interactions).
@@ -28,6 +28,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("", include("interactions.dashboard.urls")),
+    path("undo/", undo.undo_view, name="undo"),
     path("interactions/", include("interactions.urls")),
     path("contacts/", include(contact_pages)),
     path("data/", include(data_pages)),

@@ -23,6 +23,5 @@ urlpatterns = [
         views.follow_up_dismiss,
         name="dashboard_follow_up_dismiss",
     ),
-    path("dashboard/follow-ups/undo/", views.follow_up_undo, name="dashboard_follow_up_undo"),
     path("dashboard/promises/<int:pk>/done/", views.promise_done, name="dashboard_promise_done"),
 ]

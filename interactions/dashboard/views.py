@@ -6,8 +6,6 @@ card). Row actions take their row off the card (every action moves it out of tod
 the event (`trigger_card_event`).
 """
 
-import re
-import secrets
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -23,12 +21,12 @@ from django_htmx.http import trigger_client_event
 from contacts.access import get_owned_or_404
 from contacts.dates.selectors import upcoming_dates
 from network_crm import fragment_cache
+from network_crm import undo as undo_core
 from network_crm.health import scheduler_state
 
 from .. import followups, services
 from ..followups import undo
 from ..followups.selectors import follow_up_reason_text
-from ..followups.undo import remember_undo
 from ..forms import SnoozeForm, add_month
 from ..models import Direction, FollowUp, Support, SupportStatus
 from . import selectors
@@ -218,22 +216,10 @@ def _follow_up_row_response(request, message: str, undo_token: str) -> HttpRespo
     with its Undo button (out of band, into #messages, which no card reload replaces) and the
     event that refreshes the cards; without htmx: back to the dashboard with that message."""
     if not request.htmx:
-        remember_undo(request, message, undo_token)
+        undo_core.remember_undo(request, message, undo_token)
         return redirect("dashboard")
-    note = render_to_string(
-        "includes/undo_note.html",
-        {
-            "text": message,
-            "token": undo_token,
-            "note_id": f"undo-{secrets.token_hex(6)}",
-            "oob": "insert",
-        },
-        request=request,
-    )
+    note = undo_core.undo_note(request, message, undo_token)
     return trigger_card_event(HttpResponse(note), FOLLOW_UP_CHANGED)
-
-
-UNDO_NOTE_ID = re.compile(r"undo-[0-9a-f]{8,32}")
 
 
 def _owned_follow_up(request, pk) -> FollowUp:
@@ -296,32 +282,6 @@ def follow_up_snooze(request, pk):
         f"Snoozed {follow_up.contact.display_name} until {until.day} {until:%b}.",
         token,
     )
-
-
-@require_POST
-def follow_up_undo(request):
-    """The Undo of a Done, Snooze or Dismiss message: the state before it, put back."""
-    try:
-        result = undo.undo(request.user, request.POST.get("token", ""))
-    except undo.UndoError as error:
-        message, level = str(error), messages.ERROR
-    else:
-        names = ", ".join(result.names)
-        message = f"Undone: {names} back as before." if names else "Nothing left to undo."
-        level = messages.SUCCESS
-    if not request.htmx:
-        messages.add_message(request, level, message)
-        return redirect("dashboard")
-    note_id = request.POST.get("note", "")
-    context = {
-        "text": message,
-        "level": "success" if level == messages.SUCCESS else "error",
-        # The message whose Undo this was is replaced in place.
-        "note_id": note_id if UNDO_NOTE_ID.fullmatch(note_id) else "",
-    }
-    context["oob"] = "replace" if context["note_id"] else "insert"
-    note = render_to_string("includes/undo_note.html", context, request=request)
-    return trigger_card_event(HttpResponse(note), FOLLOW_UP_CHANGED)
 
 
 @require_POST

@@ -1,21 +1,15 @@
-"""Undo for Done, Snooze and Dismiss: before the action, the follow-ups' state (and what Done
-changed beside them: a give marked delivered, a mentorship session recorded) is kept in a
-signed, time-limited token that only its owner can spend; spending it puts that state back.
-
-The token travels in the Undo button of the message (no table, nothing to clean up); its
-signature binds it to the user, and a follow-up changed again since is left alone.
+"""Undo for Done, Snooze and Dismiss (network_crm.undo, kind "follow-ups"): before the
+action, the follow-ups' state (and what Done changed beside them: a give marked delivered, a
+mentorship session recorded) goes into the token; undoing puts that state back. A follow-up
+changed again since is left alone.
 """
 
-from dataclasses import dataclass
 from datetime import date
 
-from django.contrib import messages
-from django.core import signing
-from django.db import transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from network_crm import fragment_cache
+from network_crm import undo as undo_core
 
 from ..models import (
     FollowUp,
@@ -27,10 +21,7 @@ from ..models import (
 )
 from .schedule import refresh_contact_schedule
 
-SALT = "interactions.followups.undo"
-# Long enough to notice a wrong click and come back to it; short enough that an old page
-# cannot wind back a week of later changes.
-UNDO_SECONDS = 10 * 60
+KIND = "follow-ups"
 # What each action leaves a follow-up as: only a follow-up still so is put back.
 ACTION_STATUS = {
     "done": FollowUpStatus.DONE,
@@ -64,34 +55,15 @@ def _snapshot(follow_up: FollowUp) -> dict:
 
 def make_token(user, follow_ups: list[FollowUp], action: str) -> str:
     """Call before the action: the state to come back to, signed for `user`."""
-    return signing.dumps(
-        {"u": user.pk, "a": action, "f": [_snapshot(f) for f in follow_ups]}, salt=SALT
-    )
+    payload = {"a": action, "f": [_snapshot(f) for f in follow_ups]}
+    return undo_core.make_token(user, KIND, payload)
 
 
-class UndoError(Exception):
-    """The token is expired, forged, or someone else's: the message says which."""
-
-
-@dataclass(frozen=True)
-class Undone:
-    names: list[str]
-
-
-@transaction.atomic
-def undo(user, token: str) -> Undone:
-    """Put the follow-ups of `token` back as they were, if it is the user's and recent. A
+def put_back(user, payload: dict) -> undo_core.Undone:
+    """Put the follow-ups of a token back as they were (undo_core.undo checked the token). A
     follow-up whose state moved on since (closed, reopened or snoozed again) stays as it is."""
-    try:
-        data = signing.loads(token, salt=SALT, max_age=UNDO_SECONDS)
-    except signing.SignatureExpired:
-        raise UndoError("Too late to undo: that was more than ten minutes ago.") from None
-    except signing.BadSignature:
-        raise UndoError("That undo link is not valid.") from None
-    if data["u"] != user.pk:
-        raise UndoError("That undo link is not valid.")
-    states = {state["pk"]: state for state in data["f"]}
-    left_by_action = ACTION_STATUS[data["a"]]
+    states = {state["pk"]: state for state in payload["f"]}
+    left_by_action = ACTION_STATUS[payload["a"]]
     follow_ups = FollowUp.objects.select_for_update().select_related("contact").filter(
         owner=user, pk__in=list(states)
     )
@@ -112,8 +84,7 @@ def undo(user, token: str) -> Undone:
             names.append(follow_up.contact.display_name)
     if cadence_contacts:
         refresh_contact_schedule(cadence_contacts, now=timezone.now())
-    fragment_cache.invalidate(user.pk)
-    return Undone(names)
+    return undo_core.Undone(names, events=("followUpChanged",))
 
 
 def _restore_beside(user, state: dict) -> None:
@@ -129,10 +100,3 @@ def _restore_beside(user, state: dict) -> None:
         Mentorship.objects.filter(owner=user, pk=pk).update(
             last_session_on=last_on, updated_at=timezone.now()
         )
-
-
-def remember_undo(request, text: str, token: str) -> None:
-    """Without JavaScript: the message of the next page, with its Undo (base.html shows the
-    button of a message tagged "undo" with the token kept here)."""
-    request.session["undo_token"] = token
-    messages.success(request, text, extra_tags="undo")

@@ -7,7 +7,9 @@ only the few candidate contacts' interactions are ever counted, not the whole hi
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, Max, Min, OuterRef, Q
+from django.db.models import (
+    Count, DurationField, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q,
+)
 from django.utils import timezone
 
 from contacts.models import Contact
@@ -52,10 +54,12 @@ class RevivedTie:
 
 
 def revived_ties(
-    owner, now: datetime.datetime | None = None, window_days: int = REVIVED_WINDOW_DAYS
+    owner, now: datetime.datetime | None = None, window_days: int = REVIVED_WINDOW_DAYS,
+    limit: int = 10,
 ) -> list[RevivedTie]:
     """Dormant ties the user revived: contacts whose first conversation in the last 90 days came
-    after at least 180 quiet days, longest gap first. One query.
+    after at least 180 quiet days, the `limit` longest gaps first (like the dormant ones: the
+    card listed all 2,574 of an account of 30,000 contacts, 410 KB). One query.
 
     A revived contact cannot have been touched between 180 days ago and the window's start (the
     gap to its first touch in the window would be shorter than 180 days), so contacts touched
@@ -78,11 +82,10 @@ def revived_ties(
         previous_at=Max(
             "interactions__occurred_at", filter=Q(interactions__occurred_at__lt=since)
         ),
-    ).filter(revived_at__isnull=False, previous_at__isnull=False)
-    ties = [
-        RevivedTie(c, c.revived_at, (c.revived_at - c.previous_at).days)
-        for c in contacts
-        if (c.revived_at - c.previous_at).days >= DORMANT_AFTER_DAYS
+    ).annotate(
+        gap=ExpressionWrapper(F("revived_at") - F("previous_at"), output_field=DurationField())
+    ).filter(gap__gte=datetime.timedelta(days=DORMANT_AFTER_DAYS))
+    return [
+        RevivedTie(c, c.revived_at, c.gap.days)
+        for c in contacts.order_by("-gap", "name", "pk")[:limit]
     ]
-    ties.sort(key=lambda t: (-t.gap_days, t.contact.name))
-    return ties

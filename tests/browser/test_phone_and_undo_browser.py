@@ -1,6 +1,7 @@
 """Screen sizes and Undo in a real browser: at 375 px the navigation and the contacts filters
 stay compact and the Log dialog shows its results unclipped; a desktop screen shows a useful
-number of contacts; Done on a Reach out row can be undone from its message."""
+number of contacts; Done on a Reach out row and a bulk action on the contacts list can be undone
+from their message."""
 
 import datetime as dt
 
@@ -8,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from contacts.models import Contact
 from interactions.models import FollowUp, FollowUpReason, FollowUpStatus
 from tests.browser.conftest import RequestsInFlight, TIMEOUT_MS, close_when_quiet, sign_in
 from tests.factories import ContactEmailFactory, ContactFactory, FollowUpFactory, TagFactory
@@ -128,4 +130,27 @@ def test_done_then_undo_brings_the_row_back(owner_page, owner, browser_errors):
     expect(page.locator("#messages")).to_contain_text("Undone")
     expect(page.locator("#card-reach-out li.reach-row", has_text="Radia Perlman")).to_have_count(1)
     assert FollowUp.objects.get(pk=follow_up.pk).status == FollowUpStatus.OPEN
+    assert browser_errors == []
+
+
+def test_bulk_archive_then_undo_brings_the_contacts_back(owner_page, owner, browser_errors):
+    ada = ContactFactory(owner=owner, name="Ada Lovelace")
+    grace = ContactFactory(owner=owner, name="Grace Hopper")
+    ContactFactory(owner=owner, name="Alan Turing")
+    page = owner_page
+    page.goto("/contacts/")
+    page.get_by_label("Select Ada Lovelace").check()
+    page.get_by_label("Select Grace Hopper").check()
+    page.locator("#bulk-action").select_option("archive")
+    page.locator("#bulk-form").get_by_role("button", name="Apply").click()
+    table = page.locator(".contacts-table")
+    expect(table).not_to_contain_text("Ada Lovelace")
+    expect(table).to_contain_text("Alan Turing")
+    note = page.locator("#messages .undo-note")
+    expect(note).to_contain_text("Done: archive on 2 contacts.")
+    note.get_by_role("button", name="Undo").click()
+    expect(page.locator("#messages")).to_contain_text("Undone: 2 contacts back as before.")
+    expect(table).to_contain_text("Ada Lovelace")
+    expect(table).to_contain_text("Grace Hopper")
+    assert list(Contact.objects.filter(pk__in=[ada.pk, grace.pk]).values_list("archived", flat=True)) == [False, False]
     assert browser_errors == []

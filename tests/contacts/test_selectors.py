@@ -29,6 +29,15 @@ def names(queryset):
     return [c.name for c in queryset]
 
 
+@pytest.fixture(params=["by ids", "broad"])
+def both_search_paths(request, monkeypatch):
+    """A search runs one of two ways (selectors._matching): by the matching ids, or, past
+    SEARCH_BY_IDS matches, as a condition of the page's query. Both must find the same."""
+    if request.param == "broad":
+        monkeypatch.setattr(selectors, "SEARCH_BY_IDS", 0)
+
+
+@pytest.mark.usefixtures("both_search_paths")
 def test_search_matches_name_company_email_and_tag(owner):
     ContactFactory(owner=owner, name="Ada", company="Analytical")
     bob = ContactFactory(owner=owner, name="Bob", company="Initech")
@@ -39,6 +48,7 @@ def test_search_matches_name_company_email_and_tag(owner):
     assert names(selectors.contact_list(owner, q="engine")) == ["Bob", "Cy"]
 
 
+@pytest.mark.usefixtures("both_search_paths")
 def test_search_lists_a_contact_once_when_two_emails_match(owner):
     ada = ContactFactory(owner=owner, name="Ada")
     ContactEmailFactory(contact=ada, email="ada@work.org")
@@ -113,6 +123,7 @@ def test_list_never_shows_a_strangers_contacts(owner, stranger):
     assert names(selectors.contact_list(owner, archived="all")) == []
 
 
+@pytest.mark.usefixtures("both_search_paths")
 def test_picker_search_skips_archived_selected_and_strangers(owner, stranger):
     ada = ContactFactory(owner=owner, name="Ada One")
     ContactFactory(owner=owner, name="Ada Two")
@@ -160,6 +171,7 @@ def test_email_and_tag_search_have_trigram_indexes_on_postgresql(db):
     assert not {"contact_name_trgm", "contact_company_trgm"} & found.keys(), found
 
 
+@pytest.mark.usefixtures("both_search_paths")
 def test_search_matches_each_field_once_whatever_the_case(owner, stranger):
     hit = ContactFactory(owner=owner, name="Zed Quorra", company="Quorra Labs")
     ContactEmail.objects.create(contact=hit, email="zed@quorra.example")
@@ -172,6 +184,7 @@ def test_search_matches_each_field_once_whatever_the_case(owner, stranger):
     assert sorted(c.pk for c in found) == sorted([hit.pk, by_tag.pk])
 
 
+@pytest.mark.usefixtures("both_search_paths")
 def test_search_matches_a_preferred_name_and_a_renamed_contact(owner):
     """search_text is computed by the database from the row: edits are searchable at once."""
     contact = ContactFactory(owner=owner, name="Margaret Hamilton", preferred_name="Maggie")
@@ -181,6 +194,7 @@ def test_search_matches_a_preferred_name_and_a_renamed_contact(owner):
     assert names(selectors.contact_list(owner, q="GUIDANCE")) == ["Margaret Hamilton"]
 
 
+@pytest.mark.usefixtures("both_search_paths")
 def test_search_takes_wildcards_literally(owner):
     ContactFactory(owner=owner, name="Ada", company="100% Remote")
     ContactFactory(owner=owner, name="Bob", company="1000 Remote")
@@ -188,8 +202,19 @@ def test_search_takes_wildcards_literally(owner):
     assert names(selectors.contact_list(owner, q="_")) == []
 
 
+@pytest.mark.usefixtures("both_search_paths")
 def test_search_folds_the_case_of_accented_names_on_postgresql(owner):
     if connection.vendor != "postgresql":
         pytest.skip("SQLite folds the case of ASCII letters only (as its LIKE does)")
     ContactFactory(owner=owner, name="Élodie Durand")
     assert names(selectors.contact_list(owner, q="élodie")) == ["Élodie Durand"]
+
+
+def test_a_search_past_the_ids_limit_is_matched_in_the_pages_query(owner, monkeypatch):
+    monkeypatch.setattr(selectors, "SEARCH_BY_IDS", 2)
+    for name in ("Ada", "Adam", "Adele"):
+        ContactFactory(owner=owner, name=name)
+    queryset = selectors.contact_list(owner, q="ad")
+    assert "search_text" in str(queryset.query)  # not a list of ids
+    assert names(queryset) == ["Ada", "Adam", "Adele"]
+    assert "search_text" not in str(selectors.contact_list(owner, q="adam").query)

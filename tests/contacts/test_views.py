@@ -77,6 +77,22 @@ def test_list_paginates_fifty_per_page(owner_client, owner):
     assert "P050" in second and "Page 2 of 2" in second
 
 
+def test_list_counts_its_contacts_up_to_a_limit_then_pages_without_a_count(
+    owner_client, owner, monkeypatch
+):
+    monkeypatch.setattr("contacts.views.COUNT_UP_TO", 60)
+    Contact.objects.bulk_create([Contact(owner=owner, name=f"P{i:03}") for i in range(60)])
+    counted = owner_client.get(reverse("contacts:list")).content.decode()
+    assert "60 contacts" in counted and "Page 1 of 2" in counted
+    Contact.objects.create(owner=owner, name="P060")
+    first = owner_client.get(reverse("contacts:list")).content.decode()
+    assert "More than 60 contacts" in first and "Page 1<" in first and "Next →" in first
+    second = owner_client.get(reverse("contacts:list"), {"page": 2}).content.decode()
+    assert "P060" in second and "Page 2<" in second and "Next →" not in second
+    # A page past the end is the last one, as Django's Paginator has it.
+    assert "P060" in owner_client.get(reverse("contacts:list"), {"page": 9}).content.decode()
+
+
 def test_list_ignores_an_invalid_filter_value(owner_client, owner):
     ContactFactory(owner=owner, name="Ada")
     response = owner_client.get(reverse("contacts:list"), {"circle": "nonsense", "sort": "x"})
@@ -101,6 +117,20 @@ def test_list_query_count_does_not_grow_with_contacts(owner_client, owner):
 def test_list_search_query_count_does_not_grow_with_contacts(owner_client, owner):
     make_contacts(owner, 3)
     url = reverse("contacts:list") + "?q=example&sort=last&due=on"
+    few = count_queries(owner_client, url, **HTMX)
+    make_contacts(owner, 30)
+    assert count_queries(owner_client, url, **HTMX) == few
+
+
+@pytest.mark.parametrize("path", ["contacts:list", "contacts:search"])
+def test_a_broad_search_query_count_does_not_grow_with_contacts(
+    owner_client, owner, monkeypatch, path
+):
+    # Past SEARCH_BY_IDS matches a search is a condition of the page's query
+    # (contacts.selectors._matching): "example" matches every contact's email.
+    monkeypatch.setattr("contacts.selectors.SEARCH_BY_IDS", 2)
+    make_contacts(owner, 3)
+    url = reverse(path) + "?q=example"
     few = count_queries(owner_client, url, **HTMX)
     make_contacts(owner, 30)
     assert count_queries(owner_client, url, **HTMX) == few

@@ -240,10 +240,13 @@ def test_interaction_edit_page_shows_its_contacts_as_picked(owner_client, owner)
     assert f'name="contacts" value="{ada.pk}" checked' in body
 
 
-def test_interaction_delete_with_htmx_returns_empty(owner_client, owner):
+def test_interaction_delete_with_htmx_leaves_only_the_out_of_band_message(owner_client, owner):
     interaction = InteractionFactory(owner=owner, contacts=[ContactFactory(owner=owner)])
     response = owner_client.post(reverse("interactions:delete", args=[interaction.pk]), **HTMX)
-    assert response.content == b"" and not Interaction.objects.exists()
+    # The row is replaced by nothing: all the answer holds goes to #messages.
+    assert response.text.lstrip().startswith('<div hx-swap-oob="afterbegin:#messages">')
+    assert response.text.rstrip().endswith("</div>") and response.text.count("<li") == 0
+    assert not Interaction.objects.exists()
 
 
 def test_interaction_delete_without_htmx_redirects(owner_client, owner):

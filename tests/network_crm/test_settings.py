@@ -86,6 +86,18 @@ def test_postgresql_connections_price_index_lookups_for_ssds(db):
         assert cursor.fetchone()[0] == "1.1"
 
 
+def test_postgresql_connections_do_not_compile_queries(db):
+    # JIT compiled every query over a large account before running it (docs/performance.md).
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
 def _probe(tmp_path, expression, **env):
     base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "NETWORK_CRM_"))}
     base.update({"DJANGO_SETTINGS_MODULE": "network_crm.settings", "NETWORK_CRM_DATA_DIR": str(tmp_path)})

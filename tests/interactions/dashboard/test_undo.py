@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from interactions.followups import undo
+from network_crm import undo
 from interactions.models import FollowUp, FollowUpReason, FollowUpStatus, Support, SupportStatus
 from contacts.models import Contact
 from interactions import followups
@@ -47,7 +47,7 @@ def test_undo_puts_the_follow_up_back_in_reach_out(owner_client, owner, action):
     assert reach_out_ids(owner_client.get("/")) == []
 
     undone = owner_client.post(
-        reverse("dashboard_follow_up_undo"), {"token": _token(response)}, **HTMX
+        reverse("undo"), {"token": _token(response)}, **HTMX
     )
     assert "Undone" in undone.text and "followUpChanged" in undone["HX-Trigger"]
     restored = FollowUp.objects.get(pk=follow_up.pk)
@@ -67,7 +67,7 @@ def test_undo_of_done_on_a_cadence_reminder_puts_the_schedule_back(owner_client,
     )
     response = owner_client.post(reverse("dashboard_follow_up_done", args=[follow_up.pk]), **HTMX)
     assert Contact.objects.get(pk=contact.pk).next_follow_up_on > TODAY
-    owner_client.post(reverse("dashboard_follow_up_undo"), {"token": _token(response)}, **HTMX)
+    owner_client.post(reverse("undo"), {"token": _token(response)}, **HTMX)
     assert FollowUp.objects.get(pk=follow_up.pk).status == FollowUpStatus.OPEN
     assert Contact.objects.get(pk=contact.pk).next_follow_up_on == next_before
 
@@ -80,7 +80,7 @@ def test_undo_of_done_on_a_give_reopens_the_give(owner_client, owner):
     )
     response = owner_client.post(reverse("dashboard_follow_up_done", args=[follow_up.pk]), **HTMX)
     assert Support.objects.get(pk=support.pk).status == SupportStatus.DONE
-    owner_client.post(reverse("dashboard_follow_up_undo"), {"token": _token(response)}, **HTMX)
+    owner_client.post(reverse("undo"), {"token": _token(response)}, **HTMX)
     assert Support.objects.get(pk=support.pk).status == SupportStatus.OFFERED
 
 
@@ -88,7 +88,7 @@ def test_another_user_cannot_spend_the_owners_undo(owner_client, owner, stranger
     follow_up = _due(owner)
     response = owner_client.post(reverse("dashboard_follow_up_done", args=[follow_up.pk]), **HTMX)
     answer = stranger_client.post(
-        reverse("dashboard_follow_up_undo"), {"token": _token(response)}, **HTMX
+        reverse("undo"), {"token": _token(response)}, **HTMX
     )
     assert "not valid" in answer.text
     assert FollowUp.objects.get(pk=follow_up.pk).status == FollowUpStatus.DONE
@@ -100,7 +100,7 @@ def test_undo_expires_after_ten_minutes(owner_client, owner):
     later = NOON + dt.timedelta(seconds=undo.UNDO_SECONDS + 1)
     with time_machine.travel(later, tick=False):
         answer = owner_client.post(
-            reverse("dashboard_follow_up_undo"), {"token": _token(response)}, **HTMX
+            reverse("undo"), {"token": _token(response)}, **HTMX
         )
     assert "Too late to undo" in answer.text
     assert FollowUp.objects.get(pk=follow_up.pk).status == FollowUpStatus.DONE
@@ -113,7 +113,7 @@ def test_undo_leaves_a_follow_up_changed_again_since(owner_client, owner):
     )
     FollowUp.objects.filter(pk=follow_up.pk).update(status=FollowUpStatus.OPEN)
     FollowUp.objects.filter(pk=follow_up.pk).update(status=FollowUpStatus.DONE)
-    owner_client.post(reverse("dashboard_follow_up_undo"), {"token": _token(response)}, **HTMX)
+    owner_client.post(reverse("undo"), {"token": _token(response)}, **HTMX)
     assert FollowUp.objects.get(pk=follow_up.pk).status == FollowUpStatus.DONE
 
 
@@ -124,6 +124,6 @@ def test_without_javascript_the_next_page_shows_the_undo_button(owner_client, ow
     )
     assert "Undo</button>" in response.text
     token = _token(response)
-    back = owner_client.post(reverse("dashboard_follow_up_undo"), {"token": token}, follow=True)
+    back = owner_client.post(reverse("undo"), {"token": token}, follow=True)
     assert "Undone" in back.text
     assert FollowUp.objects.get(pk=follow_up.pk).status == FollowUpStatus.OPEN

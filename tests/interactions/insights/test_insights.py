@@ -303,6 +303,17 @@ def test_revived_ties_are_recent_conversations_after_180_quiet_days(owner):
     assert [(t.contact.name, t.gap_days) for t in ties] == [("Revived", 220)]
 
 
+def test_revived_ties_are_the_longest_gaps_up_to_the_limit(owner):
+    for name, first_touch in (("Two years", 730), ("One year", 365), ("Seven months", 210)):
+        contact = ContactFactory(owner=owner, name=name)
+        for days in (10, first_touch):
+            touch(owner, contact, days)
+
+    ties = insights.revived_ties(owner, NOW, limit=2)
+
+    assert [(t.contact.name, t.gap_days) for t in ties] == [("Two years", 720), ("One year", 355)]
+
+
 # --- Rhythm ---------------------------------------------------------------------------------
 
 
