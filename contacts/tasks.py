@@ -16,3 +16,12 @@ def run_import_job(job_id: int, apply: bool, attempt: int | None = None) -> None
 def clean_import_files() -> None:
     """Beat's scanner: uploads of old jobs and files no job owns are removed."""
     cleanup.clean_import_files()
+
+
+@shared_task(ignore_result=True)
+def find_duplicates(user_id: int) -> None:
+    """Look for the user's possible duplicates again after they wrote (the page shows the last
+    ones found meanwhile); nothing to do if that is already done."""
+    from .merging import stored
+
+    stored.refresh_user(user_id)

@@ -325,3 +325,7 @@ class Digest(models.Model):
 
     def __str__(self):
         return f"Digest for {self.owner} week of {self.period} ({self.status})"
+
+
+# Defined beside the backup code it serves; imported here so Django registers the model.
+from .backup.models import RestoreJob  # noqa: E402, F401

@@ -10,6 +10,7 @@ from django.utils import timezone
 from network_crm import health
 
 from . import digests, followups, insights
+from .backup import jobs as backup_jobs
 from .models import SchedulerTick
 
 logger = logging.getLogger(__name__)
@@ -85,3 +86,16 @@ def send_digest(self, digest_id: int) -> str:
 def recompute_strength() -> int:
     """Let strength decay on every contact (a touch updates its own contacts at once)."""
     return insights.recompute_strength()
+
+
+@shared_task(ignore_result=True, acks_late=True)
+def run_restore_job(job_id: int) -> None:
+    """Restore an uploaded JSON export; a repeated message (the job already claimed, done or
+    cancelled) does nothing."""
+    backup_jobs.run_job(job_id)
+
+
+@shared_task(ignore_result=True)
+def clean_restore_files() -> None:
+    """Beat's sweep of restore uploads left by killed processes and forgotten jobs."""
+    backup_jobs.clean_restore_files()

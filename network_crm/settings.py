@@ -371,6 +371,11 @@ IMPORT_MAX_ROWS = env_int("NETWORK_CRM_IMPORT_MAX_ROWS", 500_000, minimum=1)
 IMPORT_STALLED_SECONDS = env_int("NETWORK_CRM_IMPORT_STALLED_SECONDS", 600, minimum=1)
 # Import jobs (their upload and row report) are removed this many days after their last step.
 IMPORT_KEEP_DAYS = env_int("NETWORK_CRM_IMPORT_KEEP_DAYS", 7, minimum=1)
+# A JSON export uploaded on the Restore page (docs/usage.md): the worker holds the whole
+# document while it restores (about 4 times the file's size in memory). Larger files are
+# restored with `manage.py restore_data`. Restores use the import settings above for when the
+# worker takes over (IMPORT_SYNC_MAX_KB), when a run is stalled and when a forgotten one ends.
+RESTORE_MAX_UPLOAD_MB = env_int("NETWORK_CRM_RESTORE_MAX_UPLOAD_MB", 100, minimum=1)
 # Phone numbers written without a country code are read as numbers of this region (ISO
 # 3166 code) until the user picks their own in Settings.
 PHONE_REGION = env_phone_region("NETWORK_CRM_PHONE_REGION", "US")
@@ -494,6 +499,10 @@ CELERY_BEAT_SCHEDULE = {
     # Import uploads: removes old jobs with their files, and any file under MEDIA_ROOT/imports/
     # that no job owns (a process killed between storing an upload and saving its job).
     "clean-import-files": _scanner("contacts.tasks.clean_import_files", IMPORT_CLEANUP_SECONDS),
+    # Restore uploads: the same sweep for MEDIA_ROOT/restores/ (interactions/backup/jobs.py).
+    "clean-restore-files": _scanner(
+        "interactions.tasks.clean_restore_files", IMPORT_CLEANUP_SECONDS
+    ),
 }
 # A reminder that could not be delivered (a 5xx, a timeout) is tried again after this many
 # seconds, doubling each time (capped at 10 minutes), REMINDER_MAX_ATTEMPTS tries in all.

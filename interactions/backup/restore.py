@@ -6,6 +6,7 @@ reminders it already made)."""
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -41,6 +42,11 @@ def _check(owner, document) -> None:
         raise RestoreError("This is not a network_crm JSON export.")
     if document.get("version") != VERSION:
         raise RestoreError(f"Unsupported export version {document.get('version')!r}.")
+    ensure_empty(owner)
+
+
+def ensure_empty(owner) -> None:
+    """RestoreError unless the account holds none of the rows a backup restores."""
     for key, model, path in SECTIONS:
         if model.objects.filter(**{path: owner}).exists():
             raise RestoreError(
@@ -65,8 +71,10 @@ class _Restore:
     took 14 minutes for 1,000 contacts and 10,000 interactions on a loaded machine. Nothing
     listens for these rows in an empty account but the cached pages, forgotten at the end."""
 
-    def __init__(self, owner):
+    def __init__(self, owner, progress: Callable[[int], None] | None = None):
         self.owner = owner
+        self.progress = progress
+        self.done = 0
         self.ids: dict[type, dict] = {model: {} for _, model, _ in SECTIONS}
         # (row, field name, target model, old id): references to rows restored later.
         self.later: list[tuple[models.Model, str, type, object]] = []
@@ -101,6 +109,7 @@ class _Restore:
             for obj, data in zip(objs, batch, strict=True):
                 self.ids[model][data["id"]] = obj.pk
             self.links += [(field, obj.pk, values) for obj, field, values in m2m]
+            self.done += len(batch)
             if stamps:
                 # auto_now(_add) fields were set to now by bulk_create: put the exported back.
                 for obj, data in zip(objs, batch, strict=True):
@@ -108,6 +117,8 @@ class _Restore:
                         if data.get(f.name):
                             setattr(obj, f.attname, _parse_value(f, data[f.name]))
                 model.objects.bulk_update(objs, [f.name for f in stamps])
+            if self.progress:
+                self.progress(self.done)
 
     def _reference(self, obj, field, value, key, data) -> None:
         target = field.related_model
@@ -156,11 +167,17 @@ class _Restore:
             through.objects.bulk_create(rows, batch_size=BATCH_SIZE)
 
 
-def import_document(owner, document: dict) -> dict:
+def row_count(document: dict) -> int:
+    """The rows a restore of `document` writes (its progress runs up to this)."""
+    return sum(len(document.get(key) or []) for key, _, _ in SECTIONS)
+
+
+def import_document(owner, document: dict, progress: Callable[[int], None] | None = None) -> dict:
     """Restore an export_document into `owner`'s account, which must be empty. All or
-    nothing: one transaction. Returns the number of rows per section."""
+    nothing: one transaction. Returns the number of rows per section. `progress` is called
+    with the rows written so far after each batch; an exception it raises undoes the restore."""
     _check(owner, document)
-    restore = _Restore(owner)
+    restore = _Restore(owner, progress)
     counts = {}
     with transaction.atomic():
         if document.get("profile"):

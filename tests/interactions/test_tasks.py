@@ -110,6 +110,7 @@ def test_beat_schedule_starts_only_registered_scanners_with_expiry_under_the_per
         "notifications.tasks.scan_reminders",
         "api.tasks.scan_webhooks",
         "contacts.tasks.clean_import_files",
+        "interactions.tasks.clean_restore_files",
     }
 
 
