@@ -397,11 +397,14 @@ class BriefForm(ContactPickerFormMixin, forms.ModelForm):
         name_blank_not_set(self)
 
 
-class EventPeopleForm(forms.Form):
+class EventPeopleForm(ContactPickerFormMixin, forms.Form):
     """Add people met at an event (picked by typing), or remove one."""
 
     contacts = forms.ModelMultipleChoiceField(
-        queryset=Contact.objects.none(), required=False, label="People you met"
+        queryset=Contact.objects.none(),
+        required=False,
+        label="Add people you met",
+        widget=ContactsPicker,
     )
     remove = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
 
@@ -411,6 +414,7 @@ class EventPeopleForm(forms.Form):
         people = Contact.objects.filter(owner=owner).only("id", "name").order_by("name")
         self.fields["contacts"].queryset = people
         self.fields["remove"].queryset = people
+        self.set_up_contact_pickers(owner)
 
     def clean(self):
         data = super().clean()

@@ -223,26 +223,6 @@ def search_contacts(owner, q: str, *, limit: int = 10, exclude_ids=()) -> list[C
     return list(queryset.order_by("name", "id").prefetch_related("emails")[:limit])
 
 
-def contacts_by_ids(owner, ids) -> list[Contact]:
-    """The owner's contacts among `ids` (strings from a form are fine), by name."""
-    clean = [int(v) for v in ids if str(v).isdigit()]
-    if not clean:
-        return []
-    return list(
-        Contact.objects.filter(owner=owner, pk__in=clean)
-        .only("id", "name", "company")
-        .order_by("name")
-    )
-
-
-def picker_search(owner, params) -> dict:
-    """The contact picker's search without JavaScript: the page itself reloaded with `?q=`
-    (the picker's Find button), its matches listed beside the contacts already chosen."""
-    q = params.get("q", "").strip()
-    chosen = [v for v in params.getlist("contacts") if v.isdigit()]
-    return {"picker_q": q, "picker_results": search_contacts(owner, q, exclude_ids=chosen)}
-
-
 def active_contact_choices(owner) -> QuerySet[Contact]:
     """The owner's active contacts, id and name only, for plain select boxes."""
     return Contact.objects.filter(owner=owner, archived=False).only("id", "name").order_by("name")
