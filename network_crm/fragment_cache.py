@@ -102,6 +102,30 @@ def generation(user_id: int) -> str | None:
     return _generations(user_id)
 
 
+def _key(user_id: int, generation: str, today, name: str) -> str:
+    return f"fragments:{user_id}:{generation}:{today.isoformat()}:{name}"
+
+
+def text(user_id: int, today, name: str, render) -> str:
+    """The user's fragment `name` for `today` from the cache, else `render()` (kept there): for
+    what is not a card of a signed-in page (the calendar feed, answered by secret link)."""
+    generation = _generations(user_id)
+    if generation is None:
+        return render()
+    key = _key(user_id, generation, today, name)
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001
+        found = None
+    if found is None:
+        found = render()
+        try:
+            cache.set(key, found, TIMEOUT)
+        except Exception:  # noqa: BLE001
+            logger.warning("cache unavailable; %s not kept", name)
+    return found
+
+
 def cards_html(request, today, slugs, render) -> dict[str, str]:
     """{slug: HTML} for the user's cards named by `slugs`, from the cache where it holds them.
     `render(slug, csrf_token)` renders one card; its HTML is cached with a CSRF placeholder."""
@@ -109,10 +133,7 @@ def cards_html(request, today, slugs, render) -> dict[str, str]:
     if generation is None:
         token = get_token(request)
         return {slug: render(slug, token) for slug in slugs}
-    keys = {
-        slug: f"fragments:{request.user.pk}:{generation}:{today.isoformat()}:{slug}"
-        for slug in slugs
-    }
+    keys = {slug: _key(request.user.pk, generation, today, slug) for slug in slugs}
     try:
         found = cache.get_many(keys.values())
     except Exception:  # noqa: BLE001

@@ -89,10 +89,13 @@ def upcoming_dates_by_owner(owner_ids, today_by_owner: dict, days: int) -> dict[
     return by_owner
 
 
-def calendar_dates(owner) -> list[ImportantDate]:
-    """Every important date of the owner's active contacts, for the calendar feed."""
-    return list(
+def calendar_dates(owner, since: date) -> list[ImportantDate]:
+    """The important dates of the owner's active contacts for the calendar feed: every yearly
+    one (it comes back), and the one-off ones from `since` on."""
+    dates = (
         ImportantDate.objects.filter(owner=owner, contact__archived=False)
+        .filter(Q(yearly=True) | Q(year__gte=since.year))
         .select_related("contact")
         .order_by("month", "day", "id")
     )
+    return [important for important in dates if important.yearly or important.original >= since]

@@ -14,8 +14,12 @@ from ..followups import OPEN_STATUSES, local_today
 from ..followups.selectors import follow_up_reason_text
 from ..models import FollowUp
 
+# The feed covers this window of days around today: calendar apps poll it every hour, and a
+# 30,000-contact network has more open follow-ups than a calendar can show usefully (the
+# dashboard keeps the older overdue ones).
+PAST_DAYS = 90
+FUTURE_DAYS = 365
 MAX_FOLLOW_UPS = 500
-PAST_EVENT_DAYS = 90
 
 
 def escape_text(value: str) -> str:
@@ -33,6 +37,11 @@ def escape_text(value: str) -> str:
 def fold(line: str) -> str:
     """Fold a content line into chunks of at most 75 octets, never splitting a UTF-8 character
     (RFC 5545 §3.1); continuation lines start with one space."""
+    octets = len(line.encode("utf-8"))
+    if octets <= 75:
+        return line
+    if octets == len(line):  # ASCII: one octet a character, so slices will do
+        return "\r\n ".join([line[:75]] + [line[i : i + 74] for i in range(75, len(line), 74)])
     chunks, current, size, limit = [], [], 0, 75
     for char in line:
         width = len(char.encode("utf-8"))
@@ -86,11 +95,16 @@ def _vevent(
 
 
 def calendar_for(profile: Profile, now: datetime) -> str:
-    """The whole feed as text with CRLF line endings. Four queries whatever the row count."""
+    """The whole feed as text with CRLF line endings: follow-ups due from PAST_DAYS ago to
+    FUTURE_DAYS ahead, events and one-off dates from PAST_DAYS ago on (a user has a few), yearly
+    dates with their rule. Three queries whatever the row count."""
     from ..digests import contact_url
 
     today = local_today(profile, now)
-    stamp = _stamp(now.astimezone(UTC))
+    first_day, last_day = today - timedelta(days=PAST_DAYS), today + timedelta(days=FUTURE_DAYS)
+    # The day's start rather than the second: an unchanged feed reads the same all day, so its
+    # ETag holds and a polling calendar app is answered 304 (views.calendar_feed).
+    stamp = _stamp(datetime.combine(now.astimezone(UTC).date(), datetime.min.time()))
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
@@ -102,7 +116,11 @@ def calendar_for(profile: Profile, now: datetime) -> str:
         "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
     ]
     follow_ups = (
-        FollowUp.objects.filter(owner_id=profile.owner_id, status__in=OPEN_STATUSES)
+        FollowUp.objects.filter(
+            owner_id=profile.owner_id,
+            status__in=OPEN_STATUSES,
+            due_on__range=(first_day, last_day),
+        )
         .select_related("contact", "event", "mentorship")
         .order_by("due_on", "id")[:MAX_FOLLOW_UPS]
     )
@@ -119,10 +137,7 @@ def calendar_for(profile: Profile, now: datetime) -> str:
         )
     events = (
         Event.objects.filter(owner_id=profile.owner_id)
-        .filter(
-            Q(starts_on__gte=today - timedelta(days=PAST_EVENT_DAYS))
-            | Q(ends_on__gte=today - timedelta(days=PAST_EVENT_DAYS))
-        )
+        .filter(Q(starts_on__gte=first_day) | Q(ends_on__gte=first_day))
         .order_by("starts_on")
     )
     for event in events:
@@ -135,7 +150,7 @@ def calendar_for(profile: Profile, now: datetime) -> str:
             description=event.goals,
             location=event.place,
         )
-    for important in calendar_dates(profile.owner_id):
+    for important in calendar_dates(profile.owner_id, since=first_day):
         lines += _important_date_vevent(important, stamp, contact_url(important.contact_id))
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

@@ -39,12 +39,13 @@ def test_rotating_the_calendar_token_revokes_the_old_feed(owner_client, owner, c
 def test_calendar_feed_parses_and_lists_follow_ups_and_events(client, owner):
     ProfileFactory(owner=owner)
     contact = ContactFactory(owner=owner, name="Grace Hopper")
+    due_on = date.today() - timedelta(days=3)
     FollowUpFactory(
         owner=owner,
         contact=contact,
         reason=FollowUpReason.PROMISE,
         note="send the RFC template, with notes; and more",
-        due_on=date(2026, 4, 2),
+        due_on=due_on,
     )
     EventFactory(
         owner=owner, name="KubeCon EU", starts_on=date(2099, 4, 1), ends_on=date(2099, 4, 3)
@@ -54,7 +55,7 @@ def test_calendar_feed_parses_and_lists_follow_ups_and_events(client, owner):
     calendar = vobject.readOne(response.content.decode())
     events = {ev.summary.value: ev for ev in calendar.vevent_list}
     follow_up = events["Reach out: Grace Hopper"]
-    assert follow_up.dtstart.value == date(2026, 4, 2)
+    assert follow_up.dtstart.value == due_on
     assert "send the RFC template, with notes; and more" in follow_up.description.value
     assert events["KubeCon EU"].dtend.value == date(2099, 4, 4)
 
@@ -88,6 +89,38 @@ def test_calendar_feed_query_count_does_not_grow_with_rows(client, owner):
 
     count(1)
     assert count(3) == count(30)
+
+
+def test_calendar_feed_shows_follow_ups_due_in_its_window_of_days_only(client, owner):
+    today = ProfileFactory(owner=owner).today()
+    for days, name in ((-91, "Too old"), (-90, "Oldest"), (365, "Farthest"), (366, "Too far")):
+        contact = ContactFactory(owner=owner, name=name)
+        FollowUpFactory(owner=owner, contact=contact, due_on=today + timedelta(days=days))
+    body = client.get(feed_path(owner)).content.decode()
+    assert "Oldest" in body and "Farthest" in body
+    assert "Too old" not in body and "Too far" not in body
+
+
+def test_calendar_feed_answers_304_to_an_app_that_has_it_until_it_changes(client, owner):
+    ProfileFactory(owner=owner)
+    FollowUpFactory(owner=owner, contact=ContactFactory(owner=owner, name="Grace Hopper"))
+    first = client.get(feed_path(owner))
+    assert "no-cache" in first["Cache-Control"] and "private" in first["Cache-Control"]
+    again = client.get(feed_path(owner), headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    FollowUpFactory(owner=owner, contact=ContactFactory(owner=owner, name="Ada Lovelace"))
+    changed = client.get(feed_path(owner), headers={"if-none-match": first["ETag"]})
+    assert changed.status_code == 200 and b"Ada Lovelace" in changed.content
+
+
+def test_calendar_feed_polled_again_reads_only_the_profile(client, owner):
+    ProfileFactory(owner=owner)
+    FollowUpFactory.create_batch(3, owner=owner)
+    path = feed_path(owner)
+    client.get(path)
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(path).content
+    assert len(ctx.captured_queries) == 1 and body.count(b"BEGIN:VEVENT") == 3
 
 
 def test_calendar_lines_end_with_crlf(client, owner):
