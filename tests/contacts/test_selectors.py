@@ -71,6 +71,24 @@ def test_due_filter_keeps_contacts_due_today_or_earlier(owner):
     assert names(selectors.contact_list(owner, due=True, today=TODAY)) == ["Due"]
 
 
+def test_due_filter_reads_the_due_follow_ups_once_instead_of_each_contacts_next_date(owner):
+    from tests.factories import FollowUpFactory
+
+    yesterday, tomorrow = TODAY - datetime.timedelta(days=1), TODAY + datetime.timedelta(days=1)
+    FollowUpFactory(owner=owner, contact__name="Asked", due_on=yesterday)
+    FollowUpFactory(
+        owner=owner, contact__name="Snoozed", due_on=TODAY, status="snoozed",
+        snoozed_until=timezone.now(),
+    )
+    FollowUpFactory(owner=owner, contact__name="Done", due_on=yesterday, status="done")
+    FollowUpFactory(owner=owner, contact__name="Soon", due_on=tomorrow)
+    ContactFactory(owner=owner, name="Cadence", next_follow_up_on=yesterday)
+    due = selectors.contact_list(owner, due=True, today=TODAY)
+    assert names(due) == ["Asked", "Cadence", "Snoozed"]
+    # next_due_on is computed for the rows shown (SELECT), not for every contact (WHERE).
+    assert str(due.query).upper().count("LEAST(") == 1
+
+
 def test_filters_by_circle_discipline_and_tag(owner):
     a = ContactFactory(owner=owner, name="A", circle="community", discipline="design")
     ContactFactory(owner=owner, name="B", circle="community", discipline="product")
@@ -192,6 +210,17 @@ def test_search_matches_a_preferred_name_and_a_renamed_contact(owner):
     contact.company = "Apollo Guidance"
     contact.save()
     assert names(selectors.contact_list(owner, q="GUIDANCE")) == ["Margaret Hamilton"]
+
+
+@pytest.mark.usefixtures("both_search_paths")
+def test_search_finds_a_name_in_another_script_by_its_phonetic_name(owner):
+    contact = ContactFactory(owner=owner, name="山田 太郎", phonetic_name="Yamada Tarō")
+    ContactFactory(owner=owner, name="Yamamoto Ken")
+    assert names(selectors.contact_list(owner, q="yamada")) == ["山田 太郎"]
+    assert names(selectors.search_contacts(owner, "TARŌ")) == ["山田 太郎"]
+    contact.phonetic_name = "Yamada Taro"
+    contact.save()
+    assert names(selectors.contact_list(owner, q="taro")) == ["山田 太郎"]
 
 
 @pytest.mark.usefixtures("both_search_paths")
