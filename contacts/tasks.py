@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .deleted import services as deleted
 from .importing import cleanup, jobs
 
 
@@ -16,3 +17,9 @@ def run_import_job(job_id: int, apply: bool, attempt: int | None = None) -> None
 def clean_import_files() -> None:
     """Beat's scanner: uploads of old jobs and files no job owns are removed."""
     cleanup.clean_import_files()
+
+
+@shared_task(ignore_result=True)
+def forget_deleted_contacts() -> None:
+    """Beat's sweep: copies of deleted contacts whose Undo can no longer be spent are removed."""
+    deleted.forget_old_copies()
