@@ -10,6 +10,7 @@ from .models import (
     Circle,
     Contact,
     ContactEmail,
+    ContactKind,
     ContactLink,
     Discipline,
     Event,
@@ -101,12 +102,19 @@ class ContactForm(ContactPickerFormMixin, forms.ModelForm):
             "notes": forms.Textarea(attrs={"rows": 4}),
             "introduced_by": ContactPicker,
         }
-        labels = {"linkedin_url": "LinkedIn URL"}
+        labels = {"linkedin_url": "LinkedIn URL", "kind": "A person or an organisation"}
+        help_texts = {
+            "kind": "An organisation is a company, a shop or a practice you keep in touch with.",
+            "phonetic_name": "How the name is said when it is written in another script, e.g. "
+            "“Yamada Tarō” for 山田 太郎; the search finds either.",
+        }
         field_classes = {"time_zone": TimeZoneField}
 
     field_order = [
+        "kind",
         "name",
         "preferred_name",
+        "phonetic_name",
         "emails",
         "phones",
         "company",
@@ -124,6 +132,8 @@ class ContactForm(ContactPickerFormMixin, forms.ModelForm):
         self.owner = owner
         name_blank_not_set(self)
         self.fields["met_at"].queryset = Event.objects.filter(owner=owner)
+        # A post without it (a form or script from before it was asked) keeps what was there.
+        self.fields["kind"].required = False
         people = Contact.objects.filter(owner=owner).only("id", "name")
         if self.instance.pk:
             people = people.exclude(pk=self.instance.pk)
@@ -137,6 +147,9 @@ class ContactForm(ContactPickerFormMixin, forms.ModelForm):
                 self.initial["tags"] = ", ".join(t.name for t in self.instance.tags.all())
         self.fields["introduced_by"].queryset = people
         self.set_up_contact_pickers(owner, introduced_by=[self.instance.pk])
+
+    def clean_kind(self):
+        return self.cleaned_data["kind"] or self.instance.kind or ContactKind.PERSON
 
     def clean_emails(self):
         rows, seen = [], set()
@@ -384,11 +397,14 @@ class BriefForm(ContactPickerFormMixin, forms.ModelForm):
         name_blank_not_set(self)
 
 
-class EventPeopleForm(forms.Form):
+class EventPeopleForm(ContactPickerFormMixin, forms.Form):
     """Add people met at an event (picked by typing), or remove one."""
 
     contacts = forms.ModelMultipleChoiceField(
-        queryset=Contact.objects.none(), required=False, label="People you met"
+        queryset=Contact.objects.none(),
+        required=False,
+        label="Add people you met",
+        widget=ContactsPicker,
     )
     remove = forms.ModelChoiceField(queryset=Contact.objects.none(), required=False)
 
@@ -398,6 +414,7 @@ class EventPeopleForm(forms.Form):
         people = Contact.objects.filter(owner=owner).only("id", "name").order_by("name")
         self.fields["contacts"].queryset = people
         self.fields["remove"].queryset = people
+        self.set_up_contact_pickers(owner)
 
     def clean(self):
         data = super().clean()

@@ -26,7 +26,7 @@ CONTACT_SORTS = {
 # What a row of the contacts list shows (and sorts by); the rest of a contact stays unread.
 LIST_FIELDS = (
     "owner_id", "name", "preferred_name", "company", "title", "circle", "discipline", "tier",
-    "archived", "last_interaction_at", "next_follow_up_on", "strength", "kind",
+    "archived", "last_interaction_at", "next_follow_up_on", "strength", "kind", "phonetic_name",
 )
 
 
@@ -79,9 +79,9 @@ def _matching(queryset: QuerySet[Contact], owner, q: str) -> QuerySet[Contact]:
     contact of the account. A broad search (a letter matches most of 30,000 people): one
     condition of the page's own query, so PostgreSQL walks the contacts in the page's order
     and stops after a page of them; 29,000 ids looked up one by one took 0.3-1 s at 30,000
-    contacts (docs/performance.md). Names and companies are matched in `search_text`,
-    upper-cased when the contact was written, emails through their trigram index on
-    PostgreSQL (migration 0003)."""
+    contacts (docs/performance.md). Names (preferred and phonetic too) and companies are
+    matched in `search_text`, upper-cased when the contact was written, emails through their
+    trigram index on PostgreSQL (migration 0003)."""
     ids = _matching_ids(owner, q, limit=SEARCH_BY_IDS)
     if ids is not None:
         return queryset.filter(pk_in(ids))
@@ -213,7 +213,7 @@ def _row_details(contact_ids: list[int]) -> list[tuple]:
 
 
 def search_contacts(owner, q: str, *, limit: int = 10, exclude_ids=()) -> list[Contact]:
-    """Active contacts matching `q` by name, company, email or tag, for pickers."""
+    """Active contacts matching `q` by name (phonetic too), company, email or tag, for pickers."""
     q = (q or "").strip()
     if not q:
         return []
@@ -221,26 +221,6 @@ def search_contacts(owner, q: str, *, limit: int = 10, exclude_ids=()) -> list[C
     if exclude_ids:
         queryset = queryset.exclude(pk__in=exclude_ids)
     return list(queryset.order_by("name", "id").prefetch_related("emails")[:limit])
-
-
-def contacts_by_ids(owner, ids) -> list[Contact]:
-    """The owner's contacts among `ids` (strings from a form are fine), by name."""
-    clean = [int(v) for v in ids if str(v).isdigit()]
-    if not clean:
-        return []
-    return list(
-        Contact.objects.filter(owner=owner, pk__in=clean)
-        .only("id", "name", "company")
-        .order_by("name")
-    )
-
-
-def picker_search(owner, params) -> dict:
-    """The contact picker's search without JavaScript: the page itself reloaded with `?q=`
-    (the picker's Find button), its matches listed beside the contacts already chosen."""
-    q = params.get("q", "").strip()
-    chosen = [v for v in params.getlist("contacts") if v.isdigit()]
-    return {"picker_q": q, "picker_results": search_contacts(owner, q, exclude_ids=chosen)}
 
 
 def active_contact_choices(owner) -> QuerySet[Contact]:

@@ -8,8 +8,10 @@ from .phones import default_region, normalize_phone
 
 # Contact fields a ContactForm's cleaned data may set directly.
 CONTACT_FIELDS = [
+    "kind",
     "name",
     "preferred_name",
+    "phonetic_name",
     "company",
     "title",
     "department",

@@ -20,6 +20,15 @@ def clean_import_files() -> None:
 
 
 @shared_task(ignore_result=True)
+def find_duplicates(user_id: int) -> None:
+    """Look for the user's possible duplicates again after they wrote (the page shows the last
+    ones found meanwhile); nothing to do if that is already done."""
+    from .merging import stored
+
+    stored.refresh_user(user_id)
+
+
+@shared_task(ignore_result=True)
 def forget_deleted_contacts() -> None:
     """Beat's sweep: copies of deleted contacts whose Undo can no longer be spent are removed."""
     deleted.forget_old_copies()

@@ -5,8 +5,6 @@ The contact page itself (its timeline and brief), its edit form and the event pa
 with everyone I met" show interactions' rows, so they live in interactions/contact_pages/
 under the same URL names."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
@@ -56,22 +54,6 @@ def next_url(request, fallback: str) -> str:
 def is_htmx(request) -> bool:
     """An htmx request that wants a fragment (a boosted link wants the whole page)."""
     return bool(request.htmx) and not request.htmx.boosted
-
-
-def token_out_of_url(view):
-    """For pages whose contact picker's Find (without JavaScript) reloads them by GET with the
-    whole form: the form's CSRF token came along in the query string; send the browser to the
-    same address without it, so it is not kept in the history, a bookmark or a Referer."""
-
-    @wraps(view)
-    def without_token(request, *args, **kwargs):
-        if request.method == "GET" and "csrfmiddlewaretoken" in request.GET:
-            params = request.GET.copy()
-            del params["csrfmiddlewaretoken"]
-            return redirect(f"{request.path}?{params.urlencode()}")
-        return view(request, *args, **kwargs)
-
-    return without_token
 
 
 def deleted_response(request, fallback: str, message: str, event: str, undo_token: str | None):
@@ -238,7 +220,6 @@ def event_create(request):
 
 
 @require_GET
-@token_out_of_url
 def event_detail(request, pk):
     event = get_owned_or_404(selectors.event_detail(request.user), request.user, pk=pk)
     return render(request, "contacts/event_detail.html", _event_context(request, event))
@@ -249,14 +230,13 @@ def _event_context(request, event, form=None) -> dict:
         "event": event,
         "people": list(event.people_met.all()),
         "people_form": form or EventPeopleForm(owner=request.user),
-        # Without JavaScript, the picker's Find reloads this page with ?q= and the chosen people.
-        "selected": selectors.contacts_by_ids(request.user, request.GET.getlist("contacts")),
-        **selectors.picker_search(request.user, request.GET),
     }
 
 
 @require_POST
 def event_people(request, pk):
+    """Add or remove people met. The picker's Find without JavaScript posts here too: the form
+    comes back with its matches (EventPeopleForm is not valid then), nothing changed."""
     event = get_owned_or_404(Event, request.user, pk=pk)
     form = EventPeopleForm(request.POST, owner=request.user)
     if form.is_valid():
@@ -268,8 +248,6 @@ def event_people(request, pk):
         form = None
     event = get_owned_or_404(selectors.event_detail(request.user), request.user, pk=pk)
     context = _event_context(request, event, form)
-    if form is not None:
-        context["selected"] = form.cleaned_data.get("contacts") or []
     template = (
         "contacts/event_detail.html#people" if is_htmx(request) else "contacts/event_detail.html"
     )

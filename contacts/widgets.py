@@ -11,9 +11,11 @@ from django import forms
 
 from .selectors import search_contacts
 
-# The name of the no-JavaScript Find button (templates/contacts/_picker_box.html); its value is
-# the name of the picker it searches.
+# The names of the no-JavaScript buttons (templates/contacts/widgets/contact_picker.html): Find,
+# whose value is the name of the picker it searches, and the form's default button, which Enter
+# in a text field presses.
 FIND = "picker_find"
+ENTER = "picker_enter"
 
 
 def chosen_ids(value) -> list[str]:
@@ -85,7 +87,9 @@ class ContactPickerFormMixin:
     """For forms whose contact fields use the picker widgets. `set_up_contact_pickers(owner)`
     (at the end of __init__) lets the pickers search the owner's contacts; when the form was
     posted by a picker's Find button (no JavaScript), the form turns into an unbound one that
-    shows what was posted and the picker's matches, so the view renders it instead of saving."""
+    shows what was posted and the picker's matches, so the view renders it instead of saving.
+    Enter (no JavaScript) saves, unless a picker's search box holds a name not found yet: that
+    Enter finds it, as it would have with JavaScript, rather than save without that person."""
 
     def set_up_contact_pickers(self, owner, **exclude_ids) -> None:
         pickers = {
@@ -96,7 +100,18 @@ class ContactPickerFormMixin:
         for name, widget in pickers.items():
             widget.owner = owner
             widget.exclude_ids = tuple(str(pk) for pk in exclude_ids.get(name, ()) if pk)
-        finding = self.is_bound and self.data.get(FIND)
+        if not self.is_bound:
+            return
+        finding = self.data.get(FIND)
+        if not finding and self.data.get(ENTER):
+            finding = next(
+                (
+                    self.add_prefix(name)
+                    for name in pickers
+                    if self.data.get(f"{self.add_prefix(name)}_q", "").strip()
+                ),
+                None,
+            )
         if not finding:
             return
         self.is_bound = False

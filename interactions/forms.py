@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from django import forms
 
 from contacts.models import Contact, Event
-from contacts.widgets import ContactPicker, ContactPickerFormMixin
+from contacts.widgets import ContactPicker, ContactPickerFormMixin, ContactsPicker
 
 from .models import Interaction, Mentorship, Support, SupportKind
 from .services import MENTORSHIP_FIELDS, SUPPORT_FIELDS
@@ -19,7 +19,7 @@ def owner_contacts(owner):
     return Contact.objects.filter(owner=owner).only("id", "name").order_by("name")
 
 
-class InteractionForm(forms.ModelForm):
+class InteractionForm(ContactPickerFormMixin, forms.ModelForm):
     """Edit an interaction; the date is picked as a day in the user's time zone."""
 
     occurred_on = forms.DateField(label="Date", widget=DATE)
@@ -39,6 +39,7 @@ class InteractionForm(forms.ModelForm):
             "follow_up_note",
         ]
         widgets = {
+            "contacts": ContactsPicker,
             "notes": forms.Textarea(attrs={"rows": 4}),
             "working_on": forms.Textarea(attrs={"rows": 2}),
             "why_it_matters": forms.Textarea(attrs={"rows": 2}),
@@ -66,6 +67,7 @@ class InteractionForm(forms.ModelForm):
         self.fields["event"].required = False
         if not self.is_bound and "occurred_on" not in self.initial:
             self.initial["occurred_on"] = today
+        self.set_up_contact_pickers(owner)
 
     def clean_occurred_on(self):
         day = self.cleaned_data["occurred_on"]
@@ -92,6 +94,10 @@ class LogForm(InteractionForm):
         help_text="Creates a give (offered) for each contact.",
     )
     give_due_on = forms.DateField(required=False, label="Deliver by", widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contacts"].help_text = "Several people for a group lunch: pick each in turn."
 
     def clean(self):
         data = super().clean()

@@ -4,7 +4,6 @@ by owner and loads what its rows show, so the query count does not grow with the
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from contacts.models import Contact
-from contacts.selectors import contacts_by_ids  # noqa: F401 - the pickers' chosen contacts
 
 from .models import FollowUp, Interaction, Mentorship, Support
 

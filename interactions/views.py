@@ -12,14 +12,7 @@ from django_htmx.http import trigger_client_event
 
 from contacts.access import get_owned_or_404
 from contacts.models import Contact
-from contacts.selectors import picker_search
-from contacts.views import (
-    confirm_delete,
-    deleted_response,
-    is_htmx,
-    next_url,
-    token_out_of_url,
-)
+from contacts.views import confirm_delete, deleted_response, is_htmx, next_url
 from network_crm.pagination import page_of
 from network_crm.undo import delete_token
 
@@ -67,17 +60,16 @@ def interaction_list(request):
 
 
 @require_http_methods(["GET", "POST"])
-@token_out_of_url
 def interaction_create(request):
-    today = timezone.localdate()
-    initial = {}
-    # ?contact=<id> (or ?contacts=<id>&contacts=<id> from the dashboard) preselects people.
+    # ?contact=<id> (or ?contacts=<id>&contacts=<id> from the dashboard) preselects people; the
+    # picker shows only the owner's among them.
     wanted = request.GET.getlist("contacts") + request.GET.getlist("contact")
-    preselected = selectors.contacts_by_ids(request.user, wanted)
-    if preselected:
-        initial["contacts"] = [c.pk for c in preselected]
-    initial.update(_typed_values(request, LogForm))
-    form = LogForm(request.POST or None, owner=request.user, today=today, initial=initial)
+    form = LogForm(
+        request.POST or None,
+        owner=request.user,
+        today=timezone.localdate(),
+        initial={"contacts": [pk for pk in wanted if pk.isdigit()]},
+    )
     if request.method == "POST" and form.is_valid():
         interaction = services.log_interaction(request.user, form.cleaned_data)
         contacts = list(form.cleaned_data["contacts"])
@@ -104,9 +96,7 @@ def interaction_create(request):
         return redirect(next_url(request, reverse("contacts:detail", args=[contacts[0].pk])))
     context = {
         "form": form,
-        "selected": selectors.contacts_by_ids(request.user, form["contacts"].value() or []),
         "next": request.POST.get("next") or request.GET.get("next", ""),
-        **picker_search(request.user, request.GET),
     }
     if is_htmx(request):
         # Only a GET aimed at base.html's #modal needs the dialog frame; the dashboard's own
@@ -118,15 +108,6 @@ def interaction_create(request):
         )
         return render(request, f"interactions/log.html#{partial}", context)
     return render(request, "interactions/log.html", context)
-
-
-def _typed_values(request, form_class) -> dict:
-    """The values a GET brings for the form's fields other than the contacts: the contact
-    picker's Find without JavaScript reloads the page with the whole form, nothing typed lost."""
-    if request.method != "GET" or "q" not in request.GET:
-        return {}
-    fields = set(form_class.base_fields) - {"contacts"}
-    return {name: value for name, value in request.GET.items() if name in fields}
 
 
 @require_POST
@@ -164,7 +145,6 @@ def interaction_detail(request, pk):
 
 
 @require_http_methods(["GET", "POST"])
-@token_out_of_url
 def interaction_edit(request, pk):
     interaction = get_owned_or_404(Interaction, request.user, pk=pk)
     local_day = timezone.localtime(interaction.occurred_at).date()
@@ -173,21 +153,14 @@ def interaction_edit(request, pk):
         instance=interaction,
         owner=request.user,
         today=timezone.localdate(),
-        initial={"occurred_on": local_day, **_typed_values(request, InteractionForm)},
+        initial={"occurred_on": local_day},
     )
     if request.method == "POST" and form.is_valid():
         services.update_interaction(interaction, form.cleaned_data)
         messages.success(request, "Interaction saved.")
         return redirect(next_url(request, reverse("interactions:detail", args=[pk])))
     return render(
-        request,
-        "interactions/form.html",
-        {
-            "form": form,
-            "interaction": interaction,
-            "selected": selectors.contacts_by_ids(request.user, form["contacts"].value() or []),
-            **picker_search(request.user, request.GET),
-        },
+        request, "interactions/form.html", {"form": form, "interaction": interaction}
     )
 
 

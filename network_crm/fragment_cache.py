@@ -95,6 +95,13 @@ def _generations(user_id: int) -> str | None:
         return None
 
 
+def generation(user_id: int) -> str | None:
+    """The user's current generation token (changes on any write of theirs or of the
+    scanner's); None without a cache. For a result kept elsewhere that must say which rows it
+    was computed from."""
+    return _generations(user_id)
+
+
 def cards_html(request, today, slugs, render) -> dict[str, str]:
     """{slug: HTML} for the user's cards named by `slugs`, from the cache where it holds them.
     `render(slug, csrf_token)` renders one card; its HTML is cached with a CSRF placeholder."""

@@ -18,7 +18,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from contacts.views import next_url
-from interactions import selectors as interaction_selectors
 from interactions.dashboard.views import trigger_card_event
 from interactions.forms import LogForm
 from interactions.views import INTERACTION_LOGGED
@@ -138,13 +137,7 @@ def log(request):
     if not form.is_valid():
         if wants_json:
             return JsonResponse({"errors": form.errors.get_json_data()}, status=422)
-        context = {
-            "form": form,
-            "selected": interaction_selectors.contacts_by_ids(
-                request.user, form["contacts"].value() or []
-            ),
-            "next": request.POST.get("next", ""),
-        }
+        context = {"form": form, "next": request.POST.get("next", "")}
         return render(request, "interactions/log.html#log_form", context)
     logged_at = parse_datetime(request.POST.get("logged_at") or "")
     if logged_at is not None and timezone.is_naive(logged_at):

@@ -14,7 +14,6 @@ from django_htmx.http import trigger_client_event
 from contacts.access import get_owned_or_404
 from contacts.views import is_htmx, next_url
 from interactions.forms import LogForm
-from interactions.selectors import contacts_by_ids
 
 from .. import selectors, services
 from ..models import Suggestion, SuggestionStatus
@@ -133,7 +132,6 @@ def log_form(request, pk):
         return redirect(next_url(request, reverse("capture:review")))
     context = {
         "form": form,
-        "selected": contacts_by_ids(request.user, form["contacts"].value() or []),
         "next": request.POST.get("next") or request.GET.get("next", ""),
         "log_action": reverse("capture:log_form", args=[pk]),
     }

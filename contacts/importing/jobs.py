@@ -23,6 +23,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from network_crm import fragment_cache
+
 from .limits import MAX_COLUMNS, max_rows, too_many_columns, too_many_rows
 from .models import ENDED, RUNNING, ImportJob, ImportStatus
 from .services import Status, run_import
@@ -281,6 +283,8 @@ def run_job(job_id: int, apply: bool, attempt: int | None = None) -> None:
         return
     job.side_file(".progress").unlink(missing_ok=True)
     if succeeded and apply:
+        # Written in bulk, without model signals: what the user's pages keep is out of date.
+        fragment_cache.invalidate(job.owner_id)
         # The people in the file are now contacts; the upload itself is not kept around.
         job.path.unlink(missing_ok=True)
         job.side_file(".preview.jsonl").unlink(missing_ok=True)

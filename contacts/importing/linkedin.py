@@ -10,11 +10,21 @@ contact or an earlier row) is handed, as the general parser reads it, to the gen
 
 import operator
 
+from ..models import ContactKind
 from ..names import name_keys
 from .cells import _PLAIN_EMAIL, MAX_LENGTHS
-from .matching import _LINKEDIN, ContactState, contact_keys, linkedin_key, record_keys, record_names
+from .matching import (
+    _LINKEDIN,
+    LINKEDIN,
+    ContactState,
+    contact_keys,
+    linkedin_key,
+    norm_email,
+    record_keys,
+    record_names,
+)
 from .parsers import LINKEDIN_FIELDS, LinkedInRows, iter_csv, linkedin_how_we_met
-from .records import ContactRecord, ParsedRow
+from .records import TEXT_FIELDS, ContactRecord, ParsedRow
 from .services import Importer, RowResult, Status
 
 # The checks `check_record` makes, in the form a LinkedIn row needs: a row that passes them
@@ -51,6 +61,17 @@ class NewRow:
     @property
     def new_emails(self):
         return ((self.email.lower(), "LinkedIn"),) if self.email else ()
+
+    def has_linkedin(self) -> bool:
+        return any(key[0] == LINKEDIN for key in self.keys)
+
+    def shelved(self) -> tuple:
+        """As `ContactState.shelved` gives the state made from `record()`, once written."""
+        fields = dict.fromkeys(TEXT_FIELDS, "")
+        fields.update(zip(LINKEDIN_FIELDS, self.values))
+        emails = (norm_email(self.email),) if self.email else ()
+        texts = tuple(fields[f] for f in TEXT_FIELDS)
+        return (self.id, self.line, texts, str(ContactKind.PERSON), emails, (), (), None)
 
     def record(self) -> ContactRecord:
         """The row as the general parser reads it."""
@@ -106,7 +127,7 @@ class LinkedInImporter(Importer):
         # queries for the batch); then classified in file order, so that a person met twice
         # is created at the first row and merged at the second.
         index = self.index
-        keys_of, names_of = index.keys, index.names
+        keys_of = index.keys
         planned, wanted = [], set()
         for line, cells, error in rows:
             item = self.read(line, cells, error)
@@ -120,7 +141,12 @@ class LinkedInImporter(Importer):
             else:
                 keys, names = [], ()
             ref, _ = index.lookup(keys)
-            refs = [ref] if ref is not None else index.candidates(names)
+            if ref is not None:
+                refs = [ref]
+            elif type(item) is NewRow and self.strangers(item):
+                refs = ()
+            else:
+                refs = index.candidates(names)
             wanted.update(r for r in refs if type(r) is int and r not in self.cache)
             planned.append((item, keys))
         if wanted:
@@ -129,8 +155,8 @@ class LinkedInImporter(Importer):
         emit, new = self.emit, Status.NEW
         for item, keys in planned:
             if type(item) is NewRow:
-                if any(key in keys_of for key in keys) or any(n in names_of for n in item.names):
-                    # Someone of this name or with these identifiers is known: the general
+                if any(key in keys_of for key in keys) or not self.strangers(item):
+                    # Someone with these identifiers, or of this name, is known: the general
                     # path tells whether it is the same person.
                     item = ParsedRow(line=item.line, record=item.record())
                 else:
@@ -144,6 +170,15 @@ class LinkedInImporter(Importer):
         # A promoted contact is in the batch twice when a later row changed it (under its
         # NewRow's key and its own): once is enough, in the NewRow's place.
         self.flush(list({id(state): state for state in touched.values()}.values()))
+
+    def strangers(self, row: NewRow) -> bool:
+        """Whether everyone known by the row's name (if anyone) is another person: each has a
+        LinkedIn profile, and the row has one that nobody has (none of its keys is known), so
+        the general path would find them all different people without reading them."""
+        candidates = self.index.candidates(row.names)
+        return not candidates or (
+            row.has_linkedin() and all(map(self.index.has_linkedin, candidates))
+        )
 
     def classify(self, row: ParsedRow, keys: list, touched: dict) -> None:
         if row.record is not None:
@@ -163,14 +198,7 @@ class LinkedInImporter(Importer):
         if row.id is not None:  # written by an earlier batch (or numbered by a dry run)
             state.id = row.id
             state.written()
-        state.keys = row.keys
-        for key in row.keys:
-            self.index.keys[key] = state
-        state.names = row.names
-        for key in row.names:
-            refs = self.index.names.get(key, [])
-            for i, ref in enumerate(refs):
-                if ref is row:
-                    refs[i] = state
+        state.keys, state.names = row.keys, row.names
+        self.index.repoint(row, state, row.keys, row.names)
         touched[id(row)] = state
         return state

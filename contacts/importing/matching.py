@@ -187,7 +187,7 @@ class ContactState:
         self.new_tags: list[str] = []
         self.changed: set[str] = set()
         self.created = id is None
-        self.keys: list[tuple[str, str]] = []
+        self.keys: list[str] = []
         self.names: frozenset[str] = frozenset()
         # The birthday this import adds (month, day, year); `True` once the contact has one.
         self.birthday = None
@@ -283,43 +283,87 @@ class ContactState:
         if self.birthday:
             self.birthday = True
 
-    def match_keys(self) -> list[tuple[str, str]]:
+    def shelved(self) -> tuple:
+        """The state as plain values, for `Shelf` (once written: nothing new left to write)."""
+        fields = self.fields
+        kind = fields.get("kind")
+        return (
+            self.id,
+            self.line,
+            tuple(fields[f] for f in TEXT_FIELDS),
+            None if kind is None else str(kind),  # a ContactKind is a str marshal refuses
+            tuple(self.emails),
+            tuple(self.phones),
+            tuple(self.tags),
+            self.birthday,
+        )
+
+    @classmethod
+    def unshelved(cls, values: tuple) -> "ContactState":
+        contact_id, line, texts, kind, emails, phones, tags, birthday = values
+        state = cls(contact_id, line, dict(zip(TEXT_FIELDS, texts)), emails, phones, tags)
+        if kind is not None:
+            state.fields["kind"] = kind
+        state.birthday = birthday
+        return state
+
+    def has_linkedin(self) -> bool:
+        return bool(norm_linkedin(self.fields.get("linkedin_url", "")))
+
+    def match_keys(self) -> list[str]:
         """The contact's strong identifiers."""
-        keys = [("email", e) for e in self.emails]
+        keys = [EMAIL + e for e in self.emails]
         if link := norm_linkedin(self.fields.get("linkedin_url", "")):
-            keys.append(("linkedin", link))
-        keys.extend(("phone", p) for p in self.phones if p[:1] == "+")
+            keys.append(linkedin_match_key(link))
+        keys.extend(PHONE + p for p in self.phones if p[:1] == "+")
         return keys
 
     def name_keys(self) -> frozenset[str]:
         return name_keys(self.fields.get("name", ""), self.fields.get("phonetic_name", ""))
 
 
-def record_keys(record: ContactRecord) -> list[tuple[str, str]]:
+# A strong identifier as the index keeps it: one string, its kind's letter then its value (a
+# tuple of the two cost 64 bytes more a key: 30 MB for a 500,000-row file).
+EMAIL, LINKEDIN, PHONE = "e", "l", "p"
+MATCHED_BY = {EMAIL: "email", LINKEDIN: "linkedin", PHONE: "phone"}
+_LINKEDIN_HOST = len("linkedin.com/")
+
+
+def linkedin_match_key(link: str) -> str:
+    """The key of a normalised LinkedIn URL: its path (every one is on linkedin.com)."""
+    return LINKEDIN + link[_LINKEDIN_HOST:]
+
+
+def record_keys(record: ContactRecord) -> list[str]:
     """The strong identifiers a row is looked up by (its phones already in E.164)."""
     keys = contact_keys([e for e, _ in record.emails], norm_linkedin(record.linkedin_url))
     for number, _ in record.phones:
         if number[:1] == "+" and (key := phone_key(number)):
-            keys.append(("phone", key))
+            keys.append(PHONE + key)
     return keys
 
 
-def contact_keys(emails, link: str) -> list[tuple[str, str]]:
+def contact_keys(emails, link: str) -> list[str]:
     """record_keys from the values themselves, the LinkedIn URL already normalised (the
     LinkedIn batch path builds no record, and has matched the URL when checking it)."""
-    keys = [("email", norm_email(e)) for e in emails]
+    keys = [EMAIL + norm_email(e) for e in emails]
     if link:
-        keys.append(("linkedin", link))
+        keys.append(linkedin_match_key(link))
     return keys
 
 
 class MatchIndex:
-    """Key → contact id (in the database) or ContactState (touched by this import)."""
+    """Key → contact id, or the ContactState (or LinkedIn NewRow) of a contact the batch under
+    way touches. A name key leads to one contact, or to a list of them when several share it:
+    most names are someone's alone, and a list for each cost 80 bytes more a name."""
 
     def __init__(self, owner):
         self.owner = owner
-        self.keys: dict[tuple[str, str], object] = {}
-        self.names: dict[str, list] = {}  # name key → contact ids and states
+        self.keys: dict[str, object] = {}
+        self.names: dict[str, object] = {}  # name key → a contact, or a list of them
+        # The contacts (ids) without a LinkedIn profile, so that one with a profile is known
+        # to be another person than a row with another profile without reading it.
+        self.unlinked: set[int] = set()
         keys = self.keys
         # Oldest first with setdefault: when two contacts share a key, the older one matches.
         for contact_id, name, phonetic, linkedin in (
@@ -328,7 +372,9 @@ class MatchIndex:
             .values_list("id", "name", "phonetic_name", "linkedin_url")
         ):
             if link := norm_linkedin(linkedin):
-                keys.setdefault(("linkedin", link), contact_id)
+                keys.setdefault(linkedin_match_key(link), contact_id)
+            else:
+                self.unlinked.add(contact_id)
             self.add_names(name_keys(name, phonetic), contact_id)
         for number, contact_id in (
             ContactPhone.objects.filter(contact__owner=owner, number__startswith="+")
@@ -336,23 +382,24 @@ class MatchIndex:
             .values_list("number", "contact_id")
         ):
             if key := phone_key(number):
-                keys.setdefault(("phone", key), contact_id)
+                keys.setdefault(PHONE + key, contact_id)
         for email, contact_id in (
             ContactEmail.objects.filter(contact__owner=owner)
             .order_by("contact_id")
             .values_list("email", "contact_id")
         ):
-            keys.setdefault(("email", norm_email(email)), contact_id)
+            keys.setdefault(EMAIL + norm_email(email), contact_id)
         self.tag_ids = {
             name.lower(): tag_id
             for tag_id, name in Tag.objects.filter(owner=owner).values_list("id", "name")
         }
 
-    def lookup(self, keys: list[tuple[str, str]]):
+    def lookup(self, keys: list[str]):
+        """The contact the first known key leads to, and that key's kind (MATCHED_BY)."""
         for key in keys:
             ref = self.keys.get(key)
             if ref is not None:
-                return ref, key[0]
+                return ref, MATCHED_BY[key[0]]
         return None, ""
 
     def add_names(self, keys, ref) -> None:
@@ -360,27 +407,68 @@ class MatchIndex:
         for key in keys:
             refs = names.get(key)
             if refs is None:
-                names[key] = [ref]
-            elif len(refs) < NAME_CANDIDATES and ref not in refs:
-                refs.append(ref)
+                names[key] = ref
+            elif type(refs) is list:
+                if len(refs) < NAME_CANDIDATES and ref not in refs:
+                    refs.append(ref)
+            elif refs != ref:
+                names[key] = [refs, ref]
 
     def candidates(self, keys) -> list:
         """The contacts (ids and states) whose name shares one of `keys`, oldest first."""
         found = []
+        names = self.names
         for key in keys:
-            for ref in self.names.get(key, ()):
+            refs = names.get(key)
+            if refs is None:
+                continue
+            for ref in refs if type(refs) is list else (refs,):
                 if ref not in found:
                     found.append(ref)
         return found
+
+    def repoint(self, old, new, keys, names) -> None:
+        """The index's `keys` and name keys `names` that lead to `old` lead to `new` instead
+        (a state to its id once written, a LinkedIn row to the state it became)."""
+        index = self.keys
+        for key in keys:
+            if index.get(key) is old:
+                index[key] = new
+        index = self.names
+        for key in names:
+            refs = index.get(key)
+            if refs is old:
+                index[key] = new
+            elif type(refs) is list:
+                for at, ref in enumerate(refs):
+                    if ref is old:
+                        refs[at] = new
+
+    def has_linkedin(self, ref) -> bool:
+        """Whether the contact (an id, or a state the batch touches) has a LinkedIn profile."""
+        if type(ref) is int:
+            return ref not in self.unlinked
+        return ref.has_linkedin()
+
+    def settle(self, state) -> None:
+        """The state is written (or numbered, in a dry run): it is known by its id alone."""
+        self.repoint(state, state.id, state.keys, state.names)
+        if state.has_linkedin():
+            self.unlinked.discard(state.id)
+        else:
+            self.unlinked.add(state.id)
 
     def forget(self, contact_id: int) -> None:
         """The contact is gone (deleted by its owner while the import ran): nothing matches
         it any more."""
         for key in [k for k, ref in self.keys.items() if type(ref) is int and ref == contact_id]:
             del self.keys[key]
-        for refs in self.names.values():
-            if contact_id in refs:
-                refs.remove(contact_id)
+        for key, refs in list(self.names.items()):
+            if type(refs) is list:
+                if contact_id in refs:
+                    refs.remove(contact_id)
+            elif type(refs) is int and refs == contact_id:
+                del self.names[key]
 
     def register(self, state: ContactState, keys=None) -> None:
         """Point the state's keys (computed from its fields unless given) at it, and its

@@ -11,7 +11,7 @@ import operator
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager, nullcontext
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +24,7 @@ from ..phones import normalize_phone
 from ..services import get_profile
 from . import bulk
 from .cells import check_record
-from .linebook import LineBook
+from .idmap import IdMap
 from .matching import (
     ContactState,
     MatchIndex,
@@ -36,6 +36,7 @@ from .matching import (
 )
 from .parsers import auto_mapping, mapping_is_usable, parse
 from .records import NEW_FIELDS, ContactRecord, ParsedRow
+from .shelf import Shelf
 from .sniff import Format, ImportFileError, norm_header, sniff
 
 # Rows per batch: each batch costs a few round trips (its reads, its ids), and its writes run
@@ -163,8 +164,9 @@ class Importer:
         self.dry_run = dry_run
         self.sink = sink
         self.index = MatchIndex(owner)
-        self.cache: dict[int, ContactState] = {}  # existing contacts read, kept to the end
-        self.created_lines = LineBook()  # contact id (negative in a dry run) → line
+        self.cache: dict[int, ContactState] = {}  # the contacts the batch under way read
+        self.shelf = Shelf()  # the contacts earlier batches created or changed
+        self.created_lines = IdMap()  # contact id (negative in a dry run) → line
         self.fake_ids = itertools.count(-1, -1)
         self.counts: Counter = Counter()
         self.warned = 0
@@ -210,19 +212,16 @@ class Importer:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
     def load_states(self, ids) -> dict[int, ContactState]:
-        own = [i for i in ids if i in self.created_lines]
-        others = [i for i in ids if i not in self.created_lines] if own else ids
-        states = {}
+        """The contacts `ids` as this import sees them: from the shelf those it created or
+        changed, the others from the database (on the writer's second connection, if any,
+        which need not wait for the writes under way)."""
+        states = self.shelf.load(ids)
+        others = [i for i in ids if i not in states] if states else ids
         if others and self.writer is None:
-            states = load_states(self.owner, others)
+            states.update(load_states(self.owner, others))
         elif others:
             with self.writer.reading() as cursor:
-                states = load_states(self.owner, others, cursor)
-        if own:
-            # Contacts this import wrote (and let go of, see `flush`): only its own
-            # connection sees them, once the writes sent so far are done.
-            self.sync()
-            states.update(load_states(self.owner, own))
+                states.update(load_states(self.owner, others, cursor))
         return states
 
     def sync(self) -> None:
@@ -372,17 +371,27 @@ class Importer:
             self.emit(RowResult(row.line, Status.DUPLICATE, record.name, reason, state.id, warnings=warnings))
 
     def flush(self, touched: list[ContactState]) -> None:
-        new = [s for s in touched if s.id is None]
+        """The batch's contacts written (a dry run numbers its new ones instead), then put on
+        the shelf: from now on the index finds each by its id alone, and a later row of the
+        same person reads it back from the shelf, as the database now holds it."""
         if self.dry_run:
-            # Nothing is written; the states stay, under ids of their own, so that a later
-            # row of the same person is matched (and told apart) as in the real import.
-            for state in new:
-                state.id = next(self.fake_ids)
-                self.created_lines[state.id] = state.line
             for state in touched:
-                if type(state) is ContactState:
-                    state.written()
-            return
+                if state.id is None:
+                    state.id = next(self.fake_ids)
+                    self.created_lines[state.id] = state.line
+        else:
+            self.write(touched)
+        for state in touched:
+            if type(state) is ContactState:
+                state.written()
+            self.shelf.put(state)
+            self.index.settle(state)
+        # What the batch read is let go of too (the contacts it changed are on the shelf, the
+        # others as the database has them): memory stays that of one batch.
+        self.cache.clear()
+
+    def write(self, touched: list[ContactState]) -> None:
+        new = [s for s in touched if s.id is None]
         # The writes are sent together at the end, and run while the next batch is read;
         # the tags' rows (rare: not in a LinkedIn export) wait for them.
         dirty = [s for s in touched if s.changed and not s.created]
@@ -444,25 +453,6 @@ class Importer:
         if self.writer is not None:
             self.writer.send()
         self.write_tags(touched)
-        # The states stay, as what the database now holds, for a later row of the same person:
-        # reading them back would have to wait for the writes (and, on a second connection,
-        # would not see them). At most one per row of the file.
-        for state in touched:
-            if type(state) is ContactState:
-                state.written()
-        # Memory: from now on the index finds a contact this import wrote by its id, and a
-        # later row of the same person reads it back (`load_states`), instead of every row
-        # staying whole to the end: 500,000 rows then fit the worker's 300 MB.
-        keys, names = self.index.keys, self.index.names
-        for state in touched:
-            for key in state.keys:
-                if keys.get(key) is state:
-                    keys[key] = state.id
-            for key in state.names:
-                refs = names.get(key, ())
-                for at, ref in enumerate(refs):
-                    if ref is state:
-                        refs[at] = state.id
 
     def write_tags(self, touched: list[ContactState]) -> None:
         wanted = {t.lower(): t for s in touched for t in s.new_tags}
@@ -571,6 +561,7 @@ def run_import(
     done = 0
     # One transaction for the whole file: nothing is ever half-applied.
     with (
+        closing(importer.shelf),
         _collector_paused(),
         nullcontext() if dry_run else transaction.atomic(),
         importer.writing(),

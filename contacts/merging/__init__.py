@@ -2,7 +2,7 @@
 
 plan.py says what a merge keeps field by field, relations.py moves every row that points at a
 contact (through Django's relation metadata, so contacts never names the apps built on it),
-services.py merges, duplicates.py finds the likely pairs, views.py and urls.py are the screens
+services.py merges, duplicates.py finds the likely pairs and stored.py keeps what it found, views.py and urls.py are the screens
 under /data/.
 """
 

@@ -1,5 +1,17 @@
 """Pairs of contacts that are probably one person, for the possible-duplicates page and the
-merge screen's suggestions."""
+merge screen's suggestions.
+
+Contacts are never compared pair by pair (30,000 contacts are 450 million pairs): each gets
+*blocking keys*, and only contacts that share a key are compared. The keys are the strong
+identifiers (email, phone number, LinkedIn profile), the name keys that the import uses for
+its possible duplicates (contacts.names: script, accents, word order, nickname, phonetic name),
+and, within one company, the name with any one letter left out (two names one typo apart
+share such a key) or the first name cut to its initial ("Ben Carter" and "Benjamin Carter").
+A key shared by more than `NAME_GROUP_LIMIT` contacts is a common name, not a lead.
+
+Finding them reads every contact of the account (seconds at 30,000 contacts): the pages read
+what stored.py keeps of the last search.
+"""
 
 import difflib
 from collections import defaultdict
@@ -14,6 +26,8 @@ from ..names import name_keys
 
 # A name key shared by more contacts than this is a common name, not a lead.
 NAME_GROUP_LIMIT = 20
+SAME_COMPANY = "similar names at the same company"
+SAME_NAME = "the same name, written differently"
 
 
 @dataclass
@@ -34,22 +48,32 @@ def _similar_names(a: str, b: str) -> bool:
     return difflib.SequenceMatcher(None, a, b).ratio() >= 0.88
 
 
-def possible_duplicates(owner, limit: int = 200) -> list[DuplicatePair]:
-    """Pairs of the owner's contacts that may be one person: same email, LinkedIn URL or phone
-    number, very similar names at the same company, or one name in another spelling (script,
-    accents, word order, nickname, phonetic name: contacts.names) unless their LinkedIn
-    profiles differ. A few queries whatever the size."""
-    rows = list(
-        Contact.objects.filter(owner=owner).values_list(
-            "id", "name", "company", "linkedin_url", "phonetic_name"
-        )
-    )
+def _company_name_keys(name: str) -> set[str]:
+    """Keys two names at one company share when `_similar_names` may hold for them: the name
+    with at most one letter left out (a typo: a changed, missing or extra letter), and the
+    first name's initial with the other words (a first name and its beginning)."""
+    keys = {name}
+    for i in range(len(name)):
+        if name[i] != " ":
+            keys.add(name[:i] + name[i + 1 :])
+    first, _, rest = name.partition(" ")
+    if rest:
+        keys.add(f"{first[0]}…{rest}")
+    return keys
+
+
+def find_pairs(owner) -> list[tuple[int, int, list[str]]]:
+    """Every pair of the owner's contacts that may be one person, as (first id, second id,
+    reasons), by id: same email, LinkedIn URL or phone number, very similar names at the same
+    company, or one name in another spelling unless their LinkedIn profiles differ. Four
+    queries whatever the size."""
     reasons: dict[tuple[int, int], list[str]] = defaultdict(list)
 
     def add(ids, reason):
-        for a, b in combinations(sorted(set(ids)), 2):
-            if reason not in reasons[(a, b)]:
-                reasons[(a, b)].append(reason)
+        for pair in combinations(sorted(set(ids)), 2):
+            found = reasons[pair]
+            if reason not in found:
+                found.append(reason)
 
     shared = (
         ContactEmail.objects.filter(contact__owner=owner)
@@ -73,32 +97,53 @@ def possible_duplicates(owner, limit: int = 200) -> list[DuplicatePair]:
     for number, ids in by_phone.items():
         if len(ids) > 1:
             add(ids, f"same phone {number}")
-    by_link, by_company, by_name = defaultdict(list), defaultdict(list), defaultdict(set)
-    links = {}
-    for contact_id, name, company, linkedin, phonetic in rows:
+
+    by_link, by_company, by_name = defaultdict(list), defaultdict(set), defaultdict(set)
+    links, names = {}, {}
+    for contact_id, name, company, linkedin, phonetic in Contact.objects.filter(
+        owner=owner
+    ).values_list("id", "name", "company", "linkedin_url", "phonetic_name"):
         if link := norm_linkedin(linkedin):
             by_link[link].append(contact_id)
             links[contact_id] = link
-        if company_key := norm_company(company):
-            by_company[company_key].append((contact_id, norm_name(name)))
+        if (company_key := norm_company(company)) and (folded := norm_name(name)):
+            names[contact_id] = folded
+            for key in _company_name_keys(folded):
+                by_company[company_key, key].add(contact_id)
         for key in name_keys(name, phonetic):
             by_name[key].add(contact_id)
     for ids in by_link.values():
         if len(ids) > 1:
             add(ids, "same LinkedIn profile")
-    for members in by_company.values():
-        if len(members) > 300:
-            continue  # a big employer: comparing every pair would be slow and noisy
-        for (a, name_a), (b, name_b) in combinations(members, 2):
-            if name_a and name_b and _similar_names(name_a, name_b):
-                add([a, b], "similar names at the same company")
+    compared = set()
+    for ids in by_company.values():
+        if 1 < len(ids) <= NAME_GROUP_LIMIT:
+            for pair in combinations(sorted(ids), 2):
+                if pair not in compared:
+                    compared.add(pair)
+                    if _similar_names(names[pair[0]], names[pair[1]]):
+                        add(pair, SAME_COMPANY)
     for ids in by_name.values():
         if 1 < len(ids) <= NAME_GROUP_LIMIT:
             for a, b in combinations(sorted(ids), 2):
                 # Two LinkedIn profiles are two people, however alike their names.
                 differ = a in links and b in links and links[a] != links[b]
                 if not differ and (a, b) not in reasons:
-                    add([a, b], "the same name, written differently")
-    pairs = sorted(reasons.items())[:limit]
-    contacts = Contact.objects.filter(owner=owner).in_bulk({i for pair, _ in pairs for i in pair})
-    return [DuplicatePair(contacts[a], contacts[b], why) for (a, b), why in pairs]
+                    add([a, b], SAME_NAME)
+    return [(a, b, why) for (a, b), why in sorted(reasons.items())]
+
+
+def with_contacts(owner, pairs) -> list[DuplicatePair]:
+    """The pairs with their contacts, in one query; a pair whose contact is gone since it was
+    found (merged, deleted) is left out."""
+    contacts = Contact.objects.filter(owner=owner).in_bulk({i for a, b, _ in pairs for i in (a, b)})
+    return [
+        DuplicatePair(contacts[a], contacts[b], why)
+        for a, b, why in pairs
+        if a in contacts and b in contacts
+    ]
+
+
+def possible_duplicates(owner, limit: int = 200) -> list[DuplicatePair]:
+    """The first `limit` pairs of the owner's contacts that may be one person, found now."""
+    return with_contacts(owner, find_pairs(owner)[:limit])

@@ -3,13 +3,15 @@
 loaded through get_owned_or_404."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..access import get_owned_or_404
 from ..models import Contact
-from .duplicates import possible_duplicates
+from . import stored
+from .duplicates import with_contacts
 from .forms import MergeChoicesForm
 from .plan import MergeError, plan_merge
 from .services import merge_contacts
@@ -38,11 +40,10 @@ def _pick(request, contact):
             .distinct()
             .order_by("name")[:SEARCH_LIMIT]
         )
-    suggestions = [
-        p.second if p.first.pk == contact.pk else p.first
-        for p in possible_duplicates(request.user)
-        if contact.pk in (p.first.pk, p.second.pk)
-    ]
+    found = stored.last_found(request.user)
+    others = stored.partners_of(request.user, found, contact.pk)
+    in_bulk = Contact.objects.filter(owner=request.user).in_bulk(others) if others else {}
+    suggestions = [in_bulk[pk] for pk in others if pk in in_bulk]
     return render(
         request,
         "contacts/merging/pick.html",
@@ -79,7 +80,10 @@ def merge(request, pk):
 
 @require_GET
 def duplicates(request):
-    """Pairs of contacts that are probably the same person."""
-    return render(
-        request, "contacts/merging/duplicates.html", {"pairs": possible_duplicates(request.user)}
-    )
+    """Pairs of contacts that are probably the same person, a page of them at a time (as last
+    found: stored.py)."""
+    found = stored.last_found(request.user)
+    page = Paginator(range(found.count), stored.PAGE_SIZE).get_page(request.GET.get("page"))
+    pairs = with_contacts(request.user, stored.page_of(request.user, found, page.number - 1))
+    context = {"pairs": pairs, "page": page, "found": found}
+    return render(request, "contacts/merging/duplicates.html", context)

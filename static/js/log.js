@@ -1,6 +1,6 @@
-// The Log form's contact picker and the #modal frame (issue 3). Everything here is an
-// enhancement: without JavaScript the picker's Find button reloads the page with the matches,
-// and the form posts as a page.
+// The contact picker of every form (contacts.widgets) and the #modal frame (issue 3). Everything
+// here is an enhancement: without JavaScript the picker's Find button posts the form back to
+// show the matches, and the form posts as a page.
 (() => {
   "use strict";
 

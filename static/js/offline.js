@@ -72,8 +72,7 @@
 
   function chosenNames(form) {
     const chips = Array.from(form.querySelectorAll("[data-picker-selected] input[name=contacts]:checked"));
-    if (chips.length) return chips.map((box) => box.parentElement.textContent.trim());
-    return Array.from(form.querySelectorAll("select[name=contacts] option:checked")).map((o) => o.textContent.trim());
+    return chips.map((box) => box.parentElement.textContent.trim());
   }
 
   function titleOf(form) {
@@ -96,16 +95,18 @@
 
   function missingContacts(form) {
     if (chosenNames(form).length) return false;
+    // The picker's field (label, help, errors): where the server puts this error too.
     const picker = form.querySelector("[data-contact-picker]");
-    if (picker && !picker.querySelector(".errorlist")) {
+    const field = picker && (picker.closest(".field") || picker);
+    if (field && !field.querySelector(".errorlist")) {
       const list = document.createElement("ul");
       list.className = "errorlist";
       list.setAttribute("role", "alert");
       const item = document.createElement("li");
       item.textContent = "Pick at least one contact.";
       list.append(item);
-      picker.append(list);
-      picker.classList.add("has-error");
+      field.append(list);
+      field.classList.add("has-error");
     }
     return true;
   }
@@ -203,7 +204,7 @@
       option.className = "picker-option";
       const box = document.createElement("input");
       box.type = "checkbox";
-      box.name = "contacts";
+      box.name = picker.dataset.fieldName || "contacts";
       box.value = String(id);
       box.dataset.name = name;
       const title = document.createElement("span");

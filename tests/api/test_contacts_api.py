@@ -28,6 +28,21 @@ def test_create_a_contact_with_emails_phones_and_tags(api, owner):
     assert contact.next_follow_up_on is not None  # scheduled like a contact made in the app
 
 
+def test_kind_and_phonetic_name_are_written_and_searched(api, owner):
+    response = api.post("/api/v1/contacts/", {
+        "name": "山田工務店", "kind": "organisation", "phonetic_name": "Yamada Kōmuten",
+    })
+    assert response.status_code == 201, response.json()
+    assert (response.json()["kind"], response.json()["phonetic_name"]) == (
+        "organisation", "Yamada Kōmuten"
+    )
+    found = api.get("/api/v1/contacts/", {"q": "komuten"}).json()
+    assert [c["name"] for c in found["results"]] == []  # ō is not o: no transliteration
+    found = api.get("/api/v1/contacts/", {"q": "yamada"}).json()
+    assert [c["name"] for c in found["results"]] == ["山田工務店"]
+    assert api.patch(f"/api/v1/contacts/{response.json()['id']}/", {"kind": "robot"}).status_code == 400
+
+
 def test_patch_changes_only_what_it_names(api, owner):
     contact = ContactFactory(owner=owner, name="Ada", notes="keep me")
     ContactEmailFactory(contact=contact, email="ada@example.org")

@@ -72,7 +72,7 @@ def test_saving_without_a_contact_shows_the_error_next_to_the_field(
     dialog.get_by_label("Summary").fill("Lunch")
     dialog.get_by_role("button", name="Save").click()
 
-    expect(dialog.locator("[data-contact-picker] .errorlist")).to_contain_text(
+    expect(dialog.locator(".field:has([data-contact-picker]) .errorlist")).to_contain_text(
         "Pick at least one contact"
     )
     expect(dialog.get_by_role("searchbox")).to_be_focused()

@@ -195,6 +195,17 @@ def test_search_matches_a_preferred_name_and_a_renamed_contact(owner):
 
 
 @pytest.mark.usefixtures("both_search_paths")
+def test_search_finds_a_name_in_another_script_by_its_phonetic_name(owner):
+    contact = ContactFactory(owner=owner, name="山田 太郎", phonetic_name="Yamada Tarō")
+    ContactFactory(owner=owner, name="Yamamoto Ken")
+    assert names(selectors.contact_list(owner, q="yamada")) == ["山田 太郎"]
+    assert names(selectors.search_contacts(owner, "TARŌ")) == ["山田 太郎"]
+    contact.phonetic_name = "Yamada Taro"
+    contact.save()
+    assert names(selectors.contact_list(owner, q="taro")) == ["山田 太郎"]
+
+
+@pytest.mark.usefixtures("both_search_paths")
 def test_search_takes_wildcards_literally(owner):
     ContactFactory(owner=owner, name="Ada", company="100% Remote")
     ContactFactory(owner=owner, name="Bob", company="1000 Remote")

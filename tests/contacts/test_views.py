@@ -518,3 +518,42 @@ def test_an_organisation_is_shown_as_such_in_the_list_and_on_its_page(owner_clie
     assert page.count('<span class="badge">organisation</span>') == 1
     detail = owner_client.get(reverse("contacts:detail", args=[acme.pk])).content.decode()
     assert '<span class="badge">organisation</span>' in detail
+
+
+def test_the_contact_form_sets_kind_and_phonetic_name(owner_client, owner):
+    form = owner_client.get(reverse("contacts:create")).content.decode()
+    assert 'name="kind"' in form and 'name="phonetic_name"' in form
+    response = owner_client.post(
+        reverse("contacts:create"),
+        {"kind": "organisation", "name": "山田工務店", "phonetic_name": "Yamada Kōmuten"},
+    )
+    contact = Contact.objects.get(owner=owner)
+    assert response.status_code == 302
+    assert (contact.kind, contact.phonetic_name) == ("organisation", "Yamada Kōmuten")
+    page = owner_client.get(reverse("contacts:detail", args=[contact.pk])).content.decode()
+    assert '<span class="badge">organisation</span>' in page and "Yamada Kōmuten" in page
+    edit = owner_client.get(reverse("contacts:edit", args=[contact.pk])).content.decode()
+    assert '<option value="organisation" selected>' in edit
+    assert 'value="Yamada Kōmuten"' in edit
+
+
+def test_editing_an_organisation_into_a_person_and_a_post_without_kind_keeps_it(
+    owner_client, owner
+):
+    acme = ContactFactory(owner=owner, name="Acme Plumbing", kind="organisation")
+    owner_client.post(reverse("contacts:edit", args=[acme.pk]), {"name": "Acme Plumbing Ltd"})
+    acme.refresh_from_db()
+    assert (acme.name, acme.kind) == ("Acme Plumbing Ltd", "organisation")
+    owner_client.post(reverse("contacts:edit", args=[acme.pk]), {"name": "Kev", "kind": "person"})
+    acme.refresh_from_db()
+    assert acme.kind == "person"
+    response = owner_client.post(
+        reverse("contacts:edit", args=[acme.pk]), {"name": "Kev", "kind": "robot"}
+    )
+    assert "Select a valid choice" in response.content.decode()
+
+
+def test_the_list_shows_a_phonetic_name_under_the_name(owner_client, owner):
+    ContactFactory(owner=owner, name="山田 太郎", phonetic_name="Yamada Tarō")
+    page = owner_client.get(reverse("contacts:list"), {"q": "yamada"}).content.decode()
+    assert "山田 太郎" in page and '<div class="muted small" lang="">Yamada Tarō</div>' in page

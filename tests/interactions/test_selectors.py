@@ -71,9 +71,3 @@ def test_mentorships_are_grouped_by_role(owner):
     matched = MentorshipFactory(owner=owner, mentor=person, mentee=other)
     groups = selectors.mentorship_groups(owner)
     assert groups == {"my_mentee": [mentee], "my_mentor": [mentor], "matched": [matched]}
-
-
-def test_contacts_by_ids_drops_strangers_and_junk(owner, stranger):
-    mine = ContactFactory(owner=owner)
-    theirs = ContactFactory(owner=stranger)
-    assert selectors.contacts_by_ids(owner, [str(mine.pk), str(theirs.pk), "x"]) == [mine]

@@ -78,41 +78,6 @@ def test_log_form_never_lists_every_contact(owner_client, owner):
     assert "Ada Lovelace" not in body and "Grace Hopper" not in body
 
 
-def test_log_form_without_js_finds_contacts_and_keeps_what_was_typed(owner_client, owner):
-    """Find (formmethod=get) reloads the page with the form's values and ?q=: the matches
-    come as boxes to tick, the chosen stay chosen, the typed summary stays."""
-    ada = ContactFactory(owner=owner, name="Ada Lovelace")
-    grace = ContactFactory(owner=owner, name="Grace Hopper")
-    ContactFactory(owner=owner, name="Alan Turing")
-    body = owner_client.get(
-        reverse("interactions:create"),
-        {"q": "lovelace", "contacts": [grace.pk], "summary": "Lunch at the lab"},
-    ).content.decode()
-    noscript = body.split("<noscript>")[1].split("</noscript>")[0]
-    assert 'formmethod="get"' in noscript and "Find" in noscript
-    assert f'name="contacts" value="{ada.pk}" data-name="Ada Lovelace"' in body
-    assert f'name="contacts" value="{grace.pk}" checked' in body
-    assert 'value="Lunch at the lab"' in body and "Alan Turing" not in body
-
-
-def test_log_form_queries_do_not_grow_with_the_account(owner_client, owner):
-    ContactFactory.create_batch(3, owner=owner)
-    url = reverse("interactions:create")
-    few = count_queries(owner_client, url, data={"q": "a"})
-    ContactFactory.create_batch(30, owner=owner)
-    assert count_queries(owner_client, url, data={"q": "a"}) == few
-
-
-def test_interaction_edit_without_js_finds_contacts(owner_client, owner):
-    ada = ContactFactory(owner=owner, name="Ada Lovelace")
-    interaction = InteractionFactory(owner=owner, contacts=[ada])
-    ContactFactory(owner=owner, name="Grace Hopper")
-    body = owner_client.get(
-        reverse("interactions:edit", args=[interaction.pk]), {"q": "hopper"}
-    ).content.decode()
-    assert "Grace Hopper" in body and '<select name="contacts"' not in body
-
-
 def test_log_form_picker_searches_contacts(owner_client):
     body = owner_client.get(reverse("interactions:create")).content.decode()
     assert f'hx-get="{reverse("contacts:search")}"' in body

@@ -75,7 +75,7 @@ class ContactViewSet(OwnedViewSet):
             ).values("contact_id")
             queryset = queryset.filter(
                 Q(name__icontains=q) | Q(preferred_name__icontains=q) | Q(company__icontains=q)
-                | Q(pk__in=emails) | Q(pk__in=tagged)
+                | Q(phonetic_name__icontains=q) | Q(pk__in=emails) | Q(pk__in=tagged)
             )
         return queryset
 

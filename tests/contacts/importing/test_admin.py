@@ -377,3 +377,24 @@ def test_a_file_with_nothing_new_says_so_and_offers_no_import_button(client, sta
     page = job_page(client, ImportJob.objects.latest("pk")).content.decode()
     assert "Nothing new: everyone in this file is already in your contacts" in page
     assert 'value="Import 0' not in page and "Import 0" not in page
+
+
+def test_an_import_in_the_worker_makes_the_users_kept_pages_out_of_date(
+    client, staff, settings, fixture_path, django_capture_on_commit_callbacks, monkeypatch
+):
+    """It writes in bulk, without the model signals that usually do this (fragment_cache)."""
+    from network_crm import fragment_cache
+
+    settings.IMPORT_SYNC_MAX_ROWS = 1
+    queued = []
+    monkeypatch.setattr(run_import_job, "delay", lambda *args: queued.append(args))
+    client.force_login(staff)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, fixture_path, "linkedin_connections.csv")
+    run_import_job(*queued[-1])
+    with django_capture_on_commit_callbacks(execute=True):
+        confirm(client, ImportJob.objects.get())
+    before = fragment_cache.generation(staff.pk)
+    run_import_job(*queued[-1])
+    assert ImportJob.objects.get().status == ImportStatus.DONE
+    assert fragment_cache.generation(staff.pk) != before

@@ -184,6 +184,51 @@ def test_people_already_in_the_account_are_matched(export, account):
     )
 
 
+NAMESAKES = [
+    # Namesakes of contacts in the account: one with another profile, one without any.
+    (5, "Jane,Doe,https://www.linkedin.com/in/jane-doe-2,,Acme,,"),
+    (6, "John,Roe,https://www.linkedin.com/in/john-roe,,Acme,,"),
+    # Namesakes in the file: the second has another profile.
+    (7, "Kim,Lee,https://www.linkedin.com/in/kim-lee-1,,Acme,,"),
+    (8, "Kim,Lee,https://www.linkedin.com/in/kim-lee-2,,Acme,,"),
+    # The account's John Roe (no profile) comes first among the two of that name.
+    (9, "John,Roe,https://www.linkedin.com/in/john-roe-2,,,,"),
+    # Sam Poe is given a profile by line 10 (same email): line 11's is another one.
+    (10, "Sam,Poe,https://www.linkedin.com/in/sam-poe,sam@example.com,Acme,,"),
+    (11, "Sam,Poe,https://www.linkedin.com/in/sam-poe-2,,Acme,,"),
+    # A contact created without a profile, then a namesake with one.
+    (12, "Pat,Moe,,,Acme,,"),
+    (13, "Pat,Moe,https://www.linkedin.com/in/pat-moe,,Acme,,"),
+]
+
+
+@pytest.mark.parametrize("batch_size", [1, 2000])
+@pytest.mark.parametrize("dry_run", [True, False])
+def test_a_namesake_is_a_possible_duplicate_unless_both_have_their_own_profile(
+    tmp_path, owner, monkeypatch, batch_size, dry_run
+):
+    path = tmp_path / "Connections.csv"
+    path.write_text(
+        "Notes:\n\n\n" + HEADER + "\n" + "".join(row + "\n" for _, row in NAMESAKES)
+    )
+    ContactFactory(owner=owner, name="Jane Doe", linkedin_url="https://linkedin.com/in/jane-doe")
+    ContactFactory(owner=owner, name="John Roe", linkedin_url="")
+    sam = ContactFactory(owner=owner, name="Sam Poe", linkedin_url="")
+    ContactEmailFactory(contact=sam, email="sam@example.com")
+    with transaction.atomic():
+        summary = run_import(path, owner, dry_run=dry_run, batch_size=batch_size)
+        batch_outcome = outcome(summary, owner)
+        transaction.set_rollback(True)
+    assert {r.line: r.status for r in summary.rows} == {
+        5: Status.NEW, 6: Status.POSSIBLE, 7: Status.NEW, 8: Status.NEW, 9: Status.POSSIBLE,
+        10: Status.UPDATE, 11: Status.NEW, 12: Status.NEW, 13: Status.POSSIBLE,
+    }
+    general_importer(monkeypatch)
+    assert outcome(run_import(path, owner, dry_run=dry_run, batch_size=batch_size), owner) == (
+        batch_outcome
+    )
+
+
 def test_rows_of_an_unusual_shape_are_imported_as_the_general_path_reads_them(export, owner):
     run_import(export, owner, dry_run=False)
     contacts = {c.name: c for c in Contact.objects.filter(owner=owner)}

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0012_merge_kind_and_import_attempts'),
+        ('contacts', '0013_search_text_phonetic'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
