@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q, Value
+from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Upper
 from django.utils import timezone
 
@@ -343,7 +343,20 @@ class Contact(ContactLabels, models.Model):
                 name="contact_due_scan",
                 condition=Q(archived=False, reminders_off=False, next_follow_up_on__isnull=False),
             ),
-            models.Index(fields=["owner", "last_interaction_at"], name="contact_owner_last"),
+            # The contacts still to sort (contacts.sorting.selectors.unsorted_contacts), counted
+            # on every visit of the contacts list: without it the count reads all of an
+            # account's contacts (16 ms at 30,000, where most are sorted).
+            models.Index(
+                fields=["owner", "-id"],
+                name="contact_unsorted",
+                condition=Q(archived=False) & (Q(circle="") | Q(discipline="") | Q(tier="")),
+            ),
+            # In the order of the contacts list's "Last contact" sort (selectors.CONTACT_SORTS),
+            # so `?sort=last` (and `?due=on&sort=last`) walks it and stops after a page instead
+            # of sorting all of an account's contacts; the insights' ranges read it too.
+            models.Index(
+                "owner", F("last_interaction_at").desc(nulls_last=True), name="contact_owner_last"
+            ),
             models.Index(
                 fields=["introduced_by"],
                 name="contact_introduced_by",

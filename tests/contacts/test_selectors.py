@@ -71,6 +71,24 @@ def test_due_filter_keeps_contacts_due_today_or_earlier(owner):
     assert names(selectors.contact_list(owner, due=True, today=TODAY)) == ["Due"]
 
 
+def test_due_filter_reads_the_due_follow_ups_once_instead_of_each_contacts_next_date(owner):
+    from tests.factories import FollowUpFactory
+
+    yesterday, tomorrow = TODAY - datetime.timedelta(days=1), TODAY + datetime.timedelta(days=1)
+    FollowUpFactory(owner=owner, contact__name="Asked", due_on=yesterday)
+    FollowUpFactory(
+        owner=owner, contact__name="Snoozed", due_on=TODAY, status="snoozed",
+        snoozed_until=timezone.now(),
+    )
+    FollowUpFactory(owner=owner, contact__name="Done", due_on=yesterday, status="done")
+    FollowUpFactory(owner=owner, contact__name="Soon", due_on=tomorrow)
+    ContactFactory(owner=owner, name="Cadence", next_follow_up_on=yesterday)
+    due = selectors.contact_list(owner, due=True, today=TODAY)
+    assert names(due) == ["Asked", "Cadence", "Snoozed"]
+    # next_due_on is computed for the rows shown (SELECT), not for every contact (WHERE).
+    assert str(due.query).upper().count("LEAST(") == 1
+
+
 def test_filters_by_circle_discipline_and_tag(owner):
     a = ContactFactory(owner=owner, name="A", circle="community", discipline="design")
     ContactFactory(owner=owner, name="B", circle="community", discipline="product")
