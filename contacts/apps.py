@@ -19,7 +19,9 @@ class ContactsConfig(AppConfig):
         from network_crm import undo as undo_core
 
         from . import undo
+        from .deleted import services as deleted
 
         undo_core.register(undo.KIND, undo.put_back)
+        undo_core.register(deleted.KIND, deleted.put_back)
         undo_core.register_delete(undo.EVENT)
         undo_core.register_delete(undo.LINK)

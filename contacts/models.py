@@ -465,3 +465,6 @@ from .importing.models import ImportJob  # noqa: E402, F401
 
 # A contact's important dates, defined in their own package.
 from .dates.models import ImportantDate  # noqa: E402, F401
+
+# Deleted contacts kept for the Undo of their delete (contacts.deleted).
+from .deleted.models import DeletedContact  # noqa: E402, F401

@@ -13,3 +13,9 @@ schedule_changed = Signal()
 # other contact is deleted. The follow-up engine rewrites the source keys that named the other
 # contact and recomputes the survivor's schedule (connected in interactions/apps.py).
 contact_merged = Signal()
+
+# Sent with `owner_id` and `contact_ids` once an Undo put deleted contacts back (their rows as
+# they were deleted), inside the Undo's transaction. The follow-up engine recomputes their last
+# interaction, next follow-up and strength, in case a conversation of theirs went meanwhile
+# (connected in interactions/apps.py).
+contacts_restored = Signal()

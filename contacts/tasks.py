@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from .deleted import services as deleted
 from .importing import cleanup, jobs
 
 
@@ -25,3 +26,9 @@ def find_duplicates(user_id: int) -> None:
     from .merging import stored
 
     stored.refresh_user(user_id)
+
+
+@shared_task(ignore_result=True)
+def forget_deleted_contacts() -> None:
+    """Beat's sweep: copies of deleted contacts whose Undo can no longer be spent are removed."""
+    deleted.forget_old_copies()

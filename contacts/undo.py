@@ -5,6 +5,7 @@ was changed again since keeps that later value.
 
 Deleting an event or a link can be undone too (network_crm.undo.register_delete, kinds EVENT
 and LINK): the token holds the row, its people met and what went with it, put back as it was.
+So can deleting a contact (contacts.deleted): its copy is stored, the token names it.
 """
 
 from network_crm import undo as undo_core

@@ -1,6 +1,6 @@
 """The contacts URL namespace (/contacts/). network_crm/urls.py mounts these together with the
-contact page, its edit form and the event follow-ups (interactions/contact_pages/urls.py), which
-show interactions' rows."""
+contact page, its edit form, its delete page and the event follow-ups
+(interactions/contact_pages/urls.py), which show interactions' rows."""
 
 from django.urls import path
 
@@ -15,7 +15,6 @@ urlpatterns = [
     path("search/", views.contact_search, name="search"),
     path("sort/", sorting_views.sort_next, name="sort"),
     path("sort/<int:pk>/", sorting_views.sort_contact, name="sort_contact"),
-    path("<int:pk>/delete/", views.contact_delete, name="delete"),
     path("<int:pk>/links/new/", views.link_create, name="link_create"),
     path("links/<int:pk>/delete/", views.link_delete, name="link_delete"),
     path("events/", views.event_list, name="event_list"),

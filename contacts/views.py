@@ -69,19 +69,20 @@ def deleted_response(request, fallback: str, message: str, event: str, undo_toke
     return redirect(next_url(request, fallback))
 
 
-def confirm_delete(request, obj, *, action: str, cancel: str, what: str, undoable: bool = True):
-    return render(
-        request,
-        "contacts/confirm_delete.html",
-        {
-            "object": obj,
-            "action": action,
-            "cancel": cancel,
-            "what": what,
-            "next": request.GET.get("next", ""),
-            "undoable": undoable,
-        },
-    )
+def confirm_delete(
+    request, obj, *, action: str, cancel: str, what: str,
+    template: str = "contacts/confirm_delete.html", extra: dict | None = None,
+):
+    """The page before a delete (its Undo said there); `template` may extend the default one
+    to say what else the delete changes."""
+    context = {
+        "object": obj,
+        "action": action,
+        "cancel": cancel,
+        "what": what,
+        "next": request.GET.get("next", ""),
+    }
+    return render(request, template, context | (extra or {}))
 
 
 # --- contacts ----------------------------------------------------------------------------------
@@ -171,25 +172,6 @@ def contact_create(request):
         messages.success(request, f"Added {contact.display_name}.")
         return redirect(next_url(request, reverse("contacts:detail", args=[contact.pk])))
     return render(request, "contacts/form.html", {"form": form, "dates": dates, "contact": None})
-
-
-@require_http_methods(["GET", "POST"])
-def contact_delete(request, pk):
-    contact = get_owned_or_404(Contact, request.user, pk=pk)
-    if request.method == "POST":
-        name = contact.display_name
-        services.delete_contact(contact)
-        return deleted_response(
-            request, reverse("contacts:list"), f"Deleted {name}.", "contactDeleted", None
-        )
-    return confirm_delete(
-        request,
-        contact,
-        action=reverse("contacts:delete", args=[pk]),
-        cancel=reverse("contacts:detail", args=[pk]),
-        what="contact",
-        undoable=False,
-    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -8,6 +8,13 @@ def refresh_schedules(sender, contact_ids, **kwargs) -> None:
     followups.refresh_contact_schedule(contact_ids)
 
 
+def contacts_back(sender, owner_id, contact_ids, **kwargs) -> None:
+    """contacts.signals.contacts_restored: their schedule and strength, from what is there now."""
+    from . import services
+
+    services.contacts_touched(owner_id, contact_ids)
+
+
 def follow_merge(sender, survivor_id, other_id, **kwargs) -> None:
     """contacts.signals.contact_merged: the follow-up engine takes over the merged contact's keys."""
     from . import followups
@@ -23,7 +30,7 @@ class InteractionsConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from contacts.models import Contact, Event, ImportantDate, Profile
-        from contacts.signals import contact_merged, schedule_changed
+        from contacts.signals import contact_merged, contacts_restored, schedule_changed
 
         from network_crm import fragment_cache
         from .models import FollowUp, Interaction, Mentorship, Support
@@ -53,3 +60,4 @@ class InteractionsConfig(AppConfig):
         # contacts asks for schedules to be recomputed without importing interactions.
         schedule_changed.connect(refresh_schedules, dispatch_uid="followups-schedule-changed")
         contact_merged.connect(follow_merge, dispatch_uid="followups-contact-merged")
+        contacts_restored.connect(contacts_back, dispatch_uid="followups-contacts-restored")

@@ -484,6 +484,8 @@ CAPTURE_SCAN_SECONDS = _every("CAPTURE_SCAN", 60)
 REMINDER_SCAN_SECONDS = _every("REMINDER_SCAN", 300)
 WEBHOOK_SCAN_SECONDS = _every("WEBHOOK_SCAN", 60)
 IMPORT_CLEANUP_SECONDS = _every("IMPORT_CLEANUP", 3600)
+# A deleted contact's copy (kept for its Undo, ten minutes) is gone this soon after the window.
+DELETED_CONTACT_CLEANUP_SECONDS = _every("DELETED_CONTACT_CLEANUP", 600)
 CELERY_BEAT_SCHEDULE = {
     "scheduler-tick": _scanner("interactions.tasks.record_scheduler_tick", SCHEDULER_TICK_SECONDS),
     "scan-follow-ups": _scanner("interactions.tasks.scan_follow_ups", FOLLOW_UP_SCAN_SECONDS),
@@ -502,6 +504,10 @@ CELERY_BEAT_SCHEDULE = {
     # Restore uploads: the same sweep for MEDIA_ROOT/restores/ (interactions/backup/jobs.py).
     "clean-restore-files": _scanner(
         "interactions.tasks.clean_restore_files", IMPORT_CLEANUP_SECONDS
+    ),
+    # Deleted contacts: removes the copies kept for an Undo that can no longer be spent.
+    "forget-deleted-contacts": _scanner(
+        "contacts.tasks.forget_deleted_contacts", DELETED_CONTACT_CLEANUP_SECONDS
     ),
 }
 # A reminder that could not be delivered (a 5xx, a timeout) is tried again after this many

@@ -3,12 +3,14 @@ in a signed, time-limited token that only its owner can spend; the message after
 carries it in an Undo button (templates/includes/undo_note.html), and spending it puts that
 state back.
 
-The token is the only copy (no table, nothing to clean up); its signature binds it to the user
-and to one *kind* of undo. Each app registers what a kind puts back (`register`, from its
-AppConfig.ready): the dashboard's Done, Snooze and Dismiss (interactions.followups.undo), the
-contacts list's bulk actions (contacts.undo), and deletes (`register_delete`: the token holds a
-copy of what the delete took away, network_crm.undelete). A row changed again since the action
-is left alone by every kind: that later change stands.
+The token is the only copy (no table, nothing to clean up), but for a deleted contact; its
+signature binds it to the user and to one *kind* of undo. Each app registers what a kind puts
+back (`register`, from its AppConfig.ready): the dashboard's Done, Snooze and Dismiss
+(interactions.followups.undo), the contacts list's bulk actions (contacts.undo), and deletes
+(`register_delete`: the token holds a copy of what the delete took away, network_crm.undelete).
+A contact's copy is too big for a token (years of conversations, tens of KB): it is kept in a
+table for the Undo window and the token names it (contacts.deleted). A row changed again since
+the action is left alone by every kind: that later change stands.
 """
 
 import re
@@ -69,18 +71,26 @@ def register_delete(kind: str, after: Callable[[object, dict], None] | None = No
     contact's last interaction, its strength)."""
 
     def put_back_deleted(user, copy: dict) -> Undone:
-        try:
-            restored = undelete.put_back(copy, user)
-        except undelete.PutBackError:
-            raise UndoError("That cannot be put back: something made since takes its place.") from None
-        if restored is None:
-            return Undone([])  # put back already
-        if after is not None:
-            after(restored, copy)
-        # The lists it left have no event to show it again: the page reloads.
-        return Undone([str(restored)], reload=True)
+        return put_back_copy(user, copy, after)
 
     register(kind, put_back_deleted)
+
+
+def put_back_copy(
+    user, copy: dict, after: Callable[[object, dict], None] | None = None
+) -> Undone:
+    """Put back a copy made by undelete.copy_before_delete (held by the token, or stored when
+    too big for one: contacts.deleted)."""
+    try:
+        restored = undelete.put_back(copy, user)
+    except undelete.PutBackError:
+        raise UndoError("That cannot be put back: something made since takes its place.") from None
+    if restored is None:
+        return Undone([])  # put back already
+    if after is not None:
+        after(restored, copy)
+    # The lists it left have no event to show it again: the page reloads.
+    return Undone([str(restored)], reload=True)
 
 
 def delete_token(user, kind: str, obj) -> str:

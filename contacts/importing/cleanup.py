@@ -7,7 +7,6 @@ killed while writing a report). Running it twice removes nothing twice."""
 
 import logging
 import re
-import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -15,14 +14,12 @@ from django.conf import settings
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from network_crm import uploads
+
 from .jobs import SIDE_FILE, delete
 from .models import ImportJob
 
 logger = logging.getLogger(__name__)
-
-# A file this young may be an upload whose job is being saved right now.
-ORPHAN_GRACE_SECONDS = 3600
-
 
 def imports_root() -> Path:
     return Path(settings.MEDIA_ROOT) / "imports"
@@ -53,28 +50,9 @@ def _upload_of(path: Path) -> Path:
 def remove_orphan_files() -> int:
     """Files under MEDIA_ROOT/imports/ older than the grace period that are neither a job's
     upload nor written beside one; then the folders they leave empty."""
-    root = imports_root()
-    if not root.is_dir():
-        return 0
     media = Path(settings.MEDIA_ROOT)
     owned = {media / name for name in ImportJob.objects.values_list("file", flat=True)}
-    cutoff = time.time() - ORPHAN_GRACE_SECONDS
-    removed = 0
-    for path in list(root.rglob("*")):
-        if not path.is_file() or _upload_of(path) in owned:
-            continue
-        try:
-            if path.stat().st_mtime > cutoff:
-                continue
-        except FileNotFoundError:
-            continue
-        path.unlink(missing_ok=True)
-        removed += 1
-    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
-        try:
-            folder.rmdir()  # only when empty
-        except OSError:
-            pass
+    removed = uploads.remove_orphan_files(imports_root(), owned, _upload_of)
     if removed:
         logger.info("Removed %s import files that no job owned", removed)
     return removed

@@ -29,24 +29,24 @@ class Shelf:
         self.file = tempfile.TemporaryFile(prefix="network-crm-import-")
         self.where = IdMap()  # contact id → offset of its latest entry
         self.size = 0
-        self.unwritten: list[bytes] = []
+        self.unflushed = False
 
     def put(self, state) -> None:
         """Keep a contact as it now is (its id set, what the import added to it written)."""
         data = marshal.dumps(state.shelved())
         self.where[state.id] = self.size
-        self.unwritten.append(len(data).to_bytes(_LENGTH, "little") + data)
+        self.file.write(len(data).to_bytes(_LENGTH, "little") + data)
         self.size += _LENGTH + len(data)
+        self.unflushed = True
 
     def __contains__(self, contact_id: int) -> bool:
         return contact_id in self.where
 
     def load(self, ids) -> dict[int, ContactState]:
         """The shelved contacts among `ids`, as ContactStates."""
-        if self.unwritten:
-            self.file.write(b"".join(self.unwritten))
+        if self.unflushed:
             self.file.flush()
-            self.unwritten = []
+            self.unflushed = False
         fd = self.file.fileno()
         states = {}
         for contact_id in ids:

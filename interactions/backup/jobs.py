@@ -11,13 +11,14 @@ import json
 import logging
 import os
 import re
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from network_crm import uploads
 
 from .document import SECTIONS
 from .models import UNDER_WAY, RestoreJob, RestoreStatus
@@ -32,8 +33,6 @@ NOT_AN_EXPORT = (
 # An export begins with its format (document.export_document puts it first).
 EXPORT_HEAD = re.compile(rb'\A(?:\xef\xbb\xbf)?\s*\{\s*"format"\s*:\s*"network_crm-export"')
 HEAD_BYTES = 1024
-# A file this young in MEDIA_ROOT/restores/ may be an upload whose job is being saved now.
-ORPHAN_GRACE_SECONDS = 3600
 
 
 class RestoreStopped(Exception):
@@ -216,30 +215,12 @@ def clean_restore_files() -> tuple[int, int]:
     old = timezone.now() - timedelta(days=settings.IMPORT_KEEP_DAYS)
     forgotten = RestoreJob.objects.filter(status__in=UNDER_WAY, created_at__lt=old)
     cancelled = sum(cancel(job) for job in forgotten)
-    root = Path(settings.MEDIA_ROOT) / "restores"
-    if not root.is_dir():
-        return cancelled, 0
     media = Path(settings.MEDIA_ROOT)
     owned = {
         media / name
         for name in RestoreJob.objects.filter(status__in=UNDER_WAY).values_list("file", flat=True)
     }
-    cutoff = time.time() - ORPHAN_GRACE_SECONDS
-    removed = 0
-    for path in list(root.rglob("*")):
-        upload = path.with_name(path.name.split(".progress")[0])
-        if not path.is_file() or upload in owned:
-            continue
-        try:
-            if path.stat().st_mtime > cutoff:
-                continue
-        except FileNotFoundError:
-            continue
-        path.unlink(missing_ok=True)
-        removed += 1
-    for folder in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
-        try:
-            folder.rmdir()  # only when empty
-        except OSError:
-            pass
+    removed = uploads.remove_orphan_files(
+        media / "restores", owned, lambda path: path.with_name(path.name.split(".progress")[0])
+    )
     return cancelled, removed

@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from contacts.dates.selectors import UpcomingDate
 from contacts.models import Contact
@@ -196,6 +196,29 @@ def contact_timeline(contact: Contact, *, limit: int = TIMELINE_RECENT) -> Timel
     entries += [{"type": "follow_up", "when": _as_datetime(f.due_on), "obj": f} for f in follow_ups]
     entries.sort(key=lambda e: e["when"], reverse=True)
     return Timeline(entries[:limit], len(entries) > limit, interactions[0] if interactions else None)
+
+
+class Alone(NamedTuple):
+    count: int
+    latest: list  # the newest few Interactions
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.latest)
+
+
+def conversations_alone(contact: Contact, *, shown: int = 5) -> Alone:
+    """The contact's conversations with no one else on them: deleting the contact leaves them
+    in the log with no one (two queries)."""
+    others = Interaction.contacts.through.objects.filter(interaction_id=OuterRef("pk")).exclude(
+        contact_id=contact.pk
+    )
+    alone = Interaction.objects.filter(owner=contact.owner_id, contacts=contact).exclude(
+        Exists(others)
+    )
+    latest = list(alone.order_by("-occurred_at", "-id")[:shown])
+    count = len(latest) if len(latest) < shown else alone.count()
+    return Alone(count, latest)
 
 
 def _as_datetime(day: date) -> datetime:

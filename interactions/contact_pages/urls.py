@@ -8,5 +8,6 @@ from . import views
 urlpatterns = [
     path("<int:pk>/", views.contact_detail, name="detail"),
     path("<int:pk>/edit/", views.contact_edit, name="edit"),
+    path("<int:pk>/delete/", views.contact_delete, name="delete"),
     path("events/<int:pk>/follow-ups/", views.event_log_follow_ups, name="event_log_follow_ups"),
 ]

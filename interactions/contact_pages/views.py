@@ -1,5 +1,5 @@
-"""The contact page and the edit form that opens in its brief, and the event page's "follow up
-with everyone I met": pages of the contacts URL namespace (same names and paths) that show or
+"""The contact page, the edit form that opens in its brief, the delete page (which names the
+conversations left with no one), and the event page's "follow up with everyone I met": pages of the contacts URL namespace (same names and paths) that show or
 create interactions' rows, so they live here (contacts never imports interactions). The
 templates stay with the contacts' (templates/contacts/detail.html, event_detail.html)."""
 
@@ -18,8 +18,9 @@ from contacts.access import get_owned_or_404
 from contacts.dates.forms import dates_formset
 from contacts.dates.services import save_date_formset
 from contacts.forms import BriefForm, ContactForm
+from contacts.deleted.services import delete_with_undo
 from contacts.models import Contact, Event
-from contacts.views import CONTACT_CHANGED, is_htmx, next_url
+from contacts.views import CONTACT_CHANGED, confirm_delete, deleted_response, is_htmx, next_url
 from network_crm import fragment_cache
 
 from .. import followups
@@ -104,6 +105,28 @@ def contact_edit(request, pk):
             request, "contacts/detail.html#brief_form", {"contact": contact, "form": form}
         )
     return render(request, "contacts/form.html", {"form": form, "dates": dates, "contact": contact})
+
+
+@require_http_methods(["GET", "POST"])
+def contact_delete(request, pk):
+    contact = get_owned_or_404(Contact, request.user, pk=pk)
+    if request.method == "POST":
+        name = contact.display_name
+        with transaction.atomic():
+            token = delete_with_undo(request.user, contact)
+        return deleted_response(
+            request, reverse("contacts:list"), f"Deleted {name}.", "contactDeleted", token
+        )
+    alone = selectors.conversations_alone(contact)
+    return confirm_delete(
+        request,
+        contact,
+        action=reverse("contacts:delete", args=[pk]),
+        cancel=reverse("contacts:detail", args=[pk]),
+        what="contact",
+        template="contacts/confirm_delete_contact.html",
+        extra={"alone": alone},
+    )
 
 
 @require_POST

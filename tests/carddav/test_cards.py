@@ -3,6 +3,7 @@
 without loss."""
 
 import pytest
+from django.urls import reverse
 
 from carddav.models import Card
 from carddav.sync import reconcile
@@ -10,6 +11,7 @@ from contacts import services
 from contacts.models import Circle, Contact, Tier
 from tests.carddav.conftest import NS, prop, responses, vcard, xml
 from tests.factories import ContactEmailFactory, ContactFactory
+from tests.interactions.test_delete_undo import token_of
 
 SYNC = """<d:sync-collection xmlns:d="DAV:" xmlns:card="urn:ietf:params:xml:ns:carddav">
   <d:sync-token>{token}</d:sync-token><d:sync-level>1</d:sync-level>
@@ -134,6 +136,28 @@ def test_sync_collection_reports_deleted_and_archived_cards_as_404(dav, ada, own
     assert set(changes) == {ada_path, grace_path}
     for response in changes.values():
         assert "404" in response.findtext("d:status", namespaces=NS)
+
+
+@pytest.mark.parametrize("synced_while_deleted", [True, False])
+def test_a_contact_deleted_then_undone_is_back_on_the_phone(
+    dav, ada, owner, client, synced_while_deleted
+):
+    path = card_path(ada)
+    token, _ = sync(dav)
+    client.force_login(owner)
+    response = client.post(reverse("contacts:delete", args=[ada.pk]), follow=True)
+    if synced_while_deleted:
+        token, changes = sync(dav, token)
+        assert "404" in changes[path].findtext("d:status", namespaces=NS)
+    client.post(reverse("undo"), {"token": token_of(response.text)})
+    _, changes = sync(dav, token, address_data=True)
+    if synced_while_deleted:
+        # The phone removed the card: it is sent again, at the same address.
+        assert "ada@example.org" in prop(changes[path], "card:address-data").text
+    else:
+        # The phone never saw the delete: nothing changed for it.
+        assert changes == {}
+    assert dav.get(path).status_code == 200
 
 
 def test_sync_collection_sees_new_emails_and_tags_from_the_web_app(dav, ada):

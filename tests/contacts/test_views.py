@@ -296,10 +296,12 @@ def test_delete_post_redirects_to_the_list(owner_client, owner):
     assert not Contact.objects.filter(pk=contact.pk).exists()
 
 
-def test_delete_with_htmx_returns_an_empty_fragment(owner_client, owner):
-    contact = ContactFactory(owner=owner)
+def test_delete_with_htmx_answers_only_the_message_with_its_undo(owner_client, owner):
+    contact = ContactFactory(owner=owner, name="Ada")
     response = owner_client.post(reverse("contacts:delete", args=[contact.pk]), **HTMX)
-    assert response.status_code == 200 and response.content == b""
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith('<div hx-swap-oob="afterbegin:#messages">')
+    assert "Deleted Ada." in response.text and "Undo</button>" in response.text
 
 
 # --- links -------------------------------------------------------------------------------------

@@ -111,6 +111,7 @@ def test_beat_schedule_starts_only_registered_scanners_with_expiry_under_the_per
         "api.tasks.scan_webhooks",
         "contacts.tasks.clean_import_files",
         "interactions.tasks.clean_restore_files",
+        "contacts.tasks.forget_deleted_contacts",
     }
 
 

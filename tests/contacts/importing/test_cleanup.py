@@ -9,7 +9,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from contacts.importing.cleanup import ORPHAN_GRACE_SECONDS, clean_import_files
+from contacts.importing.cleanup import clean_import_files
+from network_crm.uploads import ORPHAN_GRACE_SECONDS
 from contacts.importing.models import ImportJob, ImportStatus
 from contacts.tasks import clean_import_files as clean_import_files_task
 

@@ -18,6 +18,7 @@ from contacts.models import Contact, Event
 from interactions import tasks
 from interactions.backup import jobs
 from interactions.backup.document import export_json
+from network_crm.uploads import ORPHAN_GRACE_SECONDS
 from interactions.backup.models import RestoreJob, RestoreStatus
 from interactions.models import Interaction
 from tests.factories import ContactFactory, EventFactory, InteractionFactory, UserFactory
@@ -281,7 +282,7 @@ def test_the_sweep_removes_orphan_files_and_forgotten_jobs(owner, export_bytes, 
     live = jobs.create_job(owner, SimpleUploadedFile("e.json", export_bytes))
     orphan = live.path.with_name("left-by-a-killed-process.json")
     orphan.write_bytes(b"{}")
-    old = time.time() - jobs.ORPHAN_GRACE_SECONDS - 60
+    old = time.time() - ORPHAN_GRACE_SECONDS - 60
     os.utime(orphan, (old, old))
     os.utime(live.path, (old, old))
     assert jobs.clean_restore_files() == (0, 1)
