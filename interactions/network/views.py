@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -29,11 +30,9 @@ def _today_and_now(user, profile=None):
     return timezone.localtime(now, zone).date(), now
 
 
-def _network_for(request):
-    form = NetworkFilterForm(request.GET, owner=request.user)
-    today, _ = _today_and_now(request.user)
-    net = network(request.user, today=today, **form.filters())
-    return form, net
+def _filters_slug(request, name: str) -> str:
+    """The name of a fragment kept per user, day and filters (network_crm.fragment_cache)."""
+    return f"{name}:{hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]}"
 
 
 @require_GET
@@ -96,8 +95,7 @@ def network_data(request):
     user's, on a new day, and at least every few minutes.
     """
     today, _ = _today_and_now(request.user)
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
-    slug = f"network-data:{query}"
+    slug = _filters_slug(request, "network-data")
     body = fragment_cache.cards_html(
         request, today, [slug], lambda slug, csrf_token: _network_json(request, today)
     )[slug]
@@ -106,22 +104,26 @@ def network_data(request):
 
 @require_GET
 def network_table(request):
-    """The same data as the map, as a table for those who cannot use the graph."""
-    form, net = _network_for(request)
-    nodes = sorted(net.nodes, key=lambda n: (-n.strength, n.name.lower()))
-    names = {n.id: n.display_name for n in net.nodes}
-    links = [(names[link.source], link.label, names[link.target]) for link in net.links]
-    return render(
-        request,
-        "interactions/network/table.html",
-        {
-            "form": form,
+    """The same data as the map, as a table for those who cannot use the graph. Its people and
+    links are kept per filters like the map's JSON (network_data)."""
+    form = NetworkFilterForm(request.GET, owner=request.user)
+    form.is_valid()  # its errors show beside the fields even when the tables come from the cache
+    today, _ = _today_and_now(request.user)
+    slug = _filters_slug(request, "network-table")
+
+    def render_tables(slug, csrf_token):
+        net = network(request.user, today=today, **form.filters())
+        names = {n.id: n.display_name for n in net.nodes}
+        context = {
             "net": net,
-            "nodes": nodes,
-            "links": links,
-            "query": request.GET.urlencode(),
-        },
-    )
+            "nodes": sorted(net.nodes, key=lambda n: (-n.strength, n.name.lower())),
+            "links": [(names[link.source], link.label, names[link.target]) for link in net.links],
+        }
+        return render_to_string("interactions/network/table.html#tables", context)
+
+    tables = fragment_cache.cards_html(request, today, [slug], render_tables)[slug]
+    context = {"form": form, "tables": tables, "query": request.GET.urlencode()}
+    return render(request, "interactions/network/table.html", context)
 
 
 @require_GET

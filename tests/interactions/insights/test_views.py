@@ -345,3 +345,44 @@ def test_network_json_is_cached_per_filter(owner_client, owner):
     team = owner_client.get(reverse("insights:network_data"), {"circle": Circle.SAME_TEAM}).json()
 
     assert (everyone["meta"]["shown"], team["meta"]["shown"]) == (2, 1)
+
+
+def people_table(response) -> str:
+    return response.content.decode().split('id="network-table"')[1]
+
+
+def test_network_table_queries_do_not_grow_with_history(owner_client, owner):
+    history(owner, 3, 3)
+    owner_client.get(reverse("insights:network_table"))
+    small_cold, _ = page_queries(owner_client, owner, "insights:network_table", cold=True)
+    small_warm, _ = page_queries(owner_client, owner, "insights:network_table", cold=False)
+    history(owner, 27, 8, offset=1)
+
+    large_cold, cold = page_queries(owner_client, owner, "insights:network_table", cold=True)
+    large_warm, warm = page_queries(owner_client, owner, "insights:network_table", cold=False)
+
+    assert "30 of 30 active contacts" in cold.content.decode()
+    assert (large_cold, large_warm) == (small_cold, small_warm)
+    assert large_warm < large_cold
+    assert people_table(warm) == people_table(cold)  # the page's CSRF token differs
+
+
+def test_network_table_shows_a_contact_added_since_it_was_cached(owner_client, owner):
+    ContactFactory(owner=owner, name="Ada Lovelace")
+    owner_client.get(reverse("insights:network_table"))
+
+    owner_client.post(reverse("contacts:create"), {"name": "Grace Hopper", "circle": Circle.COMMUNITY,
+                                                  "discipline": Discipline.ENGINEERING, "tier": "network"})
+    html = owner_client.get(reverse("insights:network_table")).content.decode()
+
+    assert "Ada Lovelace" in html and "Grace Hopper" in html
+
+
+def test_network_table_is_cached_per_filter(owner_client, owner):
+    ContactFactory(owner=owner, name="Ada Lovelace", circle=Circle.COMMUNITY)
+    ContactFactory(owner=owner, name="Grace Hopper", circle=Circle.SAME_TEAM)
+
+    everyone = owner_client.get(reverse("insights:network_table")).content.decode()
+    team = owner_client.get(reverse("insights:network_table"), {"circle": Circle.SAME_TEAM})
+
+    assert "Ada Lovelace" in everyone and "Ada Lovelace" not in team.content.decode()
