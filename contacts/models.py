@@ -15,6 +15,8 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Concat, Upper
 from django.utils import timezone
 
+from .indexes import NullsLastIndex
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -354,7 +356,7 @@ class Contact(ContactLabels, models.Model):
             # In the order of the contacts list's "Last contact" sort (selectors.CONTACT_SORTS),
             # so `?sort=last` (and `?due=on&sort=last`) walks it and stops after a page instead
             # of sorting all of an account's contacts; the insights' ranges read it too.
-            models.Index(
+            NullsLastIndex(
                 "owner", F("last_interaction_at").desc(nulls_last=True), name="contact_owner_last"
             ),
             models.Index(

@@ -83,6 +83,15 @@ def _cache_of_its_own(settings, tmp_path_factory):
         }
         for alias, config in settings.CACHES.items()
     }
+    yield
+    # Django drops the test's cache objects when the setting changes back but never closes
+    # their Redis pools: one socket per test, until a worker ran out of descriptors.
+    from django.core.cache import caches
+
+    for cache in caches.all(initialized_only=True):
+        client = cache.__dict__.get("_cache")  # RedisCache's client, if it was ever used
+        for pool in getattr(client, "_pools", {}).values():
+            pool.disconnect()
 
 
 @pytest.fixture

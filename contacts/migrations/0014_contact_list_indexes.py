@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import migrations, models
 
+import contacts.indexes
+
 
 class Migration(migrations.Migration):
 
@@ -22,6 +24,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='contact',
-            index=models.Index(models.F('owner'), models.OrderBy(models.F('last_interaction_at'), descending=True, nulls_last=True), name='contact_owner_last'),
+            index=contacts.indexes.NullsLastIndex(models.F('owner'), models.OrderBy(models.F('last_interaction_at'), descending=True, nulls_last=True), name='contact_owner_last'),
         ),
     ]

@@ -124,6 +124,8 @@ class Rows:
             return self.event
         if name.startswith("contacts:link_") and name != "contacts:link_create":
             return self.link
+        if name.startswith("data:restore"):
+            return None  # a restore job: the bench accounts have restored nothing
         if name.startswith(("contacts:", "data:", "insights:contact")):
             return self.contact
         if name.startswith("interactions:support_"):

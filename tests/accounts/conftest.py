@@ -4,7 +4,7 @@ by a process of its own, for the single sign-on tests in this folder and tests/b
 import json
 import os
 import re
-import select
+import selectors
 import subprocess
 import sys
 from contextlib import contextmanager
@@ -107,7 +107,10 @@ def run_identity_provider(folder: Path, rsa_key: str, redirect_uris: list[str], 
         text=True,
     )
     try:
-        ready, _, _ = select.select([process.stdout], [], [], 60)
+        # selectors, not select.select: a long test process may hold descriptors past 1024.
+        with selectors.DefaultSelector() as selector:
+            selector.register(process.stdout, selectors.EVENT_READ)
+            ready = selector.select(60)
         line = process.stdout.readline() if ready else ""
         if not line.startswith("READY"):
             process.kill()
