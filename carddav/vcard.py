@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
 from contacts.importing.matching import norm_linkedin
+from contacts.models import ContactKind
+from contacts.vcard import PHONETIC_FIRST, PHONETIC_LAST, PHONETIC_MIDDLE, kind_and_phonetic_lines
 
 PRODID = "-//network_crm//CardDAV//EN"
 VERSIONS = ("3.0", "4.0")
@@ -25,6 +27,7 @@ TEL_TYPES = {"work", "home", "cell", "mobile", "fax", "pager", "voice", "text", 
 NOISE_TYPES = {"internet", "voice", "pref", "x400"}
 # Properties rendered from the contact; a phone's own copy of them is never kept aside.
 MAPPED = {"BEGIN", "END", "VERSION", "PRODID", "REV", "UID", "FN", "N", "NICKNAME", "ORG",
+          "X-ABSHOWAS", PHONETIC_FIRST, PHONETIC_MIDDLE, PHONETIC_LAST,
           "TITLE", "EMAIL", "TEL", "CATEGORIES"}
 _url_ok = URLValidator(schemes=["http", "https"])
 
@@ -136,6 +139,7 @@ def render(card, contact, emails, phones, tags, version: str, dates=()) -> str:
         lines.append(f"N:{card.structured_name}")
     else:
         lines.append(f"N:{split_name(contact.name)}")
+    lines.extend(kind_and_phonetic_lines(contact, version, escape))
     if contact.preferred_name:
         lines.append(f"NICKNAME:{escape(contact.preferred_name)}")
     if contact.company or contact.department:
@@ -289,6 +293,8 @@ class PhoneCard:
     emails: list = field(default_factory=list)
     phones: list = field(default_factory=list)
     tags: list | None = None
+    kind: str | None = None  # only when the card says (KIND, X-ABShowAs)
+    phonetic: dict = field(default_factory=dict)  # X-PHONETIC-* property -> text
     is_group: bool = False
     dates: list = field(default_factory=list)  # [(kind, month, day, year)]
     extra: list = field(default_factory=list)
@@ -311,6 +317,11 @@ class PhoneCard:
             data["tags"] = self.tags
         if self.linkedin_url is not None:
             data["linkedin_url"] = self.linkedin_url
+        if self.kind is not None:
+            data["kind"] = self.kind
+        if self.phonetic:
+            parts = (self.phonetic.get(p, "") for p in (PHONETIC_FIRST, PHONETIC_MIDDLE, PHONETIC_LAST))
+            data["phonetic_name"] = " ".join(p for p in parts if p)[:200]
         return data
 
 
@@ -403,6 +414,14 @@ def parse(text: str) -> PhoneCard:
         elif name in ("KIND", "X-ADDRESSBOOKSERVER-KIND") and value.strip().lower() == "group":
             card.is_group = True
             keep = True
+        elif name == "KIND" and value.strip().lower() in ("org", "individual"):
+            org = value.strip().lower() == "org"
+            card.kind = ContactKind.ORGANISATION if org else ContactKind.PERSON
+        elif name == "X-ABSHOWAS":  # Apple: COMPANY for an organisation, else a person
+            org = value.strip().upper() == "COMPANY"
+            card.kind = ContactKind.ORGANISATION if org else ContactKind.PERSON
+        elif name in (PHONETIC_FIRST, PHONETIC_MIDDLE, PHONETIC_LAST):
+            card.phonetic[name] = " ".join(unescape(value).split())
         elif name == "X-ABLABEL" and line.group:
             continue  # decided below, with the line it labels
         else:

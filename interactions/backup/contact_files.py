@@ -9,6 +9,7 @@ from import_export import fields, resources
 
 from contacts.csv_cells import escape_cell
 from contacts.models import Contact
+from contacts.vcard import kind_and_phonetic_lines
 
 # Excel opens a CSV without a byte-order mark in the machine's legacy code page ("SÃ¸rensen").
 BOM = "\ufeff"
@@ -143,6 +144,7 @@ def contact_vcard(contact) -> str:
         f"FN:{_vescape(contact.name)}",
         f"N:{_vescape(family)};{_vescape(given)};;;",
     ]
+    lines.extend(kind_and_phonetic_lines(contact, "4.0", _vescape))
     if contact.preferred_name:
         lines.append(f"NICKNAME:{_vescape(contact.preferred_name)}")
     if contact.company or contact.department:

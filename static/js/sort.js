@@ -5,6 +5,9 @@
   const card = () => document.getElementById("sort-card");
   const click = (name) => {
     const el = card() && card().querySelector(`[data-sort="${name}"]`);
+    // htmx wires a swapped-in card up only when it settles (20 ms later, more on a busy
+    // machine); a key pressed before that would post the plain form and reload the page.
+    if (el && window.htmx) window.htmx.process(card());
     if (el) el.click();
     return Boolean(el);
   };

@@ -8,7 +8,7 @@ from django.urls import reverse
 from carddav.models import Card
 from carddav.sync import reconcile
 from contacts import services
-from contacts.models import Circle, Contact, Tier
+from contacts.models import Circle, Contact, ContactKind, Tier
 from tests.carddav.conftest import NS, prop, responses, vcard, xml
 from tests.factories import ContactEmailFactory, ContactFactory
 from tests.interactions.test_delete_undo import token_of
@@ -324,3 +324,45 @@ def test_card_names_with_spaces_and_at_signs_keep_one_encoding(dav, owner):
       <d:prop><d:getetag/></d:prop><d:href>{path}</d:href></card:addressbook-multiget>"""
     assert prop(responses(xml(dav.report(dav.book, body)))[path], "d:getetag") is not None
     assert dav.get(path).status_code == 200
+
+
+def test_an_organisation_and_a_phonetic_name_go_to_the_phone_and_come_back(dav, owner):
+    acme = ContactFactory(owner=owner, name="Acme Robotics", kind=ContactKind.ORGANISATION,
+                          title="")
+    taro = ContactFactory(owner=owner, name="山田 太郎", phonetic_name="Taro Yamada", title="")
+    v3 = dav.get(card_path(acme)).content.decode()
+    v4 = dav.get(card_path(acme), accept="text/vcard; version=4.0").content.decode()
+    assert "X-ABShowAs:COMPANY" in v3 and "KIND:" not in v3
+    assert "KIND:org" in v4 and "X-ABShowAs:COMPANY" in v4
+    text = dav.get(card_path(taro)).content.decode()
+    assert "X-PHONETIC-FIRST-NAME:Taro\r\nX-PHONETIC-LAST-NAME:Yamada" in text
+    # The phone sends its copies back with an edit: nothing kept aside twice, nothing reset.
+    for contact, body in ((acme, v3), (taro, text)):
+        path = card_path(contact)
+        response = dav.put(path, body.replace("END:VCARD", "TITLE:Edited\r\nEND:VCARD"),
+                           if_match=dav.get(path)["ETag"])
+        assert response.status_code == 204
+    acme.refresh_from_db(), taro.refresh_from_db()
+    assert (acme.kind, acme.title, taro.phonetic_name) == (
+        ContactKind.ORGANISATION, "Edited", "Taro Yamada")
+    assert Card.objects.get(contact=acme).extra == Card.objects.get(contact=taro).extra == ""
+    again = dav.get(card_path(acme)).content.decode()
+    assert again.count("X-ABShowAs") == 1
+
+
+@pytest.mark.parametrize("line, kind", [
+    ("KIND:org", ContactKind.ORGANISATION),
+    ("X-ABShowAs:COMPANY", ContactKind.ORGANISATION),
+    ("KIND:individual", ContactKind.PERSON),
+])
+def test_a_card_from_the_phone_says_whether_it_is_an_organisation(dav, owner, line, kind):
+    dav.put(f"{dav.book}org.vcf", vcard(uid="org-1", fn="Initech", extra=line))
+    assert Contact.objects.get(owner=owner, name="Initech").kind == kind
+
+
+def test_a_phone_that_says_nothing_of_the_kind_leaves_it(dav, owner):
+    acme = ContactFactory(owner=owner, name="Acme", kind=ContactKind.ORGANISATION)
+    path = card_path(acme)
+    dav.put(path, vcard(uid=Card.objects.get(contact=acme).uid, fn="Acme Inc."))
+    acme.refresh_from_db()
+    assert (acme.name, acme.kind) == ("Acme Inc.", ContactKind.ORGANISATION)

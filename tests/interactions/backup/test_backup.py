@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from contacts.csv_cells import escape_cell
 from contacts.importing.services import run_import
-from contacts.models import Contact, ContactLink, LinkKind
+from contacts.models import Contact, ContactKind, ContactLink, LinkKind
 from interactions.backup import contact_files
 from interactions.backup.document import export_document, export_json
 from interactions.backup.restore import RestoreError, import_document
@@ -179,3 +179,17 @@ def test_restore_command_restores_json_into_empty_account(account, tmp_path):
     call_command("restore_data", str(path), "--user", "fresh", stdout=out)
     assert "2 contacts" in out.getvalue()
     assert Contact.objects.filter(owner__username="fresh").count() == 2
+
+
+def test_vcard_export_says_what_is_an_organisation_and_how_a_name_is_said(owner, tmp_path):
+    ContactFactory(owner=owner, name="Acme Robotics", kind=ContactKind.ORGANISATION)
+    ContactFactory(owner=owner, name="山田 太郎", phonetic_name="Taro Yamada")
+    text = "".join(contact_files.export_vcard(owner))
+    assert "KIND:org\r\nX-ABShowAs:COMPANY" in text
+    assert "X-PHONETIC-FIRST-NAME:Taro\r\nX-PHONETIC-LAST-NAME:Yamada" in text
+    path = tmp_path / "contacts.vcf"
+    path.write_text(text, encoding="utf-8", newline="")
+    other = UserFactory(username="fresh")
+    run_import(path, other, dry_run=False)
+    assert Contact.objects.get(owner=other, name="Acme Robotics").kind == ContactKind.ORGANISATION
+    assert Contact.objects.get(owner=other, name="山田 太郎").phonetic_name == "Taro Yamada"
