@@ -83,8 +83,9 @@ def session(request):
 @never_cache
 @require_GET
 def contacts(request):
-    """Every contact of the user as [id, name, company]: the Log form's picker searches these
-    on the device when there is no connection. One query."""
+    """The people the user talked to most recently as [id, name, company] (at most
+    `selectors.DIRECTORY_SIZE`): the Log form's picker searches these on the device when there
+    is no connection. One query."""
     return JsonResponse({"contacts": selectors.contact_directory(request.user)})
 
 

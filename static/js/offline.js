@@ -219,7 +219,7 @@
     if (!found.length) {
       const note = document.createElement("p");
       note.className = "empty";
-      note.textContent = `No contact on this device matches “${input.value}”.`;
+      note.textContent = `No contact on this device matches “${input.value}” (it keeps the people you talked to most recently).`;
       results.append(note);
     }
   }

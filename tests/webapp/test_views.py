@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from interactions.models import Interaction
 from tests.factories import ContactFactory
+from webapp import selectors
 from webapp.models import OfflineLog
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +143,20 @@ def test_the_contacts_on_the_device_are_the_users_own_in_one_query(owner_client,
     with CaptureQueriesContext(connection) as more:
         owner_client.get(reverse("webapp:contacts"))
     assert len(more) == len(queries)
+
+
+def test_the_device_keeps_the_people_met_most_recently_not_the_whole_account(owner, owner_client):
+    now = timezone.now()
+    met = [
+        ContactFactory(owner=owner, name=f"Met {n}", last_interaction_at=now - timedelta(days=n))
+        for n in range(3)
+    ]
+    ContactFactory(owner=owner, name="Never met")
+    ContactFactory(owner=owner, name="Archived", archived=True, last_interaction_at=now)
+    assert [row[1] for row in selectors.contact_directory(owner, size=2)] == ["Met 0", "Met 1"]
+    names = [row[1] for row in owner_client.get(reverse("webapp:contacts")).json()["contacts"]]
+    assert names == ["Met 0", "Met 1", "Met 2", "Never met"]
+    assert met[0].pk in {row[0] for row in selectors.contact_directory(owner, size=1)}
 
 
 def test_the_manifest_and_service_worker_are_public_and_at_the_root(client):
