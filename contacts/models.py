@@ -321,6 +321,13 @@ class Contact(ContactLabels, models.Model):
     last_interaction_at = models.DateTimeField(null=True, blank=True)
     next_follow_up_on = models.DateField(null=True, blank=True)
     strength = models.FloatField(default=0)
+    # The history the insights' dormant and revived ties read, kept with last_interaction_at
+    # (interactions.insights.ties.store_touch_history) so that they never count a contact's
+    # interactions on a page: how many there are, and the latest one that ended a quiet spell
+    # of half a year or more (revived_at) with the one before it (quiet_since).
+    interaction_count = models.PositiveIntegerField(default=0)
+    revived_at = models.DateTimeField(null=True, blank=True)
+    quiet_since = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -16,7 +16,10 @@ from .relations import count_moves
 # Written by the user as prose: kept from both sides.
 TEXT_FIELDS = ("notes", "working_on", "why_it_matters", "how_we_met")
 # Computed from other rows after the merge, never chosen.
-COMPUTED_FIELDS = ("last_interaction_at", "next_follow_up_on", "strength")
+COMPUTED_FIELDS = (
+    "last_interaction_at", "next_follow_up_on", "strength", "interaction_count", "revived_at",
+    "quiet_since",
+)
 # Between two texts joined in the survivor's field.
 SEPARATOR = "\n\n"
 

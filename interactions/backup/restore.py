@@ -12,10 +12,11 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
-from contacts.models import Profile
+from contacts.models import Contact, Profile
 from network_crm import fragment_cache
 
 from ..followups.keys import rewrite_source_key
+from ..insights.ties import store_touch_history
 from ..models import FollowUp
 from .document import FORMAT, PROFILE_EXCLUDE, SECTIONS, VERSION
 
@@ -187,5 +188,8 @@ def import_document(owner, document: dict, progress: Callable[[int], None] | Non
             restore.section(key, model, path, rows)
             counts[key] = len(rows)
         restore.finish()
+        if any("interaction_count" not in row for row in document.get("contacts") or []):
+            # A backup made before contacts stored their touch history: derived from the rows.
+            store_touch_history(Contact.objects.filter(owner=owner).values_list("pk", flat=True))
         fragment_cache.invalidate(owner.pk)
     return counts

@@ -7,9 +7,11 @@ from collections import defaultdict
 from django.db import transaction
 from django.utils import timezone
 
+from contacts.models import Contact
 from contacts.services import get_profile
 
 from ..insights import recompute_strength
+from ..insights.ties import store_touch_history
 from .conversations import ConversationsMixin
 from .people import PeopleMixin
 from .relations import RelationsMixin
@@ -73,6 +75,7 @@ def build_demo_network(
     with transaction.atomic():
         builder = _Builder(user, contacts=contacts, interactions=interactions, seed=seed, today=today)
         counts = builder.build()
+        store_touch_history(Contact.objects.filter(owner=user).values_list("pk", flat=True))
         recompute_strength(owner_id=user.pk, now=builder.now)
     # Bulk inserts send no signals: the user's cached cards and "one person" go explicitly.
     transaction.on_commit(lambda: forget_cached_pages(user.pk))

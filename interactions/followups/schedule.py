@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from contacts.models import Contact, Profile
 
+from ..insights.ties import store_touch_history
 from ..models import FollowUp, FollowUpReason, FollowUpStatus
 
 OPEN_STATUSES = (FollowUpStatus.OPEN, FollowUpStatus.SNOOZED)
@@ -55,11 +56,13 @@ REFRESH_CHUNK = 2000
 
 def refresh_contact_schedule(contact_ids, *, now: datetime | None = None) -> None:
     """Recompute last_interaction_at and next_follow_up_on for these contacts from their
-    interactions and cadence (the contact's own, else its tier's default in the owner's Profile)."""
+    interactions and cadence (the contact's own, else its tier's default in the owner's Profile),
+    and the history the insights' ties read (insights.ties.store_touch_history)."""
     ids = list(dict.fromkeys(contact_ids))
     now = now or timezone.now()
     for start in range(0, len(ids), REFRESH_CHUNK):
         _refresh_chunk(ids[start : start + REFRESH_CHUNK], now)
+    store_touch_history(ids)
 
 
 def refresh_owner_schedule(owner) -> None:

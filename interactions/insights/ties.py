@@ -1,15 +1,17 @@
 """Dormant ties (people the user used to talk to who went quiet) and the ones revived lately.
 
-Both start from the stored `Contact.last_interaction_at` (kept by interactions.followups), so
-only the few candidate contacts' interactions are ever counted, not the whole history.
+Both read what each contact row stores of its history, kept with `last_interaction_at`
+whenever a contact's interactions change (`store_touch_history`, called by
+interactions.followups): how many interactions it has, and the latest one that ended half a
+year of quiet. The pages then never count or scan a contact's interactions: revived ties took
+0.75 s of the insights page at 30,000 contacts and 1,000,000 interactions, dormant ones 70 ms.
 """
 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import (
-    Count, DurationField, Exists, ExpressionWrapper, F, Max, Min, OuterRef, Q,
-)
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Window
+from django.db.models.functions import Lag
 from django.utils import timezone
 
 from contacts.models import Contact
@@ -34,14 +36,12 @@ def dormant_ties(owner, now: datetime.datetime | None = None, limit: int = 10) -
     the most history first (then the most recently lost). One query."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=DORMANT_AFTER_DAYS)
-    contacts = (
-        Contact.objects.filter(owner=owner, archived=False, last_interaction_at__lt=cutoff)
-        .annotate(touches=Count("interactions"))
-        .filter(touches__gte=DORMANT_MIN_TOUCHES)
-        .order_by("-touches", "-last_interaction_at", "name")[:limit]
-    )
+    contacts = Contact.objects.filter(
+        owner=owner, archived=False, last_interaction_at__lt=cutoff,
+        interaction_count__gte=DORMANT_MIN_TOUCHES,
+    ).order_by("-interaction_count", "-last_interaction_at", "name")[:limit]
     return [
-        DormantTie(c, c.touches, c.last_interaction_at, (now - c.last_interaction_at).days)
+        DormantTie(c, c.interaction_count, c.last_interaction_at, (now - c.last_interaction_at).days)
         for c in contacts
     ]
 
@@ -61,31 +61,59 @@ def revived_ties(
     after at least 180 quiet days, the `limit` longest gaps first (like the dormant ones: the
     card listed all 2,574 of an account of 30,000 contacts, 410 KB). One query.
 
-    A revived contact cannot have been touched between 180 days ago and the window's start (the
-    gap to its first touch in the window would be shorter than 180 days), so contacts touched
-    then are ruled out before their interactions are aggregated.
+    That first conversation is the contact's stored `revived_at`: a window shorter than the
+    quiet spell holds at most one touch that ended one, and no touch before it.
     """
     now = now or timezone.now()
     since = now - datetime.timedelta(days=window_days)
-    quiet_from = now - datetime.timedelta(days=DORMANT_AFTER_DAYS)
-    candidates = Contact.objects.filter(owner=owner, last_interaction_at__gte=since)
-    if quiet_from < since:
-        touched_then = Interaction.contacts.through.objects.filter(
-            contact_id=OuterRef("pk"),
-            interaction__occurred_at__gt=quiet_from,
-            interaction__occurred_at__lt=since,
+    gap = ExpressionWrapper(F("revived_at") - F("quiet_since"), output_field=DurationField())
+    contacts = (
+        Contact.objects.filter(owner=owner, revived_at__gte=since, revived_at__lte=now)
+        .annotate(gap=gap)
+        .order_by("-gap", "name", "pk")[:limit]
+    )
+    return [RevivedTie(c, c.revived_at, c.gap.days) for c in contacts]
+
+
+# Contacts per round trip (an IN list within SQLite's variable limit).
+STORE_CHUNK = 2000
+
+
+def store_touch_history(contact_ids) -> None:
+    """Store on these contacts what the ties read of their history: how many interactions
+    they have, and the latest one after at least DORMANT_AFTER_DAYS without any (with the one
+    before it). Two queries and a bulk update per 2,000 contacts."""
+    ids = list(dict.fromkeys(contact_ids))
+    for start in range(0, len(ids), STORE_CHUNK):
+        _store_chunk(ids[start : start + STORE_CHUNK])
+
+
+def _store_chunk(ids: list) -> None:
+    through = Interaction.contacts.through.objects.filter(contact_id__in=ids)
+    counts = dict(
+        through.values("contact_id").annotate(n=Count("pk")).values_list("contact_id", "n")
+        .order_by()
+    )
+    revivals = {}
+    at = F("interaction__occurred_at")
+    rows = (
+        through.annotate(
+            at=at, before=Window(Lag(at), partition_by=F("contact_id"), order_by=at.asc())
         )
-        candidates = candidates.exclude(Exists(touched_then))
-    in_window = Q(interactions__occurred_at__gte=since, interactions__occurred_at__lte=now)
-    contacts = candidates.annotate(
-        revived_at=Min("interactions__occurred_at", filter=in_window),
-        previous_at=Max(
-            "interactions__occurred_at", filter=Q(interactions__occurred_at__lt=since)
-        ),
-    ).annotate(
-        gap=ExpressionWrapper(F("revived_at") - F("previous_at"), output_field=DurationField())
-    ).filter(gap__gte=datetime.timedelta(days=DORMANT_AFTER_DAYS))
-    return [
-        RevivedTie(c, c.revived_at, c.gap.days)
-        for c in contacts.order_by("-gap", "name", "pk")[:limit]
+        .filter(at__gte=F("before") + datetime.timedelta(days=DORMANT_AFTER_DAYS))
+        .values_list("contact_id", "before", "at")
+    )
+    for contact_id, before, revived in rows:
+        if contact_id not in revivals or revived > revivals[contact_id][1]:
+            revivals[contact_id] = (before, revived)
+    contacts = [
+        Contact(
+            pk=pk, interaction_count=counts.get(pk, 0),
+            quiet_since=revivals.get(pk, (None, None))[0],
+            revived_at=revivals.get(pk, (None, None))[1],
+        )
+        for pk in ids
     ]
+    Contact.objects.bulk_update(
+        contacts, ["interaction_count", "revived_at", "quiet_since"], batch_size=1000
+    )

@@ -24,6 +24,7 @@ from interactions.demo.vocabulary import (
     FIRST_NAMES, LAST_NAMES, PEER_COMPANIES, SUMMARIES, TITLES, TOPICS,
 )
 from interactions.insights import recompute_strength
+from interactions.insights.ties import store_touch_history
 from interactions.models import Initiator, Interaction, InteractionKind
 
 from .data import TIER_WEIGHTS
@@ -126,4 +127,5 @@ def _follow_from_history(user) -> None:
         .values("contacts").annotate(at=Max("occurred_at")).values("at")
     )
     Contact.objects.filter(owner=user).update(last_interaction_at=Subquery(last))
+    store_touch_history(Contact.objects.filter(owner=user).values_list("pk", flat=True))
     recompute_strength(owner_id=user.pk)

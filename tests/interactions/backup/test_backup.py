@@ -193,3 +193,17 @@ def test_vcard_export_says_what_is_an_organisation_and_how_a_name_is_said(owner,
     run_import(path, other, dry_run=False)
     assert Contact.objects.get(owner=other, name="Acme Robotics").kind == ContactKind.ORGANISATION
     assert Contact.objects.get(owner=other, name="山田 太郎").phonetic_name == "Taro Yamada"
+
+
+def test_a_backup_made_before_contacts_stored_their_history_gets_it_from_the_rows(account):
+    document = json.loads(export_json(account))
+    for row in document["contacts"]:
+        for derived in ("interaction_count", "revived_at", "quiet_since"):
+            del row[derived]
+    fresh = UserFactory(username="fresh")
+    import_document(fresh, document)
+    counts = {c.name: c.interaction_count for c in Contact.objects.filter(owner=fresh)}
+    assert counts == {
+        c.name: c.interactions.count() for c in Contact.objects.filter(owner=fresh)
+    }
+    assert any(counts.values())

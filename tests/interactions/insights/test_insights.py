@@ -314,6 +314,31 @@ def test_revived_ties_are_the_longest_gaps_up_to_the_limit(owner):
     assert [(t.contact.name, t.gap_days) for t in ties] == [("Two years", 720), ("One year", 355)]
 
 
+def test_the_ties_follow_the_stored_history_when_a_conversation_goes(owner):
+    contact = ContactFactory(owner=owner, name="Back again")
+    old = [touch(owner, contact, days) for days in (400, 390, 380)]
+    revival = touch(owner, contact, 20)
+    assert [t.contact.name for t in insights.revived_ties(owner, NOW)] == ["Back again"]
+    assert insights.dormant_ties(owner, NOW) == []
+
+    revival.delete()
+    stored(owner, contact)
+
+    assert insights.revived_ties(owner, NOW) == []
+    assert [(t.contact.name, t.touches) for t in insights.dormant_ties(owner, NOW)] == [
+        ("Back again", len(old))
+    ]
+
+
+def test_a_revival_older_than_the_window_is_not_shown(owner):
+    contact = ContactFactory(owner=owner, name="Revived long ago")
+    for days in (600, 200, 150, 5):  # revived 200 days ago, steady since
+        touch(owner, contact, days)
+    contact.refresh_from_db()
+    assert contact.revived_at == ago(200) and contact.quiet_since == ago(600)
+    assert insights.revived_ties(owner, NOW) == []
+
+
 # --- Rhythm ---------------------------------------------------------------------------------
 
 
