@@ -6,7 +6,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
+
+from network_crm import fragment_cache
 
 from ..access import get_owned_or_404
 from ..models import Contact
@@ -81,9 +85,17 @@ def merge(request, pk):
 @require_GET
 def duplicates(request):
     """Pairs of contacts that are probably the same person, a page of them at a time (as last
-    found: stored.py)."""
+    found: stored.py). A page's table is kept like the dashboard's cards (fragment_cache) per
+    search and page: its 300 links were most of the page; a write of the user's, or the worker
+    finding them again, builds it again."""
     found = stored.last_found(request.user)
     page = Paginator(range(found.count), stored.PAGE_SIZE).get_page(request.GET.get("page"))
-    pairs = with_contacts(request.user, stored.page_of(request.user, found, page.number - 1))
-    context = {"pairs": pairs, "page": page, "found": found}
-    return render(request, "contacts/merging/duplicates.html", context)
+
+    def render_pairs(slug, csrf_token):
+        pairs = with_contacts(request.user, stored.page_of(request.user, found, page.number - 1))
+        context = {"pairs": pairs, "page": page, "found": found}
+        return render_to_string("contacts/merging/duplicates.html#pairs", context, request)
+
+    slug = f"duplicates:{found.generation}:{found.stale:d}:{page.number}"
+    pairs = fragment_cache.cards_html(request, timezone.localdate(), [slug], render_pairs)[slug]
+    return render(request, "contacts/merging/duplicates.html", {"pairs": pairs})

@@ -129,3 +129,17 @@ def test_the_worker_does_nothing_when_what_is_kept_is_current(owner):
         stored.refresh_user(owner.pk)
         stored.refresh_user(owner.pk + 1000)  # gone
     search.assert_not_called()
+
+
+def test_a_repeat_visit_reads_the_kept_page_and_a_rename_shows_at_once(owner_client, owner):
+    twins(owner, 2)
+    url = reverse("data:duplicates")
+    owner_client.get(url)  # the search, and the page's table, kept
+    with CaptureQueriesContext(connection) as kept:
+        first = owner_client.get(url).content.decode()
+    assert len(kept) == 1 and first.count("Review merge") == 2  # you, as Django's auth reads you
+    Contact.objects.filter(name="Twin 0").update(name="Twin Zero")  # no signal: a request's write
+    owner_client.post(reverse("settings"), {})  # any POST of the user's starts a new generation
+    with mock.patch("contacts.tasks.find_duplicates.delay"):
+        page = owner_client.get(url).content.decode()
+    assert "Twin Zero" in page and ">Twin 0<" not in page
