@@ -12,7 +12,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
-from contacts.importing.matching import norm_linkedin
+from contacts.importing.normalize import norm_linkedin
 from contacts.models import ContactKind
 from contacts.vcard import PHONETIC_FIRST, PHONETIC_LAST, PHONETIC_MIDDLE, kind_and_phonetic_lines
 

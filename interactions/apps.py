@@ -46,6 +46,11 @@ class InteractionsConfig(AppConfig):
         m2m_changed.connect(
             forget, sender=Interaction.contacts.through, dispatch_uid="dashboard-contacts"
         )
+        # The insights' rhythm keeps the weeks before last week until one of them changes.
+        from .insights.activity import interaction_changed
+
+        for signal in (post_save, post_delete):
+            signal.connect(interaction_changed, sender=Interaction, dispatch_uid=f"rhythm-{signal}")
 
         # Undo of Done, Snooze and Dismiss, and of deletes (network_crm/undo.py).
         from network_crm import undo

@@ -1,7 +1,8 @@
 """Reads for the interactions, gives/received/asks and mentorships pages. Every function filters
 by owner and loads what its rows show, so the query count does not grow with the rows."""
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.lookups import IsNull
 
 from contacts.models import Contact
 
@@ -39,19 +40,25 @@ NAMED_CONTACTS_LOOKUP = 500
 def _with_contact_named(owner, q: str) -> Q:
     """Interactions with one of the owner's contacts whose name contains `q` (unbounded, it read
     every account's). A rare name: their interactions, by contact. A broad one (a letter
-    matches most of 30,000 people, so most of a million interactions): EXISTS row by row,
-    newest first, which fills a page after a few index lookups; as an IN list PostgreSQL
-    could not hash it and read the list again for every row (30 s)."""
+    matches most of 30,000 people, so most of a million interactions): tested row by row as
+    the page walks the owner's interactions newest first, which fills a page after a few index
+    lookups; as an IN list PostgreSQL could not hash it and read the list again for every row
+    (30 s)."""
     named = list(
         Contact.objects.filter(owner=owner, name__icontains=q)
+        .order_by()
         .values_list("id", flat=True)[: NAMED_CONTACTS_LOOKUP + 1]
     )
     through = Interaction.contacts.through.objects
     if len(named) <= NAMED_CONTACTS_LOOKUP:
         return Q(pk__in=through.filter(contact_id__in=named).values("interaction_id"))
-    return Q(Exists(through.filter(
+    first_named = through.filter(
         interaction_id=OuterRef("pk"), contact__owner=owner, contact__name__icontains=q,
-    )))
+    ).values("pk")[:1]
+    # The first such contact's link rather than EXISTS: PostgreSQL plans an EXISTS for the whole
+    # list, not the page, so it hashed every match of the account first (a million links,
+    # 1.1-1.5 s at 30,000 contacts); a subquery's value it can only read row by row (0.6 ms).
+    return Q(IsNull(Subquery(first_named), False))
 
 
 def interaction_detail(owner) -> QuerySet[Interaction]:

@@ -5,6 +5,7 @@ follow-ups that went with it; putting it back recomputes what the delete had mov
 from network_crm import undelete
 
 from . import services
+from .insights.activity import past_weeks_changed
 from .models import Interaction, Support
 
 INTERACTION = "interaction-deleted"
@@ -17,6 +18,7 @@ def interaction_back(interaction: Interaction, copy: dict) -> None:
     moved them."""
     contact_ids = undelete.copied_values(copy, Interaction.contacts.through, "contact")
     services.contacts_touched(interaction.owner_id, contact_ids)
+    past_weeks_changed(interaction.owner_id)  # put back without a save()
 
 
 def support_back(support: Support, copy: dict) -> None:

@@ -17,7 +17,7 @@ from ..merging import MergeError, merge_contacts, plan_merge
 from . import jobs, limits
 from .forms import ColumnMappingForm, ImportUploadForm
 from .models import ImportJob, ImportStatus
-from .services import Status
+from .results import Status
 from .parsers.columns import column_samples
 from .sniff import ImportFileError, sniff
 

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 
 from ..models import Contact
-from .matching import _LINKEDIN
+from .normalize import _LINKEDIN
 from .records import TEXT_FIELDS, ContactRecord
 
 MAX_LENGTHS = {

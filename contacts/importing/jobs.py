@@ -27,7 +27,8 @@ from network_crm import fragment_cache
 
 from .limits import MAX_COLUMNS, max_rows, too_many_columns, too_many_rows
 from .models import ENDED, RUNNING, ImportJob, ImportStatus
-from .services import Status, run_import
+from .results import Status
+from .services import run_import
 from .sniff import ImportFileError, estimate_rows, sniff
 
 logger = logging.getLogger(__name__)

@@ -8,11 +8,7 @@ reports and never merges. The owner's existing keys are loaded once, in a few qu
 dicts, so matching a row costs a few dict lookups whatever the size of the account or file.
 """
 
-import functools
 import operator
-import re
-import unicodedata
-from urllib.parse import unquote, urlsplit
 
 from django.db import connection
 from django.db.models import BooleanField, Q
@@ -20,135 +16,14 @@ from django.db.models.expressions import RawSQL
 
 from ..dates.models import DateKind, ImportantDate
 from ..models import Contact, ContactEmail, ContactKind, ContactPhone, Tag
-from ..names import name_keys, similar_names
+from ..names import name_keys
 from ..phones import phone_key
+from .normalize import norm_email, norm_linkedin, norm_phone
 from .records import TEXT_FIELDS, ContactRecord
-
-LEGAL_SUFFIXES = {
-    "inc",
-    "incorporated",
-    "ltd",
-    "limited",
-    "llc",
-    "llp",
-    "gmbh",
-    "ag",
-    "sa",
-    "sas",
-    "sarl",
-    "plc",
-    "corp",
-    "corporation",
-    "co",
-    "company",
-    "pty",
-    "bv",
-    "nv",
-    "oy",
-    "ab",
-    "as",
-    "srl",
-    "spa",
-    "kg",
-    "se",
-}
-
-
-_PUNCTUATION = re.compile(r"[^\w\s]")
-
-
-def fold(text: str) -> str:
-    """Lower-case ASCII-ish words: accents, case, punctuation and spacing do not matter."""
-    if not text:
-        return ""
-    if text.isascii():
-        # Most names are letters and single spaces already: only the case changes.
-        if text.replace(" ", "").isalnum() and "  " not in text and text.strip() == text:
-            return text.lower()
-    else:
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    return " ".join(_PUNCTUATION.sub(" ", text.casefold()).split())
-
-
-def norm_email(email: str) -> str:
-    return (email or "").strip().lower()
-
-
-def norm_name(name: str) -> str:
-    return fold(name)
-
-
-@functools.lru_cache(maxsize=8192)  # an export names far fewer companies than people
-def norm_company(company: str) -> str:
-    words = fold(company).split()
-    while words and words[-1] in LEGAL_SUFFIXES:
-        words.pop()
-    return " ".join(words)
-
-
-def norm_phone(number: str, region: str = "") -> str:
-    """A phone number's match key: E.164 (contacts.phones), else its digits."""
-    return phone_key(number, region) or re.sub(r"\D", "", number or "")
-
-
-# The usual shape of a LinkedIn URL, checked before the general (slower) URL parsing.
-_LINKEDIN = re.compile(
-    r"(?:https?://)?(?:[a-z]{2,3}\.|www\.)?linkedin\.com/([^?#\s%]*)(?:[?#]\S*)?", re.IGNORECASE
-)
-
-
-def norm_linkedin(url: str) -> str:
-    """'linkedin.com/in/<slug>' for any spelling of a profile URL (scheme, www or country
-    subdomain, trailing slash, tracking query, case, percent-encoding), '' if not LinkedIn."""
-    url = (url or "").strip()
-    if not url:
-        return ""
-    if m := _LINKEDIN.fullmatch(url):
-        return linkedin_key(m)
-    if "://" not in url:
-        url = "https://" + url
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if not (host == "linkedin.com" or host.endswith(".linkedin.com")):
-        return ""
-    path = unquote(parts.path).strip("/").lower()
-    return f"linkedin.com/{path}" if path else ""
-
-
-def linkedin_key(match: re.Match) -> str:
-    """norm_linkedin of a URL of the usual shape, from its `_LINKEDIN` match."""
-    path = match[1].strip("/").lower()
-    return f"linkedin.com/{path}" if path else ""
-
 
 # How many contacts one name key points at: enough to find the one a row is contained in,
 # bounded for the "John Smith"s of a large network.
 NAME_CANDIDATES = 8
-
-
-def record_names(record: ContactRecord) -> frozenset[str]:
-    return name_keys(record.name, record.phonetic_name)
-
-
-def same_person(fields: dict, record: ContactRecord, matched_by: str) -> bool:
-    """Whether a row that shares a strong identifier with a contact is that contact: not when
-    both have a LinkedIn profile and they differ, nor when only a phone number is shared by
-    people whose names have nothing in common (an office's switchboard)."""
-    theirs = norm_linkedin(fields.get("linkedin_url", ""))
-    if theirs and (mine := norm_linkedin(record.linkedin_url)) and mine != theirs:
-        return False
-    if matched_by == "phone" and fields.get("name") and record.name:
-        return similar_names(
-            fields["name"], record.name, fields.get("phonetic_name", ""), record.phonetic_name
-        )
-    return True
-
-
-def conflicts(fields: dict, record: ContactRecord) -> bool:
-    """Two different LinkedIn profiles: two people, whatever their names."""
-    theirs = norm_linkedin(fields.get("linkedin_url", ""))
-    return bool(theirs and record.linkedin_url) and norm_linkedin(record.linkedin_url) != theirs
 
 
 _text_fields = operator.attrgetter(*TEXT_FIELDS)

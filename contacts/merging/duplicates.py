@@ -20,7 +20,7 @@ from itertools import combinations
 
 from django.db.models import Count
 
-from ..importing.matching import norm_company, norm_linkedin, norm_name
+from ..importing.normalize import norm_company, norm_linkedin, norm_name
 from ..models import Contact, ContactEmail, ContactPhone
 from ..names import name_keys
 

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from .. import signals
-from ..importing.matching import norm_phone
+from ..importing.normalize import norm_phone
 from ..models import Contact, ContactPhone
 from .plan import MergeError, check, merged_values
 from .relations import move_related_rows

@@ -16,6 +16,7 @@ from contacts.models import Contact, Profile
 from network_crm import fragment_cache
 
 from ..followups.keys import rewrite_source_key
+from ..insights.activity import past_weeks_changed
 from ..insights.ties import store_touch_history
 from ..models import FollowUp
 from .document import FORMAT, PROFILE_EXCLUDE, SECTIONS, VERSION
@@ -192,4 +193,5 @@ def import_document(owner, document: dict, progress: Callable[[int], None] | Non
             # A backup made before contacts stored their touch history: derived from the rows.
             store_touch_history(Contact.objects.filter(owner=owner).values_list("pk", flat=True))
         fragment_cache.invalidate(owner.pk)
+        past_weeks_changed(owner.pk)
     return counts

@@ -65,18 +65,31 @@ def _reach_out_filter(user, today: date) -> Q:
     ) & (Q(snoozed_until__isnull=True) | Q(snoozed_until__lte=today))
 
 
+# Due follow-ups read per person shown before grouping them all instead (reach_out).
+WALKED_PER_PERSON = 4
+
+
 def reach_out(user, today: date, limit: int = REACH_OUT_LIMIT) -> list[list[FollowUp]]:
     """The people due today or overdue (open follow-ups, and snoozed ones whose snooze has
     ended), archived contacts left out: one list per person of all their due follow-ups (a
     promise and their cadence, say), oldest due first, the most overdue person first. Two
-    bounded queries: the first `limit` people, then their due follow-ups with their contact."""
+    bounded queries (three when the first people have many due each): the first
+    `limit` people, then their due follow-ups with their contact."""
     due = FollowUp.objects.filter(_reach_out_filter(user, today), contact__archived=False)
-    people = list(
-        due.values("contact_id")
-        .annotate(first_due=Min("due_on"), first_id=Min("id"))
-        .order_by("first_due", "first_id")
-        .values_list("contact_id", flat=True)[:limit]
-    )
+    # People in the order of their most overdue follow-up, read off the first due follow-ups
+    # (a person has one or two due at a time) rather than grouping all of them: a neglected
+    # network of 30,000 has 10,000 due, 34 ms to group after every write.
+    walk = due.order_by("due_on", "id").values_list("contact_id", flat=True)
+    walked = list(walk[: limit * WALKED_PER_PERSON])
+    people = list(dict.fromkeys(walked))[:limit]
+    if len(people) < limit and len(walked) == limit * WALKED_PER_PERSON:
+        # More due than walked, but they name fewer people (many due each): group them all.
+        people = list(
+            due.values("contact_id")
+            .annotate(first_due=Min("due_on"), first_id=Min("id"))
+            .order_by("first_due", "first_id")
+            .values_list("contact_id", flat=True)[:limit]
+        )
     if not people:
         return []
     rows = {contact_id: [] for contact_id in people}
@@ -222,16 +235,23 @@ class Counts:
     open_promises: int
     touches_this_week: int
     unsorted: int = 0  # people to go through on the Sort new people screen
+    overdue_more: bool = False  # more than DUE_COUNTED due: `overdue` is at least, "990+"
+
+
+# Reminders are counted up to this many: a long-neglected network of 30,000 people has
+# 10,000 of them, and counting them all cost 30 ms of every dashboard after a write.
+DUE_COUNTED = 1000
 
 
 def counts(user, profile, today: date) -> Counts:
-    """The numbers at the top of the dashboard, in four aggregate queries."""
-    follow_ups = FollowUp.objects.filter(
-        _reach_out_filter(user, today), contact__archived=False
-    ).aggregate(
-        overdue=Count("id", filter=Q(due_on__lt=today)),
-        total=Count("id"),
+    """The numbers at the top of the dashboard, in four small queries."""
+    # Today's first, then back through the overdue ones, up to DUE_COUNTED (one index walk).
+    due = (
+        FollowUp.objects.filter(_reach_out_filter(user, today), contact__archived=False)
+        .order_by("-due_on")[: DUE_COUNTED + 1]
+        .aggregate(today=Count("pk", filter=Q(due_on=today)), overdue=Count("pk"))
     )
+    overdue = due["overdue"] - due["today"]
     promises = Support.objects.filter(
         owner=user, status=SupportStatus.OFFERED, direction=Direction.GIVE
     ).count()
@@ -239,8 +259,9 @@ def counts(user, profile, today: date) -> Counts:
         owner=user, occurred_at__gte=start_of_week(profile, today)
     ).count()
     return Counts(
-        due_today=follow_ups["total"] - follow_ups["overdue"],
-        overdue=follow_ups["overdue"],
+        due_today=due["today"],
+        overdue=min(overdue, DUE_COUNTED - due["today"]),
+        overdue_more=due["overdue"] > DUE_COUNTED,
         open_promises=promises,
         touches_this_week=touches,
         unsorted=unsorted_count(user),

@@ -86,6 +86,8 @@ def forget_cached_pages(user_id: int) -> None:
     from network_crm import fragment_cache
 
     from ..dashboard.selectors import forget_one_person
+    from ..insights.activity import past_weeks_changed
 
     fragment_cache.invalidate(user_id)
     forget_one_person(user_id)
+    past_weeks_changed(user_id)

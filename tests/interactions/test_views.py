@@ -515,3 +515,41 @@ def test_interaction_list_queries_do_not_grow_with_the_history(owner_client, own
     few = count_queries(owner_client, url, data={"q": "a"})
     InteractionFactory.create_batch(60, owner=owner, contacts=[ada])
     assert count_queries(owner_client, url, data={"q": "a"}) == few
+
+
+def test_interaction_list_broad_name_search_pages_newest_first(owner_client, owner, monkeypatch):
+    """A name most contacts share is tested row by row as the page walks the history newest
+    first: the page is the newest matches, page 2 the next, others' conversations left out."""
+    monkeypatch.setattr("interactions.selectors.NAMED_CONTACTS_LOOKUP", 1)
+    ada, alan = ContactFactory(owner=owner, name="Ada"), ContactFactory(owner=owner, name="Alan")
+    bob = ContactFactory(owner=owner, name="Bob")
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    matching = []
+    for day in range(55):
+        at = start + datetime.timedelta(days=day)
+        # "Lunch" has no "a": these match by their contact's name only.
+        matching.append(InteractionFactory(
+            owner=owner, contacts=[(ada, alan)[day % 2]], summary="Lunch", occurred_at=at,
+        ))
+        InteractionFactory(owner=owner, contacts=[bob], summary="Lunch", occurred_at=at)
+    newest = [f'id="interaction-{i.pk}"' for i in reversed(matching)]
+    first = owner_client.get(reverse("interactions:list"), {"q": "a"}).content.decode()
+    second = owner_client.get(
+        reverse("interactions:list"), {"q": "a", "page": 2}
+    ).content.decode()
+    assert [row for row in newest if row in first] == newest[:50]
+    assert [row for row in newest if row in second] == newest[50:]
+    assert first.count('class="badge accent"') == 50 and "Next →" in first
+    assert second.count('class="badge accent"') == 5 and "Next →" not in second
+
+
+def test_interaction_list_broad_search_queries_do_not_grow_with_the_history(
+    owner_client, owner, monkeypatch,
+):
+    monkeypatch.setattr("interactions.selectors.NAMED_CONTACTS_LOOKUP", 1)
+    ada, alan = ContactFactory(owner=owner, name="Ada"), ContactFactory(owner=owner, name="Alan")
+    InteractionFactory.create_batch(3, owner=owner, contacts=[ada, alan], summary="Lunch")
+    url = reverse("interactions:list")
+    few = count_queries(owner_client, url, data={"q": "a"})
+    InteractionFactory.create_batch(60, owner=owner, contacts=[ada, alan], summary="Lunch")
+    assert count_queries(owner_client, url, data={"q": "a"}) == few

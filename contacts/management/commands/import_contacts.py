@@ -4,7 +4,8 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from contacts.importing.services import Status, run_import
+from contacts.importing.results import Status
+from contacts.importing.services import run_import
 from contacts.importing.sniff import Format, ImportFileError
 
 

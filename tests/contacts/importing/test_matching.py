@@ -3,7 +3,7 @@ E.164) decide; a name alone makes a possible duplicate, listed and never merged.
 
 import pytest
 
-from contacts.importing.matching import norm_linkedin
+from contacts.importing.normalize import norm_linkedin
 from contacts.importing.services import Status, run_import
 from contacts.models import Contact, ContactKind
 from contacts.names import name_keys, similar_names

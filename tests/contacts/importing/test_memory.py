@@ -9,7 +9,7 @@ import tracemalloc
 import pytest
 
 from contacts.importing import services
-from contacts.importing.matching import norm_company
+from contacts.importing.normalize import norm_company
 from contacts.importing.parsers.linkedin import linkedin_how_we_met
 from contacts.importing.services import run_import
 from contacts.names import name_keys

@@ -2,7 +2,7 @@
 
 import pytest
 
-from contacts.importing.matching import fold
+from contacts.importing.normalize import fold
 from contacts.importing.parsers import format_birthday, linkedin_how_we_met, parse
 from contacts.importing.sniff import Format, ImportFileError, sniff
 

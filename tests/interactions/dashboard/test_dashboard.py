@@ -24,6 +24,7 @@ from interactions.models import (
     Support,
     SupportStatus,
 )
+from interactions.dashboard import selectors
 from interactions.followups.selectors import follow_up_reason_text
 from tests.factories import (
     ContactFactory,
@@ -602,3 +603,22 @@ def test_page_uses_the_same_queries_for_10_and_1000_contacts(owner_client, owner
     few = count_queries(owner_client, "/")
     bulk_seed(owner, 990)
     assert count_queries(owner_client, "/") == few
+
+
+def test_counts_card_counts_overdue_reminders_up_to_a_cap(owner_client, owner, monkeypatch):
+    monkeypatch.setattr(selectors, "DUE_COUNTED", 3)
+    for days in (0, 3, 4, 5):
+        due(owner, days_ago=days)
+    html = owner_client.get(reverse("dashboard_card", args=["counts"]), **HTMX).content.decode()
+    assert re.search(r'stat-value">2\+</span>\s*<span class="stat-label">overdue<', html)
+
+
+def test_reach_out_finds_the_next_people_past_one_with_many_due(owner, monkeypatch):
+    monkeypatch.setattr(selectors, "WALKED_PER_PERSON", 1)
+    busy = ContactFactory(owner=owner, name="Busy")
+    for days in (9, 8, 7):
+        due(owner, days_ago=days, contact=busy, source_key=f"busy-{days}")
+    other = due(owner, days_ago=1).contact
+    people = selectors.reach_out(owner, TODAY, limit=2)
+    assert [[f.contact for f in rows][0] for rows in people] == [busy, other]
+    assert len(people[0]) == 3

@@ -6,9 +6,12 @@ import math
 import zoneinfo
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from contacts.models import Circle, Contact, Discipline, Profile, Tier
-from interactions import insights
+from interactions import insights, services
 from interactions.followups import refresh_contact_schedule
 from interactions.models import Direction, Initiator, InteractionKind, SupportStatus
 from tests.factories import ContactFactory, InteractionFactory, SupportFactory, UserFactory
@@ -605,3 +608,33 @@ def test_rhythm_streak_longer_than_the_chart_reads_one_more_year_of_weeks(
 
     assert result.streak_weeks == 60
     assert [b.count for b in result.weeks] == [1] * 52
+
+
+def test_rhythm_keeps_the_weeks_before_last_week_until_one_of_them_changes(owner):
+    """Logging today counts again only this week and last; a conversation dated in an older
+    week, an edit or a delete counts the year again."""
+    contact = ContactFactory(owner=owner)
+    today = timezone.localdate()
+    old = touch(owner, contact, 30, store=False)  # ago() is from NOW: dated by the real clock
+    old.occurred_at = timezone.now() - datetime.timedelta(days=30)
+    old.save()
+
+    def weeks():
+        return sum(b.count for b in insights.rhythm(owner, today, UTC).weeks)
+
+    assert weeks() == 1
+    services.log_interaction(owner, {
+        "contacts": [contact], "kind": "call", "occurred_at": timezone.now(),
+    })
+    with CaptureQueriesContext(connection) as queries:
+        assert weeks() == 2
+    weeks_probed = sum(q["sql"].count("EXISTS(") for q in queries.captured_queries)
+    assert weeks_probed == 2  # this week and last, not 52
+
+    services.log_interaction(owner, {
+        "contacts": [contact], "kind": "call",
+        "occurred_at": timezone.now() - datetime.timedelta(days=60),
+    })
+    assert weeks() == 3
+    services.delete_interaction(old)
+    assert weeks() == 2

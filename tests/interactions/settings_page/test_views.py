@@ -109,6 +109,26 @@ def test_settings_saves_the_phone_region_numbers_without_a_country_code_belong_t
     assert response.status_code == 200 and "phone_region" in response.context["form"].errors
 
 
+def selected_regions(html: str) -> list[str]:
+    select = html.split('<select name="phone_region"')[1].split("</select>")[0]
+    return [part.split('"')[0] for part in select.split('<option value="')[1:] if "selected" in part.split(">")[0]]
+
+
+def test_the_phone_region_select_shows_the_saved_region_each_time_it_changes(owner_client):
+    # The field is kept rendered per region (settings.html): each region shows as its own.
+    for region in ("DE", "FR", "DE"):
+        owner_client.post(reverse("settings"), _settings_data(phone_region=region))
+        assert selected_regions(owner_client.get(reverse("settings")).text) == [region]
+
+
+def test_a_refused_phone_region_shows_its_error_beside_the_select(owner_client):
+    owner_client.get(reverse("settings"))  # the saved region's field, kept rendered
+    response = owner_client.post(reverse("settings"), _settings_data(phone_region="XX"))
+    field = response.text.split('<select name="phone_region"')[1].split('<div class="field')[0]
+    assert 'aria-invalid="true"' in response.text.split('<select name="phone_region"')[1].split(">")[0]
+    assert "Select a valid choice" in field
+
+
 @time_machine.travel(at(2026, 1, 5, 3), tick=False)  # Monday, before the 07:00 digest
 def test_saving_the_email_with_htmx_updates_the_digest_card_beside_the_form(owner_client, owner):
     owner.email = ""
