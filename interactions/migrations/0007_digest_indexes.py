@@ -14,7 +14,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0017_one_person_index'),
+        ('contacts', '0018_one_person_index'),
         ('interactions', '0006_touch_history'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -18,7 +18,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contacts', '0016_touch_history'),
+        ('contacts', '0017_insights_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
