@@ -198,9 +198,24 @@ def contact_timeline(contact: Contact, *, limit: int = TIMELINE_RECENT) -> Timel
     return Timeline(entries[:limit], len(entries) > limit, interactions[0] if interactions else None)
 
 
+# The delete page reads at most this many of a contact's conversations alone, the most recently
+# logged first: their count up to it ("more than" beyond) and the newest few of them. Counting
+# them all read the contact's whole history: 2,817 of the busiest contact's 3,093 at 30,000
+# contacts, 40 ms of the page's 48.
+ALONE_READ = 100
+
+
 class Alone(NamedTuple):
-    count: int
+    count: int  # ALONE_READ + 1: more than ALONE_READ
     latest: list  # the newest few Interactions
+
+    @property
+    def up_to(self) -> int:
+        return ALONE_READ
+
+    @property
+    def over(self) -> bool:
+        return self.count > ALONE_READ
 
     @property
     def more(self) -> int:
@@ -209,16 +224,21 @@ class Alone(NamedTuple):
 
 def conversations_alone(contact: Contact, *, shown: int = 5) -> Alone:
     """The contact's conversations with no one else on them: deleting the contact leaves them
-    in the log with no one (two queries)."""
-    others = Interaction.contacts.through.objects.filter(interaction_id=OuterRef("pk")).exclude(
-        contact_id=contact.pk
+    in the log with no one. Up to ALONE_READ + 1 of them, the most recently logged first (index
+    interaction_contacts_by_contact), and the `shown` newest of those by date: all of them up
+    to ALONE_READ. Two queries, each bounded whatever the history."""
+    links = Interaction.contacts.through.objects
+    others = links.filter(interaction_id=OuterRef("interaction_id")).exclude(contact_id=contact.pk)
+    ids = list(
+        links.filter(contact_id=contact.pk, interaction__owner_id=contact.owner_id)
+        .exclude(Exists(others))
+        .order_by("-interaction_id")
+        .values_list("interaction_id", flat=True)[: ALONE_READ + 1]
     )
-    alone = Interaction.objects.filter(owner=contact.owner_id, contacts=contact).exclude(
-        Exists(others)
-    )
-    latest = list(alone.order_by("-occurred_at", "-id")[:shown])
-    count = len(latest) if len(latest) < shown else alone.count()
-    return Alone(count, latest)
+    if not ids:
+        return Alone(0, [])
+    newest = Interaction.objects.filter(pk__in=ids[:ALONE_READ]).order_by("-occurred_at", "-id")
+    return Alone(len(ids), list(newest[:shown]))
 
 
 def _as_datetime(day: date) -> datetime:

@@ -6,6 +6,7 @@ import json
 from urllib.parse import urlencode
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -129,22 +130,30 @@ def network_table(request):
 @require_GET
 def contact_brief(request, pk):
     """What to know before meeting one contact, beside the map (htmx fragment; a full page
-    without htmx): contact_pages.selectors.meeting_brief."""
-    contact = get_owned_or_404(Contact.objects.prefetch_related("tags"), request.user, pk=pk)
-    zone = get_profile(request.user).zone
-    today = timezone.localtime(timezone.now(), zone).date()
-    last_at = contact.last_interaction_at
-    context = {
-        "contact": contact,
-        "brief": meeting_brief(contact, today),
-        "today": today,
-        "last_at": last_at,
-        # Counted between local dates, as the dashboard and the digest count them.
-        "days_since": days_since(last_at, zone, today) if last_at else None,
-    }
-    template = (
-        "interactions/network/brief.html#brief"
-        if request.htmx
-        else "interactions/network/brief.html"
-    )
-    return render(request, template, context)
+    without htmx): contact_pages.selectors.meeting_brief. The brief is kept per contact like
+    the contact page's body (network_crm.fragment_cache): built again after any write of the
+    user's; a repeat visit reads the contact alone."""
+    contact = get_owned_or_404(Contact, request.user, pk=pk)
+    # The user's zone is active (UserTimeZoneMiddleware): today costs no profile query.
+    today = timezone.localdate()
+
+    def render_brief(slug, csrf_token):
+        prefetch_related_objects([contact], "tags")
+        last_at = contact.last_interaction_at
+        context = {
+            "contact": contact,
+            "brief": meeting_brief(contact, today),
+            "today": today,
+            "last_at": last_at,
+            # Counted between local dates, as the dashboard and the digest count them.
+            "days_since": (
+                days_since(last_at, timezone.get_current_timezone(), today) if last_at else None
+            ),
+        }
+        return render_to_string("interactions/network/brief.html#brief", context, request)
+
+    slug = f"brief:{contact.pk}"
+    brief = fragment_cache.cards_html(request, today, [slug], render_brief)[slug]
+    if request.htmx:
+        return HttpResponse(brief)
+    return render(request, "interactions/network/brief.html", {"contact": contact, "brief": brief})

@@ -186,6 +186,45 @@ def test_contact_page_query_count_does_not_grow_with_history(owner_client, owner
     assert count_queries(owner_client, url) == cached < few
 
 
+# --- delete ---------------------------------------------------------------------------------------
+
+
+def _log_alone(owner, contact, days_ago: list[int], summary="Alone"):
+    for n, days in enumerate(days_ago):
+        InteractionFactory(
+            owner=owner, contacts=[contact], summary=f"{summary} {n}",
+            occurred_at=timezone.now() - datetime.timedelta(days=days),
+        )
+
+
+def test_the_delete_page_counts_conversations_alone_up_to_its_bound_then_says_more(
+    owner_client, owner, monkeypatch
+):
+    monkeypatch.setattr(selectors, "ALONE_READ", 6)
+    ada = ContactFactory(owner=owner, name="Ada Lovelace")
+    InteractionFactory(owner=owner, contacts=[ada, ContactFactory(owner=owner)], summary="Group")
+    # Logged in this order: the 6 logged last are read, and the newest 5 of those by date shown.
+    _log_alone(owner, ada, [1, 2, 40, 30, 20, 10, 50, 3])
+    page = owner_client.get(reverse("contacts:delete", args=[ada.pk])).text
+    assert "More than 6 conversations were with Ada Lovelace alone" in page
+    listed = page.split('<ul class="list small">')[1].split("</ul>")[0]
+    shown = [item.split("</a>")[0].rsplit(">", 1)[1] for item in listed.split("<li>")[1:]]
+    assert shown == ["Alone 7", "Alone 5", "Alone 4", "Alone 3", "Alone 2"]
+    assert "and more</li>" in page and "Group" not in page
+
+
+def test_the_delete_page_reads_the_same_queries_for_few_or_many_conversations_alone(
+    owner_client, owner, monkeypatch
+):
+    monkeypatch.setattr(selectors, "ALONE_READ", 5)
+    ada = ContactFactory(owner=owner)
+    _log_alone(owner, ada, [1, 2])
+    url = reverse("contacts:delete", args=[ada.pk])
+    few = count_queries(owner_client, url)
+    _log_alone(owner, ada, range(3, 15))
+    assert count_queries(owner_client, url) == few
+
+
 def test_an_intro_shows_on_both_peoples_pages_and_goes_with_the_give(owner_client, owner):
     ada = ContactFactory(owner=owner, name="Ada Lovelace")
     grace = ContactFactory(owner=owner, name="Grace Hopper")

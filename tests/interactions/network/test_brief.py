@@ -172,3 +172,32 @@ def test_the_brief_takes_the_same_queries_whatever_the_history(owner_client, own
     few = queries()
     fill(owner, contact, 12)
     assert queries() == few
+
+
+def count_queries(client, contact, **extra) -> tuple[int, str]:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("insights:contact_brief", args=[contact.pk]), **extra)
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response.text
+
+
+def test_a_repeat_visit_reads_the_brief_kept_and_a_write_builds_it_again(owner_client, owner, frozen):
+    grace = ContactFactory(owner=owner, name="Grace Hopper")
+    fill(owner, grace, 1)
+    built, first = count_queries(owner_client, grace, **HTMX)
+    kept, again = count_queries(owner_client, grace, **HTMX)
+    assert again == first and kept < built
+    fill(owner, grace, 12)  # writes: the brief is built again, with what they changed
+    assert count_queries(owner_client, grace, **HTMX)[0] == built
+    assert count_queries(owner_client, grace, **HTMX)[0] == kept
+    InteractionFactory(owner=owner, contacts=[grace], summary="Breakfast at the summit")
+    assert "Breakfast at the summit" in brief(owner_client, grace)
+
+
+def test_without_htmx_the_brief_is_a_page_of_its_own(owner_client, owner, frozen):
+    grace = ContactFactory(owner=owner, name="Grace Hopper")
+    InteractionFactory(owner=owner, contacts=[grace], summary="Lunch")
+    fragment = brief(owner_client, grace)
+    page = owner_client.get(reverse("insights:contact_brief", args=[grace.pk])).text
+    assert "<html" in page and "← Network map" in page
+    assert fragment.strip() in page and "<html" not in fragment

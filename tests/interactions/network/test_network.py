@@ -214,6 +214,44 @@ def test_network_draws_the_strongest_and_groups_the_rest_by_circle(owner, monkey
     assert (net.total_contacts, net.matching, net.gives) == (6, 6, 1)
 
 
+def test_people_never_met_fill_the_map_by_name_after_everyone_with_some_strength(
+    owner, monkeypatch
+):
+    monkeypatch.setattr("interactions.network.selectors.MAP_LIMIT", 3)
+    strong = ContactFactory(owner=owner, name="Zed Strong")
+    touch_now(owner, strong)
+    for name in ("Cleo", "Abe", "Bea"):
+        ContactFactory(owner=owner, name=name)
+
+    net = build(owner)
+
+    assert sorted(n.name for n in net.nodes) == ["Abe", "Bea", "Zed Strong"]
+    assert [(g.circle, g.count) for g in net.groups] == [(Circle.INDUSTRY_PEER, 1)]
+
+
+def test_groups_count_only_active_contacts_matching_every_filter(owner, monkeypatch):
+    monkeypatch.setattr("interactions.network.selectors.MAP_LIMIT", 1)
+    mentor = TagFactory(owner=owner, name="mentor")
+    tagged = ContactFactory.create_batch(3, owner=owner, circle=Circle.COMMUNITY)
+    for contact in tagged:
+        contact.tags.add(mentor)
+    tagged[1].tags.add(TagFactory(owner=owner, name="friend"))  # counted once, not per tag
+    touch_now(owner, tagged[0])  # the strongest: the one node drawn
+    untagged = ContactFactory(owner=owner, circle=Circle.COMMUNITY)
+    other_circle = ContactFactory(owner=owner, circle=Circle.SAME_TEAM)
+    archived = ContactFactory(owner=owner, circle=Circle.COMMUNITY, archived=True)
+    for contact in (other_circle, archived):
+        contact.tags.add(mentor)
+    for contact in (tagged[1], untagged, other_circle, archived):
+        SupportFactory(owner=owner, contact=contact, direction=Direction.GIVE, offered_on=TODAY)
+
+    net = build(owner, window_days=0, circle=Circle.COMMUNITY, tag_id=mentor.id)
+
+    assert [n.id for n in net.nodes] == [tagged[0].id]
+    assert [(g.circle, g.count, g.gives) for g in net.groups] == [(Circle.COMMUNITY, 2, 1)]
+    assert (net.total_contacts, net.matching, net.gives) == (5, 3, 1)
+
+
 def test_grouped_people_are_one_node_per_circle_that_opens_their_list(owner, monkeypatch):
     monkeypatch.setattr("interactions.network.selectors.MAP_LIMIT", 1)
     ContactFactory.create_batch(3, owner=owner, circle=Circle.COMMUNITY)

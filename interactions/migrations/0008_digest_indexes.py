@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('contacts', '0018_one_person_index'),
-        ('interactions', '0006_touch_history'),
+        ('interactions', '0007_interaction_contacts_by_contact'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
