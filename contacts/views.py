@@ -5,16 +5,20 @@ The contact page itself (its timeline and brief), its edit form and the event pa
 with everyone I met" show interactions' rows, so they live in interactions/contact_pages/
 under the same URL names."""
 
+import hashlib
+
 from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from network_crm import fragment_cache
 from network_crm.pagination import page_of
 from network_crm.undo import delete_token, remember_undo, undo_note
 
@@ -90,30 +94,48 @@ def confirm_delete(
 
 @require_GET
 def contact_list(request):
+    """The contacts list. Its results (count, rows, pages) are kept per user and query string
+    like the dashboard's cards (network_crm.fragment_cache): rendering 50 rows was most of the
+    page; a write of the user's builds them again."""
     form = ContactFilterForm(request.GET, tags=selectors.owner_tag_names(request.user))
     filters = form.filters()
     # Today in the zone the middleware activated (the user's), for the "due now" filter.
-    queryset = selectors.contact_list(request.user, **filters, today=timezone.localdate())
-    page = page_of(queryset, request.GET.get("page"), PAGE_SIZE, count_up_to=COUNT_UP_TO)
-    page.object_list = selectors.with_row_details(page.object_list)
-    params = request.GET.copy()
-    params.pop("page", None)
-    sort_params = params.copy()
-    sort_params.pop("sort", None)
+    today = timezone.localdate()
+
+    def render_results(slug, csrf_token):
+        queryset = selectors.contact_list(request.user, **filters, today=today)
+        page = page_of(queryset, request.GET.get("page"), PAGE_SIZE, count_up_to=COUNT_UP_TO)
+        page.object_list = selectors.with_row_details(page.object_list)
+        params = request.GET.copy()
+        params.pop("page", None)
+        sort_params = params.copy()
+        sort_params.pop("sort", None)
+        context = {
+            "sort_query": sort_params.urlencode(),
+            "filters": filters,
+            "page": page,
+            "count_up_to": COUNT_UP_TO,
+            "query": params.urlencode(),
+            "bulk_actions": BulkActionForm.ACTIONS,
+            "bulk_sorting": [
+                (name, SORTING_CHOICES[name]) for name in BulkActionForm.SORTING_ACTIONS
+            ],
+            "list_url": request.get_full_path(),
+            "csrf_token": csrf_token,
+        }
+        return render_to_string("contacts/list.html#results", context, request)
+
+    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
+    slug = f"contacts:{query}"
+    results = fragment_cache.cards_html(request, today, [slug], render_results)[slug]
+    if is_htmx(request):
+        return HttpResponse(results)
     context = {
-        "sort_query": sort_params.urlencode(),
         "form": form,
         "filters": filters,
-        "page": page,
-        "count_up_to": COUNT_UP_TO,
-        "query": params.urlencode(),
-        "bulk_actions": BulkActionForm.ACTIONS,
-        "bulk_sorting": [(name, SORTING_CHOICES[name]) for name in BulkActionForm.SORTING_ACTIONS],
-        "list_url": request.get_full_path(),
+        "results": results,
+        "unsorted": unsorted_count(request.user),
     }
-    if is_htmx(request):
-        return render(request, "contacts/list.html#results", context)
-    context["unsorted"] = unsorted_count(request.user)
     return render(request, "contacts/list.html", context)
 
 

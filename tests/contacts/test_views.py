@@ -136,6 +136,53 @@ def test_a_broad_search_query_count_does_not_grow_with_contacts(
     assert count_queries(owner_client, url, **HTMX) == few
 
 
+def count_building_queries(client, owner, url, **extra):
+    """The queries of a visit that builds the list's results (the first after a write)."""
+    from network_crm import fragment_cache
+
+    client.get(url, **extra)  # warm up: the first request creates the profile, the session
+    fragment_cache.invalidate(owner.pk)
+    return count_queries_once(client, url, **extra)
+
+
+def count_queries_once(client, url, **extra):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url, **extra)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("query", ["", "?q=example", "?q=example&sort=last&due=on", "?page=2"])
+def test_building_the_list_reads_the_same_queries_for_few_or_many_contacts(
+    owner_client, owner, query
+):
+    make_contacts(owner, 3)
+    url = reverse("contacts:list") + query
+    few = count_building_queries(owner_client, owner, url)
+    make_contacts(owner, 60)
+    assert count_building_queries(owner_client, owner, url) == few
+
+
+def test_a_repeat_visit_reads_the_kept_results_and_a_write_shows_at_once(owner_client, owner):
+    ContactFactory(owner=owner, name="Ada Lovelace")
+    url = reverse("contacts:list") + "?q=a"
+    built = count_building_queries(owner_client, owner, url)
+    kept = count_queries_once(owner_client, url)
+    assert kept < built
+    ContactFactory(owner=owner, name="Alan Turing")
+    page = owner_client.get(url).content.decode()
+    assert "Ada Lovelace" in page and "Alan Turing" in page
+    assert "Alan Turing" not in owner_client.get(reverse("contacts:list") + "?q=ada").content.decode()
+
+
+def test_kept_results_carry_each_requests_own_csrf_token(owner_client, owner):
+    ContactFactory(owner=owner, name="Ada Lovelace")
+    owner_client.get(reverse("contacts:list"))
+    page = owner_client.get(reverse("contacts:list"), **HTMX).content.decode()
+    assert 'name="csrfmiddlewaretoken" value="' in page
+    assert "fragment-csrf-placeholder" not in page
+
+
 def _bulk_contacts(owner, n, start=0):
     from contacts.models import ContactEmail, Tag
 
