@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
-from django.db.models.functions import Concat, Upper
+from django.db.models.functions import Coalesce, Concat, Upper
 from django.utils import timezone
 
 from .indexes import NullsLastIndex
@@ -384,6 +384,21 @@ class Contact(ContactLabels, models.Model):
             # of sorting all of an account's contacts; the insights' ranges read it too.
             NullsLastIndex(
                 "owner", F("last_interaction_at").desc(nulls_last=True), name="contact_owner_last"
+            ),
+            # The weekly digest's "one person" (interactions.followups.suggestion): each tier's
+            # active contact touched longest ago, one probe each, and the few with a cadence of
+            # their own, from the index's entries; and its count of active contacts. A NULL
+            # cadence (the tier's default) is 0 here: PostgreSQL walks the last column in order
+            # after equalities only, and `IS NULL` is not one.
+            models.Index(
+                F("owner"),
+                F("reminders_off"),
+                Coalesce("cadence_days", Value(0)),
+                F("tier"),
+                Coalesce("last_interaction_at", "created_at"),
+                include=["cadence_days", "last_interaction_at", "created_at"],
+                condition=Q(archived=False),
+                name="contact_owner_cadence",
             ),
             models.Index(
                 fields=["introduced_by"],

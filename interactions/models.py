@@ -229,8 +229,10 @@ class FollowUp(models.Model):
         ordering = ["due_on", "id"]
         indexes = [
             # Reach out on the dashboard and in the digest: a user's open and snoozed follow-ups.
+            # In the digest's order (due_on, id), so its first twenty are the index's first
+            # twenty entries; with the contact, so it counts the people due from the index alone.
             models.Index(
-                fields=["owner", "due_on"], name="followup_open_due",
+                fields=["owner", "due_on", "id"], include=["contact"], name="followup_open_due",
                 condition=Q(status__in=["open", "snoozed"]),
             ),
             # The snoozed reminders whose day has come

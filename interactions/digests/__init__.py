@@ -9,7 +9,13 @@
 """
 
 from .content import MAX_EVENTS, MAX_ITEMS, build_digest, build_digests
-from .message import DigestEmail, build_digest_messages, render_digest_message
+from .message import (
+    DigestEmail,
+    build_digest_messages,
+    digest_html,
+    digest_text,
+    render_digest_message,
+)
 from .schedule import (
     UNFINISHED,
     DigestWindow,
@@ -72,6 +78,8 @@ __all__ = [
     "contact_url",
     "deliver_digest",
     "deliver_digests",
+    "digest_html",
+    "digest_text",
     "digest_window",
     "give_up_digest",
     "last_digest",

@@ -25,7 +25,7 @@ from ..followups.selectors import (
     open_promises_by_owner,
     upcoming_events_by_owner,
 )
-from ..followups.suggestion import one_person_by_owner
+from ..followups.suggestion import cadence_heads, one_person_by_owner
 from .schedule import profile_of
 from .tokens import (
     ACTION_SALT,
@@ -55,9 +55,11 @@ def _each_owners(value_by_owner: dict) -> Case:
     )
 
 
-def _counts_by_owner(now: datetime, today_by_owner: dict[int, date]) -> dict:
+def _figures_by_owner(now: datetime, today_by_owner: dict[int, date], heads: dict) -> dict:
     """{owner id: how many follow-ups are due this week (`due`) and the numbers of the stats
-    line}, in one query: a COUNT per number and user, each an index range of that user's rows."""
+    line, and the values of `heads` (annotations of the users: the one person's starting
+    points)}, in one query: a COUNT per number and user, each an index range of that user's
+    rows, read from the index alone."""
     owner = OuterRef("pk")
     counts = {
         "due": FollowUp.objects.filter(
@@ -73,6 +75,7 @@ def _counts_by_owner(now: datetime, today_by_owner: dict[int, date]) -> dict:
             done_on__gte=OuterRef("gives_since"),
         ),
         "open_follow_ups": FollowUp.objects.filter(owner=owner, status__in=OPEN_STATUSES),
+        # contact_owner_cadence holds the active contacts: counted from its entries.
         "contacts": Contact.objects.filter(owner=owner, archived=False),
     }
     # A COUNT without GROUP BY per owner: Func, not the Count aggregate; of *, not of the id,
@@ -99,9 +102,14 @@ def _counts_by_owner(now: datetime, today_by_owner: dict[int, date]) -> dict:
                 {pk: today - timedelta(days=30) for pk, today in today_by_owner.items()}
             ),
         )
-        .values("pk", **subqueries)
+        .values("pk", **subqueries, **heads)
     )
-    return {row["pk"]: {name: row[f"n_{name}"] for name in counts} for row in rows}
+    return {
+        row["pk"]: (
+            {name: row[f"n_{name}"] for name in counts}, {name: row[name] for name in heads}
+        )
+        for row in rows
+    }
 
 
 @dataclass(frozen=True)
@@ -207,9 +215,10 @@ def _build_digests(owners, profiles: dict[int, Profile], now: datetime, links: b
     due = open_follow_ups_by_owner(
         {pk: day + timedelta(days=6) for pk, day in today.items()}, MAX_ITEMS
     )
-    counts = _counts_by_owner(now, today)
+    figures = _figures_by_owner(now, today, cadence_heads(profiles, today))
+    counts = {pk: numbers for pk, (numbers, _) in figures.items()}
     promises = open_promises_by_owner(list(profiles))
-    people = one_person_by_owner(profiles, today)
+    people = one_person_by_owner(profiles, today, {pk: heads for pk, (_, heads) in figures.items()})
     events = upcoming_events_by_owner(today, MAX_EVENTS)
     dates = upcoming_dates_by_owner(list(profiles), today, DATES_DAYS)
     shared_links = _Links.make(links)

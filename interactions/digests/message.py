@@ -24,14 +24,24 @@ class DigestEmail(EmailMultiAlternatives):
         return super().message(policy=policy.clone(max_line_length=998))
 
 
+def digest_text(context: dict) -> str:
+    """The email's text part (what the preview page shows under it)."""
+    return render_to_string("emails/digest-body.txt", context)
+
+
+def digest_html(context: dict) -> str:
+    """The email's HTML part (what the preview of the email shows)."""
+    return render_to_string("emails/digest-body.html", context)
+
+
 def render_digest_message(
     owner, context: dict, *, period: date | None = None
 ) -> EmailMultiAlternatives:
     """The digest as an email: subject / text / html templates, one-click unsubscribe headers
     (RFC 8058) and a Message-ID fixed per user and week so mail clients fold any duplicate."""
     subject = " ".join(render_to_string("emails/digest-subject.txt", context).split())
-    text = render_to_string("emails/digest-body.txt", context)
-    html_part = render_to_string("emails/digest-body.html", context)
+    text = digest_text(context)
+    html_part = digest_html(context)
     period = period or context["today"]
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(">") or "localhost"
     headers = {

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
@@ -17,24 +18,44 @@ from django.views.decorators.http import require_GET, require_http_methods
 from contacts.access import get_owned_or_404
 from contacts.models import Profile
 from contacts.services import get_profile
+from network_crm import fragment_cache
 
 from .. import digests, followups
 from ..followups.selectors import follow_up_reason_text
 from ..models import FollowUp, FollowUpStatus
 
 SNOOZE_DAYS = 7
+# Names of the preview's fragments in the user's cache (network_crm.fragment_cache).
+PREVIEW = "digest-preview"
+PREVIEW_EMAIL = "digest-preview-email"
 
 
 @require_GET
 def digest_preview(request):
-    """The user's digest as it would go out now, with the text part and a link to the email."""
+    """The user's digest as it would go out now, with the text part and a link to the email.
+    The digest itself is kept per user like the dashboard's cards (network_crm/fragment_cache.py)
+    until they write anything; when the next one goes out is reckoned on every visit."""
     profile = get_profile(request.user)
     now = timezone.now()
-    context = digests.build_digest(request.user, now, profile=profile, links=False)
-    context["text"] = digests.render_digest_message(request.user, context).body
-    context["next_digest_at"] = digests.next_digest_at(profile, now)
-    context["now"] = now
-    return render(request, "interactions/digests/preview.html", context)
+    today = followups.local_today(profile, now)
+
+    def render_digest(slug, csrf_token):
+        context = digests.build_digest(request.user, now, profile=profile, links=False)
+        context["text"] = digests.digest_text(context)
+        return render_to_string("interactions/digests/preview.html#digest", context)
+
+    digest = fragment_cache.cards_html(request, today, [PREVIEW], render_digest)[PREVIEW]
+    return render(
+        request,
+        "interactions/digests/preview.html",
+        {
+            "digest": digest,
+            "today": today,
+            "week_end": today + timedelta(days=6),
+            "next_digest_at": digests.next_digest_at(profile, now),
+            "now": now,
+        },
+    )
 
 
 # The email's own HTML styles itself (a <style> block and a few inline styles, no stylesheet
@@ -51,10 +72,16 @@ def digest_preview(request):
     }
 )
 def digest_preview_email(request):
-    """The digest email's HTML part, exactly as sent (without live one-click links)."""
-    context = digests.build_digest(request.user, timezone.now(), links=False)
-    html = digests.render_digest_message(request.user, context).alternatives[0].content
-    return HttpResponse(html)
+    """The digest email's HTML part, exactly as sent (without live one-click links); kept per
+    user like the preview. The user's zone is active (UserTimeZoneMiddleware): today costs no
+    query."""
+
+    def render_email():
+        return digests.digest_html(digests.build_digest(request.user, timezone.now(), links=False))
+
+    return HttpResponse(
+        fragment_cache.text(request.user.pk, timezone.localdate(), PREVIEW_EMAIL, render_email)
+    )
 
 
 def _invalid_link(request, reason: str):

@@ -83,8 +83,12 @@ def grouped_owners(value_by_owner: dict) -> dict:
     return owners
 
 
-def _first_per_owner(queryset, order_by, limit: int, partition_by=()):
-    """The first `limit` rows of each owner (and of each `partition_by` value) in `order_by`."""
+def _first_per_owner(queryset, order_by, limit: int, owner_ids, partition_by=()):
+    """The first `limit` rows of each owner (and of each `partition_by` value) in `order_by`.
+    For one owner (the preview) a LIMIT, which stops after them in an index of that order; for
+    a batch, a window over every row of its owners."""
+    if len(owner_ids) == 1 and not partition_by:
+        return queryset.order_by(*order_by)[:limit]
     rank = Window(RowNumber(), partition_by=[F("owner_id"), *partition_by], order_by=order_by)
     return queryset.annotate(rank=rank).filter(rank__lte=limit).order_by("owner_id", *order_by)
 
@@ -151,12 +155,14 @@ class DueFollowUp:
 def open_follow_ups_by_owner(until_by_owner: dict[int, date], limit: int) -> dict:
     """{owner id: [DueFollowUp]}: their first `limit` open or snoozed follow-ups due on or
     before their own `until`, most overdue first. Two queries: the ranking reads only the index
-    columns of every due row, and the joins are made for the chosen rows only (in one query,
-    PostgreSQL joined them all)."""
+    (followup_open_due), and the joins are made for the chosen rows only (in one query,
+    PostgreSQL joined them all; with the ranking as a subquery, it expected every due row of
+    the batch and read the whole table for them)."""
     first = _first_per_owner(
         FollowUp.objects.filter(due_by_owner(until_by_owner)),
         [F("due_on").asc(), F("pk").asc()],
         limit,
+        list(until_by_owner),
     )
     columns = (
         "pk", "owner_id", "reason", "note", "due_on", "contact_id", "event_id", "mentorship_id",
@@ -212,6 +218,7 @@ def open_promises_by_owner(owner_ids, limit: int = 10) -> dict:
         .annotate(mine=mine),
         [F("offered_on").asc(), F("pk").asc()],
         limit,
+        owner_ids,
         partition_by=[mine],
     )
     found = {owner_id: ([], []) for owner_id in owner_ids}
@@ -232,6 +239,7 @@ def upcoming_events_by_owner(today_by_owner: dict[int, date], limit: int, days: 
         Event.objects.filter(upcoming),
         [F("starts_on").asc(), F("name").asc(), F("pk").asc()],
         limit,
+        list(today_by_owner),
     )
     found = {owner_id: [] for owner_id in today_by_owner}
     for event in rows:

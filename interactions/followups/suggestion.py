@@ -4,11 +4,15 @@ cadence, with a give that suits them, for a batch of users at once (the digest) 
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
-from django.db.models import Case, Count, F, FloatField, Func, IntegerField, Q, Value, When, Window
-from django.db.models.functions import Cast, Coalesce, Rank, TruncDate
+from django.contrib.auth import get_user_model
+from django.db.models import (
+    Case, Count, F, FloatField, Func, IntegerField, OuterRef, Q, Subquery, Value, When,
+)
+from django.db.models.functions import Cast, Coalesce, TruncDate
+from django.db.models.lookups import Exact
 
 from contacts.models import Contact, Discipline, Profile, Tier
 
@@ -91,59 +95,124 @@ class _DaysBetween(Func):
         )
 
 
-def one_person_by_owner(profiles: dict[int, Profile], today_by_owner: dict[int, date]) -> dict:
-    """{owner id: the active contact (reminders on) longest out of touch relative to their
-    cadence, with a suggested give, or None} for each owner, their profile and their today.
-    Deterministic for a given day, ties broken by a hash of the ISO week. The database ranks
-    every contact of the batch (days since the last touch in the owner's zone over the cadence)
-    and returns only each owner's best; two queries."""
-    since = Coalesce("last_interaction_at", "created_at")
+# Each contact's last touch, or the day they were added if never touched.
+SINCE = Coalesce("last_interaction_at", "created_at")
+# A local day lasts 25 hours at most (a clock turned back): whoever was touched on the local day
+# of a moment, at or after it, was touched within this of it.
+LOCAL_DAY_AT_MOST = timedelta(hours=26)
+
+
+def _active():
+    """The contacts the suggestion ranks (active, reminders on), as the index
+    contact_owner_cadence holds them: `own_cadence` 0 is the tier's default cadence."""
+    return (
+        Contact.objects.filter(archived=False, reminders_off=False)
+        .alias(since=SINCE, own_cadence=Coalesce("cadence_days", 0))
+        .order_by()
+    )
+
+
+def _own_ratio(days) -> Cast:
+    """Days since the last touch over the contact's own cadence (NULL without one)."""
+    return Cast(days, FloatField()) / Cast("cadence_days", FloatField())
+
+
+def _days(zone: str, today: date) -> _DaysBetween:
+    """Whole days from each contact's last touch to `today`, between local dates in `zone`."""
+    return _DaysBetween(Value(today), TruncDate(SINCE, tzinfo=ZoneInfo(zone)))
+
+
+def cadence_heads(profiles: dict[int, Profile], today_by_owner: dict[int, date]) -> dict:
+    """What one_person_by_owner ranks from, as annotations of the batch's users (the digest
+    reads them with its counts, in one query). Within one cadence the most overdue contact is
+    the one touched longest ago, so for each tier: the oldest touch among the owner's contacts
+    on that tier's default, one probe of the index contact_owner_cadence; and the best ratio
+    among the contacts with a cadence of their own (a few; or many sharing one after a bulk
+    change), from that index's entries."""
     by_zone = grouped_owners(
         {pk: (profile.time_zone, today_by_owner[pk]) for pk, profile in profiles.items()}
     )
     days = Case(
         *[
-            When(
-                owner_id__in=owner_ids,
-                then=_DaysBetween(Value(today), TruncDate(since, tzinfo=ZoneInfo(zone))),
-            )
-            for (zone, today), owner_ids in by_zone.items()
+            When(owner_id__in=ids, then=_days(zone, today))
+            for (zone, today), ids in by_zone.items()
         ],
         output_field=IntegerField(),
     )
-    # Most users keep the same defaults: the largest group is the ELSE branch, so the query
-    # does not list its owners once per tier.
-    cadences = {
-        pk: tuple(profile.default_cadence(tier) for tier in Tier)
-        for pk, profile in profiles.items()
+    heads = {
+        f"oldest_{tier}": Subquery(
+            _active()
+            .filter(owner=OuterRef("pk"), own_cadence=0, tier=tier)
+            .order_by("since")
+            .values(oldest=F("since"))[:1]
+        )
+        for tier in Tier
     }
-    by_defaults = sorted(grouped_owners(cadences).items(), key=lambda group: len(group[1]))
-    *others, (usual, _) = by_defaults
-    tier_default = Case(
-        *[
-            When(owner_id__in=owner_ids, tier=tier, then=Value(default))
-            for defaults, owner_ids in others
-            for tier, default in zip(Tier, defaults, strict=True)
-        ],
-        *[When(tier=tier, then=Value(default)) for tier, default in zip(Tier, usual, strict=True)],
-        output_field=IntegerField(),
+    heads["own_best"] = Subquery(
+        _active()
+        .filter(owner=OuterRef("pk"), own_cadence__gt=0)
+        .alias(ratio=_own_ratio(days))
+        .order_by(F("ratio").desc())
+        .values(best=F("ratio"))[:1],
+        output_field=FloatField(),
     )
-    ratio = Cast(days, FloatField()) / Cast(Coalesce("cadence_days", tier_default), FloatField())
-    # Only the ids of each owner's best: the days and the cadence of the few chosen are
-    # reckoned again in Python below, which costs less than selecting them for every contact
-    # (PostgreSQL computed the days twice per row, for the ranking and for the column).
-    best = (
-        Contact.objects.filter(owner_id__in=list(profiles), archived=False, reminders_off=False)
-        # The unsorted have no cadence to be overdue against (and a NULL ratio sorts first).
-        .exclude(tier="", cadence_days__isnull=True)
-        .annotate(rank=Window(Rank(), partition_by=[F("owner_id")], order_by=ratio.desc()))
-        .filter(rank=1)
-        .values_list("owner_id", "pk")
-        .order_by()
-    )
+    return heads
+
+
+def one_person_by_owner(
+    profiles: dict[int, Profile], today_by_owner: dict[int, date], heads: dict | None = None
+) -> dict:
+    """{owner id: the active contact (reminders on) longest out of touch relative to their
+    cadence, with a suggested give, or None} for each owner, their profile and their today.
+    Deterministic for a given day, ties broken by a hash of the ISO week. From `heads` ({owner
+    id: the values of cadence_heads}, read here if not given), two queries, none of which reads
+    every contact: the contacts as overdue as each owner's best, and the chosen one with their
+    support counts."""
+    if heads is None:
+        heads = {
+            row["pk"]: row
+            for row in get_user_model()
+            .objects.filter(pk__in=list(profiles))
+            .values("pk", **cadence_heads(profiles, today_by_owner))
+        }
+    # A ratio is whole days over whole days: the same float here as in the database.
+    best_by_owner = {}
+    equal_to_best = Q(pk__in=[])
+    for owner_id, profile in profiles.items():
+        today, row = today_by_owner[owner_id], heads[owner_id]
+        oldest = {tier: row[f"oldest_{tier}"] for tier in Tier if row[f"oldest_{tier}"] is not None}
+        ratios = {
+            tier: days_since(since, profile.zone, today) / profile.default_cadence(tier)
+            for tier, since in oldest.items()
+        }
+        own_best = row["own_best"]
+        best = max([*ratios.values(), *([] if own_best is None else [own_best])], default=None)
+        if best is None:
+            continue
+        best_by_owner[owner_id] = best
+        equal = Q(pk__in=[])
+        for tier, ratio in ratios.items():
+            if ratio == best:
+                # Touched on the oldest one's local day (checked below), in that tier.
+                since = oldest[tier]
+                equal |= Q(
+                    own_cadence=0, tier=tier,
+                    since__gte=since, since__lt=since + LOCAL_DAY_AT_MOST,
+                )
+        if own_best == best:
+            own_ratio = _own_ratio(_days(profile.time_zone, today))
+            equal |= Q(own_cadence__gt=0) & Q(Exact(own_ratio, best))
+        equal_to_best |= Q(owner_id=owner_id) & equal
     tied = defaultdict(list)
-    for owner_id, pk in best:
-        tied[owner_id].append(pk)
+    for owner_id, pk, last, created, cadence_days, tier in (
+        _active()
+        .filter(equal_to_best)
+        .values_list("owner_id", "pk", "last_interaction_at", "created_at", "cadence_days", "tier")
+    ):
+        profile = profiles[owner_id]
+        days = days_since(last or created, profile.zone, today_by_owner[owner_id])
+        if days / (cadence_days or profile.default_cadence(tier)) == best_by_owner[owner_id]:
+            tied[owner_id].append(pk)
     # Among equals, a stable per-week shuffle.
     chosen = {
         owner_id: min(pks, key=lambda pk: _tie_break(pk, today_by_owner[owner_id]))

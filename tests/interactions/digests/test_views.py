@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils.html import escape
 
 from contacts.models import Profile
 from interactions import digests
@@ -84,6 +85,61 @@ def test_preview_email_is_sandboxed_and_allows_only_inline_styles(owner_client):
     policy = response["Content-Security-Policy"]
     assert response.status_code == 200 and "Your network this week" in response.text
     assert "sandbox" in policy and "script-src" not in policy and "default-src 'none'" in policy
+
+
+def queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_a_repeat_preview_reads_the_digest_from_the_cache(owner_client, owner):
+    ProfileFactory(owner=owner)
+    for contact in ContactFactory.create_batch(5, owner=owner):
+        FollowUpFactory(owner=owner, contact=contact, due_on=date.today())
+    cold = queries(owner_client, reverse("digest:preview"))
+    # You, your profile (when the next digest goes out) and whether this week's has gone.
+    assert queries(owner_client, reverse("digest:preview")) == 3 < cold
+    queries(owner_client, reverse("digest:preview_email"))
+    assert queries(owner_client, reverse("digest:preview_email")) == 1
+
+
+def test_the_preview_shows_a_write_on_the_next_visit(owner_client, owner):
+    ProfileFactory(owner=owner)
+    assert "Grace Hopper" not in owner_client.get(reverse("digest:preview")).text
+    assert "Grace Hopper" not in owner_client.get(reverse("digest:preview_email")).text
+    FollowUpFactory(owner=owner, contact=ContactFactory(owner=owner, name="Grace Hopper"))
+    assert "Grace Hopper" in owner_client.get(reverse("digest:preview")).text
+    assert "Grace Hopper" in owner_client.get(reverse("digest:preview_email")).text
+
+
+def test_the_preview_shows_the_emails_parts_as_they_are_sent(owner_client, owner):
+    profile = ProfileFactory(owner=owner)
+    FollowUpFactory(owner=owner, contact=ContactFactory(owner=owner, name="Ada <Lovelace>"))
+    with time_machine.travel(at(2026, 3, 30, 7, 5), tick=False):
+        preview = owner_client.get(reverse("digest:preview")).text
+        email = owner_client.get(reverse("digest:preview_email")).text
+        message = digests.render_digest_message(
+            owner, digests.build_digest(owner, at(2026, 3, 30, 7, 5), profile=profile, links=False)
+        )
+    assert escape(message.body) in preview
+    assert email == message.alternatives[0].content
+
+
+def test_preview_query_count_does_not_grow_with_the_network(owner_client, owner):
+    ProfileFactory(owner=owner)
+
+    def count(n):
+        people = ContactFactory.create_batch(n, owner=owner, cadence_days=None)
+        ContactFactory.create_batch(n, owner=owner, cadence_days=7)
+        for contact in people:
+            FollowUpFactory(owner=owner, contact=contact, due_on=date.today())
+        return queries(owner_client, reverse("digest:preview")), queries(
+            owner_client, reverse("digest:preview_email")
+        )
+
+    count(1)  # the first request creates the profile's cache entries
+    assert count(2) == count(40)
 
 
 # One-click actions ---------------------------------------------------------------------------

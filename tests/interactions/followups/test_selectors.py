@@ -58,6 +58,56 @@ def test_one_person_among_equals_is_the_one_with_the_smallest_hash_of_the_week(o
     assert one_person_this_week(owner, next_week).contact == expected_next
 
 
+def test_one_person_weighs_a_tiers_default_and_a_cadence_of_their_own_alike(owner):
+    ProfileFactory(owner=owner, time_zone="UTC", cadence_peer=30)
+    peer = ContactFactory(owner=owner, tier=Tier.PEER)
+    weekly = ContactFactory(owner=owner, tier=Tier.PEER, cadence_days=7)
+    behind = ContactFactory(owner=owner, tier=Tier.CLOSE, cadence_days=7)
+    picks = set()
+    for week in range(30):
+        today = date(2026, 3, 31) + timedelta(days=7 * week)
+        noon = datetime(today.year, today.month, today.day, 12, tzinfo=UTC)
+        touched(peer, noon - timedelta(days=60))  # 60 / 30
+        touched(weekly, noon - timedelta(days=14))  # 14 / 7
+        touched(behind, noon - timedelta(days=13))  # 13 / 7
+        expected = min([peer, weekly], key=lambda contact: _tie_break(contact.pk, today))
+        picks.add(one_person_this_week(owner, today).contact)
+        assert one_person_this_week(owner, today).contact == expected
+    assert picks == {peer, weekly}
+
+
+def test_one_person_is_among_everyone_touched_on_the_oldest_touchs_local_day(owner):
+    ProfileFactory(owner=owner, time_zone="Pacific/Auckland", cadence_peer=30)
+    # Auckland is UTC+13 in March: the first two on the 2nd there, 22.5 hours apart in UTC;
+    # the third on the 3rd there, 24 hours after the first.
+    first = ContactFactory(owner=owner, tier=Tier.PEER)
+    touched(first, at(2026, 3, 1, 11, 30))
+    same_day = ContactFactory(owner=owner, tier=Tier.PEER)
+    touched(same_day, at(2026, 3, 2, 10, 0))
+    next_day = ContactFactory(owner=owner, tier=Tier.PEER)
+    touched(next_day, at(2026, 3, 2, 11, 30))
+    picks = set()
+    for week in range(30):
+        today = date(2026, 4, 6) + timedelta(days=7 * week)
+        expected = min([first, same_day], key=lambda contact: _tie_break(contact.pk, today))
+        picks.add(one_person_this_week(owner, today).contact)
+        assert picks.issubset({first, same_day})
+        assert one_person_this_week(owner, today).contact == expected
+    assert picks == {first, same_day}
+
+
+@pytest.mark.parametrize("contacts", [3, 40])
+def test_one_person_reads_three_queries_whatever_the_network(
+    owner, contacts, django_assert_num_queries
+):
+    profile = ProfileFactory(owner=owner)
+    for index, contact in enumerate(ContactFactory.create_batch(contacts, owner=owner)):
+        touched(contact, at(2026, 1, 1 + index % 28, 12))
+    ContactFactory.create_batch(contacts, owner=owner, cadence_days=14)
+    with django_assert_num_queries(3):
+        assert one_person_this_week(owner, date(2026, 3, 31), profile=profile) is not None
+
+
 def test_open_promises_are_split_by_direction_oldest_first_and_capped_each_way(owner):
     ada = ContactFactory(owner=owner)
     gives = [
