@@ -201,3 +201,8 @@ def test_without_htmx_the_brief_is_a_page_of_its_own(owner_client, owner, frozen
     page = owner_client.get(reverse("insights:contact_brief", args=[grace.pk])).text
     assert "<html" in page and "← Network map" in page
     assert fragment.strip() in page and "<html" not in fragment
+
+
+def test_the_brief_shows_the_contacts_strength(owner_client, owner):
+    contact = ContactFactory(owner=owner, strength=42.5)
+    assert 'optimum="100" value="42.5">42.5</meter>' in brief(owner_client, contact)
