@@ -19,6 +19,8 @@ def interaction_list(
     if contact_id:
         queryset = queryset.filter(contacts__id=contact_id)
     if q:
+        # On PostgreSQL the owner's trigram index finds a word that few summaries or notes hold
+        # (migration 0009); a common one is tested as the page walks the history newest first.
         queryset = queryset.filter(
             Q(summary__icontains=q)
             | Q(notes__icontains=q)

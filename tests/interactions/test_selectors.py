@@ -1,9 +1,10 @@
 """Reads for the interactions, supports and mentorships pages: owner scope, filters, grouping."""
 
 import pytest
+from django.db import connection
 
 from interactions import selectors
-from interactions.models import Direction, SupportStatus
+from interactions.models import Direction, Interaction, SupportStatus
 from tests.factories import ContactFactory, InteractionFactory, MentorshipFactory, SupportFactory
 
 
@@ -49,6 +50,55 @@ def test_interaction_list_search_by_a_broad_name_reads_the_owners_contacts_row_b
     # A subquery's value, not EXISTS: PostgreSQL hashed an EXISTS over the whole account first.
     assert "IS NOT NULL" in sql and "EXISTS" not in sql and f'"U1"."owner_id" = {owner.pk}' in sql
     assert set(selectors.interaction_list(owner, q="love")) == {with_ada, with_alan}
+
+
+def test_interaction_list_text_search_matches_summary_or_notes_in_any_case(owner, stranger):
+    by_summary = InteractionFactory(owner=owner, summary="Kubernetes migration")
+    by_notes = InteractionFactory(owner=owner, summary="Coffee", notes="They run KUBERNETES.")
+    InteractionFactory(owner=owner, summary="Coffee", notes="Talked about Rust")
+    InteractionFactory(owner=stranger, summary="Kubernetes migration")
+    assert set(selectors.interaction_list(owner, q="bernetes")) == {by_summary, by_notes}
+    assert set(selectors.interaction_list(owner, q="kubernetes migration")) == {by_summary}
+    assert list(selectors.interaction_list(owner, q="zzqx")) == []
+
+
+def test_interaction_list_text_search_takes_its_words_literally(owner):
+    """`%`, `_` and a backslash are characters to find, not patterns (the index must agree)."""
+    hit = InteractionFactory(owner=owner, summary="Raised prices 10% on_call \\ wiki")
+    InteractionFactory(owner=owner, summary="Raised prices 100 oncall")
+    for q in ("10%", "on_call", "\\"):
+        assert list(selectors.interaction_list(owner, q=q)) == [hit]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="pg_trgm and btree_gin are PostgreSQL's"
+)
+def test_text_search_can_read_the_owners_trigram_index_on_postgresql(owner):
+    """The index's expressions are the ones Django writes for icontains, and the owner is part
+    of what it looks up (migration 0009). A few rows are quicker to read through the owner's
+    other indexes or the table, so those are out of this one plan (the test's transaction
+    puts them back), and the owner has enough rows that the word narrows them down."""
+    InteractionFactory(owner=owner, summary="Kubernetes migration")
+    Interaction.objects.bulk_create(Interaction(owner=owner, summary="Coffee") for _ in range(5000))
+    sql, params = selectors.interaction_list(owner, q="kubernetes").query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'interactions_interaction' "
+            "AND indexdef LIKE '%USING btree (owner_id%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("SELECT gin_clean_pending_list('interaction_owner_text_trgm')")
+        cursor.execute("ANALYZE interactions_interaction")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    conditions = [line for line in plan.splitlines() if "Index Cond" in line]
+    assert "Bitmap Index Scan on interaction_owner_text_trgm" in plan, plan
+    owner_and = f"(owner_id = {owner.pk}) AND "
+    assert any(owner_and + "(upper((summary)::text)" in c for c in conditions), plan
+    assert any(owner_and + "(upper(notes)" in c for c in conditions), plan
 
 
 def test_interaction_list_filters_by_kind(owner):

@@ -3,6 +3,7 @@ fragments vs pages, redirects, a stranger's 404 on every object URL, query count
 
 import datetime
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -553,3 +554,36 @@ def test_interaction_list_broad_search_queries_do_not_grow_with_the_history(
     few = count_queries(owner_client, url, data={"q": "a"})
     InteractionFactory.create_batch(60, owner=owner, contacts=[ada, alan], summary="Lunch")
     assert count_queries(owner_client, url, data={"q": "a"}) == few
+
+
+@pytest.mark.parametrize("q", ["bernetes", "lovelace", "zzqx"])
+def test_interaction_list_narrow_search_queries_do_not_grow_with_the_history(
+    owner_client, owner, q,
+):
+    """A word a few conversations hold, a person's name, a word none holds: the same queries
+    with 3 matches among 3 conversations as with 63 among 123."""
+    ada, bob = ContactFactory(owner=owner, name="Ada Lovelace"), ContactFactory(owner=owner)
+    InteractionFactory.create_batch(3, owner=owner, contacts=[ada], summary="Kubernetes upgrade")
+    url = reverse("interactions:list")
+    few = count_queries(owner_client, url, data={"q": q})
+    InteractionFactory.create_batch(60, owner=owner, contacts=[ada], summary="Kubernetes upgrade")
+    InteractionFactory.create_batch(60, owner=owner, contacts=[bob], summary="Lunch")
+    assert count_queries(owner_client, url, data={"q": q}) == few
+
+
+def test_interaction_list_text_search_pages_its_few_matches_newest_first(owner_client, owner):
+    bob = ContactFactory(owner=owner)
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    matching = []
+    for day in range(53):
+        at = start + datetime.timedelta(days=day)
+        if day % 10 == 3:
+            matching.append(InteractionFactory(
+                owner=owner, contacts=[bob], summary="Lunch", notes="Their Kubernetes plans",
+                occurred_at=at,
+            ))
+        InteractionFactory(owner=owner, contacts=[bob], summary="Lunch", occurred_at=at)
+    body = owner_client.get(reverse("interactions:list"), {"q": "kubernetes"}).content.decode()
+    shown = re.findall(r'id="interaction-(\d+)"', body)
+    assert shown == [str(i.pk) for i in reversed(matching)]
+    assert "Next →" not in body
