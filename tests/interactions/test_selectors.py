@@ -70,6 +70,37 @@ def test_interaction_list_text_search_takes_its_words_literally(owner):
         assert list(selectors.interaction_list(owner, q=q)) == [hit]
 
 
+def test_interaction_list_search_matches_a_contacts_name_not_their_company(owner):
+    ada = ContactFactory(owner=owner, name="Ada Lovelace", company="Quorra Labs")
+    InteractionFactory(owner=owner, contacts=[ada], summary="Coffee")
+    assert list(selectors.interaction_list(owner, q="quorra")) == []
+
+
+def test_interaction_list_search_by_a_rare_name_lists_its_interactions_by_id(owner):
+    """A person's few conversations are named by id in the page's query (PostgreSQL reads them
+    through the primary key), together with the ones whose text holds the word."""
+    ada = ContactFactory(owner=owner, name="Ada Lovelace")
+    with_ada = InteractionFactory.create_batch(2, owner=owner, contacts=[ada], summary="Coffee")
+    by_text = InteractionFactory(owner=owner, summary="Read Lovelace's notes")
+    InteractionFactory(owner=owner, contacts=[ContactFactory(owner=owner)], summary="Lunch")
+    found = selectors.interaction_list(owner, q="lovelace")
+    assert "interactions_interaction_contacts" not in str(found.query)
+    assert set(found) == {*with_ada, by_text}
+
+
+def test_interaction_list_search_by_a_name_with_many_interactions_reads_them_by_contact(
+    owner, monkeypatch,
+):
+    monkeypatch.setattr(selectors, "NAMED_INTERACTIONS_BY_ID", 2)
+    ada = ContactFactory(owner=owner, name="Ada Lovelace")
+    with_ada = InteractionFactory.create_batch(3, owner=owner, contacts=[ada], summary="Coffee")
+    by_text = InteractionFactory(owner=owner, summary="Read Lovelace's notes")
+    InteractionFactory(owner=owner, contacts=[ContactFactory(owner=owner)], summary="Lunch")
+    found = selectors.interaction_list(owner, q="lovelace")
+    assert "interactions_interaction_contacts" in str(found.query)
+    assert set(found) == {*with_ada, by_text}
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="pg_trgm and btree_gin are PostgreSQL's"
 )
