@@ -59,15 +59,20 @@ def refresh_contact_schedule(contact_ids, *, now: datetime | None = None) -> Non
     interactions and cadence (the contact's own, else its tier's default in the owner's Profile),
     and the history the insights' ties read (insights.ties.store_touch_history)."""
     ids = list(dict.fromkeys(contact_ids))
-    now = now or timezone.now()
-    for start in range(0, len(ids), REFRESH_CHUNK):
-        _refresh_chunk(ids[start : start + REFRESH_CHUNK], now)
+    _refresh_schedules(ids, now or timezone.now())
     store_touch_history(ids)
 
 
 def refresh_owner_schedule(owner) -> None:
-    """Recompute every contact of a user, after their time zone or tier cadences changed."""
-    refresh_contact_schedule(Contact.objects.filter(owner=owner).values_list("pk", flat=True))
+    """Recompute every contact's next follow-up, after the user's time zone or tier cadences
+    changed (their interactions did not: the touch history stays as stored)."""
+    ids = list(Contact.objects.filter(owner=owner).values_list("pk", flat=True))
+    _refresh_schedules(ids, timezone.now())
+
+
+def _refresh_schedules(ids: list, now: datetime) -> None:
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        _refresh_chunk(ids[start : start + REFRESH_CHUNK], now)
 
 
 def _refresh_chunk(contact_ids: list, now: datetime) -> None:

@@ -639,3 +639,14 @@ def test_refresh_covers_more_contacts_than_one_round_trip(owner, monkeypatch):
     contacts = ContactFactory.create_batch(5, owner=owner, tier=Tier.PEER)
     log(owner, contacts, at(2026, 4, 1, 12))
     assert set(Contact.objects.values_list("next_follow_up_on", flat=True)) == {date(2026, 5, 1)}
+
+
+def test_a_settings_change_recomputes_schedules_not_the_touch_history(owner):
+    contact = ContactFactory(owner=owner, tier=Tier.CLOSE)
+    InteractionFactory(owner=owner, contacts=[contact])
+    followups.refresh_contact_schedule([contact.pk])
+    with CaptureQueriesContext(connection) as queries:
+        followups.refresh_owner_schedule(owner)
+    assert not any("LAG(" in q["sql"] for q in queries.captured_queries)
+    contact.refresh_from_db()
+    assert contact.interaction_count == 1 and contact.next_follow_up_on is not None
