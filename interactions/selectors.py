@@ -1,6 +1,8 @@
 """Reads for the interactions, gives/received/asks and mentorships pages. Every function filters
 by owner and loads what its rows show, so the query count does not grow with the rows."""
 
+import re
+
 from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.lookups import IsNull
 
@@ -12,7 +14,8 @@ from .models import FollowUp, Interaction, Mentorship, Support
 def interaction_list(
     owner, *, kind: str = "", q: str = "", contact_id: int | None = None
 ) -> QuerySet[Interaction]:
-    """The owner's interactions, newest first, with their contacts prefetched."""
+    """The owner's interactions, newest first, with their contacts prefetched; `q` found in
+    the summary, the notes or a contact's name (see `finds_word_starts`)."""
     queryset = Interaction.objects.filter(owner=owner)
     if kind:
         queryset = queryset.filter(kind=kind)
@@ -21,11 +24,7 @@ def interaction_list(
     if q:
         # On PostgreSQL the owner's trigram index finds a word that few summaries or notes hold
         # (migration 0009); a common one is tested as the page walks the history newest first.
-        queryset = queryset.filter(
-            Q(summary__icontains=q)
-            | Q(notes__icontains=q)
-            | _with_contact_named(owner, q)
-        )
+        queryset = queryset.filter(_text_holds(q) | _with_contact_named(owner, q))
     return (
         queryset.select_related("event")
         .prefetch_related(
@@ -33,6 +32,32 @@ def interaction_list(
         )
         .order_by("-occurred_at", "-id")
     )
+
+
+def finds_word_starts(q: str) -> bool:
+    """Whether the search `q` matches the start of words in summaries and notes rather than
+    anywhere: one or two letters or digits together (`zq`, `AI`, `c++`). A trigram index finds
+    three in a row anywhere, but fewer only where a word starts; and "ai" inside "email" or
+    "said" is seldom what someone typing two letters is after. Names match anywhere, as in the
+    contacts search (a name is short, and the account's names are read one by one anyway)."""
+    return bool(re.search(r"[^\W_]", q)) and not re.search(r"[^\W_]{3}", q)
+
+
+def _holds(field: str, q: str, value=str, *, lines: bool = False) -> Q:
+    """`field` holds `q` in any case: anywhere, or at the start of a word (the field's start,
+    after a space, after a line break where `lines`) when finds_word_starts(q)."""
+    if not finds_word_starts(q):
+        return Q(**{f"{field}__icontains": value(q)})
+    starts = Q(**{f"{field}__istartswith": value(q)}) | Q(**{f"{field}__icontains": value(" " + q)})
+    if lines:
+        starts |= Q(**{f"{field}__icontains": value("\n" + q)})
+    return starts
+
+
+def _text_holds(q: str) -> Q:
+    """The summary or the notes hold `q`; on PostgreSQL the owner's trigram index finds it
+    (migration 0009)."""
+    return _holds("summary", q) | _holds("notes", q, lines=True)
 
 
 # Up to this many contacts matching a search, their interactions are looked up by contact.

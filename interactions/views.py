@@ -54,7 +54,10 @@ def interaction_list(request):
     kind = kind if kind in InteractionKind.values else ""
     q = request.GET.get("q", "").strip()
     page, query = _page(request, selectors.interaction_list(request.user, kind=kind, q=q))
-    context = {"page": page, "query": query, "kind": kind, "q": q, "kinds": InteractionKind.choices}
+    context = {
+        "page": page, "query": query, "kind": kind, "q": q, "kinds": InteractionKind.choices,
+        "word_starts": selectors.finds_word_starts(q),
+    }
     template = "interactions/list.html#results" if is_htmx(request) else "interactions/list.html"
     return render(request, template, context)
 

@@ -132,6 +132,34 @@ def test_text_search_can_read_the_owners_trigram_index_on_postgresql(owner):
     assert any(owner_and + "(upper(notes)" in c for c in conditions), plan
 
 
+@pytest.mark.parametrize(
+    "q,word_starts",
+    [("zq", True), ("AI", True), ("x", True), ("c++", True), ("10%", True), ("a b", True),
+     ("kub", False), ("design review", False), ("%", False), ("--", False)],
+)
+def test_one_or_two_letters_or_digits_together_search_the_start_of_words(q, word_starts):
+    assert selectors.finds_word_starts(q) is word_starts
+
+
+def test_one_or_two_letters_find_the_words_that_start_with_them(owner):
+    """`ai` finds "AI" at the start, after a space or a line break, not inside "email"."""
+    first = InteractionFactory(owner=owner, summary="AI safety reading group")
+    after_space = InteractionFactory(owner=owner, summary="Coffee", notes="Their AI plans")
+    after_line = InteractionFactory(owner=owner, summary="Coffee", notes="Plans:\nai tooling")
+    InteractionFactory(owner=owner, summary="Sent an email", notes="She said hi again")
+    assert set(selectors.interaction_list(owner, q="ai")) == {first, after_space, after_line}
+
+
+def test_one_or_two_letters_find_names_anywhere_as_the_contacts_search_does(owner):
+    alan, sally = (ContactFactory(owner=owner, name=n) for n in ("Alan Turing", "Sally Ride"))
+    bob = ContactFactory(owner=owner, name="Bob Smith")
+    with_alan, with_sally = (
+        InteractionFactory(owner=owner, contacts=[c], summary="Coffee") for c in (alan, sally)
+    )
+    InteractionFactory(owner=owner, contacts=[bob], summary="Coffee")
+    assert set(selectors.interaction_list(owner, q="al")) == {with_alan, with_sally}
+
+
 def test_interaction_list_filters_by_kind(owner):
     call = InteractionFactory(owner=owner, kind="call")
     InteractionFactory(owner=owner, kind="coffee")

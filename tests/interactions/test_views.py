@@ -556,12 +556,13 @@ def test_interaction_list_broad_search_queries_do_not_grow_with_the_history(
     assert count_queries(owner_client, url, data={"q": "a"}) == few
 
 
-@pytest.mark.parametrize("q", ["bernetes", "lovelace", "zzqx"])
+@pytest.mark.parametrize("q", ["bernetes", "lovelace", "zzqx", "zq", "ku"])
 def test_interaction_list_narrow_search_queries_do_not_grow_with_the_history(
     owner_client, owner, q,
 ):
-    """A word a few conversations hold, a person's name, a word none holds: the same queries
-    with 3 matches among 3 conversations as with 63 among 123."""
+    """A word a few conversations hold, a person's name, a word none holds, two letters that
+    start no word and two that do: the same queries with 3 matches among 3 conversations as
+    with 63 among 123."""
     ada, bob = ContactFactory(owner=owner, name="Ada Lovelace"), ContactFactory(owner=owner)
     InteractionFactory.create_batch(3, owner=owner, contacts=[ada], summary="Kubernetes upgrade")
     url = reverse("interactions:list")
@@ -569,6 +570,16 @@ def test_interaction_list_narrow_search_queries_do_not_grow_with_the_history(
     InteractionFactory.create_batch(60, owner=owner, contacts=[ada], summary="Kubernetes upgrade")
     InteractionFactory.create_batch(60, owner=owner, contacts=[bob], summary="Lunch")
     assert count_queries(owner_client, url, data={"q": q}) == few
+
+
+def test_interaction_list_says_when_a_search_finds_the_start_of_words(owner_client, owner):
+    InteractionFactory(owner=owner, summary="AI reading group")
+    InteractionFactory(owner=owner, summary="Sent an email")
+    url = reverse("interactions:list")
+    short = owner_client.get(url, {"q": "ai"}, **HTMX).content.decode()
+    assert "AI reading group" in short and "Sent an email" not in short
+    assert "type a third" in short
+    assert "type a third" not in owner_client.get(url, {"q": "email"}).content.decode()
 
 
 def test_interaction_list_text_search_pages_its_few_matches_newest_first(owner_client, owner):
