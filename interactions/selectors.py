@@ -3,12 +3,19 @@ by owner and loads what its rows show, so the query count does not grow with the
 
 import re
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.lookups import IsNull
 
 from contacts.models import Contact
 
 from .models import FollowUp, Interaction, Mentorship, Support
+
+# A search's page is looked for among the owner's newest this many interactions first, and
+# with fewer matches than FEW_NEWEST_MATCHES there the word is rare in the account (under
+# 0.2 %) and read from the text's index (SearchResults).
+NEWEST_WINDOW = 5000
+FEW_NEWEST_MATCHES = 10
 
 
 def interaction_list(
@@ -16,22 +23,73 @@ def interaction_list(
 ) -> QuerySet[Interaction]:
     """The owner's interactions, newest first, with their contacts prefetched; `q` found in
     the summary, the notes or a contact's name (see `finds_word_starts`)."""
-    queryset = Interaction.objects.filter(owner=owner)
-    if kind:
-        queryset = queryset.filter(kind=kind)
-    if contact_id:
-        queryset = queryset.filter(contacts__id=contact_id)
+    queryset = _owned(owner, kind, contact_id)
     if q:
-        # On PostgreSQL the owner's trigram index finds a word that few summaries or notes hold
-        # (migration 0009); a common one is tested as the page walks the history newest first.
-        queryset = queryset.filter(_text_holds(q) | _with_contact_named(owner, q))
-    return (
-        queryset.select_related("event")
-        .prefetch_related(
-            Prefetch("contacts", queryset=Contact.objects.only("id", "name", "preferred_name"))
-        )
-        .order_by("-occurred_at", "-id")
+        named, _ = _with_contact_named(owner, q)
+        queryset = queryset.filter(_text_holds(q) | named)
+    return _shown(queryset)
+
+
+def interaction_results(
+    owner, *, kind: str = "", q: str = "", contact_id: int | None = None
+) -> "QuerySet[Interaction] | SearchResults":
+    """interaction_list for a page at a time (the interactions page): a search as
+    SearchResults, which reads the owner's newest interactions first."""
+    queryset = _owned(owner, kind, contact_id)
+    if not q:
+        return _shown(queryset)
+    named, by_ids = _with_contact_named(owner, q)
+    matching = _shown(queryset.filter(_text_holds(q) | named))
+    if not by_ids:
+        # A broad name, or a person's thousand conversations: tested row by row as the walk
+        # goes, which fills a page within the newest rows.
+        return matching
+    nth_newest = (
+        Interaction.objects.filter(owner=owner)
+        .order_by("-occurred_at")
+        .values("occurred_at")[NEWEST_WINDOW - 1 : NEWEST_WINDOW]
     )
+    rare = None
+    if re.search(r"[^\W_]", q):  # a letter or a digit: something the trigram index can find
+        rare = _shown(queryset.filter(_text_holds(q, as_unknown_word=True) | named)).order_by(
+            # An order no index gives, so that PostgreSQL cannot walk the history newest first
+            # and reads the matches from the text's index instead (occurred_at is never NULL).
+            F("occurred_at").desc(nulls_last=True), "-id"
+        )
+    return SearchResults(
+        matching, newest=matching.filter(occurred_at__gte=Subquery(nth_newest)), rare=rare
+    )
+
+
+class SearchResults:
+    """A search's results, sliced a page at a time by Paginator or UncountedPage.
+
+    PostgreSQL judges a word rare or common by every account's text together, and for a common
+    one walks the owner's history newest first until a page is full: a word that fills other
+    accounts' notes but not this one's walked all of a million interactions (1-2.5 s). So the page
+    is first looked for among the owner's NEWEST_WINDOW newest interactions (`newest`), a walk
+    with an end, where a common word fills it. With fewer than FEW_NEWEST_MATCHES there, the
+    word is rare in this account and the page is read from the text's trigram index (`rare`,
+    which PostgreSQL plans as for a word it knows nothing of); with more, from the whole list
+    as PostgreSQL plans it."""
+
+    def __init__(self, matching: QuerySet, *, newest: QuerySet, rare: QuerySet | None):
+        self.matching, self.newest, self.rare = matching, newest, rare
+
+    def count(self) -> int:
+        return self.matching.count()
+
+    def __getitem__(self, rows: slice) -> list[Interaction]:
+        start, stop = rows.start or 0, rows.stop
+        found = list(self.newest[start:stop])
+        if len(found) == stop - start:
+            return found
+        if found or start == 0:
+            few = start + len(found) < FEW_NEWEST_MATCHES
+        else:  # a page past the newest matches: how many there are
+            few = self.newest[:FEW_NEWEST_MATCHES].count() < FEW_NEWEST_MATCHES
+        source = self.rare if few and self.rare is not None else self.matching
+        return list(source[start:stop])
 
 
 def finds_word_starts(q: str) -> bool:
@@ -54,10 +112,36 @@ def _holds(field: str, q: str, value=str, *, lines: bool = False) -> Q:
     return starts
 
 
-def _text_holds(q: str) -> Q:
+def _unknown(text: str) -> RawSQL:
+    # A value PostgreSQL reads only when the query runs: it plans as for a word it knows
+    # nothing of (0.5 % of rows), not by its statistics of every account's text.
+    return RawSQL("SELECT %s", (text,))
+
+
+def _text_holds(q: str, *, as_unknown_word: bool = False) -> Q:
     """The summary or the notes hold `q`; on PostgreSQL the owner's trigram index finds it
     (migration 0009)."""
-    return _holds("summary", q) | _holds("notes", q, lines=True)
+    value = _unknown if as_unknown_word else str
+    return _holds("summary", q, value) | _holds("notes", q, value, lines=True)
+
+
+def _owned(owner, kind: str, contact_id: int | None) -> QuerySet[Interaction]:
+    queryset = Interaction.objects.filter(owner=owner)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if contact_id:
+        queryset = queryset.filter(contacts__id=contact_id)
+    return queryset
+
+
+def _shown(queryset: QuerySet[Interaction]) -> QuerySet[Interaction]:
+    return (
+        queryset.select_related("event")
+        .prefetch_related(
+            Prefetch("contacts", queryset=Contact.objects.only("id", "name", "preferred_name"))
+        )
+        .order_by("-occurred_at", "-id")
+    )
 
 
 # Up to this many contacts matching a search, their interactions are looked up by contact.
@@ -66,15 +150,18 @@ NAMED_CONTACTS_LOOKUP = 500
 NAMED_INTERACTIONS_BY_ID = 1000
 
 
-def _with_contact_named(owner, q: str) -> Q:
-    """Interactions with one of the owner's contacts whose name contains `q` (unbounded, it read
-    every account's). A rare name: their interactions' ids, which PostgreSQL reads through the
-    primary key beside the text's trigram index when few rows match (as a subquery it could
-    only test each row of the history: 0.8 s at 1,000,000 for a person's 100); past
+def _with_contact_named(owner, q: str) -> tuple[Q, bool]:
+    """Interactions with one of the owner's contacts whose name holds `q` anywhere, as the
+    contacts search reads it (unbounded, it read every account's), and whether they are named
+    by id. A rare name: their interactions' ids, which PostgreSQL reads through the primary
+    key beside the text's trigram index when few rows match (as a subquery it could only test
+    each row of the history: 0.8 s at 1,000,000 for a person's 100); past
     NAMED_INTERACTIONS_BY_ID of them, by contact. A broad name (a letter matches most of 30,000
     people, so most of a million interactions): tested row by row as the page walks the
     owner's interactions newest first, which fills a page after a few index lookups; as an IN
-    subquery PostgreSQL could not hash it and read it again for every row (30 s)."""
+    subquery PostgreSQL could not hash it and read it again for every row (30 s). No index
+    finds the names: each of the account's is tested (7-10 ms at 30,000 contacts); a trigram
+    index of them made a 50,000-row import take twice as long (docs/performance.md)."""
     named = list(
         Contact.objects.filter(owner=owner, name__icontains=q)
         .order_by()
@@ -85,15 +172,15 @@ def _with_contact_named(owner, q: str) -> Q:
         links = through.filter(contact_id__in=named).values_list("interaction_id", flat=True)
         ids = list(links[: NAMED_INTERACTIONS_BY_ID + 1])
         if len(ids) <= NAMED_INTERACTIONS_BY_ID:
-            return Q(pk__in=ids)
-        return Q(pk__in=links)
+            return Q(pk__in=ids), True
+        return Q(pk__in=links), False
     first_named = through.filter(
         interaction_id=OuterRef("pk"), contact__owner=owner, contact__name__icontains=q,
     ).values("pk")[:1]
     # The first such contact's link rather than EXISTS: PostgreSQL plans an EXISTS for the whole
     # list, not the page, so it hashed every match of the account first (a million links,
     # 1.1-1.5 s at 30,000 contacts); a subquery's value it can only read row by row (0.6 ms).
-    return Q(IsNull(Subquery(first_named), False))
+    return Q(IsNull(Subquery(first_named), False)), False
 
 
 def interaction_detail(owner) -> QuerySet[Interaction]:

@@ -53,7 +53,7 @@ def interaction_list(request):
     kind = request.GET.get("kind", "")
     kind = kind if kind in InteractionKind.values else ""
     q = request.GET.get("q", "").strip()
-    page, query = _page(request, selectors.interaction_list(request.user, kind=kind, q=q))
+    page, query = _page(request, selectors.interaction_results(request.user, kind=kind, q=q))
     context = {
         "page": page, "query": query, "kind": kind, "q": q, "kinds": InteractionKind.choices,
         "word_starts": selectors.finds_word_starts(q),

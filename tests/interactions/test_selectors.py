@@ -1,7 +1,10 @@
 """Reads for the interactions, supports and mentorships pages: owner scope, filters, grouping."""
 
+import datetime
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from interactions import selectors
 from interactions.models import Direction, Interaction, SupportStatus
@@ -148,6 +151,9 @@ def test_one_or_two_letters_find_the_words_that_start_with_them(owner):
     after_line = InteractionFactory(owner=owner, summary="Coffee", notes="Plans:\nai tooling")
     InteractionFactory(owner=owner, summary="Sent an email", notes="She said hi again")
     assert set(selectors.interaction_list(owner, q="ai")) == {first, after_space, after_line}
+    assert set(selectors.interaction_results(owner, q="ai")[0:10]) == {
+        first, after_space, after_line,
+    }
 
 
 def test_one_or_two_letters_find_names_anywhere_as_the_contacts_search_does(owner):
@@ -157,7 +163,119 @@ def test_one_or_two_letters_find_names_anywhere_as_the_contacts_search_does(owne
         InteractionFactory(owner=owner, contacts=[c], summary="Coffee") for c in (alan, sally)
     )
     InteractionFactory(owner=owner, contacts=[bob], summary="Coffee")
-    assert set(selectors.interaction_list(owner, q="al")) == {with_alan, with_sally}
+    assert set(selectors.interaction_results(owner, q="al")[0:10]) == {with_alan, with_sally}
+
+
+def _dated(owner, summaries, start=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)):
+    """Interactions a day apart in the order given, the last one newest."""
+    return [
+        InteractionFactory(owner=owner, summary=summary, occurred_at=start + datetime.timedelta(i))
+        for i, summary in enumerate(summaries)
+    ]
+
+
+def _page(results, start, stop):
+    with CaptureQueriesContext(connection) as ctx:
+        rows = results[start:stop]
+        for row in rows:
+            list(row.contacts.all())
+    interaction_queries = [
+        q["sql"] for q in ctx.captured_queries if 'FROM "interactions_interaction" ' in q["sql"]
+    ]
+    return rows, interaction_queries
+
+
+def test_search_finds_a_common_word_among_the_newest_interactions(owner, monkeypatch):
+    """A word that fills the page within the newest NEWEST_WINDOW is read there alone."""
+    monkeypatch.setattr(selectors, "NEWEST_WINDOW", 6)
+    rows = _dated(owner, ["Kubernetes talk", "Lunch"] * 6)
+    rows, queries = _page(selectors.interaction_results(owner, q="kubernetes"), 0, 3)
+    newest_talks = [r for r in reversed(Interaction.objects.order_by("occurred_at"))
+                    if r.summary == "Kubernetes talk"][:3]
+    assert rows == newest_talks
+    assert len(queries) == 1 and "NULLS LAST" not in queries[0]
+
+
+def test_search_reads_a_word_rare_among_the_newest_from_the_text_index(owner, monkeypatch):
+    """None (fewer than FEW_NEWEST_MATCHES) among the newest: the rare plan, newest first."""
+    monkeypatch.setattr(selectors, "NEWEST_WINDOW", 4)
+    old = _dated(owner, ["Kubernetes talk"] * 3 + ["Lunch"] * 4)[:3]
+    rows, queries = _page(selectors.interaction_results(owner, q="kubernetes"), 0, 51)
+    assert rows == old[::-1]
+    assert len(queries) == 2 and "NULLS LAST" in queries[1]
+    # PostgreSQL must not read the word: it is passed as a query of its own.
+    assert "(SELECT " in queries[1]
+
+
+def test_search_with_some_matches_among_the_newest_reads_the_whole_list(owner, monkeypatch):
+    monkeypatch.setattr(selectors, "NEWEST_WINDOW", 4)
+    monkeypatch.setattr(selectors, "FEW_NEWEST_MATCHES", 2)
+    talks = [r for r in _dated(owner, ["Kubernetes talk", "Lunch"] * 4)
+             if r.summary == "Kubernetes talk"]
+    rows, queries = _page(selectors.interaction_results(owner, q="kubernetes"), 0, 51)
+    assert rows == talks[::-1]
+    assert len(queries) == 2 and "NULLS LAST" not in queries[1]
+
+
+@pytest.mark.parametrize("summaries,rare", [
+    # None of the newest 4 match: the rare plan.
+    (["Kubernetes talk"] * 5 + ["Lunch"] * 4, True),
+    # All 4 do; the page from the 4th on goes past them.
+    (["Kubernetes talk"] * 9, False),
+    # 2 of them do, and the page starts past both: they are counted.
+    (["Kubernetes talk"] * 5 + ["Lunch", "Kubernetes talk"] * 2, False),
+])
+def test_a_later_page_of_a_search_counts_the_matches_among_the_newest(
+    owner, monkeypatch, summaries, rare,
+):
+    monkeypatch.setattr(selectors, "NEWEST_WINDOW", 4)
+    monkeypatch.setattr(selectors, "FEW_NEWEST_MATCHES", 2)
+    talks = [r for r in _dated(owner, summaries) if r.summary == "Kubernetes talk"][::-1]
+    rows, queries = _page(selectors.interaction_results(owner, q="kubernetes"), 3, 6)
+    assert rows == talks[3:6]
+    assert ("NULLS LAST" in queries[-1]) is rare
+
+
+def test_search_results_count_every_match(owner):
+    _dated(owner, ["Kubernetes talk", "Lunch"] * 3)
+    assert selectors.interaction_results(owner, q="kubernetes").count() == 3
+
+
+def test_a_broad_name_search_is_the_list_read_newest_first(owner, monkeypatch):
+    monkeypatch.setattr(selectors, "NAMED_CONTACTS_LOOKUP", 1)
+    for name in ("Ada", "Alan"):
+        ContactFactory(owner=owner, name=name)
+    results = selectors.interaction_results(owner, q="a")
+    assert str(results.query) == str(selectors.interaction_list(owner, q="a").query)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="pg_trgm and btree_gin are PostgreSQL's"
+)
+def test_a_word_other_accounts_use_a_lot_is_read_from_the_owners_trigram_index(
+    owner, stranger, monkeypatch,
+):
+    """PostgreSQL's statistics of the text are every account's: where a word fills a stranger's
+    notes, the list's own query walks the owner's history newest first (2.5 s for a million);
+    the rare plan reads the owner's few matches from the trigram index whatever they say."""
+    monkeypatch.setattr(selectors, "NEWEST_WINDOW", 100)
+    Interaction.objects.bulk_create(
+        Interaction(owner=stranger, summary="Kubernetes rollout", notes="Kubernetes again")
+        for _ in range(20000)
+    )
+    Interaction.objects.bulk_create(Interaction(owner=owner, summary="Coffee") for _ in range(5000))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE interactions_interaction")
+    results = selectors.interaction_results(owner, q="kubernetes")
+
+    def plan(queryset):
+        sql, params = queryset[:51].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN {sql}", params)
+            return "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "interaction_owner_text_trgm" not in plan(results.matching)
+    assert "Bitmap Index Scan on interaction_owner_text_trgm" in plan(results.rare)
 
 
 def test_interaction_list_filters_by_kind(owner):

@@ -572,6 +572,29 @@ def test_interaction_list_narrow_search_queries_do_not_grow_with_the_history(
     assert count_queries(owner_client, url, data={"q": q}) == few
 
 
+def test_interaction_list_common_word_queries_do_not_grow_with_the_history(
+    owner_client, owner, monkeypatch,
+):
+    """A word that fills the page among the newest interactions: read there, whatever lies
+    beyond them."""
+    monkeypatch.setattr("interactions.selectors.NEWEST_WINDOW", 60)
+    bob = ContactFactory(owner=owner)
+    start = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+    for day in range(60):
+        InteractionFactory(
+            owner=owner, contacts=[bob], summary="Kubernetes upgrade",
+            occurred_at=start + datetime.timedelta(days=day),
+        )
+    url = reverse("interactions:list")
+    few = count_queries(owner_client, url, data={"q": "kubernetes"})
+    InteractionFactory.create_batch(
+        60, owner=owner, contacts=[bob], summary="Lunch", occurred_at=start,
+    )
+    body = owner_client.get(url, {"q": "kubernetes"}).content.decode()
+    assert body.count('class="badge accent"') == 50 and "Next →" in body
+    assert count_queries(owner_client, url, data={"q": "kubernetes"}) == few
+
+
 def test_interaction_list_says_when_a_search_finds_the_start_of_words(owner_client, owner):
     InteractionFactory(owner=owner, summary="AI reading group")
     InteractionFactory(owner=owner, summary="Sent an email")
