@@ -21,12 +21,12 @@ OWED_SHOWN = 10
 def _cards_context(user, profile, today, now) -> dict:
     """What the cached cards show: strength, balance, dormant and revived ties, diversity and
     rhythm."""
-    _, average_strength = insights.strength_summary(user)
+    diversity = insights.diversity(user, profile)
     balance = insights.balance(user, limit=OWED_SHOWN)
     rhythm = insights.rhythm(user, today, profile.zone)
     return {
         "strongest": [(c, c.strength) for c in insights.strongest_ties(user, limit=10)],
-        "average_strength": average_strength,
+        "average_strength": diversity.average_strength,
         "strength_explanation": insights.STRENGTH_EXPLANATION,
         "balance": balance,
         "owed": balance.give_before_you_ask,
@@ -35,7 +35,7 @@ def _cards_context(user, profile, today, now) -> dict:
         "revived_window_days": insights.REVIVED_WINDOW_DAYS,
         "dormant_after_days": insights.DORMANT_AFTER_DAYS,
         "dormant_min_touches": insights.DORMANT_MIN_TOUCHES,
-        "diversity": insights.diversity(user, profile),
+        "diversity": diversity,
         "rhythm": rhythm,
         "weeks_chart": bar_chart(
             [b.count for b in rhythm.weeks],
