@@ -352,16 +352,36 @@ class Contact(ContactLabels, models.Model):
                 ],
                 name="contact_owner_search",
             ),
+            # The mix of active contacts (interactions.insights.mix.diversity: a count per
+            # circle and discipline, the top companies, the average strength), read on the
+            # insights page after every write. Narrower than contact_owner_search (no
+            # search_text) and active rows only: 3.7 ms instead of 8.5 to count 30,000 contacts.
+            models.Index(
+                fields=["owner"],
+                include=["circle", "discipline", "company", "department", "strength"],
+                condition=Q(archived=False),
+                name="contact_owner_mix",
+            ),
             # The strongest ties (interactions.insights.strongest_ties), read top down; only
             # contacts with some strength, so an import of new contacts does not write it.
             models.Index(
                 F("owner"), F("strength").desc(), name="contact_strongest",
                 condition=Q(archived=False, strength__gt=0),
             ),
-            # The few contacts with a revival (interactions.insights.ties.revived_ties).
+            # The contacts with a revival (interactions.insights.ties.revived_ties), with what
+            # it sorts them by, so the top ten are picked from the index alone.
             models.Index(
                 fields=["owner", "revived_at"], name="contact_revived",
-                condition=Q(revived_at__isnull=False),
+                include=["quiet_since", "name"], condition=Q(revived_at__isnull=False),
+            ),
+            # The candidates for dormant ties (interactions.insights.ties.dormant_ties): active
+            # contacts with some history, by last conversation, with what they are sorted by.
+            # The top ten are picked from the index alone: 3,400 candidates at 30,000 contacts
+            # read 3,568 pages of rows without it.
+            models.Index(
+                fields=["owner", "last_interaction_at"], name="contact_dormant",
+                include=["interaction_count", "name"],
+                condition=Q(archived=False, interaction_count__gte=3),
             ),
             # The list's name order, and a search of names (the interactions search's contacts
             # named like its words): the id beside each name (PostgreSQL's INCLUDE) lets that

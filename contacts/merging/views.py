@@ -5,7 +5,6 @@ loaded by id and owner, else 404 (get_owned_or_404; the pick screen's selectors.
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -79,11 +78,12 @@ def duplicates(request):
     found = stored.last_found(request.user)
     page = Paginator(range(found.count), stored.PAGE_SIZE).get_page(request.GET.get("page"))
 
-    def render_pairs(slug, csrf_token):
+    def pairs_context():
         pairs = with_contacts(request.user, stored.page_of(request.user, found, page.number - 1))
-        context = {"pairs": pairs, "page": page, "found": found}
-        return render_to_string("contacts/merging/duplicates.html#pairs", context, request)
+        return {"pairs": pairs, "page": page, "found": found}
 
     slug = f"duplicates:{found.generation}:{found.stale:d}:{page.number}"
-    pairs = fragment_cache.cards_html(request, timezone.localdate(), [slug], render_pairs)[slug]
+    pairs = fragment_cache.partial(
+        request, timezone.localdate(), slug, "contacts/merging/duplicates.html#pairs", pairs_context
+    )
     return render(request, "contacts/merging/duplicates.html", {"pairs": pairs})
