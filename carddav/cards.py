@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from contacts.importing.matching import MatchIndex, contact_keys
-from contacts.importing.normalize import norm_linkedin, norm_phone
+from contacts.importing.matching import MatchIndex
+from contacts.importing.normalize import contact_keys, norm_linkedin, norm_phone
 from contacts.dates.models import ImportantDate
 from contacts.dates.services import replace_dates, set_important_date
 from contacts.phones import phone_key

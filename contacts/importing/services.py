@@ -24,13 +24,14 @@ from ..services import get_profile
 from . import bulk
 from .cells import check_record
 from .idmap import IdMap
-from .matching import ContactState, MatchIndex, load_states, record_keys
-from .normalize import conflicts, record_names, same_person
+from .matching import MatchIndex
+from .normalize import conflicts, record_keys, record_names, same_person
 from .parsers import auto_mapping, mapping_is_usable, parse
 from .records import NEW_FIELDS, ContactRecord, ParsedRow
 from .results import ImportSummary, RowResult, Status
 from .shelf import Shelf
 from .sniff import Format, ImportFileError, norm_header, sniff
+from .states import ContactState, load_states
 
 # Rows per batch: each batch costs a few round trips (its reads, its ids), and its writes run
 # while the next is read. 5,000 took a 50,000-row import 6% less time than 2,000 (fewer round
