@@ -13,6 +13,7 @@ import operator
 from ..models import ContactKind
 from ..names import name_keys
 from .cells import _PLAIN_EMAIL, MAX_LENGTHS
+from .importer import Importer
 from .normalize import (
     _LINKEDIN,
     LINKEDIN,
@@ -25,7 +26,6 @@ from .normalize import (
 from .parsers import LINKEDIN_FIELDS, LinkedInRows, iter_csv, linkedin_how_we_met
 from .records import TEXT_FIELDS, ContactRecord, ParsedRow
 from .results import RowResult, Status
-from .services import Importer
 from .states import ContactState
 
 # The checks `check_record` makes, in the form a LinkedIn row needs: a row that passes them
