@@ -139,10 +139,12 @@ def _refresh_chunk(contact_ids: list, now: datetime) -> None:
         contacts, ["last_interaction_at", "next_follow_up_on"], batch_size=1000
     )
     if silenced:
-        # Archived or "no reminders": nothing left to nag about.
+        # Archived or "no reminders": nothing left to nag about. Closed by the app, not by the
+        # user, so no closed_at: it is not an anchor that restarts the cadence (the next
+        # recomputation would otherwise push the date one cadence later each time).
         FollowUp.objects.filter(
             contact_id__in=silenced, reason=FollowUpReason.CADENCE, status__in=OPEN_STATUSES
-        ).update(status=FollowUpStatus.DISMISSED, snoozed_until=None, closed_at=now)
+        ).update(status=FollowUpStatus.DISMISSED, snoozed_until=None, closed_at=None)
     if unscheduled:
         # The tier was cleared: an untouched cadence reminder goes, as for a longer cadence.
         FollowUp.objects.filter(
