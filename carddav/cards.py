@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from contacts.importing.matching import MatchIndex
-from contacts.importing.normalize import contact_keys, norm_linkedin, norm_phone
+from contacts.importing.normalize import PHONE, contact_keys, norm_linkedin, norm_phone
 from contacts.dates.models import ImportantDate
 from contacts.dates.services import replace_dates, set_important_date
 from contacts.phones import phone_key
 from contacts.models import Contact, ContactEmail, ContactPhone
-from contacts.services import create_contact, update_contact
+from contacts.services import create_contact, get_profile, update_contact
 
 from . import sync
 from .models import Card
@@ -106,7 +106,8 @@ def _matching_contact(owner, phone: reading.PhoneCard) -> Contact | None:
     keys = contact_keys(
         [email for _, email in phone.emails], norm_linkedin(phone.linkedin_url or "")
     )
-    keys += [("phone", key) for _, number in phone.phones if (key := phone_key(number))]
+    region = get_profile(owner).phone_region
+    keys += [PHONE + key for _, number in phone.phones if (key := phone_key(number, region))]
     ref, _ = MatchIndex(owner).lookup(keys)
     if not isinstance(ref, int):
         return None

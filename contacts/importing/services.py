@@ -19,7 +19,6 @@ from .parsers import auto_mapping, mapping_is_usable
 from .results import ImportSummary, RowResult
 from .sniff import Format, ImportFileError, norm_header, sniff
 from .writes import BATCH_SIZE
-from .writes import new_contact_defaults  # noqa: F401 (network_crm/bench/imports.py reads it here)
 
 
 @contextmanager
