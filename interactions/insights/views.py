@@ -5,7 +5,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from contacts.models import Contact
 from contacts.services import get_profile
 from network_crm import fragment_cache
 
@@ -67,14 +66,11 @@ def insights_page(request):
         request, today, "insights-cards", "interactions/insights/insights.html#insights_cards",
         lambda: _cards_context(user, profile, today, now),
     )
-    # The page's heading counts live rows; the cached cards may be a few minutes old.
-    active = Contact.objects.filter(owner=user, archived=False).count()
     return render(
         request,
         "interactions/insights/insights.html",
         {
             "today": today,
-            "active_contacts": active,
             # The dashboard's daily pick (cached), so both pages name the same person all day.
             "suggestion": one_person(user, profile, today),
             "cards": cards,
