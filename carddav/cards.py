@@ -6,16 +6,18 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from contacts.importing.matching import MatchIndex, contact_keys
-from contacts.importing.normalize import norm_linkedin, norm_phone
+from contacts.importing.matching import MatchIndex
+from contacts.importing.normalize import PHONE, contact_keys, norm_linkedin, norm_phone
 from contacts.dates.models import ImportantDate
 from contacts.dates.services import replace_dates, set_important_date
 from contacts.phones import phone_key
 from contacts.models import Contact, ContactEmail, ContactPhone
-from contacts.services import create_contact, update_contact
+from contacts.services import create_contact, get_profile, update_contact
 
-from . import sync, vcard
+from . import sync
 from .models import Card
+from .vcard import reading, writing
+from .vcard.dates import CARD_DATE_KINDS
 
 
 def live_cards(owner):
@@ -40,7 +42,7 @@ def render_cards(cards: list[Card], version: str | None = None) -> dict[int, str
     dates: dict[int, list] = {}
     if contact_ids:
         for row in ImportantDate.objects.filter(
-            contact_id__in=contact_ids, kind__in=vcard.CARD_DATE_KINDS, label=""
+            contact_id__in=contact_ids, kind__in=CARD_DATE_KINDS, label=""
         ).order_by("id"):
             dates.setdefault(row.contact_id, []).append(row)
         for contact_id, label, email in ContactEmail.objects.filter(
@@ -66,7 +68,7 @@ def render_cards(cards: list[Card], version: str | None = None) -> dict[int, str
         contact = contacts.get(card.contact_id)
         if contact is None:
             continue
-        texts[card.pk] = vcard.render(
+        texts[card.pk] = writing.render(
             card,
             contact,
             emails.get(contact.pk, ()),
@@ -97,14 +99,15 @@ def _free_uid(owner, uid: str, keep: Card | None) -> None:
     Card.objects.filter(pk=clash.pk).update(uid=f"{uid}#deleted-{clash.pk}"[:255])
 
 
-def _matching_contact(owner, phone: vcard.PhoneCard) -> Contact | None:
+def _matching_contact(owner, phone: reading.PhoneCard) -> Contact | None:
     """The existing contact a new card is, matched as an import matches a row: by a strong
     identifier (email, LinkedIn address, phone number), never by name alone
     (contacts.importing.matching)."""
     keys = contact_keys(
         [email for _, email in phone.emails], norm_linkedin(phone.linkedin_url or "")
     )
-    keys += [("phone", key) for _, number in phone.phones if (key := phone_key(number))]
+    region = get_profile(owner).phone_region
+    keys += [PHONE + key for _, number in phone.phones if (key := phone_key(number, region))]
     ref, _ = MatchIndex(owner).lookup(keys)
     if not isinstance(ref, int):
         return None
@@ -145,7 +148,7 @@ def put_card(owner, name: str, text: str, existing: Card | None) -> Card:
     An edit updates the same contact (only the fields a phone knows); a new card is matched
     like an import and, when it is someone the CRM has, fills that contact's blanks and
     replaces its old card (reported deleted at the next sync) — never a duplicate contact."""
-    phone = vcard.parse(text)  # InvalidCard before anything is written
+    phone = reading.parse(text)  # InvalidCard before anything is written
     book = sync.locked_book(owner)
     uid = phone.uid or (existing.uid if existing else sync.new_card_name()[0])
     _free_uid(owner, uid, existing)
@@ -162,12 +165,12 @@ def put_card(owner, name: str, text: str, existing: Card | None) -> Card:
     if contact is not None:
         contact = update_contact(contact, {**data, "archived": False})
         # The phone's card is the whole truth about its birthday and anniversary.
-        replace_dates(contact, vcard.CARD_DATE_KINDS, phone.dates)
+        replace_dates(contact, CARD_DATE_KINDS, phone.dates)
     else:
         contact = _matching_contact(owner, phone)
         if contact is None:
             contact = create_contact(owner, data)
-            replace_dates(contact, vcard.CARD_DATE_KINDS, phone.dates)
+            replace_dates(contact, CARD_DATE_KINDS, phone.dates)
         else:
             contact = update_contact(contact, {**_fill_blanks(contact, data), "archived": False})
             _add_missing_dates(contact, phone.dates)

@@ -223,12 +223,18 @@ def _row_details(contact_ids: list[int]) -> list[tuple]:
         return cursor.fetchall()
 
 
+def matching_contacts(owner, q: str) -> QuerySet[Contact]:
+    """The owner's contacts, archived ones too, matching `q` as the contacts search does (by
+    name, phonetic too, company, email or tag): two queries whatever the number of matches."""
+    return _matching(Contact.objects.filter(owner=owner), owner, q)
+
+
 def search_contacts(owner, q: str, *, limit: int = 10, exclude_ids=()) -> list[Contact]:
     """Active contacts matching `q` by name (phonetic too), company, email or tag, for pickers."""
     q = (q or "").strip()
     if not q:
         return []
-    queryset = _matching(Contact.objects.filter(owner=owner, archived=False), owner, q)
+    queryset = matching_contacts(owner, q).filter(archived=False)
     if exclude_ids:
         queryset = queryset.exclude(pk__in=exclude_ids)
     return list(queryset.order_by("name", "id").prefetch_related("emails")[:limit])

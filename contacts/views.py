@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -102,7 +101,7 @@ def contact_list(request):
     # Today in the zone the middleware activated (the user's), for the "due now" filter.
     today = timezone.localdate()
 
-    def render_results(slug, csrf_token):
+    def results_context():
         queryset = selectors.contact_list(request.user, **filters, today=today)
         page = page_of(queryset, request.GET.get("page"), PAGE_SIZE, count_up_to=COUNT_UP_TO)
         page.object_list = selectors.with_row_details(page.object_list)
@@ -121,13 +120,13 @@ def contact_list(request):
                 (name, SORTING_CHOICES[name]) for name in BulkActionForm.SORTING_ACTIONS
             ],
             "list_url": request.get_full_path(),
-            "csrf_token": csrf_token,
         }
-        return render_to_string("contacts/list.html#results", context, request)
+        return context
 
     query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
-    slug = f"contacts:{query}"
-    results = fragment_cache.cards_html(request, today, [slug], render_results)[slug]
+    results = fragment_cache.partial(
+        request, today, f"contacts:{query}", "contacts/list.html#results", results_context
+    )
     if is_htmx(request):
         return HttpResponse(results)
     context = {

@@ -4,6 +4,7 @@ each scanner re-reads the database, so a lost message is made up by the next tic
 import logging
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -80,6 +81,16 @@ def send_digest(self, digest_id: int) -> str:
             return "failed"
         logger.warning("digest %s: %s; retry %s", digest_id, exc, self.request.retries + 1)
         raise self.retry(exc=exc, countdown=digests.retry_delay(self.request.retries))
+
+
+@shared_task(ignore_result=True)
+def refresh_owner_schedule(user_id: int) -> None:
+    """Move every contact's next follow-up to the user's current time zone and cadences (queued
+    by a Settings save). Idempotent: several saves recompute from the last one; a user deleted
+    meanwhile is skipped."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is not None:
+        followups.refresh_owner_schedule(user)
 
 
 @shared_task(ignore_result=True)

@@ -1,10 +1,12 @@
-"""Typed readers for settings taken from environment variables.
+"""Typed readers for settings taken from environment variables, and the keys `make run` keeps
+in the data folder for when their variable is unset.
 
 Each helper fails loudly (ImproperlyConfigured) on a value it cannot parse, so a typo in a
 deployment stops the process at start-up instead of silently falling back to a default.
 """
 
 import os
+from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -94,3 +96,22 @@ def env_phone_region(name: str, default: str) -> str:
             f"{name} must be a two-letter region code such as US, GB or DE, got {value!r}"
         )
     return value
+
+
+def local_key(data_dir: Path, name: str) -> str | None:
+    """A key that `make run` keeps in the data folder (secret_key, encryption_key,
+    vapid_private_key), read when its environment variable is unset, so `manage.py` commands
+    work as written in a checkout set up by `make run`. Settings never create these files
+    (except the secret key under DJANGO_DEBUG=1), and a file other users may read is refused.
+    Deployments set the variables: docker-compose.yml requires DJANGO_SECRET_KEY, and the image's
+    data folder (/data) starts empty (docs/configuration.md, "Keys")."""
+    path = data_dir / name
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if mode & 0o077:
+        raise ImproperlyConfigured(
+            f"{path} may be read by other users: `chmod 600 {path}`, or set the variable instead."
+        )
+    return path.read_text().strip() or None

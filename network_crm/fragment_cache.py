@@ -25,6 +25,7 @@ import secrets
 from django.core.cache import cache
 from django.db import transaction
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 logger = logging.getLogger(__name__)
@@ -153,6 +154,17 @@ def cards_html(request, today, slugs, render) -> dict[str, str]:
         slug: mark_safe(found[key].replace(CSRF_PLACEHOLDER, token))  # noqa: S308
         for slug, key in keys.items()
     }
+
+
+def partial(request, today, slug: str, template: str, context) -> str:
+    """The user's partial `template` ("page.html#partial") named `slug`, from the cache while
+    their rows are unchanged; else rendered with `context()` and kept. `context` is a function,
+    so a cached visit never builds what the partial shows."""
+
+    def render(slug, csrf_token):
+        return render_to_string(template, context() | {"csrf_token": csrf_token}, request)
+
+    return cards_html(request, today, [slug], render)[slug]
 
 
 class FragmentCacheMiddleware:

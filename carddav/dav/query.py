@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass, field
 
-from ..vcard import InvalidCard, _split_line, content_lines, unescape
+from ..vcard.syntax import InvalidCard, content_lines, split_line, unescape
 from .xml import CARD, qname
 
 COLLATIONS = {"i;unicode-casemap", "i;ascii-casemap", "i;octet"}
@@ -115,7 +115,7 @@ def card_matches(text: str, test: Filter) -> bool:
     if not test.props:
         return True
     try:
-        lines = [_split_line(raw) for raw in content_lines(text)]
+        lines = [split_line(raw) for raw in content_lines(text)]
     except InvalidCard:
         return False
     combine = all if test.allof else any

@@ -14,7 +14,7 @@ from .. import cards as card_service
 from ..auth import REALM, Refused, authenticate
 from ..selectors import cards_with_times
 from ..sync import reconcile
-from ..vcard import InvalidCard
+from ..vcard.syntax import InvalidCard
 from . import props
 from .reports import report
 from .xml import (

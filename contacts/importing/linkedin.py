@@ -13,12 +13,20 @@ import operator
 from ..models import ContactKind
 from ..names import name_keys
 from .cells import _PLAIN_EMAIL, MAX_LENGTHS
-from .matching import LINKEDIN, ContactState, contact_keys, record_keys
-from .normalize import _LINKEDIN, linkedin_key, norm_email, record_names
+from .importer import Importer
+from .normalize import (
+    _LINKEDIN,
+    LINKEDIN,
+    contact_keys,
+    linkedin_key,
+    norm_email,
+    record_keys,
+    record_names,
+)
 from .parsers import LINKEDIN_FIELDS, LinkedInRows, iter_csv, linkedin_how_we_met
 from .records import TEXT_FIELDS, ContactRecord, ParsedRow
 from .results import RowResult, Status
-from .services import Importer
+from .states import ContactState
 
 # The checks `check_record` makes, in the form a LinkedIn row needs: a row that passes them
 # passes `check_record` unchanged; one that does not takes the general path, which leaves

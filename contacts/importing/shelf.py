@@ -16,7 +16,7 @@ import os
 import tempfile
 
 from .idmap import IdMap
-from .matching import ContactState
+from .states import ContactState
 
 _LENGTH = 4
 # Bytes read at once: a LinkedIn row's entry takes about 200, a vCard's with notes more.

@@ -2,8 +2,8 @@
 
 plan.py says what a merge keeps field by field, relations.py moves every row that points at a
 contact (through Django's relation metadata, so contacts never names the apps built on it),
-services.py merges, duplicates.py finds the likely pairs and stored.py keeps what it found, views.py and urls.py are the screens
-under /data/.
+services.py merges, duplicates.py finds the likely pairs and stored.py keeps what it found,
+selectors.py reads what the pick screen shows, views.py and urls.py are the screens under /data/.
 """
 
 from .duplicates import DuplicatePair, possible_duplicates

@@ -1,12 +1,10 @@
 """The merge screens under /data/: pick the other contact, see field by field what is kept
 (choosing where the two differ), merge; and the possible-duplicates page. Every contact is
-loaded through get_owned_or_404."""
+loaded by id and owner, else 404 (get_owned_or_404; the pick screen's selectors.py)."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -14,7 +12,7 @@ from network_crm import fragment_cache
 
 from ..access import get_owned_or_404
 from ..models import Contact
-from . import stored
+from . import selectors, stored
 from .duplicates import with_contacts
 from .forms import MergeChoicesForm
 from .plan import MergeError, plan_merge
@@ -29,25 +27,14 @@ def _contact(request, pk):
     )
 
 
-def _pick(request, contact):
+def _pick(request, pk):
     query = request.GET.get("q", "").strip()
-    candidates = []
-    if query:
-        candidates = list(
-            Contact.objects.filter(owner=request.user)
-            .exclude(pk=contact.pk)
-            .filter(
-                Q(name__icontains=query)
-                | Q(company__icontains=query)
-                | Q(emails__email__icontains=query)
-            )
-            .distinct()
-            .order_by("name")[:SEARCH_LIMIT]
-        )
-    found = stored.last_found(request.user)
-    others = stored.partners_of(request.user, found, contact.pk)
-    in_bulk = Contact.objects.filter(owner=request.user).in_bulk(others) if others else {}
-    suggestions = [in_bulk[pk] for pk in others if pk in in_bulk]
+    others = stored.partners_of(request.user, stored.last_found(request.user), pk)
+    contact, suggestions = selectors.contact_and_partners(request.user, pk, others)
+    candidates = (
+        selectors.merge_candidates(request.user, query, contact.pk, limit=SEARCH_LIMIT)
+        if query else []
+    )
     return render(
         request,
         "contacts/merging/pick.html",
@@ -58,11 +45,11 @@ def _pick(request, contact):
 @require_http_methods(["GET", "POST"])
 def merge(request, pk):
     """Pick the other contact, see field by field what is kept, choose, and merge."""
-    contact = _contact(request, pk)
     data = request.POST if request.method == "POST" else request.GET
     other_id = data.get("other")
     if not other_id or not str(other_id).isdigit():
-        return _pick(request, contact)
+        return _pick(request, pk)
+    contact = _contact(request, pk)
     other = _contact(request, int(other_id))
     keep = data.get("keep") or str(contact.pk)
     survivor, merged = (other, contact) if keep == str(other.pk) else (contact, other)
@@ -91,11 +78,12 @@ def duplicates(request):
     found = stored.last_found(request.user)
     page = Paginator(range(found.count), stored.PAGE_SIZE).get_page(request.GET.get("page"))
 
-    def render_pairs(slug, csrf_token):
+    def pairs_context():
         pairs = with_contacts(request.user, stored.page_of(request.user, found, page.number - 1))
-        context = {"pairs": pairs, "page": page, "found": found}
-        return render_to_string("contacts/merging/duplicates.html#pairs", context, request)
+        return {"pairs": pairs, "page": page, "found": found}
 
     slug = f"duplicates:{found.generation}:{found.stale:d}:{page.number}"
-    pairs = fragment_cache.cards_html(request, timezone.localdate(), [slug], render_pairs)[slug]
+    pairs = fragment_cache.partial(
+        request, timezone.localdate(), slug, "contacts/merging/duplicates.html#pairs", pairs_context
+    )
     return render(request, "contacts/merging/duplicates.html", {"pairs": pairs})

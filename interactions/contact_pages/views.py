@@ -6,7 +6,6 @@ templates stay with the contacts' (templates/contacts/detail.html, event_detail.
 from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,13 +36,11 @@ def contact_detail(request, pk):
         return render(request, "contacts/detail.html#timeline", context)
     history = "all" if request.GET.get("history") == "all" else "recent"
 
-    def render_body(slug, csrf_token):
-        context = _detail_context(request, contact) | {"csrf_token": csrf_token}
-        return render_to_string("contacts/detail.html#body", context, request)
-
     # The user's zone is active (UserTimeZoneMiddleware): today costs no profile query.
-    slug = f"contact:{contact.pk}:{history}"
-    body = fragment_cache.cards_html(request, timezone.localdate(), [slug], render_body)[slug]
+    body = fragment_cache.partial(
+        request, timezone.localdate(), f"contact:{contact.pk}:{history}",
+        "contacts/detail.html#body", lambda: _detail_context(request, contact),
+    )
     return render(request, "contacts/detail.html", {"contact": contact, "body": body})
 
 

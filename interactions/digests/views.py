@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_not_required
 from django.core import signing
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.csp import CSP
 from django.views.decorators.cache import never_cache
@@ -39,12 +38,13 @@ def digest_preview(request):
     now = timezone.now()
     today = followups.local_today(profile, now)
 
-    def render_digest(slug, csrf_token):
+    def digest_context():
         context = digests.build_digest(request.user, now, profile=profile, links=False)
-        context["text"] = digests.digest_text(context)
-        return render_to_string("interactions/digests/preview.html#digest", context)
+        return context | {"text": digests.digest_text(context)}
 
-    digest = fragment_cache.cards_html(request, today, [PREVIEW], render_digest)[PREVIEW]
+    digest = fragment_cache.partial(
+        request, today, PREVIEW, "interactions/digests/preview.html#digest", digest_context
+    )
     return render(
         request,
         "interactions/digests/preview.html",

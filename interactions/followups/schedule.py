@@ -3,10 +3,12 @@
 
 from datetime import date, datetime, timedelta
 
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from contacts.models import Contact, Profile
+from network_crm import fragment_cache
 
 from ..insights.ties import store_touch_history
 from ..models import FollowUp, FollowUpReason, FollowUpStatus
@@ -64,10 +66,22 @@ def refresh_contact_schedule(contact_ids, *, now: datetime | None = None) -> Non
 
 
 def refresh_owner_schedule(owner) -> None:
-    """Recompute every contact's next follow-up, after the user's time zone or tier cadences
-    changed (their interactions did not: the touch history stays as stored)."""
-    ids = list(Contact.objects.filter(owner=owner).values_list("pk", flat=True))
-    _refresh_schedules(ids, timezone.now())
+    """Recompute every contact's next follow-up from the current Profile, after the user's time
+    zone or tier cadences changed (their interactions did not: the touch history stays as
+    stored). Run by the worker (interactions.tasks.refresh_owner_schedule); idempotent."""
+    ids = list(Contact.objects.filter(owner=owner).order_by("pk").values_list("pk", flat=True))
+    now = timezone.now()
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        chunk = ids[start : start + REFRESH_CHUNK]
+        with transaction.atomic():
+            # Seconds of work in the background: a conversation logged meanwhile recomputes its
+            # contacts too, and the row locks make that write land after this chunk's, not
+            # under it (it would otherwise be overwritten with the schedule read before it).
+            locked = Contact.objects.filter(pk__in=chunk).order_by("pk").select_for_update()
+            list(locked.values_list("pk", flat=True))
+            _refresh_chunk(chunk, now)
+    # bulk_update and .update() send no signal: the cached cards showed the old due dates.
+    fragment_cache.invalidate(owner.pk)
 
 
 def _refresh_schedules(ids: list, now: datetime) -> None:
@@ -125,10 +139,12 @@ def _refresh_chunk(contact_ids: list, now: datetime) -> None:
         contacts, ["last_interaction_at", "next_follow_up_on"], batch_size=1000
     )
     if silenced:
-        # Archived or "no reminders": nothing left to nag about.
+        # Archived or "no reminders": nothing left to nag about. Closed by the app, not by the
+        # user, so no closed_at: it is not an anchor that restarts the cadence (the next
+        # recomputation would otherwise push the date one cadence later each time).
         FollowUp.objects.filter(
             contact_id__in=silenced, reason=FollowUpReason.CADENCE, status__in=OPEN_STATUSES
-        ).update(status=FollowUpStatus.DISMISSED, snoozed_until=None, closed_at=now)
+        ).update(status=FollowUpStatus.DISMISSED, snoozed_until=None, closed_at=None)
     if unscheduled:
         # The tier was cleared: an untouched cadence reminder goes, as for a longer cadence.
         FollowUp.objects.filter(

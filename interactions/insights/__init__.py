@@ -16,7 +16,6 @@ from .strength import (
     recompute_strength,
     strength_from_raw,
     strength_scores,
-    strength_summary,
     strongest_ties,
 )
 from .ties import (
@@ -58,7 +57,6 @@ __all__ = [
     "rhythm",
     "strength_from_raw",
     "strength_scores",
-    "strength_summary",
     "strongest_ties",
     "support_counts",
 ]

@@ -10,7 +10,7 @@ import datetime
 import math
 from collections import defaultdict
 
-from django.db.models import Avg, Case, Count, FloatField, Q, Sum, Value, When
+from django.db.models import Case, Count, FloatField, Q, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -185,11 +185,3 @@ def strongest_ties(owner, limit: int = 10) -> list[Contact]:
             "-strength", "name", "id"
         )[:limit]
     )
-
-
-def strength_summary(owner) -> tuple[int, float]:
-    """How many active contacts the owner has and their average stored strength (one query)."""
-    row = Contact.objects.filter(owner=owner, archived=False).aggregate(
-        active=Count("id"), average=Avg("strength")
-    )
-    return row["active"], round(row["average"] or 0.0, 1)

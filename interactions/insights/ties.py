@@ -36,10 +36,13 @@ def dormant_ties(owner, now: datetime.datetime | None = None, limit: int = 10) -
     the most history first (then the most recently lost). One query."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=DORMANT_AFTER_DAYS)
-    contacts = Contact.objects.filter(
+    order = ("-interaction_count", "-last_interaction_at", "name", "pk")
+    # The top `limit` picked by id from the index contact_dormant alone, then their rows.
+    top = Contact.objects.filter(
         owner=owner, archived=False, last_interaction_at__lt=cutoff,
         interaction_count__gte=DORMANT_MIN_TOUCHES,
-    ).order_by("-interaction_count", "-last_interaction_at", "name")[:limit]
+    ).order_by(*order).values("pk")[:limit]
+    contacts = Contact.objects.filter(pk__in=top).order_by(*order)
     return [
         DormantTie(c, c.interaction_count, c.last_interaction_at, (now - c.last_interaction_at).days)
         for c in contacts
@@ -67,11 +70,14 @@ def revived_ties(
     now = now or timezone.now()
     since = now - datetime.timedelta(days=window_days)
     gap = ExpressionWrapper(F("revived_at") - F("quiet_since"), output_field=DurationField())
-    contacts = (
+    # The top `limit` picked by id from the index contact_revived alone, then their rows.
+    top = (
         Contact.objects.filter(owner=owner, revived_at__gte=since, revived_at__lte=now)
         .annotate(gap=gap)
-        .order_by("-gap", "name", "pk")[:limit]
+        .order_by("-gap", "name", "pk")
+        .values("pk")[:limit]
     )
+    contacts = Contact.objects.filter(pk__in=top).annotate(gap=gap).order_by("-gap", "name", "pk")
     return [RevivedTie(c, c.revived_at, c.gap.days) for c in contacts]
 
 

@@ -2,11 +2,9 @@
 rhythm, and the day's "one person" (read-only views over interactions.insights)."""
 
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from contacts.models import Contact
 from contacts.services import get_profile
 from network_crm import fragment_cache
 
@@ -21,12 +19,12 @@ OWED_SHOWN = 10
 def _cards_context(user, profile, today, now) -> dict:
     """What the cached cards show: strength, balance, dormant and revived ties, diversity and
     rhythm."""
-    _, average_strength = insights.strength_summary(user)
+    diversity = insights.diversity(user, profile)
     balance = insights.balance(user, limit=OWED_SHOWN)
     rhythm = insights.rhythm(user, today, profile.zone)
     return {
         "strongest": [(c, c.strength) for c in insights.strongest_ties(user, limit=10)],
-        "average_strength": average_strength,
+        "average_strength": diversity.average_strength,
         "strength_explanation": insights.STRENGTH_EXPLANATION,
         "balance": balance,
         "owed": balance.give_before_you_ask,
@@ -35,7 +33,7 @@ def _cards_context(user, profile, today, now) -> dict:
         "revived_window_days": insights.REVIVED_WINDOW_DAYS,
         "dormant_after_days": insights.DORMANT_AFTER_DAYS,
         "dormant_min_touches": insights.DORMANT_MIN_TOUCHES,
-        "diversity": insights.diversity(user, profile),
+        "diversity": diversity,
         "rhythm": rhythm,
         "weeks_chart": bar_chart(
             [b.count for b in rhythm.weeks],
@@ -51,12 +49,6 @@ def _cards_context(user, profile, today, now) -> dict:
     }
 
 
-# The cards read the user's whole history (touches per week, dormant and revived ties take
-# about 80 ms of database time on an account with 200,000 interactions even set-based), so
-# their HTML is kept like the dashboard's cards (network_crm.fragment_cache): rendered again
-# after any write of the user's, on a new day, and at least every few minutes.
-# slug: partial of interactions/insights/insights.html
-CACHED_CARDS = {"insights-cards": "insights_cards"}
 
 
 @require_GET
@@ -67,23 +59,21 @@ def insights_page(request):
     now = timezone.now()
     today = timezone.localtime(now, profile.zone).date()
 
-    def render_cards(slug, csrf_token):
-        context = _cards_context(user, profile, today, now) | {"csrf_token": csrf_token}
-        template = f"interactions/insights/insights.html#{CACHED_CARDS[slug]}"
-        return render_to_string(template, context, request)
-
-    cards = fragment_cache.cards_html(request, today, list(CACHED_CARDS), render_cards)
-    # The page's heading counts live rows; the cached cards may be a few minutes old.
-    active = Contact.objects.filter(owner=user, archived=False).count()
+    # The cards read the user's whole history, so their HTML is kept like the dashboard's
+    # cards (network_crm.fragment_cache): rendered again after any write of the user's, on a
+    # new day, and at least every few minutes.
+    cards = fragment_cache.partial(
+        request, today, "insights-cards", "interactions/insights/insights.html#insights_cards",
+        lambda: _cards_context(user, profile, today, now),
+    )
     return render(
         request,
         "interactions/insights/insights.html",
         {
             "today": today,
-            "active_contacts": active,
             # The dashboard's daily pick (cached), so both pages name the same person all day.
             "suggestion": one_person(user, profile, today),
-            "cards": {CACHED_CARDS[slug]: html for slug, html in cards.items()},
+            "cards": cards,
         },
     )
 

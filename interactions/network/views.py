@@ -9,7 +9,6 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import prefetch_related_objects
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -112,17 +111,18 @@ def network_table(request):
     today, _ = _today_and_now(request.user)
     slug = _filters_slug(request, "network-table")
 
-    def render_tables(slug, csrf_token):
+    def tables_context():
         net = network(request.user, today=today, **form.filters())
         names = {n.id: n.display_name for n in net.nodes}
-        context = {
+        return {
             "net": net,
             "nodes": sorted(net.nodes, key=lambda n: (-n.strength, n.name.lower())),
             "links": [(names[link.source], link.label, names[link.target]) for link in net.links],
         }
-        return render_to_string("interactions/network/table.html#tables", context)
 
-    tables = fragment_cache.cards_html(request, today, [slug], render_tables)[slug]
+    tables = fragment_cache.partial(
+        request, today, slug, "interactions/network/table.html#tables", tables_context
+    )
     context = {"form": form, "tables": tables, "query": request.GET.urlencode()}
     return render(request, "interactions/network/table.html", context)
 
@@ -137,10 +137,10 @@ def contact_brief(request, pk):
     # The user's zone is active (UserTimeZoneMiddleware): today costs no profile query.
     today = timezone.localdate()
 
-    def render_brief(slug, csrf_token):
+    def brief_context():
         prefetch_related_objects([contact], "tags")
         last_at = contact.last_interaction_at
-        context = {
+        return {
             "contact": contact,
             "brief": meeting_brief(contact, today),
             "today": today,
@@ -150,10 +150,11 @@ def contact_brief(request, pk):
                 days_since(last_at, timezone.get_current_timezone(), today) if last_at else None
             ),
         }
-        return render_to_string("interactions/network/brief.html#brief", context, request)
 
-    slug = f"brief:{contact.pk}"
-    brief = fragment_cache.cards_html(request, today, [slug], render_brief)[slug]
+    brief = fragment_cache.partial(
+        request, today, f"brief:{contact.pk}", "interactions/network/brief.html#brief",
+        brief_context,
+    )
     if request.htmx:
         return HttpResponse(brief)
     return render(request, "interactions/network/brief.html", {"contact": contact, "brief": brief})

@@ -9,8 +9,15 @@ from django.views.decorators.http import require_http_methods
 
 from contacts.services import get_profile
 
-from .. import digests, followups
+from .. import digests
 from .forms import ProfileForm
+from .services import save_settings
+
+SAVED = "Settings saved."
+SAVED_RESCHEDULING = (
+    "Settings saved. Your reminders are being rescheduled to match;"
+    " the dashboard shows their new dates in a moment."
+)
 
 
 @require_http_methods(["GET", "POST"])
@@ -18,19 +25,20 @@ def settings_view(request):
     """The user's settings: time zone, digest day and hour, cadence defaults, own place."""
     profile = get_profile(request.user)
     form = ProfileForm(request.POST or None, instance=profile, user=request.user)
+    saved = None
     if request.method == "POST" and form.is_valid():
-        form.save()  # the next page shows times in the new zone (contacts.middleware)
-        if form.schedule_changed():
-            # New cadences or a new zone move every contact's next follow-up.
-            followups.refresh_owner_schedule(request.user)
+        # The next page shows times in the new zone (contacts.middleware); the due dates follow
+        # once the worker has moved them.
+        saved = SAVED_RESCHEDULING if save_settings(form) else SAVED
         if not request.htmx:  # with htmx the form fragment says it inline
-            messages.success(request, "Settings saved.")
+            messages.success(request, saved)
             return redirect("settings")
     if form.errors:
         profile.refresh_from_db()  # a refused form left its values on it: show the saved ones
     now = timezone.now()
     context = {
         "form": form,
+        "saved": saved,
         "profile": profile,
         "next_digest_at": digests.next_digest_at(profile, now),
         "now": now,

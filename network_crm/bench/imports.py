@@ -240,7 +240,7 @@ class ImportsPhase:
 
         from contacts.importing.bulk import column_defaults
         from contacts.importing.parsers import LINKEDIN_FIELDS
-        from contacts.importing.services import new_contact_defaults
+        from contacts.importing.writes import new_contact_defaults
         from contacts.models import Contact
 
         fixed = {

@@ -4,7 +4,9 @@ in the full run), each warm and right after a write (a conversation logged throu
 service the Log form uses, which is what moves the user's cached fragments on), with query
 counts, and the cost ratio from the smaller size to the larger."""
 
+import gc
 import itertools
+import logging
 import time
 
 from django.db import connection
@@ -83,6 +85,21 @@ class PagesPhase:
         record_scheduler_tick()
 
     def pages(self) -> None:
+        # The walk finds POST-only routes by their 405, which Django logs as a warning each.
+        request_log = logging.getLogger("django.request")
+        level = request_log.level
+        request_log.setLevel(logging.ERROR)
+        # What is loaded now is left out of Python's full collections, as a web worker leaves
+        # out the app it loaded (network_crm/wsgi.py): without that, one request of some
+        # page's twelve paid a full collection of the whole bench process (70-150 ms).
+        gc.freeze()
+        try:
+            self._walk_pages()
+        finally:
+            gc.unfreeze()
+            request_log.setLevel(level)
+
+    def _walk_pages(self) -> None:
         self._beat_ticks()
         accounts = dict(zip(SIZES, (self.owner, self.large), strict=True))
         walks, writers, clients = {}, {}, {}
@@ -100,47 +117,55 @@ class PagesPhase:
             if name not in pages["larger"]:
                 continue
             try:
-                measured = {
-                    label: self._measure(clients[label], writers[label], pages[label][name])
-                    for label in SIZES
-                }
+                measured = self._measure(
+                    {label: (clients[label], writers[label], pages[label][name]) for label in SIZES}
+                )
             except Skip as why:
                 self.skipped_routes[name] = str(why)
                 continue
             self._add_page(name, pages["smaller"][name].path, measured)
 
-    def _measure(self, client: Client, writer, page) -> dict:
-        headers = dict(page.headers)
-        first, _, _ = _get(client, page.path, headers)
-        if first.status_code == 405:
-            raise Skip("POST only")
-        if first.status_code in (301, 302):
-            raise Skip(f"redirects without htmx ({first.status_code})")
-        if first.status_code != 200:
-            raise RuntimeError(f"GET {page.path} answered {first.status_code}")
-        for _ in range(self.size.warmup - 1):
-            _get(client, page.path, headers)
-        figures = {}
-        for state, before in (("warm", None), ("after_write", writer.write)):
-            timings, cpu, counts = [], [], []
+    def _measure(self, sides: dict) -> dict:
+        """{size: figures} for one page. The two sizes take turns request by request, so a
+        minute when the machine is slower falls on both and not on one side of the ratio."""
+        bodies = {}
+        for label, (client, _, page) in sides.items():
+            first, _, _ = _get(client, page.path, dict(page.headers))
+            if first.status_code == 405:
+                raise Skip("POST only")
+            if first.status_code in (301, 302):
+                raise Skip(f"redirects without htmx ({first.status_code})")
+            if first.status_code != 200:
+                raise RuntimeError(f"GET {page.path} answered {first.status_code}")
+            for _ in range(self.size.warmup - 1):
+                _get(client, page.path, dict(page.headers))
+        figures = {label: {} for label in sides}
+        for state in ("warm", "after_write"):
+            timings = {label: [] for label in sides}
+            cpu = {label: [] for label in sides}
+            counts = {label: [] for label in sides}
             for _ in range(self.size.page_samples):
-                if before:
-                    before()
-                started, cpu_started = time.perf_counter(), time.process_time()
-                response, body, queries = _get(client, page.path, headers)
-                timings.append(time.perf_counter() - started)
-                cpu.append(time.process_time() - cpu_started)
-                counts.append(queries)
-                if response.status_code != 200:
-                    raise RuntimeError(f"GET {page.path} answered {response.status_code}")
-            figures[state] = {
-                "p50_ms": _ms(percentile(timings, 0.50)),
-                "p95_ms": _ms(percentile(timings, 0.95)),
-                # Python's own CPU time (the database's is not in it): steadier on a busy machine.
-                "python_cpu_p50_ms": _ms(percentile(cpu, 0.50)),
-                "queries": max(counts),
-            }
-        figures["kb"] = round(len(body) / 1024, 1)
+                for label, (client, writer, page) in sides.items():
+                    if state == "after_write":
+                        writer.write()
+                    started, cpu_started = time.perf_counter(), time.process_time()
+                    response, bodies[label], queries = _get(client, page.path, dict(page.headers))
+                    timings[label].append(time.perf_counter() - started)
+                    cpu[label].append(time.process_time() - cpu_started)
+                    counts[label].append(queries)
+                    if response.status_code != 200:
+                        raise RuntimeError(f"GET {page.path} answered {response.status_code}")
+            for label in sides:
+                figures[label][state] = {
+                    "p50_ms": _ms(percentile(timings[label], 0.50)),
+                    "p95_ms": _ms(percentile(timings[label], 0.95)),
+                    # Python's own CPU time (the database's is not in it): steadier on a busy
+                    # machine.
+                    "python_cpu_p50_ms": _ms(percentile(cpu[label], 0.50)),
+                    "queries": max(counts[label]),
+                }
+        for label in sides:
+            figures[label]["kb"] = round(len(bodies[label]) / 1024, 1)
         return figures
 
     def _add_page(self, name: str, path: str, measured: dict) -> None:

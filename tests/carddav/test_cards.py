@@ -8,7 +8,7 @@ from django.urls import reverse
 from carddav.models import Card
 from carddav.sync import reconcile
 from contacts import services
-from contacts.models import Circle, Contact, ContactKind, Tier
+from contacts.models import Circle, Contact, ContactKind, ContactPhone, Tier
 from tests.carddav.conftest import NS, prop, responses, vcard, xml
 from tests.factories import ContactEmailFactory, ContactFactory
 from tests.interactions.test_delete_undo import token_of
@@ -285,6 +285,17 @@ def test_a_new_card_for_someone_known_is_matched_not_duplicated(dav, ada, owner)
     _, changes = sync(dav, token)
     assert "404" in changes[old_path].findtext("d:status", namespaces=NS)
     assert prop(changes[f"{dav.book}phone-made.vcf"], "d:getetag") is not None
+
+
+def test_a_new_card_with_a_known_phone_number_is_matched_not_duplicated(dav, ada, owner):
+    ContactPhone.objects.create(contact=ada, number="+442079460018")
+    response = dav.put(f"{dav.book}phone-made.vcf",
+                       vcard(uid="phone-made", fn="A. Lovelace", email="",
+                             extra="TEL:+44 20 7946 0018"))
+    assert response.status_code == 201
+    assert list(Contact.objects.filter(owner=owner).values_list("name", flat=True)) == [
+        "Ada Lovelace"
+    ]
 
 
 def test_a_uid_already_in_the_address_book_is_a_conflict(dav, ada):

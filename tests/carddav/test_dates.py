@@ -3,7 +3,7 @@ with or without a year, read from a phone's card and written back."""
 
 import pytest
 
-from carddav import vcard
+from carddav.vcard import dates, reading
 from carddav.models import Card
 from contacts.dates.models import DateKind, ImportantDate
 from contacts.models import Contact
@@ -27,13 +27,13 @@ pytestmark = pytest.mark.django_db
     ],
 )
 def test_card_dates_are_read_in_every_form_phones_write(line, expected):
-    card = vcard.parse(make_card(extra=line))
+    card = reading.parse(make_card(extra=line))
     assert card.dates == [expected]
     assert not any(l.startswith(("BDAY", "ANNIVERSARY", "X-ANNIVERSARY")) for l in card.extra)
 
 
 def test_a_date_that_is_not_a_date_is_kept_aside_as_it_came():
-    card = vcard.parse(make_card(extra="BDAY;VALUE=text:circa 1800", version="4.0"))
+    card = reading.parse(make_card(extra="BDAY;VALUE=text:circa 1800", version="4.0"))
     assert card.dates == [] and "BDAY;VALUE=text:circa 1800" in card.extra
 
 
@@ -65,7 +65,7 @@ def test_vcard_4_writes_dates_without_a_year_as_rfc_6350_says(owner):
     rows = [ImportantDateFactory(contact=contact, month=4, day=12),
             ImportantDateFactory(contact=contact, kind=DateKind.ANNIVERSARY, month=6, day=19,
                                  year=2010)]
-    assert vcard.important_dates(rows, "4.0") == ["BDAY:--0412", "ANNIVERSARY:20100619"]
-    assert vcard.important_dates(rows, "3.0") == [
+    assert dates.important_dates(rows, "4.0") == ["BDAY:--0412", "ANNIVERSARY:20100619"]
+    assert dates.important_dates(rows, "3.0") == [
         "BDAY;X-APPLE-OMIT-YEAR=1604:1604-04-12", "X-ANNIVERSARY:2010-06-19"
     ]

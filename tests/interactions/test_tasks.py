@@ -12,11 +12,12 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from contacts.models import Contact
-from interactions import services, tasks
-from interactions.models import Digest, FollowUp, SchedulerTick
+from contacts.models import Contact, Profile, Tier
+from interactions import followups, services, tasks
+from interactions.models import Digest, FollowUp, FollowUpStatus, SchedulerTick
+from network_crm import fragment_cache
 from network_crm.celery import app
-from tests.factories import ContactFactory, ProfileFactory, UserFactory
+from tests.factories import ContactFactory, InteractionFactory, ProfileFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -159,3 +160,46 @@ def test_strength_decays_when_the_daily_task_runs_months_later(owner):
         tasks.recompute_strength()
     contact.refresh_from_db()
     assert 0 <= contact.strength < fresh
+
+
+def _schedules(owner):
+    contacts = Contact.objects.filter(owner=owner).order_by("pk")
+    return (
+        list(contacts.values_list("pk", "last_interaction_at", "next_follow_up_on")),
+        list(FollowUp.objects.order_by("pk").values_list("pk", "status", "closed_at")),
+    )
+
+
+def test_owner_schedule_task_is_idempotent_and_reads_the_profile_when_it_runs(owner):
+    ProfileFactory(owner=owner, time_zone="UTC", cadence_peer=30)
+    peer = ContactFactory(owner=owner, tier=Tier.PEER)
+    archived = ContactFactory(owner=owner, tier=Tier.PEER)
+    ContactFactory(owner=owner)  # unsorted: nothing due
+    InteractionFactory(owner=owner, contacts=[peer, archived], occurred_at=at(2026, 2, 1, 12))
+    followups.refresh_contact_schedule([peer.pk, archived.pk])
+    with time_machine.travel(at(2026, 3, 5, 7), tick=False):
+        followups.scan_follow_ups()  # both were due on 3 March
+        Contact.objects.filter(pk=archived.pk).update(archived=True)
+        followups.refresh_contact_schedule([archived.pk])  # as archiving does: no more nagging
+    # Two saves in a row queue two runs; both read the cadence saved last.
+    Profile.objects.filter(owner=owner).update(cadence_peer=10)
+    Profile.objects.filter(owner=owner).update(cadence_peer=40)
+    with time_machine.travel(at(2026, 3, 6, 7), tick=False):
+        tasks.refresh_owner_schedule.run(owner.pk)
+        once = _schedules(owner)
+        tasks.refresh_owner_schedule.run(owner.pk)
+    assert _schedules(owner) == once
+    # 40 days after 1 February: no longer due, so the scanner's untouched reminder went.
+    assert Contact.objects.get(pk=peer.pk).next_follow_up_on == date(2026, 3, 13)
+    assert not FollowUp.objects.filter(contact=peer).exists()
+    assert FollowUp.objects.get(contact=archived).status == FollowUpStatus.DISMISSED
+
+
+def test_owner_schedule_task_forgets_the_users_cached_cards(owner):
+    before = fragment_cache.generation(owner.pk)
+    tasks.refresh_owner_schedule.run(owner.pk)
+    assert fragment_cache.generation(owner.pk) != before
+
+
+def test_owner_schedule_task_for_a_deleted_user_returns_quietly():
+    assert tasks.refresh_owner_schedule.run(999_999) is None

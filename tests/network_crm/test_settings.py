@@ -75,7 +75,7 @@ def test_bad_boolean_setting_fails_loudly(tmp_path):
 
 
 def test_postgresql_connections_price_index_lookups_for_ssds(db):
-    """The planner must not read a whole account to avoid 70 index lookups (settings.py)."""
+    """The planner must not read a whole account to avoid 70 index lookups (network_crm/settings/servers.py)."""
     import pytest
     from django.db import connection
 
@@ -139,3 +139,24 @@ def test_behind_a_proxy_private_networks_are_trusted_unless_listed(tmp_path):
     listed = _probe(tmp_path, "settings.TRUSTED_PROXIES", DJANGO_BEHIND_PROXY="1", DJANGO_TRUSTED_PROXIES="10.0.0.7")
     assert json.loads(listed.stdout) == ["10.0.0.7"]
     assert _probe(tmp_path, "1", DJANGO_TRUSTED_PROXIES="10.0.0.300").returncode != 0
+
+
+def test_every_area_of_the_settings_reaches_django():
+    """network_crm/settings/ is one settings module written by area: an area its __init__ does
+    not import would drop its settings without a word."""
+    import importlib
+    import pkgutil
+
+    from django.conf import settings
+
+    import network_crm.settings as package
+
+    missing = []
+    for area in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{area.name}")
+        missing += [
+            f"{area.name}.{name}"
+            for name in vars(module)
+            if name.isupper() and not name.startswith("_") and not hasattr(settings, name)
+        ]
+    assert missing == []

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from contacts.importing import jobs
 from contacts.importing.models import ImportJob, ImportStatus
-from contacts.importing.services import BATCH_SIZE
+from contacts.importing.writes import BATCH_SIZE
 from contacts.models import Contact
 from contacts.tasks import run_import_job
 from tests.factories import ContactEmailFactory, ContactFactory, UserFactory
@@ -323,7 +323,7 @@ def test_preview_page_query_count_does_not_grow_with_rows(
 
 
 def test_failure_during_import_writes_nothing_and_is_shown(client, staff, fixture_path, monkeypatch):
-    from contacts.importing import services
+    from contacts.importing.importer import Importer
 
     def broken_flush(self, touched):
         raise RuntimeError("database went away")
@@ -331,7 +331,7 @@ def test_failure_during_import_writes_nothing_and_is_shown(client, staff, fixtur
     client.force_login(staff)
     upload(client, fixture_path, "contacts_v40.vcf")
     job = ImportJob.objects.get()
-    monkeypatch.setattr(services.Importer, "flush", broken_flush)
+    monkeypatch.setattr(Importer, "flush", broken_flush)
     page = client.get(confirm(client, job).url).content.decode()
     job.refresh_from_db()
     assert job.status == ImportStatus.PREVIEWED

@@ -4,7 +4,8 @@ time nothing is new) and all of them into one account (the same people across so
 import pytest
 
 from contacts.dates.models import ImportantDate
-from contacts.importing.services import Status, run_import
+from contacts.importing.results import Status
+from contacts.importing.services import run_import
 from contacts.models import Contact, ContactKind
 from tests.factories import ProfileFactory
 

@@ -5,8 +5,10 @@ import pytest
 from django.db import connection, transaction
 
 from contacts.importing import services
+from contacts.importing.importer import Importer
 from contacts.importing.linkedin import LinkedInImporter
-from contacts.importing.services import Importer, Status, run_import
+from contacts.importing.results import Status
+from contacts.importing.services import run_import
 from contacts.importing.sniff import sniff
 from contacts.models import Contact, ContactEmail
 from tests.factories import ContactEmailFactory, ContactFactory

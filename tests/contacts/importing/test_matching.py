@@ -4,7 +4,8 @@ E.164) decide; a name alone makes a possible duplicate, listed and never merged.
 import pytest
 
 from contacts.importing.normalize import norm_linkedin
-from contacts.importing.services import Status, run_import
+from contacts.importing.results import Status
+from contacts.importing.services import run_import
 from contacts.models import Contact, ContactKind
 from contacts.names import name_keys, similar_names
 from tests.factories import ContactEmailFactory, ContactFactory, ProfileFactory

@@ -2,7 +2,8 @@
 
 import pytest
 
-from contacts.importing.services import Status, run_import
+from contacts.importing.results import Status
+from contacts.importing.services import run_import
 from contacts.importing.sniff import ImportFileError
 from contacts.dates.models import ImportantDate
 from contacts.models import Contact, ContactEmail, Tag
@@ -223,10 +224,10 @@ def test_other_users_contacts_are_not_matched(owner, stranger, fixture_path):
 
 
 def test_error_in_the_middle_of_apply_rolls_everything_back(owner, fixture_path, monkeypatch):
-    from contacts.importing import services
+    from contacts.importing.importer import Importer
 
     calls = {"n": 0}
-    original = services.Importer.flush
+    original = Importer.flush
 
     def failing_flush(self, touched):
         calls["n"] += 1
@@ -234,7 +235,7 @@ def test_error_in_the_middle_of_apply_rolls_everything_back(owner, fixture_path,
             raise RuntimeError("disk full")
         original(self, touched)
 
-    monkeypatch.setattr(services.Importer, "flush", failing_flush)
+    monkeypatch.setattr(Importer, "flush", failing_flush)
     with pytest.raises(RuntimeError):
         run_import(fixture_path("linkedin_connections.csv"), owner, dry_run=False, batch_size=2)
     assert Contact.objects.count() == 0

@@ -1,6 +1,8 @@
 """Pages under /data/: merge from the contact page, possible duplicates, and the exports' sign-in."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contacts.models import Contact
@@ -30,6 +32,39 @@ def test_merge_page_searches_other_contacts(owner_client, pair, owner):
     ContactFactory(owner=owner, name="Zara Quinn", company="Elsewhere")
     page = owner_client.get(merge_url(pair[0]), {"q": "zara"}).content.decode()
     assert "Zara Quinn" in page
+
+
+def test_merge_search_finds_archived_contacts_and_tags_but_not_the_contact_itself(
+    owner_client, pair, owner
+):
+    ContactFactory(owner=owner, name="Carter Quinn", archived=True)
+    tagged = ContactFactory(owner=owner, name="Dee Vance")
+    tagged.tags.create(owner=owner, name="carter-family")
+    page = owner_client.get(merge_url(pair[0]), {"q": "carter"}).content.decode()
+    assert "Carter Quinn" in page and "Dee Vance" in page
+    assert f"?other={pair[1].pk}" in page and f"?other={pair[0].pk}\"" not in page
+
+
+def pick_queries(client, contact, q):
+    client.get(merge_url(contact), {"q": q})  # warm up: the duplicates are found and kept
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(merge_url(contact), {"q": q})
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_merge_pick_queries_are_the_same_with_duplicates_or_none_and_for_any_search(
+    owner_client, pair, owner, monkeypatch
+):
+    # The bench's contact with the longest history had possible duplicates at one size only.
+    alone = ContactFactory(owner=owner, name="Zara Quinn", company="Elsewhere")
+    for i in range(3):
+        ContactEmailFactory(contact=ContactFactory(owner=owner), email=f"carter{i}@example.com")
+    counts = {pick_queries(owner_client, contact, "carter") for contact in (alone, pair[0])}
+    # Past SEARCH_BY_IDS matches the search is a condition of the page's query instead.
+    monkeypatch.setattr("contacts.selectors.SEARCH_BY_IDS", 2)
+    counts |= {pick_queries(owner_client, contact, "carter") for contact in (alone, pair[0])}
+    assert len(counts) == 1
 
 
 def test_merge_preview_shows_field_by_field(owner_client, pair):

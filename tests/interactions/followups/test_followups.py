@@ -374,6 +374,24 @@ def test_reminders_off_closes_the_open_cadence_follow_up(owner):
     assert cadence_follow_ups(contact).get().status == FollowUpStatus.DISMISSED
 
 
+def test_recomputing_a_silenced_contact_twice_leaves_its_date(owner):
+    # The app's own dismissal of the open reminder is not the user closing it by hand: it
+    # must not restart the cadence on the next recomputation.
+    contact = ContactFactory(owner=owner)
+    Contact.objects.filter(pk=contact.pk).update(
+        next_follow_up_on=date(2026, 1, 1), created_at=at(2025, 12, 1, 12)
+    )
+    followups.scan_follow_ups(at(2026, 1, 2, 12))
+    Contact.objects.filter(pk=contact.pk).update(archived=True)
+
+    followups.refresh_contact_schedule([contact.pk], now=at(2026, 1, 3, 12))
+    first = Contact.objects.get(pk=contact.pk).next_follow_up_on
+    followups.refresh_contact_schedule([contact.pk], now=at(2026, 2, 3, 12))
+
+    assert Contact.objects.get(pk=contact.pk).next_follow_up_on == first
+    assert cadence_follow_ups(contact).get().status == FollowUpStatus.DISMISSED
+
+
 # Promises, gives, events, mentorships ------------------------------------------------------
 
 

@@ -245,6 +245,17 @@ def test_diversity_compares_with_own_company_and_team(owner, profile):
     assert result.missing_circles == ["Community", "Outside tech"]
 
 
+def test_diversity_averages_the_strength_of_active_contacts(owner, profile):
+    ContactFactory(owner=owner, strength=80, discipline=Discipline.DESIGN, circle="")
+    ContactFactory(owner=owner, strength=35, discipline="", circle=Circle.COMMUNITY)
+    ContactFactory(owner=owner, strength=100, archived=True)
+
+    result = insights.diversity(owner, profile)
+
+    assert result.average_strength == 57.5
+    assert (result.discipline_unset, result.circle_unset) == (1, 1)
+
+
 def test_diversity_leaves_out_archived_contacts(owner, profile):
     ContactFactory(owner=owner, discipline=Discipline.DESIGN, archived=True)
     ContactFactory(owner=owner, discipline=Discipline.PRODUCT)
@@ -559,7 +570,6 @@ def busy_history(owner, contacts):
 @pytest.mark.parametrize(
     ("selector", "queries"),
     [
-        (lambda owner, profile: insights.strength_summary(owner), 1),
         (lambda owner, profile: insights.strongest_ties(owner), 1),
         (lambda owner, profile: insights.balance(owner, limit=10), 3),
         (lambda owner, profile: insights.diversity(owner, profile), 2),
@@ -567,7 +577,7 @@ def busy_history(owner, contacts):
         (lambda owner, profile: insights.revived_ties(owner, NOW), 1),
         (lambda owner, profile: insights.one_person_this_week(owner, TODAY, profile=profile), 3),
     ],
-    ids=["strength", "strongest", "balance", "diversity", "dormant", "revived", "one person"],
+    ids=["strongest", "balance", "diversity", "dormant", "revived", "one person"],
 )
 def test_selector_queries_do_not_grow_with_history(
     owner, profile, django_assert_num_queries, selector, queries

@@ -4,14 +4,37 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contacts.models import Contact, Profile, Tier
-from interactions import followups
+from interactions import followups, tasks
+from interactions.models import FollowUp
 from tests.factories import ContactFactory, InteractionFactory, ProfileFactory
+from tests.interactions.dashboard.test_dashboard import reach_out_ids
 from tests.interactions.digests.test_views import at
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reschedules(monkeypatch):
+    """The user ids whose schedule a save queued for the worker (the task is not run)."""
+    queued = []
+    monkeypatch.setattr(tasks.refresh_owner_schedule, "delay", queued.append)
+    return queued
+
+
+@pytest.fixture
+def save(owner_client, django_capture_on_commit_callbacks):
+    """POST the settings form as a committed request would: its on-commit callbacks run."""
+
+    def post(data, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True):
+            return owner_client.post(reverse("settings"), data, **kwargs)
+
+    return post
 
 
 def _settings_data(**overrides):
@@ -91,101 +114,98 @@ def test_settings_unknown_time_zone_shows_an_error_and_keeps_input(owner_client,
     assert Profile.objects.get(owner=owner).time_zone == "UTC"
 
 
-def test_changing_a_tier_cadence_moves_next_follow_ups(owner_client, owner):
+def test_changing_a_tier_cadence_moves_next_follow_ups_once_the_worker_ran(
+    save, reschedules, owner
+):
     contact = ContactFactory(owner=owner, tier=Tier.PEER)
     InteractionFactory(owner=owner, contacts=[contact], occurred_at=at(2026, 1, 1, 12))
     followups.refresh_contact_schedule([contact.pk])
-    owner_client.post(reverse("settings"), _settings_data(time_zone="UTC", cadence_peer="10"))
+    save(_settings_data(time_zone="UTC", cadence_peer="10"))
+    # Not in the request (20 s at 30,000 contacts): queued for the worker.
+    assert Contact.objects.get(pk=contact.pk).next_follow_up_on == date(2026, 1, 31)
+    assert reschedules == [owner.pk]
+    tasks.refresh_owner_schedule(*reschedules)
     assert Contact.objects.get(pk=contact.pk).next_follow_up_on == date(2026, 1, 11)
 
 
-def test_settings_saves_the_phone_region_numbers_without_a_country_code_belong_to(
-    owner_client, owner
+def test_changing_the_time_zone_moves_next_follow_ups_once_the_worker_ran(
+    save, reschedules, owner
 ):
-    response = owner_client.post(reverse("settings"), _settings_data(phone_region="DE"))
-    assert response.status_code == 302
-    assert Profile.objects.get(owner=owner).phone_region == "DE"
-    response = owner_client.post(reverse("settings"), _settings_data(phone_region="XX"))
-    assert response.status_code == 200 and "phone_region" in response.context["form"].errors
+    ProfileFactory(owner=owner, time_zone="UTC")
+    contact = ContactFactory(owner=owner, tier=Tier.PEER)
+    # 23:30 UTC on 1 January is already the 2nd in Tokyo.
+    InteractionFactory(owner=owner, contacts=[contact], occurred_at=at(2026, 1, 1, 23, 30))
+    followups.refresh_contact_schedule([contact.pk])
+    save(_settings_data(time_zone="Asia/Tokyo", cadence_peer="30"))
+    assert Contact.objects.get(pk=contact.pk).next_follow_up_on == date(2026, 1, 31)
+    tasks.refresh_owner_schedule(*reschedules)
+    assert Contact.objects.get(pk=contact.pk).next_follow_up_on == date(2026, 2, 1)
 
 
-def selected_regions(html: str) -> list[str]:
-    select = html.split('<select name="phone_region"')[1].split("</select>")[0]
-    return [part.split('"')[0] for part in select.split('<option value="')[1:] if "selected" in part.split(">")[0]]
+def test_a_save_that_moves_no_schedule_queues_nothing_and_says_saved(
+    save, reschedules, owner_client
+):
+    owner_client.get(save(_settings_data())["Location"])  # the first save moves it from UTC
+    reschedules.clear()
+    response = save(_settings_data(digest_hour="9", own_team="Platform"))
+    assert reschedules == []
+    page = owner_client.get(response["Location"]).text
+    assert "Settings saved." in page and "rescheduled" not in page
 
 
-def test_the_phone_region_select_shows_the_saved_region_each_time_it_changes(owner_client):
-    # The field is kept rendered per region (settings.html): each region shows as its own.
-    for region in ("DE", "FR", "DE"):
-        owner_client.post(reverse("settings"), _settings_data(phone_region=region))
-        assert selected_regions(owner_client.get(reverse("settings")).text) == [region]
+def test_a_new_cadence_says_the_reminders_are_being_rescheduled(save, reschedules, owner_client):
+    response = save(_settings_data(cadence_close="7"))
+    page = owner_client.get(response["Location"]).text
+    assert "Your reminders are being rescheduled" in page
 
 
-def test_a_refused_phone_region_shows_its_error_beside_the_select(owner_client):
-    owner_client.get(reverse("settings"))  # the saved region's field, kept rendered
-    response = owner_client.post(reverse("settings"), _settings_data(phone_region="XX"))
-    field = response.text.split('<select name="phone_region"')[1].split('<div class="field')[0]
-    assert 'aria-invalid="true"' in response.text.split('<select name="phone_region"')[1].split(">")[0]
-    assert "Select a valid choice" in field
-
-
-@time_machine.travel(at(2026, 1, 5, 3), tick=False)  # Monday, before the 07:00 digest
-def test_saving_the_email_with_htmx_updates_the_digest_card_beside_the_form(owner_client, owner):
-    owner.email = ""
-    owner.save()
-    assert "Add your email address" in owner_client.get(reverse("settings")).text
-    response = owner_client.post(
-        reverse("settings"), _settings_data(email="me@example.com"), HTTP_HX_REQUEST="true"
-    )
+def test_with_htmx_the_form_says_the_reminders_are_being_rescheduled(save, reschedules):
+    response = save(_settings_data(time_zone="Asia/Tokyo"), headers={"HX-Request": "true"})
     assert response.text.lstrip().startswith("<form")
-    assert 'id="digest-card"' in response.text and 'hx-swap-oob="true"' in response.text
-    assert "Add your email address" not in response.text
-    assert "Next one:" in response.text
+    assert "Your reminders are being rescheduled" in response.text
 
 
-@time_machine.travel(at(2026, 1, 5, 3), tick=False)
-def test_a_refused_save_leaves_the_digest_card_on_the_saved_schedule(owner_client, owner):
-    owner_client.post(reverse("settings"), _settings_data(digest_hour="7"))
-    response = owner_client.post(
-        reverse("settings"), _settings_data(digest_hour="9", cadence_peer="-1")
-    )
-    assert "errorlist" in response.text
-    assert "07:00" in response.text.split('id="digest-card"')[1]
+def test_a_refused_save_queues_no_rescheduling(save, reschedules):
+    response = save(_settings_data(time_zone="Asia/Tokyo", cadence_peer="-1"))
+    assert response.status_code == 200 and reschedules == []
 
 
-def test_time_zone_is_typed_with_a_list_of_suggestions_not_a_long_select(owner_client):
-    response = owner_client.get(reverse("settings"))
-    assert '<select name="time_zone"' not in response.text
-    assert 'list="id_time_zone-zones"' in response.text
-    assert '<datalist id="id_time_zone-zones">' in response.text
-    assert '<option value="Europe/Berlin">' in response.text
+def test_a_schedule_change_costs_the_request_the_same_queries_for_3_or_12_contacts(
+    save, reschedules, owner, monkeypatch
+):
+    # Were the recomputation still in the request, 12 contacts would take more round trips.
+    monkeypatch.setattr(followups.schedule, "REFRESH_CHUNK", 2)
+    save(_settings_data(time_zone="Asia/Tokyo"))  # the profile and the session, once
+    ContactFactory.create_batch(3, owner=owner, tier=Tier.PEER)
+
+    def queries_of_a_save(time_zone):
+        with CaptureQueriesContext(connection) as queries:
+            assert save(_settings_data(time_zone=time_zone)).status_code == 302
+        return [q["sql"] for q in queries.captured_queries]
+
+    few = queries_of_a_save("Europe/Berlin")
+    ContactFactory.create_batch(9, owner=owner, tier=Tier.PEER)
+    many = queries_of_a_save("Asia/Tokyo")
+    assert len(few) == len(many)
+    assert not any(sql.startswith('UPDATE "contacts_contact"') for sql in many)
+    assert reschedules == [owner.pk] * 3
 
 
-def test_time_zone_typed_in_lower_case_with_spaces_is_understood(owner_client, owner):
-    owner_client.post(reverse("settings"), _settings_data(time_zone="america/new york"))
-    assert Profile.objects.get(owner=owner).time_zone == "America/New_York"
-
-
-@pytest.mark.parametrize(
-    "name", ["settings", "contacts:create", "interactions:create", "contacts:event_create"]
-)
-def test_form_labels_end_without_a_colon(owner_client, name):
-    response = owner_client.get(reverse(name))
-    assert response.status_code == 200
-    assert ":</label>" not in response.text
-
-
-def test_contact_form_spells_linkedin_as_linkedin_does(owner_client):
-    response = owner_client.get(reverse("contacts:create"))
-    assert ">LinkedIn URL</label>" in response.text and "Linkedin url" not in response.text
-
-
-def test_time_zone_typed_as_a_city_alone_is_understood(owner_client, owner):
-    owner_client.post(reverse("settings"), _settings_data(time_zone="Tokyo"))
-    assert Profile.objects.get(owner=owner).time_zone == "Asia/Tokyo"
-
-
-def test_contact_time_zone_is_typed_with_the_same_suggestions(owner_client):
-    response = owner_client.get(reverse("contacts:create"))
-    assert '<datalist id="id_time_zone-zones">' in response.text
-    assert '<select name="time_zone"' not in response.text
+def test_the_dashboard_shows_the_new_schedule_once_the_worker_ran(
+    save, reschedules, owner_client, owner
+):
+    ProfileFactory(owner=owner, time_zone="UTC")
+    contact = ContactFactory(owner=owner, tier=Tier.PEER)
+    InteractionFactory(owner=owner, contacts=[contact], occurred_at=at(2026, 1, 1, 12))
+    followups.refresh_contact_schedule([contact.pk])
+    with time_machine.travel(at(2026, 2, 5, 12), tick=False):
+        followups.scan_follow_ups()  # due on 31 January: a cadence reminder is open
+        reminder = FollowUp.objects.get(contact=contact)
+        assert reach_out_ids(owner_client.get(reverse("dashboard"))) == [reminder.pk]
+        save(_settings_data(time_zone="UTC", cadence_peer="60"))
+        # Until the worker has run, the page (and so its cached cards) still shows it.
+        assert reach_out_ids(owner_client.get(reverse("dashboard"))) == [reminder.pk]
+        tasks.refresh_owner_schedule(*reschedules)
+        # Due on 2 March now: the untouched reminder went, and the cards were rendered again.
+        assert not FollowUp.objects.filter(contact=contact).exists()
+        assert reach_out_ids(owner_client.get(reverse("dashboard"))) == []
