@@ -7,7 +7,6 @@ import hashlib
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -62,19 +61,18 @@ def interaction_list(request):
     kind = kind if kind in InteractionKind.values else ""
     q = request.GET.get("q", "").strip()
 
-    def render_results(slug, csrf_token):
+    def results_context():
         page, query = _page(request, selectors.interaction_results(request.user, kind=kind, q=q))
-        context = {
+        return {
             "page": page, "query": query, "kind": kind, "q": q,
             "word_starts": selectors.finds_word_starts(q),
         }
-        return render_to_string("interactions/list.html#results", context, request)
 
     query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
-    slug = f"interactions:{query}"
-    results = fragment_cache.cards_html(
-        request, timezone.localdate(), [slug], render_results
-    )[slug]
+    results = fragment_cache.partial(
+        request, timezone.localdate(), f"interactions:{query}", "interactions/list.html#results",
+        results_context,
+    )
     if is_htmx(request):
         return HttpResponse(results)
     context = {"results": results, "kind": kind, "q": q, "kinds": InteractionKind.choices}
