@@ -257,7 +257,9 @@ def on_mentorship_saved(mentorship) -> None:
     )
     if mentorship.active:
         moot = moot.filter(due_on__lt=mentorship_due_on(mentorship, None, None))
-    moot.update(status=FollowUpStatus.DISMISSED, snoozed_until=None, closed_at=timezone.now())
+    # Closed by the app, not by the user: no closed_at, so the next session stays due one cadence
+    # after the last one rather than after this edit (schedule.py's silenced reminders alike).
+    moot.update(status=FollowUpStatus.DISMISSED, snoozed_until=None, closed_at=None)
 
 
 def on_contacts_merged(survivor_id: int, other_id: int) -> None:

@@ -547,6 +547,22 @@ def test_editing_the_last_session_closes_a_reminder_it_made_moot(owner):
     assert FollowUp.objects.get().status == FollowUpStatus.DISMISSED
 
 
+def test_the_next_session_is_due_a_cadence_after_the_edited_last_one(owner):
+    # The reminder the edit made moot was closed by the app, not by the user: the next one is
+    # due 14 days after the session, not 14 days after the day of the edit.
+    mentorship = MentorshipFactory(
+        owner=owner, session_cadence_days=14, started_on=date(2026, 1, 1)
+    )
+    followups.scan_follow_ups(at(2026, 1, 20, 12))
+    mentorship.last_session_on = date(2026, 1, 19)
+    mentorship.save()
+    followups.on_mentorship_saved(mentorship)
+
+    followups.scan_follow_ups(at(2026, 2, 2, 12))
+
+    assert FollowUp.objects.get(status=FollowUpStatus.OPEN).due_on == date(2026, 2, 2)
+
+
 def test_a_still_due_session_reminder_survives_an_unrelated_edit(owner):
     mentorship = MentorshipFactory(
         owner=owner, session_cadence_days=14, started_on=date(2026, 1, 1)
