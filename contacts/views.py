@@ -5,7 +5,6 @@ The contact page itself (its timeline and brief), its edit form and the event pa
 with everyone I met" show interactions' rows, so they live in interactions/contact_pages/
 under the same URL names."""
 
-import hashlib
 
 from django.contrib import messages
 from django.db import transaction
@@ -123,9 +122,9 @@ def contact_list(request):
         }
         return context
 
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
     results = fragment_cache.partial(
-        request, today, f"contacts:{query}", "contacts/list.html#results", results_context
+        request, today, fragment_cache.query_slug(request, "contacts"),
+        "contacts/list.html#results", results_context,
     )
     if is_htmx(request):
         return HttpResponse(results)

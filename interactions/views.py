@@ -2,8 +2,6 @@
 actions. Thin function views: forms validate, services write, selectors read; with htmx the same
 view answers with a `{% partialdef %}` fragment and fires an HX-Trigger event for other cards."""
 
-import hashlib
-
 from django.contrib import messages
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -68,10 +66,9 @@ def interaction_list(request):
             "word_starts": selectors.finds_word_starts(q),
         }
 
-    query = hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]
     results = fragment_cache.partial(
-        request, timezone.localdate(), f"interactions:{query}", "interactions/list.html#results",
-        results_context,
+        request, timezone.localdate(), fragment_cache.query_slug(request, "interactions"),
+        "interactions/list.html#results", results_context,
     )
     if is_htmx(request):
         return HttpResponse(results)

@@ -19,6 +19,7 @@ token: cards render with a placeholder that each response replaces with its own 
 With the cache unavailable, every fragment is rendered (the pages must still answer).
 """
 
+import hashlib
 import logging
 import secrets
 
@@ -154,6 +155,11 @@ def cards_html(request, today, slugs, render) -> dict[str, str]:
         slug: mark_safe(found[key].replace(CSRF_PLACEHOLDER, token))  # noqa: S308
         for slug, key in keys.items()
     }
+
+
+def query_slug(request, name: str) -> str:
+    """The name of a fragment kept per query string (search, filters, page) as well."""
+    return f"{name}:{hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]}"
 
 
 def partial(request, today, slug: str, template: str, context) -> str:

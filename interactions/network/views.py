@@ -1,7 +1,6 @@
 """The network map (/network/): the page, its JSON, the same data as a table, and the brief of
 one contact beside the map. Read-only views over interactions.network.selectors."""
 
-import hashlib
 import json
 from urllib.parse import urlencode
 
@@ -28,11 +27,6 @@ def _today_and_now(user, profile=None):
     zone = (profile or get_profile(user)).zone
     now = timezone.now()
     return timezone.localtime(now, zone).date(), now
-
-
-def _filters_slug(request, name: str) -> str:
-    """The name of a fragment kept per user, day and filters (network_crm.fragment_cache)."""
-    return f"{name}:{hashlib.sha256(request.GET.urlencode().encode()).hexdigest()[:24]}"
 
 
 @require_GET
@@ -95,7 +89,7 @@ def network_data(request):
     user's, on a new day, and at least every few minutes.
     """
     today, _ = _today_and_now(request.user)
-    slug = _filters_slug(request, "network-data")
+    slug = fragment_cache.query_slug(request, "network-data")
     body = fragment_cache.cards_html(
         request, today, [slug], lambda slug, csrf_token: _network_json(request, today)
     )[slug]
@@ -109,7 +103,7 @@ def network_table(request):
     form = NetworkFilterForm(request.GET, owner=request.user)
     form.is_valid()  # its errors show beside the fields even when the tables come from the cache
     today, _ = _today_and_now(request.user)
-    slug = _filters_slug(request, "network-table")
+    slug = fragment_cache.query_slug(request, "network-table")
 
     def tables_context():
         net = network(request.user, today=today, **form.filters())
