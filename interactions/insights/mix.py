@@ -84,7 +84,9 @@ def diversity(owner, profile: Profile | None = None, top_companies: int = 8) -> 
     same_team = Q(circle=Circle.SAME_TEAM)
     if own_team:
         same_team |= Q(department__iexact=own_team)
-    counts = {"n": Count("id"), "same_team": Count("id", filter=same_team), "strength": Sum("strength")}
+    counts = {
+        "n": Count("id"), "same_team": Count("id", filter=same_team), "strength": Sum("strength"),
+    }
     if own_company:
         counts["same_company"] = Count("id", filter=Q(company__iexact=own_company))
     # A row per circle and discipline (at most 60), added up here: one hash aggregate instead

@@ -70,14 +70,15 @@ def revived_ties(
     now = now or timezone.now()
     since = now - datetime.timedelta(days=window_days)
     gap = ExpressionWrapper(F("revived_at") - F("quiet_since"), output_field=DurationField())
+    order = ("-gap", "name", "pk")
     # The top `limit` picked by id from the index contact_revived alone, then their rows.
     top = (
         Contact.objects.filter(owner=owner, revived_at__gte=since, revived_at__lte=now)
         .annotate(gap=gap)
-        .order_by("-gap", "name", "pk")
+        .order_by(*order)
         .values("pk")[:limit]
     )
-    contacts = Contact.objects.filter(pk__in=top).annotate(gap=gap).order_by("-gap", "name", "pk")
+    contacts = Contact.objects.filter(pk__in=top).annotate(gap=gap).order_by(*order)
     return [RevivedTie(c, c.revived_at, c.gap.days) for c in contacts]
 
 

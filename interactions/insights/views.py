@@ -24,7 +24,6 @@ def _cards_context(user, profile, today, now) -> dict:
     rhythm = insights.rhythm(user, today, profile.zone)
     return {
         "strongest": [(c, c.strength) for c in insights.strongest_ties(user, limit=10)],
-        "average_strength": diversity.average_strength,
         "strength_explanation": insights.STRENGTH_EXPLANATION,
         "balance": balance,
         "owed": balance.give_before_you_ask,
@@ -47,8 +46,6 @@ def _cards_context(user, profile, today, now) -> dict:
             height=120, bar=24, gap=8,
         ),
     }
-
-
 
 
 @require_GET

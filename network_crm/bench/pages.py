@@ -90,8 +90,8 @@ class PagesPhase:
         level = request_log.level
         request_log.setLevel(logging.ERROR)
         # What is loaded now is left out of Python's full collections, as a web worker leaves
-        # out the app it loaded (network_crm/wsgi.py): without that, one request of some
-        # page's twelve paid a full collection of the whole bench process (70-150 ms).
+        # out the app it loaded (network_crm/wsgi.py): without that, some pages' requests paid
+        # a full collection of the whole bench process (70-150 ms).
         gc.freeze()
         try:
             self._walk_pages()
