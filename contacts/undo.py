@@ -1,6 +1,6 @@
 """Undo for the contacts list's bulk actions (network_crm.undo, kind "contacts-bulk"): before
 the action, each selected contact's value of the field it sets (or, for "Add tag", who did not
-have the tag yet) goes into the token; undoing puts those values back. A contact whose field
+have the tag yet, and whether the tag is new) goes into the token; undoing puts those values back. A contact whose field
 was changed again since keeps that later value.
 
 Deleting an event or a link can be undone too (network_crm.undo.register_delete, kinds EVENT
@@ -35,7 +35,8 @@ def make_token(owner, contact_ids: list[int], action: str, *, tag: str = "", val
     if action == "tag":
         has_it = contacts.filter(tags__owner=owner, tags__name__iexact=tag.strip())
         lacking = contacts.exclude(pk__in=has_it.values("pk")).values_list("pk", flat=True)
-        payload = {"a": action, "tag": tag.strip(), "ids": sorted(lacking)}
+        new = not Tag.objects.filter(owner=owner, name__iexact=tag.strip()).exists()
+        payload = {"a": action, "tag": tag.strip(), "ids": sorted(lacking), "new": new}
     else:
         field, fixed = FIELDS[action]
         payload = {
@@ -55,6 +56,9 @@ def put_back(owner, payload: dict) -> undo_core.Undone:
         removed, _ = through.objects.filter(
             tag=tag, contact_id__in=payload["ids"], contact__owner=owner
         ).delete()
+        # A tag the action made goes too, unless a contact has been given it since.
+        if payload.get("new") and tag is not None and not tag.contacts.exists():
+            tag.delete()
         return _undone(removed)
     field, _ = FIELDS[payload["a"]]
     by_old_value: dict = {}

@@ -68,6 +68,21 @@ def test_undo_puts_every_contact_back_as_it_was(owner_client, owner, action, dat
     assert f"Undone: {changed} back as before." in page
 
 
+def test_undo_of_a_new_tag_removes_the_tag_unless_a_contact_was_given_it_since(
+    owner_client, owner
+):
+    a, b = ContactFactory(owner=owner), ContactFactory(owner=owner)
+    token = bulk(owner_client, [a], "tag", tag="Speaker")
+    owner_client.post(reverse("undo"), {"token": token})
+    assert not Tag.objects.filter(owner=owner).exists()
+
+    token = bulk(owner_client, [a], "tag", tag="Speaker")
+    b.tags.add(Tag.objects.get(owner=owner))
+    owner_client.post(reverse("undo"), {"token": token})
+    assert [t.name for t in Tag.objects.filter(owner=owner)] == ["Speaker"]
+    assert state(a)[-1] == [] and state(b)[-1] == ["Speaker"]
+
+
 def test_undo_with_htmx_reloads_the_list_with_its_message(owner_client, owner):
     a = ContactFactory(owner=owner)
     token = bulk(owner_client, [a], "archive")
