@@ -13,6 +13,7 @@ from django.utils import timezone
 from network_crm.queries import pk_in
 
 from .models import Contact, ContactEmail, ContactLink, Event, Tag
+from .search import ADDRESS_PARTS, WORDS, holds, like_patterns
 from .services import get_profile
 
 CONTACT_SORTS = {
@@ -83,7 +84,8 @@ SEARCH_BY_IDS = 1000
 
 
 def _matching(queryset: QuerySet[Contact], owner, q: str) -> QuerySet[Contact]:
-    """Contacts whose name, preferred name, company, an email or a tag contains `q` (any case).
+    """Contacts whose name, preferred name, company, an email or a tag holds `q` (any case;
+    one or two letters at the start of a word, contacts.search).
 
     A name or a word (up to SEARCH_BY_IDS matches): the matching ids, read once, so the
     count and the page look up a few ids rather than each repeating the search over every
@@ -91,15 +93,18 @@ def _matching(queryset: QuerySet[Contact], owner, q: str) -> QuerySet[Contact]:
     condition of the page's own query, so PostgreSQL walks the contacts in the page's order
     and stops after a page of them; 29,000 ids looked up one by one took 0.3-1 s at 30,000
     contacts (docs/performance.md). Names (preferred and phonetic too) and companies are
-    matched in `search_text`, upper-cased when the contact was written, emails through their
-    trigram index on PostgreSQL (migration 0003)."""
+    matched in `search_text`, upper-cased when the contact was written; on PostgreSQL names and
+    emails through their trigram indexes (migrations 0022 and 0003)."""
     ids = _matching_ids(owner, q, limit=SEARCH_BY_IDS)
     if ids is not None:
         return queryset.filter(pk_in(ids))
-    email = ContactEmail.objects.filter(contact=OuterRef("pk"), email__icontains=q)
-    tag = Contact.tags.through.objects.filter(contact=OuterRef("pk"), tag__name__icontains=q)
+    email = ContactEmail.objects.filter(
+        holds("email", q, separators=ADDRESS_PARTS), contact=OuterRef("pk")
+    )
+    tag = Contact.tags.through.objects.filter(holds("tag__name", q), contact=OuterRef("pk"))
     return queryset.filter(
-        Q(search_text__contains=Upper(Value(q))) | Exists(email) | Exists(tag)
+        holds("search_text", q, lambda text: Upper(Value(text)), lookup="contains")
+        | Exists(email) | Exists(tag)
     )
 
 
@@ -107,33 +112,39 @@ def _matching_ids(owner, q: str, *, limit: int) -> list[int] | None:
     """The ids of the contacts matching `q`, or None when the union has more than `limit`
     rows (a contact comes once by name and again for each matching email or tag). Its
     branches stream (UNION ALL): a broad search stops after `limit` rows, a narrow one reads
-    the owner's index, which carries search_text (migration 0007), and the few matching
-    emails and tags. SQL of its own, as Django's icontains writes it for each backend: the
-    ORM took longer to build and compile this union (1.5 ms) than PostgreSQL took to run it."""
-    ops = connection.ops
-    like = f"%{ops.prep_for_like_query(q)}%"
+    the trigram indexes of the owner's names (migration 0022) and of emails (0003), and the
+    few tags. SQL of its own, as Django's icontains writes it for each backend: the ORM took
+    longer to build and compile this union (1.5 ms) than PostgreSQL took to run it."""
     # `LIKE UPPER(%s)` on PostgreSQL; SQLite's LIKE ignores ASCII case, as its UPPER does.
     # search_text is upper-cased already, so only emails and tags are, as their indexes are.
     icontains = connection.operators["icontains"] % "%s"
 
-    def upper(column: str) -> str:
-        return ops.lookup_cast("icontains", "CharField") % column
+    def holds_q(column: str, separators=WORDS) -> tuple[str, list[str]]:
+        """`column` matches one of `q`'s LIKE patterns (contacts.search), and the patterns."""
+        if column != "c.search_text":
+            column = connection.ops.lookup_cast("icontains", "CharField") % column
+        patterns = like_patterns(q, separators)
+        return " OR ".join(f"{column} {icontains}" for _ in patterns), patterns
 
+    (names, by_name), (emails, by_email), (tags, by_tag) = (
+        holds_q("c.search_text"), holds_q("e.email", ADDRESS_PARTS), holds_q("t.name")
+    )
     contact, email = Contact._meta.db_table, ContactEmail._meta.db_table
     tagged, tag = Contact.tags.through._meta.db_table, Tag._meta.db_table
     sql = f"""
         SELECT c.id FROM {contact} c
-        WHERE c.owner_id = %s AND c.search_text {icontains}
+        WHERE c.owner_id = %s AND ({names})
         UNION ALL
         SELECT e.contact_id FROM {email} e JOIN {contact} c ON c.id = e.contact_id
-        WHERE c.owner_id = %s AND {upper("e.email")} {icontains}
+        WHERE c.owner_id = %s AND ({emails})
         UNION ALL
         SELECT ct.contact_id FROM {tagged} ct JOIN {tag} t ON t.id = ct.tag_id
-        WHERE t.owner_id = %s AND {upper("t.name")} {icontains}
+        WHERE t.owner_id = %s AND ({tags})
         LIMIT %s
     """
+    params = [owner.pk, *by_name, owner.pk, *by_email, owner.pk, *by_tag, limit + 1]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [owner.pk, like] * 3 + [limit + 1])
+        cursor.execute(sql, params)
         rows = cursor.fetchall()
     if len(rows) > limit:
         return None

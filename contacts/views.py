@@ -34,6 +34,7 @@ from .forms import (
 from .dates.forms import dates_formset
 from .dates.services import save_date_formset
 from .models import Contact, ContactLink, Event
+from .search import finds_word_starts
 from .sorting.selectors import unsorted_count
 
 PAGE_SIZE = 50
@@ -119,6 +120,7 @@ def contact_list(request):
                 (name, SORTING_CHOICES[name]) for name in BulkActionForm.SORTING_ACTIONS
             ],
             "list_url": request.get_full_path(),
+            "word_starts": finds_word_starts(filters["q"]),
         }
         return context
 

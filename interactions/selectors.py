@@ -3,11 +3,13 @@ by owner and loads what its rows show, so the query count does not grow with the
 
 import re
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Upper
 from django.db.models.lookups import IsNull
 
 from contacts.models import Contact
+from contacts.search import holds
 
 from .models import FollowUp, Interaction, Mentorship, Support
 
@@ -22,7 +24,7 @@ def interaction_list(
     owner, *, kind: str = "", q: str = "", contact_id: int | None = None
 ) -> QuerySet[Interaction]:
     """The owner's interactions, newest first, with their contacts prefetched; `q` found in
-    the summary, the notes or a contact's name (see `finds_word_starts`)."""
+    the summary, the notes or a contact's name (see contacts.search)."""
     queryset = _owned(owner, kind, contact_id)
     if q:
         named, _ = _with_contact_named(owner, q)
@@ -92,26 +94,6 @@ class SearchResults:
         return list(source[start:stop])
 
 
-def finds_word_starts(q: str) -> bool:
-    """Whether the search `q` matches the start of words in summaries and notes rather than
-    anywhere: one or two letters or digits together (`zq`, `AI`, `c++`). A trigram index finds
-    three in a row anywhere, but fewer only where a word starts; and "ai" inside "email" or
-    "said" is seldom what someone typing two letters is after. Names match anywhere, as in the
-    contacts search (a name is short, and the account's names are read one by one anyway)."""
-    return bool(re.search(r"[^\W_]", q)) and not re.search(r"[^\W_]{3}", q)
-
-
-def _holds(field: str, q: str, value=str, *, lines: bool = False) -> Q:
-    """`field` holds `q` in any case: anywhere, or at the start of a word (the field's start,
-    after a space, after a line break where `lines`) when finds_word_starts(q)."""
-    if not finds_word_starts(q):
-        return Q(**{f"{field}__icontains": value(q)})
-    starts = Q(**{f"{field}__istartswith": value(q)}) | Q(**{f"{field}__icontains": value(" " + q)})
-    if lines:
-        starts |= Q(**{f"{field}__icontains": value("\n" + q)})
-    return starts
-
-
 def _unknown(text: str) -> RawSQL:
     # A value PostgreSQL reads only when the query runs: it plans as for a word it knows
     # nothing of (0.5 % of rows), not by its statistics of every account's text.
@@ -119,10 +101,21 @@ def _unknown(text: str) -> RawSQL:
 
 
 def _text_holds(q: str, *, as_unknown_word: bool = False) -> Q:
-    """The summary or the notes hold `q`; on PostgreSQL the owner's trigram index finds it
-    (migration 0009)."""
+    """The summary or the notes hold `q` (one or two letters where a word starts, as
+    contacts.search has it; a summary is one line); on PostgreSQL the owner's trigram index
+    finds it (migration 0009)."""
     value = _unknown if as_unknown_word else str
-    return _holds("summary", q, value) | _holds("notes", q, value, lines=True)
+    return holds("summary", q, value, separators=(" ",)) | holds("notes", q, value)
+
+
+def _names_hold(q: str, *, through: str = "") -> Q:
+    """The contact's name holds `q` (as in the contacts search, one or two letters where a word
+    starts). The name is part of search_text, so search_text holds `q` too: said as well so
+    that PostgreSQL finds the few candidates in its trigram index (contacts migration 0022)
+    rather than testing every name of the account (6-10 ms at 30,000 contacts)."""
+    return holds(f"{through}name", q, separators=(" ",)) & holds(
+        f"{through}search_text", q, lambda text: Upper(Value(text)), lookup="contains"
+    )
 
 
 def _owned(owner, kind: str, contact_id: int | None) -> QuerySet[Interaction]:
@@ -151,19 +144,16 @@ NAMED_INTERACTIONS_BY_ID = 1000
 
 
 def _with_contact_named(owner, q: str) -> tuple[Q, bool]:
-    """Interactions with one of the owner's contacts whose name holds `q` anywhere, as the
-    contacts search reads it (unbounded, it read every account's), and whether they are named
-    by id. A rare name: their interactions' ids, which PostgreSQL reads through the primary
-    key beside the text's trigram index when few rows match (as a subquery it could only test
-    each row of the history: 0.8 s at 1,000,000 for a person's 100); past
+    """Interactions with one of the owner's contacts whose name holds `q` (`_names_hold`), and
+    whether they are named by id. A rare name: their interactions' ids, which PostgreSQL reads
+    through the primary key beside the text's trigram index when few rows match (as a subquery
+    it could only test each row of the history: 0.8 s at 1,000,000 for a person's 100); past
     NAMED_INTERACTIONS_BY_ID of them, by contact. A broad name (a letter matches most of 30,000
     people, so most of a million interactions): tested row by row as the page walks the
     owner's interactions newest first, which fills a page after a few index lookups; as an IN
-    subquery PostgreSQL could not hash it and read it again for every row (30 s). No index
-    finds the names: each of the account's is tested (7-10 ms at 30,000 contacts); a trigram
-    index of them made a 50,000-row import take twice as long (docs/performance.md)."""
+    subquery PostgreSQL could not hash it and read it again for every row (30 s)."""
     named = list(
-        Contact.objects.filter(owner=owner, name__icontains=q)
+        Contact.objects.filter(_names_hold(q), owner=owner)
         .order_by()
         .values_list("id", flat=True)[: NAMED_CONTACTS_LOOKUP + 1]
     )
@@ -175,7 +165,7 @@ def _with_contact_named(owner, q: str) -> tuple[Q, bool]:
             return Q(pk__in=ids), True
         return Q(pk__in=links), False
     first_named = through.filter(
-        interaction_id=OuterRef("pk"), contact__owner=owner, contact__name__icontains=q,
+        _names_hold(q, through="contact__"), interaction_id=OuterRef("pk"), contact__owner=owner,
     ).values("pk")[:1]
     # The first such contact's link rather than EXISTS: PostgreSQL plans an EXISTS for the whole
     # list, not the page, so it hashed every match of the account first (a million links,

@@ -12,6 +12,7 @@ from django_htmx.http import trigger_client_event
 
 from contacts.access import get_owned_or_404
 from contacts.models import Contact
+from contacts.search import finds_word_starts
 from contacts.views import confirm_delete, deleted_response, is_htmx, next_url
 from network_crm import fragment_cache
 from network_crm.pagination import page_of
@@ -63,7 +64,7 @@ def interaction_list(request):
         page, query = _page(request, selectors.interaction_results(request.user, kind=kind, q=q))
         return {
             "page": page, "query": query, "kind": kind, "q": q,
-            "word_starts": selectors.finds_word_starts(q),
+            "word_starts": finds_word_starts(q),
         }
 
     results = fragment_cache.partial(

@@ -4,10 +4,11 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from contacts import selectors
-from contacts.models import ContactEmail, Tag
+from contacts.models import Contact, ContactEmail, Tag
 from tests.factories import (
     ContactEmailFactory,
     ContactFactory,
@@ -46,6 +47,56 @@ def test_search_matches_name_company_email_and_tag(owner):
     cy.tags.add(TagFactory(owner=owner, name="engines"))
     assert names(selectors.contact_list(owner, q="analyt")) == ["Ada"]
     assert names(selectors.contact_list(owner, q="engine")) == ["Bob", "Cy"]
+
+
+@pytest.mark.usefixtures("both_search_paths")
+def test_one_or_two_letters_find_where_a_word_starts_in_every_field(owner):
+    """contacts.search: names, companies and tags at a word's start (after a space or a line
+    break of search_text), addresses at their start or after a dot or the "@"."""
+    for name, company in (("Alan Turing", ""), ("Ada Alice", ""), ("Bo", "Alpha Corp"),
+                          ("Sally Ride", "Royal Society"), ("Cy", ""), ("Di", ""), ("Ed", "")):
+        ContactFactory(owner=owner, name=name, company=company)
+    ContactEmailFactory(contact=ContactFactory(owner=owner, name="Eve"), email="eve.al@x.org")
+    ContactEmailFactory(contact=ContactFactory(owner=owner, name="Fay"), email="fay@alps.org")
+    ContactEmailFactory(contact=ContactFactory(owner=owner, name="Gus"), email="gus@royal.org")
+    tagged = ContactFactory(owner=owner, name="Hal")
+    tagged.tags.add(TagFactory(owner=owner, name="old alumni"))
+    assert names(selectors.contact_list(owner, q="al")) == [
+        "Ada Alice", "Alan Turing", "Bo", "Eve", "Fay", "Hal",
+    ]
+    # Three letters match anywhere.
+    assert names(selectors.contact_list(owner, q="all")) == ["Sally Ride"]
+    assert names(selectors.contact_list(owner, q="yal")) == ["Gus", "Sally Ride"]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="pg_trgm and btree_gin are PostgreSQL's"
+)
+def test_a_search_reads_the_owners_trigram_index_of_names_on_postgresql(owner, stranger):
+    """A word few names hold is found in the index (migration 0022), the owner part of what it
+    looks up, not tested against each of the account's names: one or two letters too, as word
+    starts. The btree indexes are out of this one plan (the test's transaction puts them back)
+    so that the owner's rows are read through this one, and the owner has enough of them
+    that the word narrows them down."""
+    Contact.objects.bulk_create(Contact(owner=owner, name=f"Ada {n}") for n in range(10000))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'contacts_contact' "
+            "AND indexdef LIKE '%USING btree (owner_id%'"
+        )
+        for (name,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{name}"')
+        cursor.execute("ANALYZE contacts_contact")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        for q in ("zzqx", "zq"):
+            with CaptureQueriesContext(connection) as queries:
+                list(selectors.contact_list(owner, q=q, archived="all"))
+            # The ids' query (selectors._matching_ids), its values written in.
+            sql = next(q["sql"] for q in queries.captured_queries if "UNION ALL" in q["sql"])
+            cursor.execute(f"EXPLAIN {sql}")
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+            assert "Bitmap Index Scan on contact_owner_search_trgm" in plan, plan
+            assert f"((owner_id = {owner.pk}) AND (search_text ~~" in plan, plan
 
 
 @pytest.mark.usefixtures("both_search_paths")

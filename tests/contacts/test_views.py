@@ -163,6 +163,17 @@ def test_building_the_list_reads_the_same_queries_for_few_or_many_contacts(
     assert count_building_queries(owner_client, owner, url) == few
 
 
+def test_contact_list_says_when_a_search_finds_the_start_of_words(owner_client, owner):
+    for name in ("Alan Turing", "Sally Ride"):
+        ContactFactory(owner=owner, name=name)
+    url = reverse("contacts:list")
+    short = owner_client.get(url, {"q": "al"}).content.decode()
+    assert "Alan Turing" in short and "Sally Ride" not in short
+    assert "type a third" in short
+    longer = owner_client.get(url, {"q": "all"}).content.decode()
+    assert "Sally Ride" in longer and "type a third" not in longer
+
+
 def test_a_repeat_visit_reads_the_kept_results_and_a_write_shows_at_once(owner_client, owner):
     ContactFactory(owner=owner, name="Ada Lovelace")
     url = reverse("contacts:list") + "?q=a"

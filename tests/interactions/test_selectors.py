@@ -135,15 +135,6 @@ def test_text_search_can_read_the_owners_trigram_index_on_postgresql(owner):
     assert any(owner_and + "(upper(notes)" in c for c in conditions), plan
 
 
-@pytest.mark.parametrize(
-    "q,word_starts",
-    [("zq", True), ("AI", True), ("x", True), ("c++", True), ("10%", True), ("a b", True),
-     ("kub", False), ("design review", False), ("%", False), ("--", False)],
-)
-def test_one_or_two_letters_or_digits_together_search_the_start_of_words(q, word_starts):
-    assert selectors.finds_word_starts(q) is word_starts
-
-
 def test_one_or_two_letters_find_the_words_that_start_with_them(owner):
     """`ai` finds "AI" at the start, after a space or a line break, not inside "email"."""
     first = InteractionFactory(owner=owner, summary="AI safety reading group")
@@ -156,14 +147,17 @@ def test_one_or_two_letters_find_the_words_that_start_with_them(owner):
     }
 
 
-def test_one_or_two_letters_find_names_anywhere_as_the_contacts_search_does(owner):
-    alan, sally = (ContactFactory(owner=owner, name=n) for n in ("Alan Turing", "Sally Ride"))
-    bob = ContactFactory(owner=owner, name="Bob Smith")
-    with_alan, with_sally = (
-        InteractionFactory(owner=owner, contacts=[c], summary="Coffee") for c in (alan, sally)
+def test_one_or_two_letters_find_names_where_a_word_starts_as_the_contacts_search_does(owner):
+    alan, alice = (ContactFactory(owner=owner, name=n) for n in ("Alan Turing", "Ada Alice"))
+    sally = ContactFactory(owner=owner, name="Sally Ride")
+    with_alan, with_alice, with_sally = (
+        InteractionFactory(owner=owner, contacts=[c], summary="Coffee")
+        for c in (alan, alice, sally)
     )
-    InteractionFactory(owner=owner, contacts=[bob], summary="Coffee")
-    assert set(selectors.interaction_results(owner, q="al")[0:10]) == {with_alan, with_sally}
+    assert set(selectors.interaction_results(owner, q="al")[0:10]) == {with_alan, with_alice}
+    assert set(selectors.interaction_list(owner, q="al")) == {with_alan, with_alice}
+    # Three letters match anywhere.
+    assert list(selectors.interaction_results(owner, q="all")[0:10]) == [with_sally]
 
 
 def _dated(owner, summaries, start=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)):

@@ -1,7 +1,8 @@
 """/api/v1/contacts/ and /api/v1/events/."""
 
 from django import forms
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Upper
 from drf_spectacular.utils import extend_schema, extend_schema_view
 
 from contacts.models import Circle, Contact, ContactEmail, Discipline, Event, Tier
@@ -16,7 +17,8 @@ from .base import OwnedViewSet
 
 class ContactFilters(SinceForm):
     q = forms.CharField(required=False, max_length=200,
-                        help_text="Name, preferred name, company, email or tag contains this.")
+                        help_text="Name, preferred name, phonetic name, company, email or tag "
+                        "contains this (any case).")
     tag = forms.CharField(required=False, max_length=50, help_text="Has this tag (any case).")
     circle = forms.ChoiceField(required=False, choices=[("", ""), *Circle.choices])
     discipline = forms.ChoiceField(required=False, choices=[("", ""), *Discipline.choices])
@@ -73,9 +75,10 @@ class ContactViewSet(OwnedViewSet):
             tagged = Contact.tags.through.objects.filter(
                 tag__owner=self.request.user, tag__name__icontains=q
             ).values("contact_id")
+            # search_text is the names and the company upper-cased (Contact.search_text), which
+            # PostgreSQL finds in its trigram index (contacts migration 0022).
             queryset = queryset.filter(
-                Q(name__icontains=q) | Q(preferred_name__icontains=q) | Q(company__icontains=q)
-                | Q(phonetic_name__icontains=q) | Q(pk__in=emails) | Q(pk__in=tagged)
+                Q(search_text__contains=Upper(Value(q))) | Q(pk__in=emails) | Q(pk__in=tagged)
             )
         return queryset
 
