@@ -86,6 +86,18 @@ def test_postgresql_connections_price_index_lookups_for_ssds(db):
         assert cursor.fetchone()[0] == "1.1"
 
 
+def test_postgresql_connections_start_no_parallel_workers(db):
+    # A page's few rows cost less than starting two workers (network_crm/settings/servers.py).
+    import pytest
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] == "0"
+
+
 def test_postgresql_connections_do_not_compile_queries(db):
     # JIT compiled every query over a large account before running it (docs/performance.md).
     import pytest
