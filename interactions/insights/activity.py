@@ -133,41 +133,70 @@ def interaction_changed(sender, instance, created=False, **kwargs) -> None:
         past_weeks_changed(instance.owner_id)
 
 
-def _probe_year(owner, starts: list[datetime.date], zone, recent: int) -> list[tuple]:
-    """_weeks_probe of `starts`, the weeks before the `recent` last ones from the cache while
-    none of their interactions changed (past_weeks_changed). One query either way."""
-    key = None
+def _history_token(owner) -> str | None:
+    """The version of the user's past weeks (a new one after past_weeks_changed), or None when
+    the cache is unavailable."""
     try:
         token = cache.get(HISTORY_KEY.format(owner.pk))
         if token is None:
             cache.add(HISTORY_KEY.format(owner.pk), secrets.token_hex(6), PAST_WEEKS_TIMEOUT)
             token = cache.get(HISTORY_KEY.format(owner.pk))
-        if token:
-            key = f"rhythm:weeks:{owner.pk}:{token}:{zone}:{starts[0]}:{len(starts)}"
-            past = cache.get(key)
-            if past is not None:
-                return past + _weeks_probe(owner, starts[-recent:], zone, counts=True)
+        return token
     except Exception:  # noqa: BLE001 - the cache is a shortcut
-        logger.warning("cache unavailable; counting the whole year")
-        key = None
-    probe = _weeks_probe(owner, starts, zone, counts=True)
+        logger.warning("cache unavailable; counting the whole history")
+        return None
+
+
+def _cached(key: str | None):
+    """What is kept under `key`, or None (no key, nothing kept, or no cache)."""
+    try:
+        return cache.get(key) if key else None
+    except Exception:  # noqa: BLE001 - the cache is a shortcut
+        logger.warning("cache unavailable; past weeks counted again")
+        return None
+
+
+def _keep(key: str | None, value) -> None:
     if key:
         try:
-            cache.set(key, probe[:-recent], PAST_WEEKS_TIMEOUT)
+            cache.set(key, value, PAST_WEEKS_TIMEOUT)
         except Exception:  # noqa: BLE001
             logger.warning("cache unavailable; past weeks not kept")
+
+
+def _probe_year(owner, starts: list[datetime.date], zone, recent: int, token) -> list[tuple]:
+    """_weeks_probe of `starts`, the weeks before the `recent` last ones from the cache while
+    none of their interactions changed (the history `token`). One query either way."""
+    key = token and f"rhythm:weeks:{owner.pk}:{token}:{zone}:{starts[0]}:{len(starts)}"
+    past = _cached(key)
+    if past is not None:
+        return past + _weeks_probe(owner, starts[-recent:], zone, counts=True)
+    probe = _weeks_probe(owner, starts, zone, counts=True)
+    _keep(key, probe[:-recent])
     return probe
+
+
+def _older_flags(owner, starts: list[datetime.date], zone, token) -> list[bool]:
+    """Whether the user reached out in each of these weeks, all before last week, kept like
+    the year's past weeks: a streak of years costs no query per year on every visit."""
+    key = token and f"rhythm:streak:{owner.pk}:{token}:{zone}:{starts[0]}:{len(starts)}"
+    flags = _cached(key)
+    if flags is None:
+        flags = [mine for mine, _ in _weeks_probe(owner, starts, zone, counts=False)]
+        _keep(key, flags)
+    return flags
 
 
 def rhythm(owner, today: datetime.date, zone) -> Rhythm:
     """Touches per week (52 weeks, Monday to Sunday in the user's zone), gives per month (12),
     promises kept on time, and the weekly streak of reaching out. Two queries, the weeks before
     last week from the cache while none of their interactions changed; one more for every
-    further year of an unbroken streak."""
+    further year of an unbroken streak, kept the same way."""
     this_week = _week_start(today)
     starts = [this_week - datetime.timedelta(weeks=i) for i in range(RHYTHM_WEEKS)][::-1]
     # Last week and this one are always counted: a conversation logged now may land in either.
-    probe = _probe_year(owner, starts, zone, recent=2)
+    token = _history_token(owner)
+    probe = _probe_year(owner, starts, zone, recent=2, token=token)
     weeks = [
         Bucket(start, start.strftime("%d %b"), count)
         for start, (_, count) in zip(starts, probe, strict=True)
@@ -181,7 +210,7 @@ def rhythm(owner, today: datetime.date, zone) -> Rhythm:
     # A streak as long as the chart goes on into older weeks, a year of weeks per query.
     while streak and skip + streak == len(reached_out):
         older = [oldest - datetime.timedelta(weeks=i + 1) for i in range(RHYTHM_WEEKS)]
-        flags = [mine for mine, _ in _weeks_probe(owner, older, zone, counts=False)]
+        flags = _older_flags(owner, older, zone, token)
         reached_out += flags
         streak += _run(flags)
         oldest = older[-1]

@@ -620,6 +620,20 @@ def test_rhythm_streak_longer_than_the_chart_reads_one_more_year_of_weeks(
     assert [b.count for b in result.weeks] == [1] * 52
 
 
+def test_rhythm_keeps_the_older_years_of_a_streak_until_one_of_their_weeks_changes(
+    owner, django_assert_num_queries
+):
+    contact = ContactFactory(owner=owner)
+    touches = [touch(owner, contact, 7 * week + 1, store=False) for week in range(60)]
+    assert insights.rhythm(owner, TODAY, UTC).streak_weeks == 60
+
+    with django_assert_num_queries(2):  # the year before the chart from the cache
+        assert insights.rhythm(owner, TODAY, UTC).streak_weeks == 60
+
+    services.delete_interaction(touches[55])  # a week before the chart's year
+    assert insights.rhythm(owner, TODAY, UTC).streak_weeks == 55
+
+
 def test_rhythm_keeps_the_weeks_before_last_week_until_one_of_them_changes(owner):
     """Logging today counts again only this week and last; a conversation dated in an older
     week, an edit or a delete counts the year again."""
