@@ -19,7 +19,9 @@ from contacts.dates.services import save_date_formset
 from contacts.forms import BriefForm, ContactForm
 from contacts.deleted.services import delete_with_undo
 from contacts.models import Contact, Event
-from contacts.views import CONTACT_CHANGED, confirm_delete, deleted_response, is_htmx, next_url
+from contacts.views import (
+    CONTACT_CHANGED, confirm_delete, deleted_response, is_htmx, kept_form, next_url,
+)
 from network_crm import fragment_cache
 
 from .. import followups
@@ -72,6 +74,15 @@ def _detail_context(request, contact: Contact) -> dict:
 def contact_edit(request, pk):
     contact = get_owned_or_404(contact_selectors.contact_detail(request.user), request.user, pk=pk)
     in_place = is_htmx(request) and (request.POST.get("part") or request.GET.get("part")) == "brief"
+    if request.method == "GET" and not in_place:
+        return render(request, "contacts/form.html", {
+            "contact": contact,
+            "form_html": kept_form(request, f"contact-edit:{contact.pk}", lambda: {
+                "form": ContactForm(instance=contact, owner=request.user),
+                "dates": dates_formset(None, contact),
+                "contact": contact,
+            }),
+        })
     form_class = BriefForm if in_place else ContactForm
     form = form_class(request.POST or None, instance=contact, owner=request.user)
     # The important dates are edited on the full form only, not in the brief.

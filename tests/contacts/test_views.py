@@ -194,6 +194,30 @@ def test_kept_results_carry_each_requests_own_csrf_token(owner_client, owner):
     assert "fragment-csrf-placeholder" not in page
 
 
+def test_the_contact_forms_are_kept_until_a_write_with_each_requests_token(owner_client, owner):
+    """contacts.views.kept_form: a second visit draws no field; a save shows at once."""
+    ada = ContactFactory(owner=owner, name="Ada Lovelace")
+    for url in (reverse("contacts:create"), reverse("contacts:edit", args=[ada.pk])):
+        built = count_building_queries(owner_client, owner, url)
+        assert count_queries_once(owner_client, url) < built
+        page = owner_client.get(url).content.decode()
+        assert 'name="csrfmiddlewaretoken" value="' in page
+        assert "fragment-csrf-placeholder" not in page
+    url = reverse("contacts:edit", args=[ada.pk])
+    assert 'value="Ada Lovelace"' in owner_client.get(url).content.decode()
+    owner_client.post(url, {"name": "Ada King"})
+    page = owner_client.get(url).content.decode()
+    assert 'value="Ada King"' in page and "Ada Lovelace" not in page
+
+
+def test_a_contact_form_with_errors_is_drawn_with_them_not_from_the_cache(owner_client, owner):
+    ada = ContactFactory(owner=owner, name="Ada Lovelace")
+    url = reverse("contacts:edit", args=[ada.pk])
+    owner_client.get(url)
+    page = owner_client.post(url, {"name": ""}).content.decode()
+    assert "has-error" in page and 'value="Ada Lovelace"' not in page
+
+
 def _bulk_contacts(owner, n, start=0):
     from contacts.models import ContactEmail, Tag
 
