@@ -119,15 +119,16 @@ def _matching_ids(owner, q: str, *, limit: int) -> list[int] | None:
     # search_text is upper-cased already, so only emails and tags are, as their indexes are.
     icontains = connection.operators["icontains"] % "%s"
 
+    def upper(column: str) -> str:
+        return connection.ops.lookup_cast("icontains", "CharField") % column
+
     def holds_q(column: str, separators=WORDS) -> tuple[str, list[str]]:
         """`column` matches one of `q`'s LIKE patterns (contacts.search), and the patterns."""
-        if column != "c.search_text":
-            column = connection.ops.lookup_cast("icontains", "CharField") % column
         patterns = like_patterns(q, separators)
         return " OR ".join(f"{column} {icontains}" for _ in patterns), patterns
 
     (names, by_name), (emails, by_email), (tags, by_tag) = (
-        holds_q("c.search_text"), holds_q("e.email", ADDRESS_PARTS), holds_q("t.name")
+        holds_q("c.search_text"), holds_q(upper("e.email"), ADDRESS_PARTS), holds_q(upper("t.name"))
     )
     contact, email = Contact._meta.db_table, ContactEmail._meta.db_table
     tagged, tag = Contact.tags.through._meta.db_table, Tag._meta.db_table
