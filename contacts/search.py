@@ -11,7 +11,8 @@ it could only be tested against every row of the account.
 import re
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Upper
 
 # Where a word starts in a name (search_text joins a contact's names with line breaks), a tag
 # or the text of a conversation; and in an email address, after its dots and its "@".
@@ -36,6 +37,13 @@ def holds(field: str, q: str, value=str, *, lookup: str = "icontains", separator
     for separator in separators:
         found |= Q(**{f"{field}__{lookup}": value(separator + q)})
     return found
+
+
+def names_hold(q: str, *, through: str = "") -> Q:
+    """The contact's `search_text` (its names and company, upper-cased when written) holds `q`,
+    the text upper-cased the same way, so that PostgreSQL's trigram index of it finds it
+    (migration 0022). `through` leads from another model, "contact__" say."""
+    return holds(f"{through}search_text", q, lambda text: Upper(Value(text)), lookup="contains")
 
 
 def like_patterns(q: str, separators=WORDS) -> list[str]:

@@ -5,15 +5,15 @@ from datetime import date
 
 from django.db import connection
 from django.db.models import (
-    Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, prefetch_related_objects,
+    Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce, Least, Upper
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from network_crm.queries import pk_in
 
 from .models import Contact, ContactEmail, ContactLink, Event, Tag
-from .search import ADDRESS_PARTS, WORDS, holds, like_patterns
+from .search import ADDRESS_PARTS, WORDS, holds, like_patterns, names_hold
 from .services import get_profile
 
 CONTACT_SORTS = {
@@ -103,8 +103,7 @@ def _matching(queryset: QuerySet[Contact], owner, q: str) -> QuerySet[Contact]:
     )
     tag = Contact.tags.through.objects.filter(holds("tag__name", q), contact=OuterRef("pk"))
     return queryset.filter(
-        holds("search_text", q, lambda text: Upper(Value(text)), lookup="contains")
-        | Exists(email) | Exists(tag)
+        names_hold(q) | Exists(email) | Exists(tag)
     )
 
 

@@ -3,13 +3,12 @@ by owner and loads what its rows show, so the query count does not grow with the
 
 import re
 
-from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Upper
 from django.db.models.lookups import IsNull
 
 from contacts.models import Contact
-from contacts.search import holds
+from contacts.search import holds, names_hold
 
 from .models import FollowUp, Interaction, Mentorship, Support
 
@@ -113,9 +112,7 @@ def _names_hold(q: str, *, through: str = "") -> Q:
     starts). The name is part of search_text, so search_text holds `q` too: said as well so
     that PostgreSQL finds the few candidates in its trigram index (contacts migration 0022)
     rather than testing every name of the account (6-10 ms at 30,000 contacts)."""
-    return holds(f"{through}name", q, separators=(" ",)) & holds(
-        f"{through}search_text", q, lambda text: Upper(Value(text)), lookup="contains"
-    )
+    return holds(f"{through}name", q, separators=(" ",)) & names_hold(q, through=through)
 
 
 def _owned(owner, kind: str, contact_id: int | None) -> QuerySet[Interaction]:
