@@ -72,17 +72,22 @@ def _detail_context(request, contact: Contact) -> dict:
 
 @require_http_methods(["GET", "POST"])
 def contact_edit(request, pk):
-    contact = get_owned_or_404(contact_selectors.contact_detail(request.user), request.user, pk=pk)
+    details = contact_selectors.contact_detail(request.user)
     in_place = is_htmx(request) and (request.POST.get("part") or request.GET.get("part")) == "brief"
     if request.method == "GET" and not in_place:
+        # The heading needs the contact alone; its emails, phones and tags are read only when
+        # the kept form is drawn again.
+        contact = get_owned_or_404(Contact, request.user, pk=pk)
+
+        def form_context():
+            shown = details.get(pk=pk)
+            form = ContactForm(instance=shown, owner=request.user)
+            return {"form": form, "dates": dates_formset(None, shown), "contact": shown}
+
         return render(request, "contacts/form.html", {
-            "contact": contact,
-            "form_html": kept_form(request, f"contact-edit:{contact.pk}", lambda: {
-                "form": ContactForm(instance=contact, owner=request.user),
-                "dates": dates_formset(None, contact),
-                "contact": contact,
-            }),
+            "contact": contact, "form_html": kept_form(request, f"contact-edit:{pk}", form_context),
         })
+    contact = get_owned_or_404(details, request.user, pk=pk)
     form_class = BriefForm if in_place else ContactForm
     form = form_class(request.POST or None, instance=contact, owner=request.user)
     # The important dates are edited on the full form only, not in the brief.
