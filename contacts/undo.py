@@ -1,7 +1,7 @@
 """Undo for the contacts list's bulk actions (network_crm.undo, kind "contacts-bulk"): before
 the action, each selected contact's value of the field it sets (or, for "Add tag", who did not
-have the tag yet, and whether the tag is new) goes into the token; undoing puts those values back. A contact whose field
-was changed again since keeps that later value.
+have the tag yet, and whether the tag is new) goes into the token; undoing puts those values
+back. A contact whose field was changed again since keeps that later value.
 
 Deleting an event or a link can be undone too (network_crm.undo.register_delete, kinds EVENT
 and LINK): the token holds the row, its people met and what went with it, put back as it was.
