@@ -233,11 +233,7 @@
 
   async function flushNow() {
     if (!user || !navigator.onLine) return;
-    const saved = await Outbox.flush();
-    if (saved) {
-      announce(`Sent ${saved} conversation${saved === 1 ? "" : "s"} logged on this device.`);
-      document.body.dispatchEvent(new CustomEvent("interactionLogged", { bubbles: true }));
-    }
+    await Outbox.flush();
     await showStatus();
   }
 
@@ -254,10 +250,28 @@
     messages.append(flash);
   }
 
+  // Keys this page has seen waiting. Whoever sends one (this page, another tab, or the service
+  // worker's Background Sync, which may win the outbox's lock when the connection returns), the
+  // page says so when it sees it saved.
+  const unsent = new Set();
+
+  function noteArrivals(entries) {
+    const arrived = entries.filter((e) => e.state === "saved" && unsent.has(e.key)).length;
+    for (const entry of entries) {
+      if (entry.state === "saved") unsent.delete(entry.key);
+      else unsent.add(entry.key);
+    }
+    if (!arrived) return;
+    announce(`Sent ${arrived} conversation${arrived === 1 ? "" : "s"} logged on this device.`);
+    document.body.dispatchEvent(new CustomEvent("interactionLogged", { bubbles: true }));
+  }
+
   async function showStatus() {
     const bar = document.getElementById("app-status");
     if (!bar) return;
-    const waiting = user ? (await mine()).filter((e) => e.state !== "saved").length : 0;
+    const entries = user ? await mine() : [];
+    noteArrivals(entries);
+    const waiting = entries.filter((e) => e.state !== "saved").length;
     const offline = !navigator.onLine;
     bar.hidden = !offline && !waiting;
     bar.classList.toggle("offline", offline);

@@ -133,10 +133,8 @@ def test_offline_the_app_shell_and_the_log_form_reload_from_the_device(
     assert real_errors(browser_errors) == []
 
 
-def test_a_conversation_logged_offline_is_sent_once_when_the_connection_returns(
-    owner_page, owner, radia, browser_errors, screenshot
-):
-    page = owner_page
+def log_offline(page):
+    """Open the Log form, go offline, and log a conversation with Radia from the device."""
     page.goto(reverse("interactions:create"))
     wait_until_installed(page)
     page.context.set_offline(True)
@@ -149,6 +147,12 @@ def test_a_conversation_logged_offline_is_sent_once_when_the_connection_returns(
     page.get_by_label("Summary").fill("Corridor chat about routing")
     page.get_by_role("button", name="Save").click()
 
+
+def test_a_conversation_logged_offline_is_sent_once_when_the_connection_returns(
+    owner_page, owner, radia, browser_errors, screenshot
+):
+    page = owner_page
+    log_offline(page)
     expect(page.locator(".queued")).to_contain_text("Kept on this device")
     expect(page.locator("#app-status")).to_contain_text("1 logged on this device is not sent yet")
     screenshot(page, "logged-offline")
@@ -180,6 +184,37 @@ def test_a_conversation_logged_offline_is_sent_once_when_the_connection_returns(
         key,
     )
     assert state == "saved"
+    assert Interaction.objects.filter(owner=owner).count() == 1
+    assert real_errors(browser_errors) == []
+
+
+def test_the_page_says_what_was_sent_when_another_sender_sent_it(
+    owner_page, owner, radia, browser_errors
+):
+    """When the connection returns, the service worker's Background Sync (or another tab) may
+    take the outbox's lock before this page does; the page still says what arrived."""
+    page = owner_page
+    log_offline(page)
+    expect(page.locator(".queued")).to_contain_text("Kept on this device")
+    page.evaluate(
+        """() => new Promise(held => navigator.locks.request("ncrm-outbox",
+            () => new Promise(release => { window.releaseOutbox = release; held(); })))"""
+    )
+
+    page.context.set_offline(False)  # the page tries to send, and finds the outbox busy
+    page.wait_for_function("navigator.onLine")
+    expect(page.locator("#app-status")).to_contain_text("1 logged on this device is not sent yet")
+    assert not Interaction.objects.filter(owner=owner).exists()
+
+    page.evaluate(  # then another sender sends it, as the worker does
+        """async () => {
+            window.releaseOutbox();
+            await navigator.locks.request("ncrm-outbox", () => null);
+            return NcrmOutbox.flush();
+        }"""
+    )
+    expect(page.locator("#messages")).to_contain_text("Sent 1 conversation logged on this device")
+    expect(page.locator("#app-status")).to_be_hidden()
     assert Interaction.objects.filter(owner=owner).count() == 1
     assert real_errors(browser_errors) == []
 
