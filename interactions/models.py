@@ -287,6 +287,23 @@ class SchedulerTick(models.Model):
         return f"{self.name} at {self.ticked_at:%Y-%m-%d %H:%M:%S}"
 
 
+class ScheduleRefresh(models.Model):
+    """A user whose time zone or tier cadences changed and whose contacts' next follow-ups are
+    not yet moved to match (interactions.followups.schedule). A Settings save writes it and
+    queues the worker; the worker deletes it once every contact is moved; the follow-up scanner
+    queues the worker again for one left waiting (a lost message, a worker stopped mid-way).
+    Saves made before the worker gets to it are all served by its one run."""
+
+    owner = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    # Moved forward by each save: a run that began before it sees it changed and runs again.
+    requested_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"Schedule refresh for user {self.owner_id} since {self.requested_at:%Y-%m-%d %H:%M}"
+
+
 class DigestStatus(models.TextChoices):
     PENDING = "pending", "Waiting to be sent"
     CLAIMED = "claimed", "Claimed by a worker"

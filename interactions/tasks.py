@@ -33,7 +33,10 @@ def _record_run(name: str) -> None:
 
 @shared_task(ignore_result=True)
 def scan_follow_ups() -> dict:
-    """Wake snoozed follow-ups and create due cadence and mentorship follow-ups (idempotent)."""
+    """Wake snoozed follow-ups and create due cadence and mentorship follow-ups (idempotent);
+    queue again a Settings change's schedule refresh that was lost on its way."""
+    for user_id in followups.lost_owner_refreshes():
+        refresh_owner_schedule.delay(user_id)
     result = followups.scan_follow_ups()
     _record_run("scan-follow-ups")
     return result
@@ -86,8 +89,8 @@ def send_digest(self, digest_id: int) -> str:
 @shared_task(ignore_result=True)
 def refresh_owner_schedule(user_id: int) -> None:
     """Move every contact's next follow-up to the user's current time zone and cadences (queued
-    by a Settings save). Idempotent: several saves recompute from the last one; a user deleted
-    meanwhile is skipped."""
+    by a Settings save, or again by scan_follow_ups if that message was lost). Idempotent:
+    several saves recompute from the last one; a user deleted meanwhile is skipped."""
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is not None:
         followups.refresh_owner_schedule(user)

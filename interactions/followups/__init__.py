@@ -28,9 +28,11 @@ from .schedule import (
     OPEN_STATUSES,
     cadence_for,
     local_today,
+    lost_owner_refreshes,
     mentorship_due_on,
     refresh_contact_schedule,
     refresh_owner_schedule,
+    request_owner_refresh,
 )
 from .services import (
     EVENT_FOLLOW_UP_DELAY_DAYS,
@@ -54,6 +56,7 @@ __all__ = [
     "create_event_follow_ups",
     "dismiss",
     "local_today",
+    "lost_owner_refreshes",
     "mark_done",
     "mentorship_due_on",
     "on_contacts_merged",
@@ -62,6 +65,7 @@ __all__ = [
     "on_support_saved",
     "refresh_contact_schedule",
     "refresh_owner_schedule",
+    "request_owner_refresh",
     "scan_follow_ups",
     "snooze",
     "wake_snoozed_follow_ups",

@@ -11,7 +11,7 @@ from contacts.models import Contact, Profile
 from network_crm import fragment_cache
 
 from ..insights.ties import store_touch_history
-from ..models import FollowUp, FollowUpReason, FollowUpStatus
+from ..models import FollowUp, FollowUpReason, FollowUpStatus, ScheduleRefresh
 
 OPEN_STATUSES = (FollowUpStatus.OPEN, FollowUpStatus.SNOOZED)
 CLOSED_BY_USER = (FollowUpStatus.DONE, FollowUpStatus.DISMISSED)
@@ -65,10 +65,49 @@ def refresh_contact_schedule(contact_ids, *, now: datetime | None = None) -> Non
     store_touch_history(ids)
 
 
+# A requested refresh still waiting this long was lost (its message, or its worker): the
+# follow-up scanner queues it again. A run takes about 20 s at 30,000 contacts.
+REFRESH_LOST_AFTER = timedelta(minutes=5)
+
+
+def request_owner_refresh(owner_id: int) -> bool:
+    """Note, in the caller's transaction, that this user's schedule must follow a Settings
+    change. True when none was waiting, so the caller queues the worker; False when one is,
+    whose run will read this change too (it runs again if it began before it)."""
+    _, created = ScheduleRefresh.objects.update_or_create(
+        owner_id=owner_id, defaults={"requested_at": timezone.now()}
+    )
+    return created
+
+
+def lost_owner_refreshes(now: datetime | None = None) -> list[int]:
+    """The users whose requested refresh has waited longer than REFRESH_LOST_AFTER."""
+    cutoff = (now or timezone.now()) - REFRESH_LOST_AFTER
+    waiting = ScheduleRefresh.objects.filter(requested_at__lt=cutoff).order_by("requested_at")
+    return list(waiting.values_list("owner_id", flat=True))
+
+
 def refresh_owner_schedule(owner) -> None:
     """Recompute every contact's next follow-up from the current Profile, after the user's time
     zone or tier cadences changed (their interactions did not: the touch history stays as
-    stored). Run by the worker (interactions.tasks.refresh_owner_schedule); idempotent."""
+    stored), then mark the request served. A save made during the run moved the request
+    forward: the run goes again, so no change is left half applied. Run by the worker
+    (interactions.tasks.refresh_owner_schedule); idempotent."""
+    while True:
+        requested = (
+            ScheduleRefresh.objects.filter(owner=owner)
+            .values_list("requested_at", flat=True)
+            .first()
+        )
+        _refresh_owner(owner)
+        if requested is None:
+            return
+        served, _ = ScheduleRefresh.objects.filter(owner=owner, requested_at=requested).delete()
+        if served:
+            return
+
+
+def _refresh_owner(owner) -> None:
     ids = list(Contact.objects.filter(owner=owner).order_by("pk").values_list("pk", flat=True))
     now = timezone.now()
     for start in range(0, len(ids), REFRESH_CHUNK):

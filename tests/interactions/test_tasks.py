@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from contacts.models import Contact, Profile, Tier
 from interactions import followups, services, tasks
-from interactions.models import Digest, FollowUp, FollowUpStatus, SchedulerTick
+from interactions.followups import schedule
+from interactions.models import Digest, FollowUp, FollowUpStatus, ScheduleRefresh, SchedulerTick
 from network_crm import fragment_cache
 from network_crm.celery import app
 from tests.factories import ContactFactory, InteractionFactory, ProfileFactory, UserFactory
@@ -199,6 +200,59 @@ def test_owner_schedule_task_forgets_the_users_cached_cards(owner):
     before = fragment_cache.generation(owner.pk)
     tasks.refresh_owner_schedule.run(owner.pk)
     assert fragment_cache.generation(owner.pk) != before
+
+
+def test_a_save_during_the_run_has_the_run_go_again_with_it(owner, monkeypatch):
+    ProfileFactory(owner=owner, time_zone="UTC", cadence_peer=30)
+    peer = ContactFactory(owner=owner, tier=Tier.PEER)
+    InteractionFactory(owner=owner, contacts=[peer], occurred_at=at(2026, 2, 1, 12))
+    followups.request_owner_refresh(owner.pk)
+    refresh, runs = schedule._refresh_owner, []
+
+    def saved_meanwhile(user):
+        refresh(user)
+        runs.append(Contact.objects.get(pk=peer.pk).next_follow_up_on)
+        if len(runs) == 1:  # the user saves again while the worker is half way
+            Profile.objects.filter(owner=owner).update(cadence_peer=10)
+            assert not followups.request_owner_refresh(owner.pk)  # no second message
+
+    monkeypatch.setattr(schedule, "_refresh_owner", saved_meanwhile)
+    tasks.refresh_owner_schedule.run(owner.pk)
+    assert runs == [date(2026, 3, 3), date(2026, 2, 11)]
+    assert not ScheduleRefresh.objects.exists()
+
+
+def test_a_lost_schedule_refresh_is_queued_again_by_the_follow_up_scanner(owner, monkeypatch):
+    queued = []
+    monkeypatch.setattr(tasks.refresh_owner_schedule, "delay", queued.append)
+    other = UserFactory()
+    with time_machine.travel(at(2026, 3, 6, 7), tick=False):
+        followups.request_owner_refresh(owner.pk)  # its message never reached a worker
+    with time_machine.travel(at(2026, 3, 6, 7, 3), tick=False):
+        followups.request_owner_refresh(other.pk)
+        tasks.scan_follow_ups.run()
+        assert queued == []  # the worker may still be on its way
+    with time_machine.travel(at(2026, 3, 6, 7, 6), tick=False):
+        tasks.scan_follow_ups.run()
+        assert queued == [owner.pk]
+        tasks.refresh_owner_schedule.run(owner.pk)
+        tasks.scan_follow_ups.run()
+    assert queued == [owner.pk]
+    assert list(ScheduleRefresh.objects.values_list("owner", flat=True)) == [other.pk]
+
+
+def test_a_run_that_fails_leaves_the_request_for_the_scanner(owner, monkeypatch):
+    followups.request_owner_refresh(owner.pk)
+
+    def fails(user):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(schedule, "_refresh_owner", fails)
+    with pytest.raises(RuntimeError):
+        tasks.refresh_owner_schedule.run(owner.pk)
+    assert ScheduleRefresh.objects.filter(owner=owner).exists()
+    later = timezone.now() + schedule.REFRESH_LOST_AFTER + timedelta(seconds=1)
+    assert followups.lost_owner_refreshes(later) == [owner.pk]
 
 
 def test_owner_schedule_task_for_a_deleted_user_returns_quietly():

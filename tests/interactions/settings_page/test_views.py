@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from contacts.models import Contact, Profile, Tier
 from interactions import followups, tasks
-from interactions.models import FollowUp
+from interactions.models import FollowUp, ScheduleRefresh
 from tests.factories import ContactFactory, InteractionFactory, ProfileFactory
 from tests.interactions.dashboard.test_dashboard import reach_out_ids
 from tests.interactions.digests.test_views import at
@@ -153,6 +153,24 @@ def test_a_save_that_moves_no_schedule_queues_nothing_and_says_saved(
     assert "Settings saved." in page and "rescheduled" not in page
 
 
+def test_quick_saves_queue_one_run_which_moves_the_schedule_to_the_last(
+    save, reschedules, owner
+):
+    contact = ContactFactory(owner=owner, tier=Tier.PEER)
+    InteractionFactory(owner=owner, contacts=[contact], occurred_at=at(2026, 1, 1, 12))
+    followups.refresh_contact_schedule([contact.pk])
+    save(_settings_data(time_zone="UTC", cadence_peer="10"))
+    save(_settings_data(time_zone="UTC", cadence_peer="20"))
+    save(_settings_data(time_zone="UTC", cadence_peer="40"))
+    assert reschedules == [owner.pk]  # the worker had not run yet: one run serves all three
+    assert ScheduleRefresh.objects.filter(owner=owner).exists()
+    tasks.refresh_owner_schedule(*reschedules)
+    assert Contact.objects.get(pk=contact.pk).next_follow_up_on == date(2026, 2, 10)
+    assert not ScheduleRefresh.objects.exists()
+    save(_settings_data(time_zone="UTC", cadence_peer="30"))  # after the run: queued again
+    assert reschedules == [owner.pk, owner.pk]
+
+
 def test_a_new_cadence_says_the_reminders_are_being_rescheduled(save, reschedules, owner_client):
     response = save(_settings_data(cadence_close="7"))
     page = owner_client.get(response["Location"]).text
@@ -188,7 +206,7 @@ def test_a_schedule_change_costs_the_request_the_same_queries_for_3_or_12_contac
     many = queries_of_a_save("Asia/Tokyo")
     assert len(few) == len(many)
     assert not any(sql.startswith('UPDATE "contacts_contact"') for sql in many)
-    assert reschedules == [owner.pk] * 3
+    assert reschedules == [owner.pk]  # queued once: the worker has not run between the saves
 
 
 def test_the_dashboard_shows_the_new_schedule_once_the_worker_ran(
