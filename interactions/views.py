@@ -209,27 +209,34 @@ def interaction_delete(request, pk):
 
 @require_GET
 def support_list(request):
+    """Gives, received and asks. Its results are kept per user and query string like the
+    interactions list's (network_crm.fragment_cache): 50 rows, each with five links and a
+    form, were 20 ms of Python and put the warm page over its 30 ms target."""
     direction = request.GET.get("direction", "")
     direction = direction if direction in Direction.values else ""
     status = request.GET.get("status", "")
     status = status if status in SupportStatus.values else ""
-    page, query = _page(
-        request, selectors.support_list(request.user, direction=direction, status=status)
+
+    def results_context():
+        page, query = _page(
+            request, selectors.support_list(request.user, direction=direction, status=status)
+        )
+        return {"page": page, "query": query}
+
+    results = fragment_cache.partial(
+        request, timezone.localdate(), fragment_cache.query_slug(request, "supports"),
+        "interactions/support_list.html#results", results_context,
     )
+    if is_htmx(request):
+        return HttpResponse(results)
     context = {
-        "page": page,
-        "query": query,
+        "results": results,
         "direction": direction,
         "status": status,
         "directions": Direction.choices,
         "statuses": SupportStatus.choices,
     }
-    template = (
-        "interactions/support_list.html#results"
-        if is_htmx(request)
-        else "interactions/support_list.html"
-    )
-    return render(request, template, context)
+    return render(request, "interactions/support_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -19,6 +19,7 @@ from interactions.models import (
     Support,
     SupportStatus,
 )
+from network_crm.fragment_cache import CSRF_PLACEHOLDER
 from tests.factories import (
     ContactFactory,
     FollowUpFactory,
@@ -331,6 +332,24 @@ def test_support_list_query_count_does_not_grow(owner_client, owner):
     few = count_queries(owner_client, reverse("interactions:support_list"))
     add(30)
     assert count_queries(owner_client, reverse("interactions:support_list")) == few
+
+
+def test_support_list_kept_results_follow_each_change_and_filter(owner_client, owner):
+    url = reverse("interactions:support_list")
+    review = SupportFactory(owner=owner, direction=Direction.GIVE, description="Gave a review")
+    assert "Gave a review" in owner_client.get(url).text
+    # Changed outside any request of the user's (the API, a restore): the model signal forgets
+    # the kept results.
+    Support.objects.get(pk=review.pk).delete()
+    SupportFactory(owner=owner, direction=Direction.ASK, description="Asked for a referral")
+    body = owner_client.get(url).text
+    assert "Asked for a referral" in body and "Gave a review" not in body
+    assert "Asked for a referral" not in owner_client.get(url, {"direction": "give"}).text
+    # The htmx answer to the filters is the results alone, with this session's CSRF token.
+    results = owner_client.get(url, {"direction": "ask"}, **HTMX).text
+    assert results.lstrip().startswith('<div id="support-results"')
+    assert "Asked for a referral" in results
+    assert owner_client.cookies["csrftoken"].value and CSRF_PLACEHOLDER not in results
 
 
 def test_mark_done_with_htmx_returns_the_row_and_trigger(owner_client, owner):
