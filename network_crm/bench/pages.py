@@ -6,15 +6,20 @@ counts, and the cost ratio from the smaller size to the larger."""
 
 import gc
 import itertools
+import json
 import logging
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
 
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 
 from .load import percentile
+from .under_load import BASE_DIR
 from .walk import pages_of
 
 # Targets of issue 16, for the larger account of the full run on PostgreSQL.
@@ -86,34 +91,56 @@ class PagesPhase:
         record_scheduler_tick()
 
     def pages(self) -> None:
-        # The walk finds POST-only routes by their 405, which Django logs as a warning each.
-        request_log = logging.getLogger("django.request")
-        level = request_log.level
-        request_log.setLevel(logging.ERROR)
-        # What is loaded now is left out of Python's full collections, as a web worker leaves
-        # out the app it loaded (network_crm/wsgi.py): without that, some pages' requests paid
-        # a full collection of the whole bench process (70-150 ms).
-        gc.freeze()
-        try:
-            self._walk_pages()
-        finally:
-            gc.unfreeze()
-            request_log.setLevel(level)
+        """Walk the pages in a process of its own (page_walk.py), as a web worker serves them:
+        this process has built a million rows in Python, and its requests ran 1.3-2× the
+        Python time of a fresh process's (the contact and event forms most). Each page's
+        figures come back as a JSON line and are judged here."""
+        connections.close_all()  # the accounts are committed; the child reads them
+        command = [
+            sys.executable, "-m", "network_crm.bench.page_walk", "--size", self.size.name,
+            "--smaller", str(self.owner.pk), "--larger", str(self.large.pk),
+        ]
+        with tempfile.TemporaryFile(mode="w+") as errors:
+            child = subprocess.Popen(
+                command, cwd=BASE_DIR, env=self.child_env(), stdout=subprocess.PIPE,
+                stderr=errors, text=True,
+            )
+            for line in child.stdout:
+                record = json.loads(line)
+                if "skipped" in record:
+                    self._note_skipped(record["skipped"])
+                else:
+                    self._add_page(record["name"], record["path"], record["measured"])
+            if child.wait():
+                errors.seek(0)
+                raise RuntimeError(f"the page walk failed: {errors.read()[-2000:]}")
 
-    def _walk_pages(self) -> None:
+    def _note_skipped(self, skipped: dict) -> None:
+        self.skipped_routes = skipped
+        for reason in sorted(set(skipped.values())):
+            routes = sorted(route for route, why in skipped.items() if why == reason)
+            self.log(f"  not measured ({reason}): {', '.join(routes)}")
+
+    def walk_pages(self, smaller, larger, emit) -> None:
+        """Measure every page of both accounts, `emit` a record for each (run by page_walk.py):
+        first {"skipped": {route: reason}}, then {"name", "path", "measured"} per page, and
+        {"skipped": …} again with the pages that turned out not to be pages."""
+        # The walk finds POST-only routes by their 405, which Django logs as a warning each.
+        logging.getLogger("django.request").setLevel(logging.ERROR)
         self._beat_ticks()
-        accounts = dict(zip(SIZES, (self.owner, self.large), strict=True))
+        accounts = dict(zip(SIZES, (smaller, larger), strict=True))
         walks, writers, clients = {}, {}, {}
         for label, user in accounts.items():
             walks[label], skipped = pages_of(user)
             writers[label] = _Writer(user)
             clients[label] = Client()
             clients[label].force_login(user)
-        self.skipped_routes = skipped
-        for reason in sorted(set(skipped.values())):
-            routes = sorted(route for route, why in skipped.items() if why == reason)
-            self.log(f"  not measured ({reason}): {', '.join(routes)}")
+        emit({"skipped": skipped})
+        # What is loaded now is left out of Python's full collections, as a web worker leaves
+        # out the app it loaded (network_crm/wsgi.py).
+        gc.freeze()
         pages = {label: {page.name: page for page in walk} for label, walk in walks.items()}
+        not_pages = {}
         for name in pages["smaller"]:
             if name not in pages["larger"]:
                 continue
@@ -122,9 +149,11 @@ class PagesPhase:
                     {label: (clients[label], writers[label], pages[label][name]) for label in SIZES}
                 )
             except Skip as why:
-                self.skipped_routes[name] = str(why)
+                not_pages[name] = str(why)
                 continue
-            self._add_page(name, pages["smaller"][name].path, measured)
+            emit({"name": name, "path": pages["smaller"][name].path, "measured": measured})
+        if not_pages:
+            emit({"skipped": skipped | not_pages})
 
     def _measure(self, sides: dict) -> dict:
         """{size: figures} for one page. The two sizes take turns request by request, so a
