@@ -2,6 +2,8 @@
 
 from django.db import transaction
 
+from network_crm import fragment_cache
+
 from . import signals
 from .models import Contact, ContactEmail, ContactLink, ContactPhone, Event, Profile, Tag
 from .phones import default_region, normalize_phone
@@ -155,6 +157,8 @@ def bulk_update_contacts(
     changed."""
     ids = [c.pk for c in contacts if c.owner_id == owner.pk]
     queryset = Contact.objects.filter(owner=owner, pk__in=ids)
+    # .update() sends no signal: what is kept per contacts generation (the insights' mix) goes.
+    fragment_cache.invalidate(owner.pk)
     if action == "tag":
         (tag_row,) = get_or_create_tags(owner, [tag.strip()])
         through = Contact.tags.through

@@ -35,16 +35,22 @@ class InteractionsConfig(AppConfig):
         from network_crm import fragment_cache
         from .models import FollowUp, Interaction, Mentorship, Support
 
-        # Every row a cached fragment (network_crm/fragment_cache.py) shows belongs to one of these.
-        forget = fragment_cache.forget_cards
-        for model in (
-            Contact, Event, Profile, ImportantDate, Interaction, Support, FollowUp, Mentorship
+        # Every row a cached fragment (network_crm/fragment_cache.py) shows belongs to one of
+        # these; only a contact or the profile moves the contacts generation on as well.
+        for models, forget in (
+            ((Contact, Profile), fragment_cache.forget_cards),
+            ((Event, ImportantDate, Interaction, Support, FollowUp, Mentorship),
+             fragment_cache.forget_activity_cards),
         ):
-            label = model._meta.label_lower
-            post_save.connect(forget, sender=model, dispatch_uid=f"dashboard-save-{label}")
-            post_delete.connect(forget, sender=model, dispatch_uid=f"dashboard-delete-{label}")
+            for model in models:
+                label = model._meta.label_lower
+                post_save.connect(forget, sender=model, dispatch_uid=f"dashboard-save-{label}")
+                post_delete.connect(
+                    forget, sender=model, dispatch_uid=f"dashboard-delete-{label}"
+                )
         m2m_changed.connect(
-            forget, sender=Interaction.contacts.through, dispatch_uid="dashboard-contacts"
+            fragment_cache.forget_activity_cards, sender=Interaction.contacts.through,
+            dispatch_uid="dashboard-contacts",
         )
         # The insights' rhythm keeps the weeks before last week until one of them changes.
         from .insights.activity import interaction_changed

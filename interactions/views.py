@@ -77,6 +77,7 @@ def interaction_list(request):
     return render(request, "interactions/list.html", context)
 
 
+@fragment_cache.keeps_contacts
 @require_http_methods(["GET", "POST"])
 def interaction_create(request):
     # ?contact=<id> (or ?contacts=<id>&contacts=<id> from the dashboard) preselects people; the
@@ -128,6 +129,7 @@ def interaction_create(request):
     return render(request, "interactions/log.html", context)
 
 
+@fragment_cache.keeps_contacts
 @require_POST
 def quick_log(request, contact_pk, kind):
     if kind not in services.QUICK_LOGS:
@@ -162,6 +164,7 @@ def interaction_detail(request, pk):
     return render(request, "interactions/detail.html", {"interaction": interaction})
 
 
+@fragment_cache.keeps_contacts
 @require_http_methods(["GET", "POST"])
 def interaction_edit(request, pk):
     interaction = get_owned_or_404(Interaction, request.user, pk=pk)
@@ -182,6 +185,7 @@ def interaction_edit(request, pk):
     )
 
 
+@fragment_cache.keeps_contacts
 @require_http_methods(["GET", "POST"])
 def interaction_delete(request, pk):
     interaction = get_owned_or_404(Interaction, request.user, pk=pk)
@@ -239,6 +243,7 @@ def support_list(request):
     return render(request, "interactions/support_list.html", context)
 
 
+@fragment_cache.keeps_contacts
 @require_http_methods(["GET", "POST"])
 def support_create(request):
     initial = {"offered_on": timezone.localdate()}
@@ -272,6 +277,7 @@ def support_detail(request, pk):
     return render(request, "interactions/support_detail.html", {"support": support})
 
 
+@fragment_cache.keeps_contacts
 @require_http_methods(["GET", "POST"])
 def support_edit(request, pk):
     support = get_owned_or_404(Support, request.user, pk=pk)
@@ -285,6 +291,7 @@ def support_edit(request, pk):
     return render(request, "interactions/support_form.html", {"form": form, "support": support})
 
 
+@fragment_cache.keeps_contacts
 @require_POST
 def support_mark_done(request, pk):
     support = get_owned_or_404(selectors.support_detail(request.user), request.user, pk=pk)
@@ -298,6 +305,7 @@ def support_mark_done(request, pk):
     return redirect(next_url(request, reverse("interactions:support_list")))
 
 
+@fragment_cache.keeps_contacts
 @require_http_methods(["GET", "POST"])
 def support_delete(request, pk):
     support = get_owned_or_404(Support, request.user, pk=pk)
@@ -334,6 +342,7 @@ def mentorship_list(request):
     )
 
 
+@fragment_cache.keeps_contacts
 @require_http_methods(["GET", "POST"])
 def mentorship_create(request):
     initial = {"started_on": timezone.localdate()}
@@ -351,6 +360,7 @@ def mentorship_detail(request, pk):
     return render(request, "interactions/mentorship_detail.html", {"mentorship": mentorship})
 
 
+@fragment_cache.keeps_contacts
 @require_http_methods(["GET", "POST"])
 def mentorship_edit(request, pk):
     mentorship = get_owned_or_404(Mentorship, request.user, pk=pk)
@@ -364,6 +374,7 @@ def mentorship_edit(request, pk):
     )
 
 
+@fragment_cache.keeps_contacts
 @require_http_methods(["GET", "POST"])
 def mentorship_delete(request, pk):
     mentorship = get_owned_or_404(Mentorship, request.user, pk=pk)

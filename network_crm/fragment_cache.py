@@ -17,6 +17,12 @@ global generation token, the user's local date and the fragment's name:
 Old keys are never deleted, only no longer read; they expire. Cached HTML never holds the CSRF
 token: cards render with a placeholder that each response replaces with its own token.
 With the cache unavailable, every fragment is rendered (the pages must still answer).
+
+Beside it each user has a *contacts generation*, which the same writes change except those
+that leave the contacts' own columns as they were: a conversation, a give or a follow-up
+(`invalidate(..., contacts=False)`, the views marked `keeps_contacts`). What is counted over
+every contact and read after each conversation (the insights' mix of circles, disciplines and
+companies) is kept under it, for TIMEOUT at most like the cards.
 """
 
 import hashlib
@@ -42,21 +48,29 @@ def _user_key(user_id: int) -> str:
     return f"{GLOBAL_KEY}:{user_id}"
 
 
+def _contacts_key(user_id: int) -> str:
+    return f"fragments:contacts:{user_id}"
+
+
 def _new_token() -> str:
     return secrets.token_hex(6)
 
 
-def invalidate(*user_ids) -> None:
+def invalidate(*user_ids, contacts: bool = True) -> None:
     """Forget the cached cards of these users (now, and again when the current transaction
-    commits, so a page rendered in between from the old rows is not kept)."""
+    commits, so a page rendered in between from the old rows is not kept). `contacts=False`
+    for a write that left every contact's own columns as they were: what is kept per contacts
+    generation stays."""
     user_ids = {user_id for user_id in user_ids if user_id is not None}
     if not user_ids:
         return
+    keys = [_user_key] + ([_contacts_key] if contacts else [])
 
     def bump():
         try:
             cache.set_many(
-                {_user_key(user_id): _new_token() for user_id in user_ids}, GENERATION_TIMEOUT
+                {key(user_id): _new_token() for user_id in user_ids for key in keys},
+                GENERATION_TIMEOUT,
             )
         except Exception:  # noqa: BLE001 - the cache is a shortcut; entries expire anyway
             logger.warning("cache unavailable; cached fragments of %s not reset", user_ids)
@@ -67,8 +81,14 @@ def invalidate(*user_ids) -> None:
 
 
 def forget_cards(sender, instance, **kwargs) -> None:
-    """Signal receiver (apps.py): a row of the user's was saved, deleted or re-linked."""
+    """Signal receiver (apps.py): a contact (or the profile) was saved or deleted."""
     invalidate(getattr(instance, "owner_id", None))
+
+
+def forget_activity_cards(sender, instance, **kwargs) -> None:
+    """Signal receiver (apps.py): a row of the user's beside their contacts (a conversation, a
+    give, a follow-up, an event) was saved, deleted or re-linked."""
+    invalidate(getattr(instance, "owner_id", None), contacts=False)
 
 
 def invalidate_everyone() -> None:
@@ -94,6 +114,21 @@ def _generations(user_id: int) -> str | None:
         return ".".join(found[key] for key in keys)
     except Exception:  # noqa: BLE001
         logger.warning("cache unavailable; rendering fragments without it", exc_info=True)
+        return None
+
+
+def contacts_generation(user_id: int) -> str | None:
+    """The user's contacts generation (changes on any write that may change a contact's own
+    columns); None without a cache."""
+    key = _contacts_key(user_id)
+    try:
+        found = cache.get(key)
+        if found is None:
+            cache.add(key, _new_token(), GENERATION_TIMEOUT)  # another process's token wins
+            found = cache.get(key)
+        return found
+    except Exception:  # noqa: BLE001
+        logger.warning("cache unavailable; counting the contacts again")
         return None
 
 
@@ -173,6 +208,15 @@ def partial(request, today, slug: str, template: str, context) -> str:
     return cards_html(request, today, [slug], render)[slug]
 
 
+def keeps_contacts(view):
+    """Mark a view whose writes leave every contact's own columns as they were (it logs a
+    conversation, a give, a follow-up; a contact it creates says so by its own signal): its
+    POST forgets the user's cards, not what is kept per contacts generation. Put it outermost,
+    where the URLconf sees it."""
+    view.keeps_contacts = True
+    return view
+
+
 class FragmentCacheMiddleware:
     """Any write request of a signed-in user forgets their cached cards once it is answered
     (and its transaction committed): a view that changes rows with `.update()` sends no
@@ -186,5 +230,6 @@ class FragmentCacheMiddleware:
     def __call__(self, request):
         response = self.get_response(request)
         if request.method in self.UNSAFE and request.user.is_authenticated:
-            invalidate(request.user.pk)
+            view = getattr(getattr(request, "resolver_match", None), "func", None)
+            invalidate(request.user.pk, contacts=not getattr(view, "keeps_contacts", False))
         return response

@@ -21,6 +21,7 @@ from contacts.views import next_url
 from interactions.dashboard.views import trigger_card_event
 from interactions.forms import LogForm
 from interactions.views import INTERACTION_LOGGED
+from network_crm import fragment_cache
 
 from . import selectors, services, shell
 
@@ -121,6 +122,7 @@ def _logged_response(request, result: services.Logged, wants_json: bool):
     )
 
 
+@fragment_cache.keeps_contacts
 @require_POST
 def log(request):
     """The Log form's POST with an idempotency key (`idempotency_key`, made by the browser):

@@ -239,6 +239,7 @@ def _row_follow_ups(request, follow_up: FollowUp) -> list[FollowUp]:
     return [follow_up, *others.order_by("id")] if also else [follow_up]
 
 
+@fragment_cache.keeps_contacts
 @require_POST
 def follow_up_done(request, pk):
     follow_up = _owned_follow_up(request, pk)
@@ -249,6 +250,7 @@ def follow_up_done(request, pk):
     return _follow_up_row_response(request, f"Done: {follow_up.contact.display_name}.", token)
 
 
+@fragment_cache.keeps_contacts
 @require_POST
 def follow_up_dismiss(request, pk):
     follow_up = _owned_follow_up(request, pk)
@@ -261,6 +263,7 @@ def follow_up_dismiss(request, pk):
     )
 
 
+@fragment_cache.keeps_contacts
 @require_POST
 def follow_up_snooze(request, pk):
     follow_up = _owned_follow_up(request, pk)
@@ -284,6 +287,7 @@ def follow_up_snooze(request, pk):
     )
 
 
+@fragment_cache.keeps_contacts
 @require_POST
 def promise_done(request, pk):
     support = get_owned_or_404(

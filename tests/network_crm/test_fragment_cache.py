@@ -26,6 +26,7 @@ from tests.interactions.dashboard.test_dashboard import (  # noqa: F401
     frozen_noon,
 )
 from tests.interactions.dashboard.test_dashboard import reach_out_ids as reach_out_ids_of
+from tests.interactions.test_views import log_post
 
 pytestmark = pytest.mark.django_db
 
@@ -88,6 +89,22 @@ def test_a_queryset_update_in_a_view_shows_on_the_next_visit(owner_client, owner
     )
     assert Contact.objects.get(pk=follow_up.contact_id).archived
     assert reach_out_ids(owner_client) == []
+
+
+def test_logging_a_conversation_keeps_the_contacts_generation_and_a_bulk_action_moves_it(
+    owner_client, owner
+):
+    ProfileFactory(owner=owner)  # a first visit makes it, which is a contacts write
+    contact = ContactFactory(owner=owner)
+    contacts_before, cards_before = (
+        fragment_cache.contacts_generation(owner.pk), fragment_cache.generation(owner.pk)
+    )
+    response = owner_client.post(reverse("interactions:create"), log_post([contact]))
+    assert response.status_code == 302 and contact.interactions.exists()
+    assert fragment_cache.generation(owner.pk) != cards_before
+    assert fragment_cache.contacts_generation(owner.pk) == contacts_before
+    owner_client.post(reverse("contacts:bulk"), {"ids": [contact.pk], "action": "archive"})
+    assert fragment_cache.contacts_generation(owner.pk) != contacts_before
 
 
 def test_a_row_saved_outside_a_request_shows_on_the_next_visit(owner_client, owner):

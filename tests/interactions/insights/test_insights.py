@@ -10,11 +10,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from contacts import services as contacts_services
 from contacts.models import Circle, Contact, Discipline, Profile, Tier
 from interactions import insights, services
 from interactions.followups import refresh_contact_schedule
 from interactions.models import Direction, Initiator, InteractionKind, SupportStatus
+from network_crm import fragment_cache
 from tests.factories import ContactFactory, InteractionFactory, SupportFactory, UserFactory
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
@@ -589,6 +592,35 @@ def test_selector_queries_do_not_grow_with_history(
 
     with django_assert_num_queries(queries):
         selector(owner, profile)
+
+
+def test_the_mix_is_kept_across_a_conversation_and_counted_again_when_a_contact_changes(
+    owner, profile, django_assert_num_queries
+):
+    design = ContactFactory(
+        owner=owner, discipline=Discipline.DESIGN, company="Acme", strength=40
+    )
+    ContactFactory(owner=owner, discipline=Discipline.ENGINEERING, company="Initech", strength=20)
+    first = insights.diversity(owner, profile)
+    assert first.average_strength == 30.0
+    # A conversation moves its contacts' strength (with .update()) and forgets the cards, not
+    # the contacts generation.
+    Contact.objects.filter(pk=design.pk).update(strength=80)
+    fragment_cache.invalidate(owner.pk, contacts=False)
+    with django_assert_num_queries(1):  # the average strength alone
+        kept = insights.diversity(owner, profile)
+    assert kept.disciplines == first.disciplines and kept.companies == first.companies
+    assert kept.average_strength == 50.0
+    # A write to the contacts themselves counts the mix again: a bulk action (.update())…
+    contacts_services.bulk_update_contacts(owner, [design], "discipline", value=Discipline.DATA)
+    with django_assert_num_queries(2):
+        moved = insights.diversity(owner, profile)
+    assert {share.key: share.count for share in moved.disciplines}[Discipline.DATA] == 1
+    # …a new contact (post_save), and the user's own place, which is part of the key.
+    ContactFactory(owner=owner, company="Acme")
+    assert insights.diversity(owner, profile).companies[0].count == 2
+    profile.own_company = "Acme"
+    assert insights.diversity(owner, profile).same_company_percent == 67
 
 
 def test_rhythm_runs_two_queries_with_a_streak_shorter_than_the_chart(
