@@ -101,7 +101,11 @@ def invalidate_everyone() -> None:
 
 def _generations(user_id: int) -> str | None:
     """`<global>.<user>` generation tokens, creating missing ones; None without a cache."""
-    keys = (GLOBAL_KEY, _user_key(user_id))
+    return _tokens(GLOBAL_KEY, _user_key(user_id))
+
+
+def _tokens(*keys) -> str | None:
+    """The tokens under `keys`, joined by dots, creating missing ones; None without a cache."""
     try:
         found = cache.get_many(keys)
         missing = [key for key in keys if key not in found]
@@ -120,16 +124,7 @@ def _generations(user_id: int) -> str | None:
 def contacts_generation(user_id: int) -> str | None:
     """The user's contacts generation (changes on any write that may change a contact's own
     columns); None without a cache."""
-    key = _contacts_key(user_id)
-    try:
-        found = cache.get(key)
-        if found is None:
-            cache.add(key, _new_token(), GENERATION_TIMEOUT)  # another process's token wins
-            found = cache.get(key)
-        return found
-    except Exception:  # noqa: BLE001
-        logger.warning("cache unavailable; counting the contacts again")
-        return None
+    return _tokens(_contacts_key(user_id))
 
 
 def generation(user_id: int) -> str | None:
