@@ -1,18 +1,23 @@
+"""In the admin, a staff member sees and picks their own rows only, like every admin list of
+the project (contacts.admin_mixins.OwnerScopedAdminMixin); a superuser sees every user's."""
+
 from django.contrib import admin
+
+from contacts.admin_mixins import OwnerScopedAdminMixin
 
 from .models import Channel, Delivery, Nudge, NudgeSchedule
 from .selectors import channel_address
 
 
 @admin.register(NudgeSchedule)
-class NudgeScheduleAdmin(admin.ModelAdmin):
+class NudgeScheduleAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["owner", "frequency", "weekday", "hour", "updated_at"]
     list_filter = ["frequency"]
     list_select_related = ["owner"]
 
 
 @admin.register(Channel)
-class ChannelAdmin(admin.ModelAdmin):
+class ChannelAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["owner", "kind", "name", "address", "enabled", "created_at"]
     list_filter = ["kind", "enabled"]
     list_select_related = ["owner"]
@@ -26,7 +31,7 @@ class ChannelAdmin(admin.ModelAdmin):
 
 
 @admin.register(Nudge)
-class NudgeAdmin(admin.ModelAdmin):
+class NudgeAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["owner", "frequency", "period", "items", "due_at", "created_at"]
     list_filter = ["frequency"]
     list_select_related = ["owner"]
@@ -34,7 +39,7 @@ class NudgeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ["owner", "channel", "nudge", "status", "attempts", "sent_at", "error"]
     list_filter = ["status"]
     list_select_related = ["owner", "channel", "nudge__owner"]
