@@ -12,6 +12,7 @@ from datetime import datetime
 from django.db import transaction
 
 from contacts.models import ContactEmail
+from network_crm import fragment_cache
 
 from .found import Found, domain_of, is_automatic, normalise
 from .models import Rule, RuleAction, Source, Suggestion, SuggestionOrigin, SuggestionStatus
@@ -117,6 +118,9 @@ def record(source: Source, items: list[Found], *, window: tuple[datetime, dateti
     for suggestion_id in auto_ids:
         if auto_log(suggestion_id):
             stats["logged"] += 1
+    if stats["created"] or stats["updated"] or stats["removed"]:
+        # Review's list is kept per user (views/review.py); the bulk writes send no signal.
+        fragment_cache.invalidate(source.owner_id, contacts=False)
     return stats
 
 

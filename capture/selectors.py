@@ -51,6 +51,15 @@ def review(owner, now: datetime | None = None, *, limit: int | None = None):
     return rows[:limit] if limit else rows
 
 
+def next_review_change(owner, now: datetime) -> datetime | None:
+    """When the next waiting suggestion's meeting ends, and so joins Review (None: none
+    waits); the kept list is keyed by it so that it turns over then."""
+    return (
+        Suggestion.objects.filter(owner=owner, status=SuggestionStatus.PENDING, ends_at__gt=now)
+        .order_by("ends_at").values_list("ends_at", flat=True).first()
+    )
+
+
 def review_rows(suggestions) -> list[dict]:
     rows = []
     for suggestion in suggestions:
@@ -93,10 +102,11 @@ def people_met(owner, now: datetime | None = None) -> list[Person]:
                 continue
             person = people.get(email)
             if person is None:
-                person = people[email] = Person(email=email, name=entry.get("name", ""))
-            person.name = person.name or entry.get("name", "")
+                # The rows come newest first: the first one is when they were last seen.
+                person = people[email] = Person(email, entry.get("name", ""), last_seen=ends_at)
+            elif not person.name:
+                person.name = entry.get("name", "")
             person.times += 1
-            person.last_seen = max(filter(None, [person.last_seen, ends_at]))
             if title and len(person.titles) < 3 and title not in person.titles:
                 person.titles.append(title)
     if not people:

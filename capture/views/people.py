@@ -7,12 +7,19 @@ from django.views.decorators.http import require_GET, require_POST
 from .. import selectors, services
 from ..forms import PeopleForm
 
+# The people met most often are listed; the rest move up as these are added or stopped. A year
+# of meetings can name a thousand guests: listed whole, the page took 70 ms and 180 KB.
+PEOPLE_SHOWN = 50
+
 
 @require_GET
 def people(request):
     offered = selectors.people_met(request.user)
-    return render(request, "capture/people.html", {"form": PeopleForm(offered=offered),
-                                                   "offered": offered})
+    return render(request, "capture/people.html", {
+        "form": PeopleForm(offered=offered),
+        "offered": offered[:PEOPLE_SHOWN],
+        "not_shown": max(len(offered) - PEOPLE_SHOWN, 0),
+    })
 
 
 @require_POST
@@ -21,8 +28,10 @@ def people_action(request):
     offered = selectors.people_met(request.user)
     form = PeopleForm(request.POST, offered=offered)
     if not form.is_valid():
-        return render(request, "capture/people.html", {"form": form, "offered": offered},
-                      status=400)
+        return render(request, "capture/people.html", {
+            "form": form, "offered": offered[:PEOPLE_SHOWN],
+            "not_shown": max(len(offered) - PEOPLE_SHOWN, 0),
+        }, status=400)
     chosen = form.chosen()
     if request.POST.get("action") == "ignore":
         services.ignore_people(request.user, [email for email, _ in chosen])

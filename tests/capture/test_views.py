@@ -217,3 +217,60 @@ def test_a_suggestion_whose_contacts_were_all_deleted_leaves_review(client_me, m
     _suggestion(me, [ana])
     ana.delete()
     assert "Architecture sync" not in client_me.get(reverse("capture:review")).content.decode()
+
+
+def test_people_met_lists_the_most_often_met_and_says_how_many_more(client_me, me, ana):
+    from capture.views.people import PEOPLE_SHOWN
+
+    for n in range(PEOPLE_SHOWN + 3):
+        guests = [{"email": f"guest{n}@new.example", "name": f"Guest {n}"}]
+        if n < 2:  # met twice: listed first
+            guests.append({"email": "often@new.example", "name": "Often Met"})
+        _suggestion(me, [ana], key=f"k{n}", hours_ago=2 + n, new_people=guests)
+
+    page = client_me.get(reverse("capture:people")).content.decode()
+
+    assert page.count('name="people"') == PEOPLE_SHOWN
+    assert page.index("often@new.example") < page.index("guest0@new.example")
+    assert "4 more met less often" in page
+    # One not listed can still be added: the form checks against everyone offered.
+    hidden = next(f"guest{n}@new.example" for n in range(PEOPLE_SHOWN + 3)
+                  if f"guest{n}@new.example" not in page)
+    response = client_me.post(reverse("capture:people_action"), {"people": [hidden], "action": "add"})
+    assert response.status_code == 302
+
+
+def test_review_is_kept_until_the_worker_records_more(client_me, me, ana):
+    from capture.found import Found
+    from capture.models import SuggestionOrigin
+    from capture.recording import record
+    from interactions.models import InteractionKind
+
+    from .calendars import ANA
+
+    _suggestion(me, [ana], title="Kept sync", key="k-kept")
+    assert "Kept sync" in client_me.get(reverse("capture:review")).content.decode()
+    with CaptureQueriesContext(connection) as kept:
+        client_me.get(reverse("capture:review"))
+    source = services.save_source(me, SourceKind.ICAL, {"name": "Cal", "url": "https://x.test/a.ics"})
+    start = timezone.now() - timedelta(hours=5)
+    record(source, [Found(key="event:new:1", origin=SuggestionOrigin.MEETING, title="Fresh sync",
+                          start=start, end=start + timedelta(minutes=30), people=[(ANA, "Ana")],
+                          kind=InteractionKind.VIDEO)])
+
+    page = client_me.get(reverse("capture:review")).content.decode()
+
+    assert "Fresh sync" in page and "Kept sync" in page
+    # Kept: the list is not read again (who you are, the session's zone, the turning point).
+    assert not any("capture_suggestion_contacts" in q["sql"] for q in kept.captured_queries)
+
+
+def test_review_shows_a_meeting_once_it_has_ended(client_me, me, ana):
+    import time_machine
+
+    _suggestion(me, [ana], title="Later sync", key="k-later", hours_ago=29 / 60)  # ends in 1 min
+    assert "Later sync" not in client_me.get(reverse("capture:review")).content.decode()
+
+    # Two minutes on: within the kept list's 5 minutes, past the meeting's end.
+    with time_machine.travel(timezone.now() + timedelta(minutes=2)):
+        assert "Later sync" in client_me.get(reverse("capture:review")).content.decode()
