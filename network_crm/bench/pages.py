@@ -60,12 +60,14 @@ class PagesPhase:
         from django.contrib.auth import get_user_model
 
         from .history import build_account
+        from .surroundings import add_surroundings
 
         user = get_user_model().objects.create_user(
             username, f"{username}@example.com", password=None
         )
         started = time.monotonic()
         build_account(user, contacts, interactions, seed=seed)
+        add_surroundings(user, seed=seed)
         self.log(
             f"  {username}: {contacts} contacts, {interactions} interactions "
             f"in {time.monotonic() - started:.1f}s"

@@ -40,6 +40,8 @@ QUERY_VARIANTS = {
 }
 # The Log form in the dialog the dashboard's Log button opens (htmx, aimed at #modal).
 HTMX_VARIANTS = {"interactions:create": {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "modal"}}
+# Pieces of a page that only htmx asks for (a channel's row, polled while a test is on its way).
+HTMX_ONLY = {"notifications:channel_row": {"HTTP_HX_REQUEST": "true"}}
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,11 @@ class Rows:
     """The account's rows that the routes' parameters are chosen from (None: none exists)."""
 
     def __init__(self, user):
+        from capture.models import Source, Suggestion, SuggestionStatus
         from contacts.models import Contact, ContactLink, Event
+        from interactions.backup.models import RestoreJob
         from interactions.models import Interaction, Mentorship, Support
+        from notifications.models import Channel
 
         mine = {"owner": user}
         self.user = user
@@ -94,6 +99,15 @@ class Rows:
             "pk", flat=True).first()
         self.link = ContactLink.objects.filter(**mine).order_by("-pk").values_list(
             "pk", flat=True).first()
+        # What surroundings.py adds beside the network: the newest suggestion still to review,
+        # the mailbox, a reminder channel and a finished restore.
+        self.by_route = {
+            "capture:log_form": Suggestion.objects.filter(
+                **mine, status=SuggestionStatus.PENDING).order_by("-ends_at"),
+            "capture:source_edit": Source.objects.filter(**mine).order_by("-pk"),
+            "data:restore_job": RestoreJob.objects.filter(**mine).order_by("-pk"),
+            "notifications:channel_row": Channel.objects.filter(**mine).order_by("-pk"),
+        }
 
     def kwargs_for(self, name: str, arguments: list[str]) -> list[dict] | None:
         """The keyword arguments to reverse `name` with (one dict per variant), or None."""
@@ -121,12 +135,12 @@ class Rows:
         return None if pk is None else [{"pk": pk}]
 
     def _pk_for(self, name: str):
+        if name in self.by_route:
+            return self.by_route[name].values_list("pk", flat=True).first()
         if name.startswith("contacts:event_"):
             return self.event
         if name.startswith("contacts:link_") and name != "contacts:link_create":
             return self.link
-        if name.startswith("data:restore"):
-            return None  # a restore job: the bench accounts have restored nothing
         if name.startswith(("contacts:", "data:", "insights:contact")):
             return self.contact
         if name.startswith("interactions:support_"):
@@ -135,7 +149,7 @@ class Rows:
             return self.mentorship
         if name.startswith("interactions:"):
             return self.interaction
-        return None  # rows the bench accounts do not have (capture suggestions, channels…)
+        return None  # rows the bench accounts do not have
 
 
 def _without_row(pattern, name: str, arguments: list[str]) -> str:
@@ -174,6 +188,9 @@ def pages_of(user) -> tuple[list[Page], dict[str, str]]:
         for kwargs in variants:
             path = reverse(name, kwargs=kwargs)
             label = name + "".join(f" {v}" for k, v in kwargs.items() if k not in ("pk", "token"))
+            if name in HTMX_ONLY:
+                pages.append(Page(label, path, tuple(HTMX_ONLY[name].items())))
+                continue
             for query in QUERY_VARIANTS.get(name, [""]):
                 pages.append(Page(f"{label} {query}".strip(), path + query))
             if name in HTMX_VARIANTS:
