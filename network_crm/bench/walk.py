@@ -13,23 +13,29 @@ from dataclasses import dataclass
 from django.db.models import Count
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-# Not pages of a signed-in person's browser; measured elsewhere or not at all.
+# Not pages of a person's browser, or pages that need more than an account to open; measured
+# elsewhere or not at all.
 SKIPPED_PREFIXES = {
     "admin/": "Django's admin (staff only)",
     "api/v1/": "the REST API (its list endpoint is the sync phase's 'API contacts list')",
     "dav/": "CardDAV (the sync phase)",
     ".well-known/": "CardDAV discovery redirect",
-    "sw.js": "the service worker script (static)",
-    "manifest.webmanifest": "the app manifest (static)",
-    "healthz": "the health check",
-    "accounts/": "sign-in, sign-up and password-reset flows (signed out)",
-    "digest/a/": "e-mailed one-click action links (they act on a follow-up)",
+    "accounts/oidc/": "single sign-on's way to the provider (none is configured)",
+    "accounts/sso/signup/": "single sign-on's way to the provider (none is configured)",
+    "accounts/2fa/authenticate/": "a sign-in's second step (needs a sign-in under way)",
+    "accounts/passkey/": "a sign-in's second step (needs a sign-in under way)",
+    "accounts/reset/": "e-mailed password-reset links (they redirect to the form)",
     # Backups send the whole account by definition; measured as downloads, not pages.
     "data/export/contacts.": "export downloads (the whole account, streamed)",
     "data/export/everything.json": "export downloads (the whole account, streamed)",
 }
-# Signed-in pages under a skipped prefix.
-KEPT = {"password_change", "account_security", "socialaccount_connections"}
+# Pages of someone not signed in: signing in, a forgotten password, and the confirmation an
+# e-mailed one-click link opens.
+SIGNED_OUT = {
+    "login", "account_inactive", "password_reset", "password_reset_done",
+    "password_reset_complete", "socialaccount_login_cancelled", "socialaccount_login_error",
+    "digest:action",
+}
 # Broad one-letter searches return a full page of results at any size; a word no row holds
 # (zzqx) and two letters no word starts with (zq) find nothing, which reads the most.
 QUERY_VARIANTS = {
@@ -49,6 +55,7 @@ class Page:
     name: str  # route name and variant, e.g. "contacts:list ?q=a"
     path: str
     headers: tuple = ()
+    signed_out: bool = False
 
 
 def routes(patterns=None, prefix="", namespace=""):
@@ -64,8 +71,6 @@ def routes(patterns=None, prefix="", namespace=""):
 
 
 def skipped_prefix(route: str, name: str) -> str | None:
-    if name in KEPT:
-        return None
     return next((prefix for prefix in SKIPPED_PREFIXES if route.startswith(prefix)), None)
 
 
@@ -125,6 +130,13 @@ class Rows:
             from contacts.services import get_profile
 
             return [{"token": get_profile(self.user).calendar_token}]
+        if name == "digest:action":
+            from interactions.digests.tokens import make_action_token
+            from interactions.models import FollowUp, FollowUpStatus
+
+            follow_up = FollowUp.objects.filter(
+                owner=self.user, status=FollowUpStatus.OPEN).order_by("due_on", "pk").first()
+            return [{"token": make_action_token(follow_up, "done")}] if follow_up else None
         if name == "digest:unsubscribe":
             from interactions.digests.tokens import make_unsubscribe_token
 
@@ -192,7 +204,9 @@ def pages_of(user) -> tuple[list[Page], dict[str, str]]:
                 pages.append(Page(label, path, tuple(HTMX_ONLY[name].items())))
                 continue
             for query in QUERY_VARIANTS.get(name, [""]):
-                pages.append(Page(f"{label} {query}".strip(), path + query))
+                pages.append(Page(
+                    f"{label} {query}".strip(), path + query, signed_out=name in SIGNED_OUT
+                ))
             if name in HTMX_VARIANTS:
                 pages.append(Page(f"{label} (dialog)", path, tuple(HTMX_VARIANTS[name].items())))
     return pages, skipped
