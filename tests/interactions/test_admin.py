@@ -277,3 +277,33 @@ def test_interaction_changelist_filters_by_date(admin_client, owner):
         _url("interaction", "changelist"), {"occurred_at__year": old.occurred_at.year}
     )
     assert [row.pk for row in response.context["cl"].result_list] == [old.pk]
+
+
+def test_interaction_search_finds_a_persons_conversation_once(admin_client, owner):
+    ada, bea = ContactFactory(owner=owner, name="Ada Quill"), ContactFactory(owner=owner, name="Ada Quince")
+    both = InteractionFactory(owner=owner, contacts=[ada, bea], summary="Lunch")
+    noted = InteractionFactory(owner=owner, contacts=[ContactFactory(owner=owner)], notes="Ask Ada Q.")
+    InteractionFactory(owner=owner, contacts=[ContactFactory(owner=owner, name="Other")], summary="x")
+
+    response = admin_client.get(_url("interaction", "changelist"), {"q": "ada qu"})
+
+    assert sorted(row.pk for row in response.context["cl"].result_list) == sorted([both.pk])
+    response = admin_client.get(_url("interaction", "changelist"), {"q": "ada"})
+    assert sorted(row.pk for row in response.context["cl"].result_list) == sorted([both.pk, noted.pk])
+    assert "2 results" in response.text
+
+
+def test_long_lists_are_counted_up_to_a_point(admin_client, owner, monkeypatch):
+    from contacts.admin_mixins import CountedUpToPaginator
+
+    monkeypatch.setattr(CountedUpToPaginator, "COUNTED", 3)
+    for _ in range(5):
+        FollowUpFactory(owner=owner, note="call back")
+
+    page = admin_client.get(_url("followup", "changelist")).text
+    searched = admin_client.get(_url("followup", "changelist"), {"q": "call"}).text
+    few = admin_client.get(_url("followup", "changelist"), {"q": "nobody-wrote-this"}).text
+
+    assert "More than 3 follow ups" in page
+    assert "More than 3 results" in searched
+    assert "0 results" in few
