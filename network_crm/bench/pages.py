@@ -175,7 +175,10 @@ class PagesPhase:
             if first.status_code in (403, 404) and page.path.startswith("/accounts/security/"):
                 raise Skip("a two-factor step the bench accounts have not set up (403, 404)")
             if first.status_code in (301, 302):
-                raise Skip(f"redirects ({first.status_code}): a piece of a page, or a step that asks for more first")
+                raise Skip(
+                    f"redirects ({first.status_code}): a piece of a page, or a step that asks "
+                    "for more first"
+                )
             if first.status_code != 200:
                 raise RuntimeError(f"GET {page.path} answered {first.status_code}")
             for _ in range(self.size.warmup - 1):

@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 # Not pages of a person's browser, or pages that need more than an account to open; measured
 # elsewhere or not at all.
 SKIPPED_PREFIXES = {
-    "admin/": "Django's admin (staff only)",
+    "admin/": "Django's admin (staff only)",  # measured by hand: docs/performance.md, 'The admin'
     "api/v1/": "the REST API (its list endpoint is the sync phase's 'API contacts list')",
     "dav/": "CardDAV (the sync phase)",
     ".well-known/": "CardDAV discovery redirect",

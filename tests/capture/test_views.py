@@ -236,7 +236,9 @@ def test_people_met_lists_the_most_often_met_and_says_how_many_more(client_me, m
     # One not listed can still be added: the form checks against everyone offered.
     hidden = next(f"guest{n}@new.example" for n in range(PEOPLE_SHOWN + 3)
                   if f"guest{n}@new.example" not in page)
-    response = client_me.post(reverse("capture:people_action"), {"people": [hidden], "action": "add"})
+    response = client_me.post(
+        reverse("capture:people_action"), {"people": [hidden], "action": "add"}
+    )
     assert response.status_code == 302
 
 
