@@ -6,10 +6,10 @@ Every ModelAdmin here is owner-scoped through OwnerScopedAdminMixin (see admin_m
 from collections import defaultdict
 
 from django.contrib import admin, messages
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, OuterRef
 
 from . import services
-from .admin_mixins import OwnerScopedAdminMixin, search_words
+from .admin_mixins import OwnerScopedAdminMixin, SearchThroughExistsMixin
 from .importing.admin import ContactImportAdminMixin
 from .models import Contact, ContactEmail, ContactLink, ContactPhone, Event, Profile, Tag
 
@@ -78,7 +78,9 @@ class ContactPhoneInline(OwnerScopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Contact)
-class ContactAdmin(ContactImportAdminMixin, OwnerScopedAdminMixin, admin.ModelAdmin):
+class ContactAdmin(
+    ContactImportAdminMixin, OwnerScopedAdminMixin, SearchThroughExistsMixin, admin.ModelAdmin
+):
     list_display = (
         "name", "company", "title", "circle", "discipline", "tier", "tag_list",
         "last_interaction_at", "next_follow_up_on", "archived",
@@ -112,16 +114,10 @@ class ContactAdmin(ContactImportAdminMixin, OwnerScopedAdminMixin, admin.ModelAd
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
 
-    def get_search_results(self, request, queryset, search_term):
-        """Each word in a name, the company, title or department, or an email (search_fields),
-        the emails through EXISTS: joined, the list was DISTINCT (`a`: 234 ms at 30,000)."""
-        for word in search_words(search_term):
-            own = Q()
-            for field in self.own_search_fields:
-                own |= Q(**{f"{field}__icontains": word})
-            email = ContactEmail.objects.filter(contact=OuterRef("pk"), email__icontains=word)
-            queryset = queryset.filter(own | Exists(email))
-        return queryset, False
+    def related_search(self, word):
+        # The emails through EXISTS (SearchThroughExistsMixin): joined, the list was DISTINCT
+        # (`a`: 234 ms at 30,000 contacts).
+        return ContactEmail.objects.filter(contact=OuterRef("pk"), email__icontains=word)
 
     @admin.display(description="Tags")
     def tag_list(self, contact):

@@ -10,6 +10,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
+from django.db.models import Exists, Q
 from django.utils.functional import cached_property
 from django.utils.text import smart_split, unescape_string_literal
 
@@ -169,11 +170,32 @@ class CountedUpToPaginator(Paginator):
 
 def search_words(search_term: str) -> list[str]:
     """The words of an admin search, a quoted phrase as one, as Django's own search splits
-    them: for a search that reads a list of several rows through EXISTS rather than a join
-    (a join makes the list DISTINCT, which reads every match before the first page)."""
+    them."""
     words = []
     for word in smart_split(search_term):
         if word.startswith(('"', "'")) and word[0] == word[-1]:
             word = unescape_string_literal(word)
         words.append(word)
     return words
+
+
+class SearchThroughExistsMixin:
+    """Django's admin search where one of `search_fields` is on a list of other rows (a
+    contact's emails, a conversation's people): each word in one of the row's own columns
+    (`own_search_fields`) or in one of the rows `related_search(word)` selects, tested through
+    EXISTS. Django joins those rows instead, which makes the list DISTINCT: it reads every match
+    before the first page."""
+
+    own_search_fields: tuple[str, ...] = ()
+
+    def related_search(self, word: str):
+        """The other rows holding `word`, correlated to the listed row with OuterRef("pk")."""
+        raise NotImplementedError
+
+    def get_search_results(self, request, queryset, search_term):
+        for word in search_words(search_term):
+            own = Q()
+            for field in self.own_search_fields:
+                own |= Q(**{f"{field}__icontains": word})
+            queryset = queryset.filter(own | Exists(self.related_search(word)))
+        return queryset, False
