@@ -12,14 +12,18 @@ from ..forms import PeopleForm
 PEOPLE_SHOWN = 50
 
 
+def _page(request, form, offered, status=200):
+    return render(request, "capture/people.html", {
+        "form": form,
+        "offered": offered[:PEOPLE_SHOWN],
+        "not_shown": max(len(offered) - PEOPLE_SHOWN, 0),
+    }, status=status)
+
+
 @require_GET
 def people(request):
     offered = selectors.people_met(request.user)
-    return render(request, "capture/people.html", {
-        "form": PeopleForm(offered=offered),
-        "offered": offered[:PEOPLE_SHOWN],
-        "not_shown": max(len(offered) - PEOPLE_SHOWN, 0),
-    })
+    return _page(request, PeopleForm(offered=offered), offered)
 
 
 @require_POST
@@ -28,10 +32,7 @@ def people_action(request):
     offered = selectors.people_met(request.user)
     form = PeopleForm(request.POST, offered=offered)
     if not form.is_valid():
-        return render(request, "capture/people.html", {
-            "form": form, "offered": offered[:PEOPLE_SHOWN],
-            "not_shown": max(len(offered) - PEOPLE_SHOWN, 0),
-        }, status=400)
+        return _page(request, form, offered, status=400)
     chosen = form.chosen()
     if request.POST.get("action") == "ignore":
         services.ignore_people(request.user, [email for email, _ in chosen])
