@@ -70,7 +70,7 @@ def routes(patterns=None, prefix="", namespace=""):
             yield prefix + str(pattern.pattern), name, pattern
 
 
-def skipped_prefix(route: str, name: str) -> str | None:
+def skipped_prefix(route: str) -> str | None:
     return next((prefix for prefix in SKIPPED_PREFIXES if route.startswith(prefix)), None)
 
 
@@ -188,7 +188,7 @@ def pages_of(user) -> tuple[list[Page], dict[str, str]]:
         if route in seen:  # aliases (login and account_login…) are one page
             continue
         seen.add(route)
-        prefix = skipped_prefix(route, name)
+        prefix = skipped_prefix(route)
         if prefix:
             skipped[prefix] = SKIPPED_PREFIXES[prefix]
             continue
